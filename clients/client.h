@@ -1,0 +1,44 @@
+// The client side of one iteration. Each profile is one function in its own file; all share
+// TlsClientConn for I/O and differ only in the order of their writes and reads and in which
+// error they report when several happen.
+#pragma once
+
+#include <netinet/in.h>
+#include <openssl/ssl.h>
+
+#include <optional>
+#include <string>
+
+#include "clients/tls_client_conn.h"
+#include "harness/outcome.h"
+#include "harness/pki.h"
+#include "harness/scenario.h"
+#include "harness/truth_table.h"
+
+namespace h2race {
+
+struct ClientTarget {
+  SSL_CTX* ctx = nullptr;
+  sockaddr_storage addr{};
+  socklen_t addr_len = 0;
+  std::string authority;  // host:port for :authority / Host
+  Clock::time_point deadline;
+};
+
+struct ClientResult {
+  Outcome outcome;
+  std::optional<ConnKey> key;  // the connection's 4-tuple, when it got that far
+};
+
+ClientResult run_go_client(const ClientTarget& target);
+ClientResult run_sequential_client(const ClientTarget& target);
+ClientResult run_h1_client(const ClientTarget& target);
+
+using ClientFn = ClientResult (*)(const ClientTarget&);
+ClientFn client_for(ClientKind kind);
+
+// One SSL_CTX per run, shared by all workers: trusts the test CA, offers ALPN for the protocol,
+// presents the scenario's client certificate (if any).
+bssl::UniquePtr<SSL_CTX> make_client_ctx(const Scenario& scenario, const Pki& pki);
+
+}  // namespace h2race

@@ -1,0 +1,39 @@
+// The `h1` profile: write one HTTP/1.1 GET, then read the response. Like Go's HTTP/1 transport,
+// a failed write does not decide the error by itself: the read side is consulted and a TLS alert
+// found there wins, because that is the cause; the write error is reported only otherwise.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "clients/client.h"
+
+namespace h2race {
+
+ClientResult run_h1_client(const ClientTarget& t) {
+  TlsClientConn conn(t.ctx, t.deadline);
+  if (auto f = conn.connect(t.addr, t.addr_len)) return {*f, conn.key()};
+  const auto key = conn.key();
+  if (auto f = conn.handshake()) return {*f, key};
+
+  const std::string request = "GET / HTTP/1.1\r\nHost: " + t.authority +
+                              "\r\nUser-Agent: h2race/" H2RACE_VERSION "\r\n\r\n";
+  auto write_failure = conn.write_all(
+      {reinterpret_cast<const uint8_t*>(request.data()), request.size()});
+
+  std::vector<uint8_t> in;
+  for (;;) {
+    auto r = conn.read_some(in, /*wait=*/true);
+    const std::string_view text(reinterpret_cast<const char*>(in.data()), in.size());
+    if (const auto eol = text.find("\r\n"); eol != std::string_view::npos) {
+      const auto status = text.substr(0, eol);
+      if (status.starts_with("HTTP/1.1 200")) return {ok_outcome(std::string(status)), key};
+      return {other_outcome("read", status), key};
+    }
+    if (r.failure) {
+      if (r.failure->alert >= 0 || !write_failure) return {*r.failure, key};
+      return {*write_failure, key};
+    }
+  }
+}
+
+}  // namespace h2race

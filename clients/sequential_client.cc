@@ -1,0 +1,33 @@
+// The `sequential` profile: write preface + SETTINGS, then HEADERS, then read; the first call
+// that fails decides the class. No read happens until both writes are done, which is what a
+// naive blocking client does.
+#include <vector>
+
+#include "clients/client.h"
+#include "clients/h2_client_session.h"
+
+namespace h2race {
+
+ClientResult run_sequential_client(const ClientTarget& t) {
+  TlsClientConn conn(t.ctx, t.deadline);
+  if (auto f = conn.connect(t.addr, t.addr_len)) return {*f, conn.key()};
+  const auto key = conn.key();
+  if (auto f = conn.handshake()) return {*f, key};
+
+  H2ClientSession h2(t.authority);
+  if (auto f = conn.write_all(h2.preface())) return {*f, key};
+  if (auto f = conn.write_all(h2.request())) return {*f, key};
+
+  std::vector<uint8_t> in;
+  for (;;) {
+    auto r = conn.read_some(in, /*wait=*/true);
+    if (!in.empty()) {
+      if (auto done = h2.feed(in)) return {*done, key};
+      in.clear();
+      if (auto f = conn.write_all(h2.pending())) return {*f, key};
+    }
+    if (r.failure) return {*r.failure, key};
+  }
+}
+
+}  // namespace h2race

@@ -1,0 +1,103 @@
+#include "clients/tls_client_conn.h"
+
+#include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+
+namespace h2race {
+
+TlsClientConn::TlsClientConn(SSL_CTX* ctx, Clock::time_point deadline)
+    : deadline_(deadline), ssl_(SSL_new(ctx)) {}
+
+bool TlsClientConn::wait_for(short events) {
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - Clock::now());
+    if (left.count() <= 0) return false;
+    pollfd p{fd_.get(), events, 0};
+    const int r = poll(&p, 1, static_cast<int>(left.count()));
+    if (r > 0) return true;  // readiness or an error condition: the next call reports which
+    if (r < 0 && errno != EINTR) return false;
+  }
+}
+
+std::optional<Outcome> TlsClientConn::connect(const sockaddr_storage& addr, socklen_t len) {
+  fd_.reset(socket(addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  if (!fd_) return errno_outcome("connect", errno);
+  const int one = 1;
+  setsockopt(fd_.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+  if (::connect(fd_.get(), reinterpret_cast<const sockaddr*>(&addr), len) != 0) {
+    if (errno != EINPROGRESS) return errno_outcome("connect", errno);
+    if (!wait_for(POLLOUT)) return timeout_outcome("connect");
+    int err = 0;
+    socklen_t elen = sizeof(err);
+    getsockopt(fd_.get(), SOL_SOCKET, SO_ERROR, &err, &elen);
+    if (err != 0) return errno_outcome("connect", err);
+  }
+  key_ = conn_key(fd_.get(), Side::kClient);
+  if (!ssl_) return other_outcome("connect", "SSL_new failed");
+  SSL_set_fd(ssl_.get(), fd_.get());
+  return std::nullopt;
+}
+
+std::optional<Outcome> TlsClientConn::handshake() {
+  for (;;) {
+    ERR_clear_error();
+    const int r = SSL_connect(ssl_.get());
+    if (r == 1) return std::nullopt;
+    const int saved_errno = errno;
+    const int e = SSL_get_error(ssl_.get(), r);
+    if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+      if (!wait_for(e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT)) return timeout_outcome("handshake");
+      continue;
+    }
+    return classify_ssl_failure("handshake", e, saved_errno, ERR_peek_error());
+  }
+}
+
+std::optional<Outcome> TlsClientConn::write_all(std::span<const uint8_t> data) {
+  if (data.empty()) return std::nullopt;
+  for (;;) {
+    ERR_clear_error();
+    // BoringSSL wants the same buffer back after WANT_WRITE, which a retry of this call gives.
+    const int r = SSL_write(ssl_.get(), data.data(), static_cast<int>(data.size()));
+    if (r > 0) return std::nullopt;  // partial writes are off: r == data.size()
+    const int saved_errno = errno;
+    const int e = SSL_get_error(ssl_.get(), r);
+    if (e == SSL_ERROR_WANT_WRITE || e == SSL_ERROR_WANT_READ) {
+      if (!wait_for(e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT)) return timeout_outcome("write");
+      continue;
+    }
+    return classify_ssl_failure("write", e, saved_errno, ERR_peek_error());
+  }
+}
+
+TlsClientConn::ReadResult TlsClientConn::read_some(std::vector<uint8_t>& out, bool wait) {
+  ReadResult result;
+  uint8_t buf[16 * 1024];
+  for (;;) {
+    ERR_clear_error();
+    const int r = SSL_read(ssl_.get(), buf, sizeof(buf));
+    if (r > 0) {
+      out.insert(out.end(), buf, buf + r);
+      result.bytes += static_cast<size_t>(r);
+      continue;  // drain what is already there
+    }
+    const int saved_errno = errno;
+    const int e = SSL_get_error(ssl_.get(), r);
+    if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+      if (result.bytes > 0 || !wait) return result;
+      if (!wait_for(e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT)) {
+        result.failure = timeout_outcome("read");
+        return result;
+      }
+      continue;
+    }
+    result.failure = classify_ssl_failure("read", e, saved_errno, ERR_peek_error());
+    return result;
+  }
+}
+
+}  // namespace h2race

@@ -1,0 +1,52 @@
+// A non-blocking TLS client connection driven by one thread with poll(), every step bounded by
+// the iteration's deadline. BoringSSL's SSL object is never used from two threads; the race that
+// matters is between the peers, not inside the client.
+#pragma once
+
+#include <netinet/in.h>
+#include <openssl/ssl.h>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "harness/outcome.h"
+#include "harness/truth_table.h"
+#include "harness/unique_fd.h"
+
+namespace h2race {
+
+using Clock = std::chrono::steady_clock;
+
+class TlsClientConn {
+ public:
+  TlsClientConn(SSL_CTX* ctx, Clock::time_point deadline);
+
+  // Each returns the Outcome that ends the iteration, or nullopt on success.
+  std::optional<Outcome> connect(const sockaddr_storage& addr, socklen_t len);
+  std::optional<Outcome> handshake();
+  std::optional<Outcome> write_all(std::span<const uint8_t> data);
+
+  struct ReadResult {
+    size_t bytes = 0;                // appended to the caller's buffer
+    std::optional<Outcome> failure;  // the read side ended (alert, EOF, reset, timeout)
+  };
+  // Appends what is readable to out. wait=false returns at once when nothing is there, which
+  // is how a client checks its read side between writes.
+  ReadResult read_some(std::vector<uint8_t>& out, bool wait);
+
+  const std::optional<ConnKey>& key() const { return key_; }
+
+ private:
+  // Waits for events on the socket until the deadline; false when the deadline passed.
+  bool wait_for(short events);
+
+  Clock::time_point deadline_;
+  UniqueFd fd_;
+  bssl::UniquePtr<SSL> ssl_;
+  std::optional<ConnKey> key_;
+};
+
+}  // namespace h2race

@@ -1,0 +1,102 @@
+#include "harness/driver.h"
+
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "clients/client.h"
+#include "harness/interrupt.h"
+#include "harness/truth_table.h"
+#include "servers/mtls_server.h"
+
+namespace h2race {
+namespace {
+
+ServerOptions server_options(const Scenario& s, int threads) {
+  ServerOptions o;
+  o.tls = s.tls;
+  o.close = s.server_close;
+  o.io_timeout = s.timeout;
+  o.threads = threads;
+  return o;
+}
+
+ClientTarget target_for(const MtlsServer& server, SSL_CTX* ctx, const Scenario& s) {
+  ClientTarget t;
+  t.ctx = ctx;
+  t.addr = server.address();
+  t.addr_len = server.address_len();
+  t.authority = fmt::format("127.0.0.1:{}", server.port());
+  t.deadline = Clock::now() + s.timeout;
+  return t;
+}
+
+// How long the driver waits for the server's record after the client is done. The server
+// records before it closes or responds, so this only runs out when the server never got the
+// connection (the client failed to connect or timed out).
+constexpr std::chrono::milliseconds kTruthWait{1000};
+
+}  // namespace
+
+RunRecord run_scenario(const Scenario& scenario, const Pki& pki, const DriverHooks& hooks) {
+  const auto start = Clock::now();
+  TruthTable truth;
+  auto client_ctx = make_client_ctx(scenario, pki);
+  const ClientFn client = client_for(effective_client(scenario));
+  const int jobs = std::max(1, scenario.jobs);
+
+  // One listener for the whole run; the server needs a thread per client in flight so that a
+  // client never waits for another connection's handshake.
+  std::unique_ptr<MtlsServer> shared;
+  if (!scenario.fresh_server) {
+    shared = std::make_unique<MtlsServer>(pki, server_options(scenario, jobs + 1), &truth);
+  }
+
+  std::atomic<uint64_t> next{0};
+  std::mutex merge_mu;
+  Histogram total;
+  std::exception_ptr failure;
+
+  auto worker = [&] {
+    Histogram local;
+    try {
+      while (!interrupted()) {
+        if (next.fetch_add(1) >= scenario.iterations) break;
+        // --fresh-server builds a whole new server per iteration, as the seed program does.
+        std::unique_ptr<MtlsServer> fresh;
+        if (!shared) fresh = std::make_unique<MtlsServer>(pki, server_options(scenario, 1), &truth);
+        const MtlsServer& server = shared ? *shared : *fresh;
+        ClientResult r = client(target_for(server, client_ctx.get(), scenario));
+        std::optional<std::string> t;
+        if (r.key) t = truth.take(*r.key, kTruthWait);
+        local.add(r.outcome, t ? *t : "unknown");
+        if (hooks.done) hooks.done->fetch_add(1, std::memory_order_relaxed);
+      }
+    } catch (...) {
+      std::lock_guard lock(merge_mu);
+      if (!failure) failure = std::current_exception();
+    }
+    std::lock_guard lock(merge_mu);
+    total.merge(local);
+  };
+
+  std::vector<std::thread> threads;
+  for (int i = 0; i < jobs; ++i) threads.emplace_back(worker);
+  for (auto& th : threads) th.join();
+  shared.reset();
+  if (failure) std::rethrow_exception(failure);
+
+  RunRecord run;
+  run.scenario = scenario;
+  run.histogram = std::move(total);
+  run.elapsed_s = std::chrono::duration<double>(Clock::now() - start).count();
+  run.partial = run.histogram.iterations() < scenario.iterations;
+  run.env = environment_json();
+  return run;
+}
+
+}  // namespace h2race

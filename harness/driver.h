@@ -1,0 +1,24 @@
+// The driver runs a Scenario: iterations spread over `jobs` client workers against one shared
+// in-process server (or a fresh one per iteration), each Outcome paired with the server's truth
+// for the same connection.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "harness/histogram.h"
+#include "harness/pki.h"
+#include "harness/scenario.h"
+
+namespace h2race {
+
+struct DriverHooks {
+  // Incremented after every iteration, for a progress line; may be null.
+  std::atomic<uint64_t>* done = nullptr;
+};
+
+// Stops early (partial = true) when interrupted() turns true. Throws std::runtime_error when the
+// server cannot be started.
+RunRecord run_scenario(const Scenario& scenario, const Pki& pki, const DriverHooks& hooks = {});
+
+}  // namespace h2race

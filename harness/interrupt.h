@@ -1,0 +1,14 @@
+// SIGINT/SIGTERM become a flag the driver polls between iterations, so a run stops cleanly and
+// still writes its partial histogram.
+#pragma once
+
+namespace h2race {
+
+void install_interrupt_handlers();
+bool interrupted();
+// 130 for SIGINT, 143 for SIGTERM, 0 when no signal arrived.
+int interrupt_exit_code();
+// For tests and for subcommands that stop on their own.
+void reset_interrupt();
+
+}  // namespace h2race

@@ -1,0 +1,40 @@
+// Outcome: what one iteration ended with, as the user of a client would see it, plus the
+// canonical class (DESIGN.md "class") that histograms count.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace h2race {
+
+struct Outcome {
+  std::string cls;  // canonical class, e.g. "write:EPIPE"
+  std::string raw;  // the error text a user would read; the histogram keeps one per class
+  std::string op;   // connect | handshake | write | read | h2 | ""
+  int err = 0;      // errno, when the failure came from the kernel
+  int alert = -1;   // TLS alert number, when one was received
+};
+
+Outcome ok_outcome(std::string_view raw = "200 OK");
+// op:ERRNO, e.g. write:EPIPE; errno 0 after a syscall-level failure means the peer closed: op:EOF.
+Outcome errno_outcome(std::string_view op, int err, std::string_view raw = {});
+Outcome alert_outcome(int alert, std::string_view raw = {});
+Outcome eof_outcome(std::string_view op, std::string_view raw = {});
+Outcome timeout_outcome(std::string_view stage);
+Outcome other_outcome(std::string_view op, std::string_view raw);
+// h2:goaway:<code>, h2:rst_stream:<code> with nghttp2's names for HTTP/2 error codes.
+Outcome h2_frame_outcome(std::string_view frame, uint32_t error_code);
+// Go's "client conn could not be established": the connection died before the request was
+// handed to it. cause is the read-side error that killed it, kept in the raw text.
+Outcome no_connection_outcome(const Outcome& cause);
+
+// Classifies a failed BoringSSL call. ssl_error is SSL_get_error(), saved_errno is errno read
+// right after the call, packed_error is ERR_peek_error() (0 if none).
+Outcome classify_ssl_failure(std::string_view op, int ssl_error, int saved_errno,
+                             uint32_t packed_error);
+
+// "EPIPE" for EPIPE; "E<n>" for numbers the C library cannot name.
+std::string errno_name(int err);
+
+}  // namespace h2race

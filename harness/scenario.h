@@ -1,0 +1,60 @@
+// Scenario: everything that defines one h2race run, as plain fields with the defaults that
+// reproduce the seed case (h2, TLS 1.3, no client certificate, go client, immediate close).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace h2race {
+
+enum class Proto { kH2, kH1 };
+enum class TlsVersion { k13, k12 };
+enum class ClientCert { kNone, kUntrusted, kExpired, kValid, kWrongUsage };
+enum class ClientKind { kGo, kSequential, kH1 };
+enum class ServerClose { kImmediate };
+enum class KeyType { kEd25519, kP256, kRsa2048 };
+
+// Each enum has one spelling table; the CLI, JSON and scenario ids all use it.
+std::string_view name(Proto v);
+std::string_view name(TlsVersion v);
+std::string_view name(ClientCert v);
+std::string_view name(ClientKind v);
+std::string_view name(ServerClose v);
+std::string_view name(KeyType v);
+
+template <typename E>
+const std::vector<std::pair<std::string, E>>& spellings();
+template <typename E>
+std::optional<E> parse(std::string_view text);
+
+struct Scenario {
+  Proto proto = Proto::kH2;
+  TlsVersion tls = TlsVersion::k13;
+  ClientCert client_cert = ClientCert::kNone;
+  ClientKind client = ClientKind::kGo;
+  ServerClose server_close = ServerClose::kImmediate;
+  KeyType key_type = KeyType::kEd25519;
+  int jobs = 2;
+  uint64_t iterations = 10000;
+  std::chrono::milliseconds timeout{5000};
+  std::optional<std::string> schedule;  // path of a schedule file, when one is applied
+  uint64_t seed = 0;
+  bool fresh_server = false;
+
+  // The fields that make two histograms comparable (not iterations, timeout or seed).
+  nlohmann::json to_json() const;
+  static Scenario from_json(const nlohmann::json& j);  // throws std::invalid_argument
+  // A file-name-safe id such as "h2-tls13-none-go-immediate-ed25519".
+  std::string id() const;
+};
+
+// The client a protocol implies when the user did not pick one: h1 needs the h1 client.
+ClientKind effective_client(const Scenario& s);
+
+}  // namespace h2race

@@ -1,0 +1,73 @@
+#include "harness/truth_table.h"
+
+#include <netinet/in.h>
+
+#include <cstring>
+#include <functional>
+#include <string_view>
+
+namespace h2race {
+namespace {
+// IPv4 addresses are stored as v4-mapped IPv6 so both families share one key type.
+bool to_bytes(const sockaddr_storage& ss, std::array<uint8_t, 16>& addr, uint16_t& port) {
+  if (ss.ss_family == AF_INET) {
+    const auto& in = reinterpret_cast<const sockaddr_in&>(ss);
+    addr.fill(0);
+    addr[10] = addr[11] = 0xff;
+    std::memcpy(&addr[12], &in.sin_addr, 4);
+    port = ntohs(in.sin_port);
+    return true;
+  }
+  if (ss.ss_family == AF_INET6) {
+    const auto& in6 = reinterpret_cast<const sockaddr_in6&>(ss);
+    std::memcpy(addr.data(), &in6.sin6_addr, 16);
+    port = ntohs(in6.sin6_port);
+    return true;
+  }
+  return false;
+}
+}  // namespace
+
+size_t ConnKeyHash::operator()(const ConnKey& k) const {
+  std::string_view bytes(reinterpret_cast<const char*>(&k), sizeof(k));
+  return std::hash<std::string_view>()(bytes);
+}
+
+std::optional<ConnKey> conn_key(int fd, Side side) {
+  sockaddr_storage local{}, peer{};
+  socklen_t llen = sizeof(local), plen = sizeof(peer);
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &llen) != 0) return std::nullopt;
+  if (getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &plen) != 0) return std::nullopt;
+  ConnKey k;
+  const auto& client = side == Side::kClient ? local : peer;
+  const auto& server = side == Side::kClient ? peer : local;
+  if (!to_bytes(client, k.client_addr, k.client_port)) return std::nullopt;
+  if (!to_bytes(server, k.server_addr, k.server_port)) return std::nullopt;
+  return k;
+}
+
+void TruthTable::record(const ConnKey& key, std::string truth) {
+  {
+    std::lock_guard lock(mu_);
+    // A later connection on a reused 4-tuple replaces a record nobody claimed.
+    entries_[key] = std::move(truth);
+  }
+  cv_.notify_all();
+}
+
+std::optional<std::string> TruthTable::take(const ConnKey& key, std::chrono::milliseconds wait) {
+  std::unique_lock lock(mu_);
+  auto it = entries_.end();
+  cv_.wait_for(lock, wait, [&] { return (it = entries_.find(key)) != entries_.end(); });
+  if (it == entries_.end()) return std::nullopt;
+  std::string truth = std::move(it->second);
+  entries_.erase(it);
+  return truth;
+}
+
+size_t TruthTable::size() const {
+  std::lock_guard lock(mu_);
+  return entries_.size();
+}
+
+}  // namespace h2race

@@ -1,0 +1,47 @@
+// Truth: what the server really did on each connection, keyed by the connection's 4-tuple so the
+// driver can pair it with the client's Outcome for the same connection.
+#pragma once
+
+#include <sys/socket.h>
+
+#include <array>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+namespace h2race {
+
+struct ConnKey {
+  std::array<uint8_t, 16> client_addr{};
+  std::array<uint8_t, 16> server_addr{};
+  uint16_t client_port = 0;
+  uint16_t server_port = 0;
+  bool operator==(const ConnKey&) const = default;
+};
+
+struct ConnKeyHash {
+  size_t operator()(const ConnKey& k) const;
+};
+
+enum class Side { kClient, kServer };
+// Reads the 4-tuple of a connected socket; side says which end fd is.
+std::optional<ConnKey> conn_key(int fd, Side side);
+
+class TruthTable {
+ public:
+  void record(const ConnKey& key, std::string truth);
+  // Removes and returns the truth for key, waiting up to wait for the server to record it.
+  std::optional<std::string> take(const ConnKey& key, std::chrono::milliseconds wait);
+  size_t size() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::unordered_map<ConnKey, std::string, ConnKeyHash> entries_;
+};
+
+}  // namespace h2race

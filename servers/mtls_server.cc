@@ -1,0 +1,200 @@
+#include "servers/mtls_server.h"
+
+#include <arpa/inet.h>
+#include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "harness/alert_names.h"
+#include "harness/outcome.h"
+#include "servers/responder.h"
+
+namespace h2race {
+namespace {
+
+// Per-connection record the info callback fills in while BoringSSL runs the handshake.
+struct ConnState {
+  int alert_sent = -1;
+};
+
+void info_callback(const SSL* ssl, int where, int ret) {
+  if (!(where & SSL_CB_WRITE_ALERT)) return;
+  auto* st = static_cast<ConnState*>(SSL_get_app_data(ssl));
+  // ret packs (level << 8) | description; only the first fatal alert is the verdict.
+  if (st && st->alert_sent < 0 && (ret >> 8) == SSL3_AL_FATAL) st->alert_sent = ret & 0xff;
+}
+
+int select_alpn(SSL*, const uint8_t** out, uint8_t* out_len, const uint8_t* in, unsigned in_len,
+                void*) {
+  static const uint8_t kServerPrefs[] = "\x02h2\x08http/1.1";
+  uint8_t* chosen = nullptr;
+  if (SSL_select_next_proto(&chosen, out_len, kServerPrefs, sizeof(kServerPrefs) - 1, in,
+                            in_len) != OPENSSL_NPN_NEGOTIATED) {
+    return SSL_TLSEXT_ERR_NOACK;
+  }
+  *out = chosen;
+  return SSL_TLSEXT_ERR_OK;
+}
+
+bssl::UniquePtr<SSL_CTX> make_server_ctx(const Pki& pki, TlsVersion tls) {
+  bssl::UniquePtr<SSL_CTX> ctx(SSL_CTX_new(TLS_method()));
+  const uint16_t version = tls == TlsVersion::k13 ? TLS1_3_VERSION : TLS1_2_VERSION;
+  if (!ctx || !SSL_CTX_set_min_proto_version(ctx.get(), version) ||
+      !SSL_CTX_set_max_proto_version(ctx.get(), version) || !use_cert_key(ctx.get(), pki.server())) {
+    throw std::runtime_error("server: cannot configure SSL_CTX");
+  }
+  enable_test_signature_algorithms(ctx.get());
+  X509_STORE_add_cert(SSL_CTX_get_cert_store(ctx.get()), pki.trusted_ca());
+  SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+  SSL_CTX_set_alpn_select_cb(ctx.get(), select_alpn, nullptr);
+  SSL_CTX_set_info_callback(ctx.get(), info_callback);
+  // Every iteration must be a full handshake: no resumption.
+  SSL_CTX_set_options(ctx.get(), SSL_OP_NO_TICKET);
+  SSL_CTX_set_session_cache_mode(ctx.get(), SSL_SESS_CACHE_OFF);
+  return ctx;
+}
+
+bool parse_address(const std::string& address, uint16_t port, sockaddr_storage& ss,
+                   socklen_t& len) {
+  std::memset(&ss, 0, sizeof(ss));
+  auto* in = reinterpret_cast<sockaddr_in*>(&ss);
+  auto* in6 = reinterpret_cast<sockaddr_in6*>(&ss);
+  if (inet_pton(AF_INET, address.c_str(), &in->sin_addr) == 1) {
+    in->sin_family = AF_INET;
+    in->sin_port = htons(port);
+    len = sizeof(sockaddr_in);
+    return true;
+  }
+  if (inet_pton(AF_INET6, address.c_str(), &in6->sin6_addr) == 1) {
+    in6->sin6_family = AF_INET6;
+    in6->sin6_port = htons(port);
+    len = sizeof(sockaddr_in6);
+    return true;
+  }
+  return false;
+}
+
+void set_io_timeout(int fd, std::chrono::milliseconds t) {
+  timeval tv{};
+  tv.tv_sec = t.count() / 1000;
+  tv.tv_usec = (t.count() % 1000) * 1000;
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+}  // namespace
+
+bool is_loopback(const std::string& address) {
+  sockaddr_storage ss{};
+  socklen_t len = 0;
+  if (!parse_address(address, 0, ss, len)) return false;
+  if (ss.ss_family == AF_INET) {
+    return (ntohl(reinterpret_cast<sockaddr_in&>(ss).sin_addr.s_addr) >> 24) == 127;
+  }
+  return IN6_IS_ADDR_LOOPBACK(&reinterpret_cast<sockaddr_in6&>(ss).sin6_addr);
+}
+
+MtlsServer::MtlsServer(const Pki& pki, const ServerOptions& opts, TruthTable* truth)
+    : opts_(opts), truth_(truth), ctx_(make_server_ctx(pki, opts.tls)) {
+  if (!is_loopback(opts.bind_address)) {
+    throw std::runtime_error(
+        fmt::format("server: {} is not a loopback address", opts.bind_address));
+  }
+  parse_address(opts.bind_address, opts.port, addr_, addr_len_);
+  listen_fd_.reset(socket(addr_.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  const int one = 1;
+  setsockopt(listen_fd_.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  if (!listen_fd_ || bind(listen_fd_.get(), reinterpret_cast<sockaddr*>(&addr_), addr_len_) != 0 ||
+      listen(listen_fd_.get(), 1024) != 0) {
+    throw std::runtime_error(fmt::format("server: cannot listen on {} port {}: {}",
+                                         opts.bind_address, opts.port, std::strerror(errno)));
+  }
+  addr_len_ = sizeof(addr_);
+  getsockname(listen_fd_.get(), reinterpret_cast<sockaddr*>(&addr_), &addr_len_);
+  stop_fd_.reset(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+  for (int i = 0; i < std::max(1, opts.threads); ++i) threads_.emplace_back([this] { worker(); });
+}
+
+MtlsServer::~MtlsServer() {
+  const uint64_t one = 1;
+  [[maybe_unused]] ssize_t n = write(stop_fd_.get(), &one, sizeof(one));
+  for (auto& t : threads_) t.join();
+}
+
+uint16_t MtlsServer::port() const {
+  return addr_.ss_family == AF_INET ? ntohs(reinterpret_cast<const sockaddr_in&>(addr_).sin_port)
+                                    : ntohs(reinterpret_cast<const sockaddr_in6&>(addr_).sin6_port);
+}
+
+void MtlsServer::worker() {
+  pollfd fds[2] = {{listen_fd_.get(), POLLIN, 0}, {stop_fd_.get(), POLLIN, 0}};
+  for (;;) {
+    if (poll(fds, 2, -1) < 0 && errno != EINTR) return;
+    if (fds[1].revents) return;
+    if (!(fds[0].revents & POLLIN)) continue;
+    // Several workers wake for one connection; the losers get EAGAIN and poll again.
+    UniqueFd fd(accept4(listen_fd_.get(), nullptr, nullptr, SOCK_CLOEXEC));
+    if (!fd) continue;
+    ++connections_;
+    handle(std::move(fd));
+  }
+}
+
+void MtlsServer::handle(UniqueFd fd) {
+  const int one = 1;
+  setsockopt(fd.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+  set_io_timeout(fd.get(), opts_.io_timeout);
+  const auto key = conn_key(fd.get(), Side::kServer);
+  auto record = [&](std::string truth) {
+    if (key && truth_) truth_->record(*key, std::move(truth));
+  };
+
+  ConnState st;
+  bssl::UniquePtr<SSL> ssl(SSL_new(ctx_.get()));
+  if (!ssl) return;
+  SSL_set_app_data(ssl.get(), &st);
+  SSL_set_fd(ssl.get(), fd.get());
+  ERR_clear_error();
+  const int ret = SSL_accept(ssl.get());
+  if (ret != 1) {
+    if (st.alert_sent >= 0) {
+      record("tls_alert:" + alert_name(st.alert_sent));
+    } else {
+      const int saved_errno = errno;
+      record(classify_ssl_failure("read", SSL_get_error(ssl.get(), ret), saved_errno,
+                                  ERR_peek_error())
+                 .cls);
+    }
+    // ServerClose::kImmediate, as Go's server does: drop the connection right after the alert.
+    // Unread client bytes make the kernel answer with RST instead of FIN; that is the race.
+    ERR_clear_error();
+    return;
+  }
+
+  bool responded = false;
+  auto on_response = [&] {
+    responded = true;
+    record("ok");
+  };
+  const uint8_t* alpn = nullptr;
+  unsigned alpn_len = 0;
+  SSL_get0_alpn_selected(ssl.get(), &alpn, &alpn_len);
+  if (alpn_len == 2 && std::memcmp(alpn, "h2", 2) == 0) {
+    serve_h2(ssl.get(), on_response);
+  } else {
+    serve_h1(ssl.get(), on_response);
+  }
+  if (!responded) record("other");
+  SSL_shutdown(ssl.get());
+  ERR_clear_error();
+}
+
+}  // namespace h2race

@@ -1,0 +1,63 @@
+// The in-process mTLS server: one loopback listener, a few threads that each handle one
+// connection at a time with blocking I/O. It requires a client certificate, lets BoringSSL send
+// the alert when there is none or it is bad, closes as the close policy says, and records per
+// connection what it really did (the truth) in a TruthTable.
+#pragma once
+
+#include <netinet/in.h>
+#include <openssl/ssl.h>
+
+#include <atomic>
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "harness/pki.h"
+#include "harness/scenario.h"
+#include "harness/truth_table.h"
+#include "harness/unique_fd.h"
+
+namespace h2race {
+
+struct ServerOptions {
+  TlsVersion tls = TlsVersion::k13;
+  ServerClose close = ServerClose::kImmediate;
+  std::chrono::milliseconds io_timeout{5000};  // bounds every blocking read/write of a connection
+  int threads = 2;
+  std::string bind_address = "127.0.0.1";  // loopback only: 127.0.0.0/8 or ::1
+  uint16_t port = 0;                       // 0 = any free port
+};
+
+class MtlsServer {
+ public:
+  // Throws std::runtime_error naming the address when it cannot listen.
+  MtlsServer(const Pki& pki, const ServerOptions& opts, TruthTable* truth);
+  ~MtlsServer();
+  MtlsServer(const MtlsServer&) = delete;
+  MtlsServer& operator=(const MtlsServer&) = delete;
+
+  const sockaddr_storage& address() const { return addr_; }
+  socklen_t address_len() const { return addr_len_; }
+  uint16_t port() const;
+  uint64_t connections() const { return connections_.load(); }
+
+ private:
+  void worker();
+  void handle(UniqueFd fd);
+
+  ServerOptions opts_;
+  TruthTable* truth_;
+  bssl::UniquePtr<SSL_CTX> ctx_;
+  UniqueFd listen_fd_;
+  UniqueFd stop_fd_;  // eventfd: readable once the server is stopping
+  sockaddr_storage addr_{};
+  socklen_t addr_len_ = 0;
+  std::atomic<uint64_t> connections_{0};
+  std::vector<std::thread> threads_;
+};
+
+// True for 127.0.0.0/8 and ::1, the only addresses h2race listens on or targets by default.
+bool is_loopback(const std::string& address);
+
+}  // namespace h2race
