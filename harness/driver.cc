@@ -44,6 +44,7 @@ constexpr std::chrono::milliseconds kTruthWait{1000};
 
 RunRecord run_scenario(const Scenario& scenario, const Pki& pki, const DriverHooks& hooks) {
   const auto start = Clock::now();
+  ignore_sigpipe();
   TruthTable truth;
   auto client_ctx = make_client_ctx(scenario, pki);
   const ClientFn client = client_for(effective_client(scenario));

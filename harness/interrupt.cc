@@ -16,9 +16,10 @@ void install_interrupt_handlers() {
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
-  // Peers close sockets under our writes on purpose; EPIPE must be an errno, not a signal.
-  std::signal(SIGPIPE, SIG_IGN);
+  ignore_sigpipe();
 }
+
+void ignore_sigpipe() { std::signal(SIGPIPE, SIG_IGN); }
 
 bool interrupted() { return g_signal != 0; }
 

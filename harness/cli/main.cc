@@ -161,6 +161,13 @@ int do_run(const RunFlags& f) {
   return 0;
 }
 
+bool has_subcommand(const CLI::App& app, const std::string& name) {
+  for (const CLI::App* sub : app.get_subcommands({})) {
+    if (sub->check_name(name)) return true;
+  }
+  return false;
+}
+
 int main_impl(int argc, char** argv) {
   CLI::App app{"h2race: reproduce, measure and fuzz error races on TLS/HTTP2 connections"};
   app.require_subcommand(1);
@@ -176,6 +183,10 @@ int main_impl(int argc, char** argv) {
                 "exit 1 when iterations fall in more than one class");
   run->add_flag("-q,--quiet", run_flags.quiet, "do not print the table");
 
+  if (argc > 1 && argv[1][0] != '-' && !has_subcommand(app, argv[1])) {
+    fmt::print(stderr, "h2race: unknown subcommand '{}'\nRun with --help for usage.\n", argv[1]);
+    return kExitUsage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

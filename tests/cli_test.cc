@@ -1,0 +1,89 @@
+// The CLI contract of DESIGN.md: exit codes, error messages that name the bad input, JSON output.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace {
+
+struct Result {
+  int code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+Result h2race(const std::string& args) {
+  const std::string cmd = std::string(H2RACE_BIN) + " " + args + " 2>&1 </dev/null";
+  Result r;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return r;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) r.output.append(buf, n);
+  const int status = pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return r;
+}
+
+void expect_usage_error(const std::string& args, const std::string& names) {
+  const Result r = h2race(args);
+  EXPECT_EQ(r.code, 2) << args << "\n" << r.output;
+  EXPECT_NE(r.output.find(names), std::string::npos) << args << "\n" << r.output;
+}
+
+TEST(Cli, UnknownFlagExits2NamingIt) { expect_usage_error("run --frobnicate", "--frobnicate"); }
+TEST(Cli, UnknownSubcommandExits2) { expect_usage_error("sprint", "sprint"); }
+TEST(Cli, NoSubcommandExits2) { expect_usage_error("", "subcommand"); }
+TEST(Cli, ZeroIterationsExits2) { expect_usage_error("run -n 0", "--iterations"); }
+TEST(Cli, NegativeIterationsExits2) { expect_usage_error("run -n -1", "--iterations"); }
+TEST(Cli, NonNumericIterationsExits2) { expect_usage_error("run -n lots", "--iterations"); }
+TEST(Cli, TooManyJobsExits2) { expect_usage_error("run --jobs 100000", "--jobs"); }
+TEST(Cli, ZeroTimeoutExits2) { expect_usage_error("run --timeout-ms 0", "--timeout-ms"); }
+TEST(Cli, UnknownEnumValueExits2ListingTheChoices) {
+  expect_usage_error("run --client-cert forged", "none|untrusted|expired|valid");
+  expect_usage_error("run --tls 1.1", "--tls");
+  expect_usage_error("run --key dsa", "ed25519|p256|rsa2048");
+}
+TEST(Cli, Http2ClientWithHttp1ProtoExits2) {
+  expect_usage_error("run --proto h1 --client sequential", "--client sequential");
+}
+TEST(Cli, JsonIntoMissingDirectoryExits2) {
+  expect_usage_error("run -n 1 --json /nonexistent-dir/x.json", "/nonexistent-dir");
+}
+
+TEST(Cli, HelpExits0AndListsTheFlags) {
+  const Result r = h2race("run --help");
+  EXPECT_EQ(r.code, 0);
+  for (const char* flag : {"--proto", "--tls", "--client-cert", "--client", "--server-close",
+                           "--key", "--jobs", "--fresh-server", "--timeout-ms", "--json",
+                           "--fail-on-divergence"}) {
+    EXPECT_NE(r.output.find(flag), std::string::npos) << flag;
+  }
+}
+
+TEST(Cli, RunPrintsTheTableAndWritesJson) {
+  const auto path = std::filesystem::temp_directory_path() / "h2race_cli_test.json";
+  std::filesystem::remove(path);
+  const Result r = h2race("run -n 50 --proto h1 --json " + path.string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("tls_alert:certificate_required"), std::string::npos);
+  EXPECT_NE(r.output.find("fidelity 1.0000"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("rule of three"), std::string::npos) << r.output;
+  std::ifstream in(path);
+  const auto j = nlohmann::json::parse(in);
+  EXPECT_EQ(j["schema"], "h2race/histogram/1");
+  EXPECT_EQ(j["iterations"], 50);
+  EXPECT_EQ(j["scenario"]["proto"], "h1");
+  EXPECT_FALSE(j["partial"].get<bool>());
+  std::filesystem::remove(path);
+}
+
+TEST(Cli, FailOnDivergenceIsZeroForOneClass) {
+  EXPECT_EQ(h2race("run -n 50 --proto h1 --fail-on-divergence -q").code, 0);
+}
+
+}  // namespace

@@ -1,0 +1,112 @@
+// Integration: the driver against the in-process server. Every assertion here holds for every
+// interleaving: only the server's truth and outcomes that do not depend on timing are checked.
+#include "harness/driver.h"
+
+#include <gtest/gtest.h>
+
+#include "harness/interrupt.h"
+
+namespace h2race {
+namespace {
+
+const Pki& pki() {
+  static const Pki p(KeyType::kEd25519);
+  return p;
+}
+
+Scenario scenario(uint64_t n) {
+  Scenario s;
+  s.iterations = n;
+  s.jobs = 2;
+  return s;
+}
+
+TEST(Driver, Http1ReportsOnlyTheAlert) {
+  Scenario s = scenario(500);
+  s.proto = Proto::kH1;
+  const RunRecord run = run_scenario(s, pki());
+  EXPECT_EQ(run.histogram.iterations(), 500u);
+  ASSERT_EQ(run.histogram.classes().size(), 1u);
+  EXPECT_EQ(run.histogram.classes()[0].cls, "tls_alert:certificate_required");
+  EXPECT_DOUBLE_EQ(run.histogram.fidelity(), 1.0);
+  EXPECT_FALSE(run.partial);
+}
+
+TEST(Driver, ValidCertificateGetsOkOverHttp2AndHttp1) {
+  for (Proto proto : {Proto::kH2, Proto::kH1}) {
+    Scenario s = scenario(200);
+    s.proto = proto;
+    s.client_cert = ClientCert::kValid;
+    const RunRecord run = run_scenario(s, pki());
+    EXPECT_EQ(run.histogram.count("ok"), 200u) << name(proto);
+    EXPECT_EQ(run.histogram.truth().at("ok"), 200u);
+  }
+}
+
+TEST(Driver, SequentialClientWithValidCertificateGetsOk) {
+  Scenario s = scenario(100);
+  s.client = ClientKind::kSequential;
+  s.client_cert = ClientCert::kValid;
+  EXPECT_EQ(run_scenario(s, pki()).histogram.count("ok"), 100u);
+}
+
+// The server's truth does not race: it is what BoringSSL decided about the certificate.
+void expect_truth(ClientCert cert, ClientKind client, const std::string& truth) {
+  Scenario s = scenario(200);
+  s.client_cert = cert;
+  s.client = client;
+  const RunRecord run = run_scenario(s, pki());
+  ASSERT_EQ(run.histogram.truth().size(), 1u) << run.histogram.truth().begin()->first;
+  EXPECT_EQ(run.histogram.truth().at(truth), 200u);
+  // Whatever the client saw, it was one of the classes this race can produce.
+  for (const auto& c : run.histogram.classes()) {
+    EXPECT_TRUE(c.cls == truth || c.cls == "write:EPIPE" || c.cls == "write:ECONNRESET" ||
+                c.cls == "read:ECONNRESET" || c.cls == "h2:no_connection")
+        << c.cls << ": " << c.example;
+  }
+}
+
+TEST(Driver, NoCertificateTruthIsCertificateRequired) {
+  expect_truth(ClientCert::kNone, ClientKind::kGo, "tls_alert:certificate_required");
+  expect_truth(ClientCert::kNone, ClientKind::kSequential, "tls_alert:certificate_required");
+}
+TEST(Driver, UntrustedCertificateTruthIsUnknownCa) {
+  expect_truth(ClientCert::kUntrusted, ClientKind::kGo, "tls_alert:unknown_ca");
+}
+TEST(Driver, ExpiredCertificateTruthIsCertificateExpired) {
+  expect_truth(ClientCert::kExpired, ClientKind::kGo, "tls_alert:certificate_expired");
+}
+TEST(Driver, WrongKeyUsageTruthIsUnsupportedCertificate) {
+  expect_truth(ClientCert::kWrongUsage, ClientKind::kGo, "tls_alert:unsupported_certificate");
+}
+
+TEST(Driver, Tls12AlertArrivesInsideTheHandshakeSoThereIsNoRace) {
+  Scenario s = scenario(300);
+  s.tls = TlsVersion::k12;
+  const RunRecord run = run_scenario(s, pki());
+  ASSERT_EQ(run.histogram.classes().size(), 1u);
+  EXPECT_EQ(run.histogram.truth().begin()->first, run.histogram.classes()[0].cls);
+  EXPECT_EQ(run.histogram.classes()[0].cls.rfind("tls_alert:", 0), 0u);
+}
+
+TEST(Driver, FreshServerPerIterationRecordsTruthToo) {
+  Scenario s = scenario(50);
+  s.fresh_server = true;
+  s.proto = Proto::kH1;
+  const RunRecord run = run_scenario(s, pki());
+  EXPECT_EQ(run.histogram.truth().at("tls_alert:certificate_required"), 50u);
+  EXPECT_EQ(run.histogram.count("tls_alert:certificate_required"), 50u);
+}
+
+TEST(Driver, OtherKeyTypesWork) {
+  for (KeyType k : {KeyType::kP256, KeyType::kRsa2048}) {
+    const Pki p(k);
+    Scenario s = scenario(50);
+    s.key_type = k;
+    s.client_cert = ClientCert::kValid;
+    EXPECT_EQ(run_scenario(s, p).histogram.count("ok"), 50u) << name(k);
+  }
+}
+
+}  // namespace
+}  // namespace h2race

@@ -1,0 +1,144 @@
+#include "harness/histogram.h"
+
+#include <gtest/gtest.h>
+
+namespace h2race {
+namespace {
+
+Outcome of(const std::string& cls, const std::string& raw = "x") { return {cls, raw, "", 0, -1}; }
+
+TEST(Wilson, MatchesPublishedValues) {
+  // Reference values: Wilson score interval, z = 1.959964 (Newcombe 1998, table I examples).
+  Interval a = wilson95(81, 263);
+  EXPECT_NEAR(a.low, 0.2553, 5e-4);
+  EXPECT_NEAR(a.high, 0.3662, 5e-4);
+  Interval b = wilson95(15, 148);
+  EXPECT_NEAR(b.low, 0.0624, 5e-4);
+  EXPECT_NEAR(b.high, 0.1605, 5e-4);
+  Interval c = wilson95(0, 20);
+  EXPECT_DOUBLE_EQ(c.low, 0.0);
+  EXPECT_NEAR(c.high, 0.1611, 5e-4);
+  Interval d = wilson95(29, 29);
+  EXPECT_NEAR(d.low, 0.8830, 5e-4);
+  EXPECT_DOUBLE_EQ(d.high, 1.0);
+}
+
+TEST(RuleOfThree, IsThreeOverN) {
+  EXPECT_DOUBLE_EQ(rule_of_three(10000), 0.0003);
+  EXPECT_DOUBLE_EQ(rule_of_three(500), 0.006);
+}
+
+TEST(Histogram, CountsFidelityAndDivergence) {
+  Histogram h;
+  const std::string truth = "tls_alert:certificate_required";
+  for (int i = 0; i < 97; ++i) h.add(of(truth), truth);
+  for (int i = 0; i < 3; ++i) h.add(of("write:EPIPE", "write: broken pipe"), truth);
+  EXPECT_EQ(h.iterations(), 100u);
+  EXPECT_EQ(h.matched(), 97u);
+  EXPECT_DOUBLE_EQ(h.fidelity(), 0.97);
+  EXPECT_TRUE(h.divergent());
+  ASSERT_EQ(h.classes().size(), 2u);
+  EXPECT_EQ(h.classes()[0].cls, truth);
+  EXPECT_EQ(h.classes()[1].example, "write: broken pipe");
+  EXPECT_EQ(h.truth().at(truth), 100u);
+}
+
+TEST(Histogram, OneClassIsNotDivergent) {
+  Histogram h;
+  h.add(of("ok"), "ok");
+  h.add(of("ok"), "ok");
+  EXPECT_FALSE(h.divergent());
+  EXPECT_DOUBLE_EQ(h.fidelity(), 1.0);
+}
+
+TEST(Histogram, KeepsTheFirstExampleOfEachClass) {
+  Histogram h;
+  h.add(of("read:EOF", "first"), "ok");
+  h.add(of("read:EOF", "second"), "ok");
+  EXPECT_EQ(h.classes()[0].example, "first");
+}
+
+TEST(Histogram, MergeSumsEverything) {
+  Histogram a, b;
+  a.add(of("ok"), "ok");
+  b.add(of("ok"), "ok");
+  b.add(of("timeout"), "ok");
+  a.merge(b);
+  EXPECT_EQ(a.iterations(), 3u);
+  EXPECT_EQ(a.matched(), 2u);
+  EXPECT_EQ(a.count("timeout"), 1u);
+  EXPECT_EQ(a.truth().at("ok"), 3u);
+}
+
+RunRecord sample_run() {
+  RunRecord run;
+  run.scenario.jobs = 2;
+  const std::string truth = "tls_alert:certificate_required";
+  for (int i = 0; i < 9; ++i) run.histogram.add(of(truth, "remote error"), truth);
+  run.histogram.add(of("write:ECONNRESET", "write: connection reset by peer"), truth);
+  run.elapsed_s = 1.5;
+  run.env = environment_json();
+  return run;
+}
+
+TEST(HistogramJson, FollowsTheDesignSchema) {
+  const auto j = to_json(sample_run());
+  EXPECT_EQ(j["schema"], "h2race/histogram/1");
+  EXPECT_EQ(j["scenario"]["proto"], "h2");
+  EXPECT_EQ(j["scenario"]["tls"], "1.3");
+  EXPECT_EQ(j["scenario"]["client_cert"], "none");
+  EXPECT_EQ(j["scenario"]["client"], "go");
+  EXPECT_EQ(j["scenario"]["server_close"], "immediate");
+  EXPECT_EQ(j["scenario"]["key"], "ed25519");
+  EXPECT_TRUE(j["scenario"]["schedule"].is_null());
+  EXPECT_EQ(j["iterations"], 10);
+  EXPECT_EQ(j["truth"]["tls_alert:certificate_required"], 10);
+  EXPECT_EQ(j["classes"][0]["class"], "tls_alert:certificate_required");
+  EXPECT_EQ(j["classes"][0]["count"], 9);
+  EXPECT_DOUBLE_EQ(j["fidelity"].get<double>(), 0.9);
+  EXPECT_TRUE(j["divergent"].get<bool>());
+  EXPECT_EQ(j["bound"]["method"], "wilson95");
+  EXPECT_LT(j["bound"]["fidelity_low"].get<double>(), 0.9);
+  EXPECT_EQ(j["env"]["tls_library"], "BoringSSL");
+  EXPECT_FALSE(j["partial"].get<bool>());
+}
+
+TEST(HistogramJson, RoundTripKeepsCountsExamplesAndScenario) {
+  const RunRecord original = sample_run();
+  const RunRecord back = run_record_from_json(nlohmann::json::parse(to_json(original).dump()));
+  EXPECT_EQ(back.scenario.id(), original.scenario.id());
+  EXPECT_EQ(back.histogram.iterations(), 10u);
+  EXPECT_EQ(back.histogram.matched(), 9u);
+  EXPECT_EQ(back.histogram.count("write:ECONNRESET"), 1u);
+  EXPECT_EQ(back.histogram.classes()[1].example, "write: connection reset by peer");
+  EXPECT_DOUBLE_EQ(back.elapsed_s, 1.5);
+  EXPECT_EQ(to_json(back).dump(), to_json(original).dump());
+}
+
+TEST(HistogramJson, RejectsWrongSchemaNamingTheField) {
+  auto j = to_json(sample_run());
+  j["schema"] = "h2race/histogram/99";
+  try {
+    run_record_from_json(j);
+    FAIL() << "accepted a wrong schema";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("schema"), std::string::npos) << e.what();
+  }
+}
+
+TEST(HistogramJson, RejectsIterationsThatDisagreeWithPairs) {
+  auto j = to_json(sample_run());
+  j["iterations"] = 11;
+  EXPECT_THROW(run_record_from_json(j), std::invalid_argument);
+}
+
+TEST(HistogramJson, RejectsMissingFields) {
+  for (const char* field : {"scenario", "iterations", "classes", "pairs"}) {
+    auto j = to_json(sample_run());
+    j.erase(field);
+    EXPECT_THROW(run_record_from_json(j), std::invalid_argument) << field;
+  }
+}
+
+}  // namespace
+}  // namespace h2race
