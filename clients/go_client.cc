@@ -7,6 +7,7 @@
 
 #include "clients/client.h"
 #include "clients/h2_client_session.h"
+#include "harness/inject.h"
 
 namespace h2race {
 
@@ -18,7 +19,9 @@ ClientResult run_go_client(const ClientTarget& t) {
   if (auto f = conn.handshake()) return {*f, res.key};
 
   H2ClientSession h2(t.authority);
+  at(Point::kClientBeforePreface);
   if (auto f = conn.write_all(h2.preface())) return {*f, res.key};
+  at(Point::kClientAfterPreface);
 
   // The read loop has started: whatever the server already sent is consumed now.
   std::vector<uint8_t> in;
@@ -29,7 +32,9 @@ ClientResult run_go_client(const ClientTarget& t) {
   }
   if (early.failure) return {no_connection_outcome(*early.failure), res.key};
 
+  at(Point::kClientBeforeHeaders);
   if (auto f = conn.write_all(h2.request())) return {*f, res.key};
+  at(Point::kClientBeforeRead);
 
   for (;;) {
     auto r = conn.read_some(in, /*wait=*/true);

@@ -5,6 +5,7 @@
 
 #include "clients/client.h"
 #include "clients/h2_client_session.h"
+#include "harness/inject.h"
 
 namespace h2race {
 
@@ -15,8 +16,12 @@ ClientResult run_sequential_client(const ClientTarget& t) {
   if (auto f = conn.handshake()) return {*f, key};
 
   H2ClientSession h2(t.authority);
+  at(Point::kClientBeforePreface);
   if (auto f = conn.write_all(h2.preface())) return {*f, key};
+  at(Point::kClientAfterPreface);
+  at(Point::kClientBeforeHeaders);
   if (auto f = conn.write_all(h2.request())) return {*f, key};
+  at(Point::kClientBeforeRead);
 
   std::vector<uint8_t> in;
   for (;;) {

@@ -1,5 +1,7 @@
 #include "clients/tls_client_conn.h"
 
+#include "harness/inject.h"
+
 #include <netinet/tcp.h>
 #include <openssl/err.h>
 #include <poll.h>
@@ -11,6 +13,12 @@ namespace h2race {
 
 TlsClientConn::TlsClientConn(SSL_CTX* ctx, Clock::time_point deadline)
     : deadline_(deadline), ssl_(SSL_new(ctx)) {}
+
+TlsClientConn::~TlsClientConn() {
+  ssl_.reset();
+  fd_.reset();
+  end_connection();
+}
 
 bool TlsClientConn::wait_for(short events) {
   for (;;) {
@@ -37,6 +45,8 @@ std::optional<Outcome> TlsClientConn::connect(const sockaddr_storage& addr, sock
     if (err != 0) return errno_outcome("connect", err);
   }
   key_ = conn_key(fd_.get(), Side::kClient);
+  if (key_) begin_connection(*key_, Side::kClient);
+  at(Point::kClientConnected);
   if (!ssl_) return other_outcome("connect", "SSL_new failed");
   SSL_set_fd(ssl_.get(), fd_.get());
   return std::nullopt;
@@ -46,7 +56,10 @@ std::optional<Outcome> TlsClientConn::handshake() {
   for (;;) {
     ERR_clear_error();
     const int r = SSL_connect(ssl_.get());
-    if (r == 1) return std::nullopt;
+    if (r == 1) {
+      at(Point::kClientHandshakeDone);
+      return std::nullopt;
+    }
     const int saved_errno = errno;
     const int e = SSL_get_error(ssl_.get(), r);
     if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {

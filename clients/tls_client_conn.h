@@ -23,6 +23,9 @@ using Clock = std::chrono::steady_clock;
 class TlsClientConn {
  public:
   TlsClientConn(SSL_CTX* ctx, Clock::time_point deadline);
+  ~TlsClientConn();
+  TlsClientConn(const TlsClientConn&) = delete;
+  TlsClientConn& operator=(const TlsClientConn&) = delete;
 
   // Each returns the Outcome that ends the iteration, or nullopt on success.
   std::optional<Outcome> connect(const sockaddr_storage& addr, socklen_t len);

@@ -3,6 +3,7 @@
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -42,8 +43,11 @@ constexpr std::chrono::milliseconds kTruthWait{1000};
 
 }  // namespace
 
-RunRecord run_scenario(const Scenario& scenario, const Pki& pki, const DriverHooks& hooks) {
+RunRecord run_scenario(const Scenario& scenario, const Pki& pki, const DriverHooks& hooks,
+                       const Schedule* schedule) {
   const auto start = Clock::now();
+  std::optional<ScheduleScope> schedule_scope;
+  if (schedule) schedule_scope.emplace(*schedule);
   ignore_sigpipe();
   TruthTable truth;
   auto client_ctx = make_client_ctx(scenario, pki);
@@ -75,6 +79,7 @@ RunRecord run_scenario(const Scenario& scenario, const Pki& pki, const DriverHoo
         std::optional<std::string> t;
         if (r.key) t = truth.take(*r.key, kTruthWait);
         local.add(r.outcome, t ? *t : "unknown");
+        if (hooks.on_iteration) hooks.on_iteration(r.outcome, t ? *t : "unknown");
         if (hooks.done) hooks.done->fetch_add(1, std::memory_order_relaxed);
       }
     } catch (...) {
@@ -97,6 +102,10 @@ RunRecord run_scenario(const Scenario& scenario, const Pki& pki, const DriverHoo
   run.elapsed_s = std::chrono::duration<double>(Clock::now() - start).count();
   run.partial = run.histogram.iterations() < scenario.iterations;
   run.env = environment_json();
+  if (schedule_scope) {
+    run.schedule_failures = schedule_scope->failures();
+    run.first_schedule_failure = schedule_scope->first_failure();
+  }
   return run;
 }
 

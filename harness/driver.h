@@ -5,8 +5,11 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
+#include <string_view>
 
 #include "harness/histogram.h"
+#include "harness/inject.h"
 #include "harness/pki.h"
 #include "harness/scenario.h"
 
@@ -15,10 +18,14 @@ namespace h2race {
 struct DriverHooks {
   // Incremented after every iteration, for a progress line; may be null.
   std::atomic<uint64_t>* done = nullptr;
+  // Called after every iteration with its outcome and truth (from the worker threads).
+  std::function<void(const Outcome&, std::string_view truth)> on_iteration;
 };
 
 // Stops early (partial = true) when interrupted() turns true. Throws std::runtime_error when the
 // server cannot be started.
-RunRecord run_scenario(const Scenario& scenario, const Pki& pki, const DriverHooks& hooks = {});
+// With a schedule, every iteration runs under it; waits that ran out are counted in the record.
+RunRecord run_scenario(const Scenario& scenario, const Pki& pki, const DriverHooks& hooks = {},
+                       const Schedule* schedule = nullptr);
 
 }  // namespace h2race

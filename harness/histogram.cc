@@ -91,7 +91,7 @@ nlohmann::json to_json(const RunRecord& run) {
   const Interval b = wilson95(h.matched(), h.iterations());
   nlohmann::json bound{{"method", "wilson95"}, {"fidelity_low", b.low}, {"fidelity_high", b.high}};
   if (!h.divergent()) bound["other_rate_max_rule_of_three"] = rule_of_three(h.iterations());
-  return {{"schema", kHistogramSchema},
+  nlohmann::json j = {{"schema", kHistogramSchema},
           {"scenario", run.scenario.to_json()},
           {"iterations", h.iterations()},
           {"elapsed_s", run.elapsed_s},
@@ -104,6 +104,11 @@ nlohmann::json to_json(const RunRecord& run) {
           {"divergent", h.divergent()},
           {"bound", bound},
           {"env", run.env}};
+  if (run.scenario.schedule) {
+    j["schedule_failures"] = {{"count", run.schedule_failures},
+                              {"first", run.first_schedule_failure}};
+  }
+  return j;
 }
 
 namespace {
@@ -135,6 +140,15 @@ RunRecord run_record_from_json(const nlohmann::json& j) {
   }
   if (j.contains("partial") && j["partial"].is_boolean()) run.partial = j["partial"].get<bool>();
   if (j.contains("env") && j["env"].is_object()) run.env = j["env"];
+  if (j.contains("schedule_failures") && j["schedule_failures"].is_object()) {
+    const auto& f = j["schedule_failures"];
+    if (f.contains("count") && f["count"].is_number_unsigned()) {
+      run.schedule_failures = f["count"].get<uint64_t>();
+    }
+    if (f.contains("first") && f["first"].is_string()) {
+      run.first_schedule_failure = f["first"].get<std::string>();
+    }
+  }
 
   std::map<std::string, std::string> examples;
   for (const auto& c : require(j, "classes", vt::array, "an array")) {

@@ -70,6 +70,9 @@ struct RunRecord {
   Histogram histogram;
   double elapsed_s = 0;
   bool partial = false;
+  // Schedule waits whose bound expired: the schedule did not hold, so the run proves nothing.
+  uint64_t schedule_failures = 0;
+  std::string first_schedule_failure;
   nlohmann::json env = nlohmann::json::object();
 };
 

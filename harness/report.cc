@@ -36,6 +36,10 @@ std::string text_table(const RunRecord& run) {
                        100.0 * rule_of_three(h.iterations()));
   }
   out += "\n";
+  if (run.schedule_failures > 0) {
+    out += fmt::format("SCHEDULE FAILED in {} waits (first: {})\n", run.schedule_failures,
+                       run.first_schedule_failure);
+  }
   return out;
 }
 

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "harness/alert_names.h"
+#include "harness/inject.h"
 #include "harness/outcome.h"
 #include "servers/responder.h"
 
@@ -29,7 +30,28 @@ void info_callback(const SSL* ssl, int where, int ret) {
   if (!(where & SSL_CB_WRITE_ALERT)) return;
   auto* st = static_cast<ConnState*>(SSL_get_app_data(ssl));
   // ret packs (level << 8) | description; only the first fatal alert is the verdict.
-  if (st && st->alert_sent < 0 && (ret >> 8) == SSL3_AL_FATAL) st->alert_sent = ret & 0xff;
+  if (st && st->alert_sent < 0 && (ret >> 8) == SSL3_AL_FATAL) {
+    st->alert_sent = ret & 0xff;
+    // BoringSSL calls this after the alert record went out.
+    at(Point::kServerAfterAlert);
+  }
+}
+
+// BoringSSL reports each handshake message it received before processing it: the client's
+// Certificate message is where the server is about to judge the certificate and, when it is
+// missing or bad, to send the alert. This is the only hook before the alert for a client that
+// sent no certificate (no verify callback runs then).
+void msg_callback(int write_p, int, int content_type, const void* buf, size_t len, SSL*, void*) {
+  if (write_p == 0 && content_type == SSL3_RT_HANDSHAKE && len > 0 &&
+      static_cast<const uint8_t*>(buf)[0] == SSL3_MT_CERTIFICATE) {
+    at(Point::kServerBeforeAlert);
+  }
+}
+
+// Called once per certificate of the client's chain, leaf last; only when it sent one.
+int verify_callback(int preverify_ok, X509_STORE_CTX* store) {
+  if (X509_STORE_CTX_get_error_depth(store) == 0) at(Point::kServerCertVerified);
+  return preverify_ok;
 }
 
 int select_alpn(SSL*, const uint8_t** out, uint8_t* out_len, const uint8_t* in, unsigned in_len,
@@ -53,7 +75,9 @@ bssl::UniquePtr<SSL_CTX> make_server_ctx(const Pki& pki, TlsVersion tls) {
   }
   enable_test_signature_algorithms(ctx.get());
   X509_STORE_add_cert(SSL_CTX_get_cert_store(ctx.get()), pki.trusted_ca());
-  SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+  SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
+                     verify_callback);
+  SSL_CTX_set_msg_callback(ctx.get(), msg_callback);
   SSL_CTX_set_alpn_select_cb(ctx.get(), select_alpn, nullptr);
   SSL_CTX_set_info_callback(ctx.get(), info_callback);
   // Every iteration must be a full handshake: no resumption.
@@ -156,9 +180,23 @@ void MtlsServer::handle(UniqueFd fd) {
   auto record = [&](std::string truth) {
     if (key && truth_) truth_->record(*key, std::move(truth));
   };
+  if (key) begin_connection(*key, Side::kServer);
+  at(Point::kServerAccepted);
 
   ConnState st;
   bssl::UniquePtr<SSL> ssl(SSL_new(ctx_.get()));
+  // Runs on every way out: the close points, then the connection's end for the schedule.
+  struct Closer {
+    bssl::UniquePtr<SSL>& ssl;
+    UniqueFd& fd;
+    ~Closer() {
+      ssl.reset();
+      at(Point::kServerBeforeClose);
+      fd.reset();
+      at(Point::kServerAfterClose);
+      end_connection();
+    }
+  } closer{ssl, fd};
   if (!ssl) return;
   SSL_set_app_data(ssl.get(), &st);
   SSL_set_fd(ssl.get(), fd.get());

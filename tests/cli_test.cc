@@ -55,6 +55,48 @@ TEST(Cli, JsonIntoMissingDirectoryExits2) {
   expect_usage_error("run -n 1 --json /nonexistent-dir/x.json", "/nonexistent-dir");
 }
 
+std::string write_temp(const std::string& name, const std::string& text) {
+  const auto path = std::filesystem::temp_directory_path() / name;
+  std::ofstream(path) << text;
+  return path.string();
+}
+
+TEST(Cli, MalformedScheduleExits2WithFileLineColumn) {
+  const std::string f = write_temp("h2race_bad.sched", "# ok\nclient.before_read snooze:1us\n");
+  expect_usage_error("run -n 1 --schedule " + f, f + ":2:20: unknown action");
+  expect_usage_error("replay " + f, f + ":2:20: unknown action");
+  const std::string own = write_temp("h2race_own.sched", "client.before_read wait:client.connected\n");
+  expect_usage_error("replay " + own, own + ":1:25:");
+}
+
+TEST(Cli, MissingScheduleFileExits2) {
+  expect_usage_error("replay /nonexistent/x.sched", "/nonexistent/x.sched");
+  expect_usage_error("run --schedule /nonexistent/x.sched", "/nonexistent/x.sched");
+}
+
+TEST(Cli, BadScenarioHeaderExits2NamingTheFile) {
+  const std::string f = write_temp("h2race_hdr.sched", "# scenario: --client netscape\n");
+  expect_usage_error("replay " + f, f + ": scenario header");
+}
+
+TEST(Cli, ReplayOfAScheduleThatCannotHoldExits1) {
+  // A TLS 1.2 handshake fails inside the client's handshake call: the client never reaches
+  // before_read, so the server's wait for it runs out; replay must say so, not pass.
+  const std::string f = write_temp(
+      "h2race_never.sched", "# scenario: --tls 1.2\nserver.after_alert wait:client.before_read/5ms\n");
+  const Result r = h2race("replay " + f + " --times 3");
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_NE(r.output.find("did not hold"), std::string::npos) << r.output;
+}
+
+TEST(Cli, ReplayOfAStableScheduleExits0) {
+  const std::string f = write_temp("h2race_h1.sched", "# scenario: --proto h1\n# expect: "
+                                   "tls_alert:certificate_required\nserver.accepted yield\n");
+  const Result r = h2race("replay " + f + " --times 5");
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("tls_alert:certificate_required 5/5"), std::string::npos) << r.output;
+}
+
 TEST(Cli, HelpExits0AndListsTheFlags) {
   const Result r = h2race("run --help");
   EXPECT_EQ(r.code, 0);

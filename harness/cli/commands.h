@@ -1,0 +1,48 @@
+// The subcommands behind `h2race`. main.cc declares every flag; these run what was parsed.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "harness/scenario.h"
+
+namespace h2race::cli {
+
+inline constexpr int kExitCheckFailed = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitInternal = 3;
+
+// A user error found after parsing (bad file, bad combination): message on stderr, exit 2.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Declares the scenario flags of DESIGN.md's `run` on cmd, writing into s.
+void add_scenario_flags(CLI::App* cmd, Scenario& s);
+// Resolves combinations CLI11 cannot express (h1 client vs. h2 proto); throws UsageError.
+void finish_scenario(Scenario& s, const CLI::App* cmd);
+// Parses "--proto h1 --client go ..." (a schedule's scenario header) onto s; throws UsageError.
+void parse_scenario_text(const std::string& flags, Scenario& s, const std::string& where);
+
+// Writes via FILE.tmp and rename, so no reader ever sees half a file.
+void write_file_atomically(const std::string& path, const std::string& content);
+// Throws UsageError when the directory a output file should go to does not exist.
+void check_output_path(const std::string& flag, const std::string& path);
+
+struct RunFlags {
+  Scenario scenario;
+  std::string json_path;
+  std::string schedule_path;
+  bool fail_on_divergence = false;
+  bool quiet = false;
+};
+int run_command(RunFlags& flags);
+
+struct ReplayFlags {
+  std::string file;
+  uint64_t times = 20;
+  bool quiet = false;
+};
+int replay_command(const ReplayFlags& flags);
+
+}  // namespace h2race::cli
