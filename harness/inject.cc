@@ -246,6 +246,7 @@ class Rendezvous {
   std::condition_variable cv;
   std::bitset<kPointCount> reached;
   bool begun[2] = {false, false};
+  bool side_ended[2] = {false, false};  // a side that ended can reach no further point
   int ended = 0;
 };
 
@@ -267,6 +268,7 @@ Registry* g_registry = nullptr;
 struct ThreadConn {
   std::shared_ptr<Rendezvous> rv;
   ConnKey key;
+  int side = 0;
   bool failed = false;
 };
 thread_local ThreadConn t_conn;
@@ -311,11 +313,16 @@ void begin_connection(const ConnKey& key, Side side) {
   // stale (its other peer never showed up): start afresh.
   if (!rv || rv->begun[s]) rv = std::make_shared<Rendezvous>();
   rv->begun[s] = true;
-  t_conn = {rv, key, false};
+  t_conn = {rv, key, s, false};
 }
 
 void end_connection() {
   if (!t_conn.rv) return;
+  {
+    std::lock_guard lock(t_conn.rv->mu);
+    t_conn.rv->side_ended[t_conn.side] = true;
+  }
+  t_conn.rv->cv.notify_all();
   Registry* reg = g_registry;
   if (reg) {
     std::lock_guard lock(reg->mu);
@@ -358,11 +365,16 @@ void reach(Point p) {
         record_failure(what + ": reached outside a connection");
         return;
       }
+      const int other = 1 - t_conn.side;
       std::unique_lock lock(rv->mu);
-      const bool ok = rv->cv.wait_for(lock, action->duration, [&] {
-        return rv->reached.test(static_cast<size_t>(action->target));
+      rv->cv.wait_for(lock, action->duration, [&] {
+        return rv->reached.test(static_cast<size_t>(action->target)) || rv->side_ended[other];
       });
-      if (!ok) {
+      if (rv->reached.test(static_cast<size_t>(action->target))) return;
+      if (rv->side_ended[other]) {
+        record_failure(fmt::format("{}: the other peer finished without reaching {}", what,
+                                   point_name(action->target)));
+      } else {
         record_failure(fmt::format("{}: the other peer did not reach {} within {}", what,
                                    point_name(action->target), format_duration(action->duration)));
       }

@@ -169,6 +169,7 @@ void MtlsServer::worker() {
     if (!fd) continue;
     ++connections_;
     handle(std::move(fd));
+    ++completed_;
   }
 }
 

@@ -41,6 +41,8 @@ class MtlsServer {
   socklen_t address_len() const { return addr_len_; }
   uint16_t port() const;
   uint64_t connections() const { return connections_.load(); }
+  // Connections fully handled: closed, every injection point passed.
+  uint64_t completed() const { return completed_.load(); }
 
  private:
   void worker();
@@ -54,6 +56,7 @@ class MtlsServer {
   sockaddr_storage addr_{};
   socklen_t addr_len_ = 0;
   std::atomic<uint64_t> connections_{0};
+  std::atomic<uint64_t> completed_{0};
   std::vector<std::thread> threads_;
 };
 

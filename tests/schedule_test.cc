@@ -167,5 +167,27 @@ TEST(Injection, WaitReturnsOnceTheOtherSideReachedThePoint) {
   EXPECT_EQ(scope.failures(), 0u);
 }
 
+TEST(Injection, WaitEndsWhenTheOtherSideFinishesWithoutReachingThePoint) {
+  // The bound is a minute: this test only completes because the wait notices the other side
+  // ended its connection without ever reaching server.cert_verified.
+  const Schedule s = schedule_of("client.before_read wait:server.cert_verified/60000ms\n");
+  ScheduleScope scope(s);
+  ConnKey k;
+  k.client_port = 3;
+  begin_connection(k, Side::kClient);
+  std::thread server([&] {
+    begin_connection(k, Side::kServer);
+    at(Point::kServerAfterClose);
+    end_connection();
+  });
+  at(Point::kClientBeforeRead);
+  server.join();
+  EXPECT_TRUE(connection_failed());
+  end_connection();
+  EXPECT_NE(scope.first_failure().find("finished without reaching server.cert_verified"),
+            std::string::npos)
+      << scope.first_failure();
+}
+
 }  // namespace
 }  // namespace h2race

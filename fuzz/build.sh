@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets, following the OSS-Fuzz / ClusterFuzzLite convention: honours
+# $CXX, $CXXFLAGS, $LIB_FUZZING_ENGINE and $OUT, so it runs unchanged on that infrastructure.
+# Locally it defaults to clang++-14 with libFuzzer, into build-fuzz/out.
+set -euo pipefail
+SRC="$(cd "$(dirname "$0")/.." && pwd)"
+: "${CXX:=clang++-14}"
+: "${CC:=clang-14}"
+: "${CXXFLAGS:=-O1 -g -fsanitize=fuzzer-no-link}"
+: "${LIB_FUZZING_ENGINE:=-fsanitize=fuzzer}"
+: "${OUT:=$SRC/build-fuzz/out}"
+BUILD="${H2RACE_FUZZ_BUILD_DIR:-$SRC/build-fuzz}"
+mkdir -p "$OUT"
+cmake -S "$SRC" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=None \
+  -DCMAKE_CXX_COMPILER="$CXX" -DCMAKE_C_COMPILER="$CC" -DCMAKE_CXX_FLAGS="$CXXFLAGS" \
+  -DH2RACE_FUZZ=ON -DH2RACE_TESTS=OFF -DH2RACE_FUZZ_ENGINE="$LIB_FUZZING_ENGINE" >/dev/null
+cmake --build "$BUILD" --target schedule_fuzzer
+cp "$BUILD/fuzz/schedule_fuzzer" "$OUT/"
+mkdir -p "$OUT/schedule_fuzzer_seed_corpus"
+cp "$SRC"/fuzz/seeds/schedule/* "$OUT/schedule_fuzzer_seed_corpus/"
