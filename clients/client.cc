@@ -12,6 +12,8 @@ ClientFn client_for(ClientKind kind) {
       return run_sequential_client;
     case ClientKind::kH1:
       return run_h1_client;
+    case ClientKind::kPreferAlert:
+      return run_prefer_alert_client;
   }
   return run_go_client;
 }

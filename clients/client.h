@@ -23,6 +23,7 @@ struct ClientTarget {
   socklen_t addr_len = 0;
   std::string authority;  // host:port for :authority / Host
   Clock::time_point deadline;
+  std::chrono::milliseconds alert_grace{100};  // prefer-alert: how long to wait for an alert
 };
 
 struct ClientResult {
@@ -33,6 +34,7 @@ struct ClientResult {
 ClientResult run_go_client(const ClientTarget& target);
 ClientResult run_sequential_client(const ClientTarget& target);
 ClientResult run_h1_client(const ClientTarget& target);
+ClientResult run_prefer_alert_client(const ClientTarget& target);
 
 using ClientFn = ClientResult (*)(const ClientTarget&);
 ClientFn client_for(ClientKind kind);

@@ -20,9 +20,9 @@ TlsClientConn::~TlsClientConn() {
   end_connection();
 }
 
-bool TlsClientConn::wait_for(short events) {
+bool TlsClientConn::wait_for(short events, Clock::time_point until) {
   for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - Clock::now());
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
     if (left.count() <= 0) return false;
     pollfd p{fd_.get(), events, 0};
     const int r = poll(&p, 1, static_cast<int>(left.count()));
@@ -87,7 +87,9 @@ std::optional<Outcome> TlsClientConn::write_all(std::span<const uint8_t> data) {
   }
 }
 
-TlsClientConn::ReadResult TlsClientConn::read_some(std::vector<uint8_t>& out, bool wait) {
+TlsClientConn::ReadResult TlsClientConn::read_some(std::vector<uint8_t>& out, bool wait,
+                                                   std::optional<Clock::time_point> until) {
+  const Clock::time_point limit = until ? std::min(*until, deadline_) : deadline_;
   ReadResult result;
   uint8_t buf[16 * 1024];
   for (;;) {
@@ -102,7 +104,7 @@ TlsClientConn::ReadResult TlsClientConn::read_some(std::vector<uint8_t>& out, bo
     const int e = SSL_get_error(ssl_.get(), r);
     if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
       if (result.bytes > 0 || !wait) return result;
-      if (!wait_for(e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT)) {
+      if (!wait_for(e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, limit)) {
         result.failure = timeout_outcome("read");
         return result;
       }

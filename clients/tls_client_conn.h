@@ -38,13 +38,16 @@ class TlsClientConn {
   };
   // Appends what is readable to out. wait=false returns at once when nothing is there, which
   // is how a client checks its read side between writes.
-  ReadResult read_some(std::vector<uint8_t>& out, bool wait);
+  // until (default: the iteration's deadline) bounds the wait; running out is a `timeout` failure.
+  ReadResult read_some(std::vector<uint8_t>& out, bool wait,
+                       std::optional<Clock::time_point> until = std::nullopt);
 
   const std::optional<ConnKey>& key() const { return key_; }
 
  private:
-  // Waits for events on the socket until the deadline; false when the deadline passed.
-  bool wait_for(short events);
+  // Waits for events on the socket until `until`; false when that time passed.
+  bool wait_for(short events, Clock::time_point until);
+  bool wait_for(short events) { return wait_for(events, deadline_); }
 
   Clock::time_point deadline_;
   UniqueFd fd_;

@@ -22,6 +22,7 @@ ServerOptions server_options(const Scenario& s, int threads) {
   o.tls = s.tls;
   o.close = s.server_close;
   o.io_timeout = s.timeout;
+  o.linger = s.linger;
   o.threads = threads;
   return o;
 }
@@ -33,6 +34,7 @@ ClientTarget target_for(const MtlsServer& server, SSL_CTX* ctx, const Scenario& 
   t.addr_len = server.address_len();
   t.authority = fmt::format("127.0.0.1:{}", server.port());
   t.deadline = Clock::now() + s.timeout;
+  t.alert_grace = s.alert_grace;
   return t;
 }
 

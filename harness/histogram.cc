@@ -35,6 +35,16 @@ void Histogram::add(const Outcome& outcome, std::string_view truth) {
   ++it->second.count;
   ++truth_[std::string(truth)];
   ++pairs_[{std::string(truth), outcome.cls}];
+  if (outcome.grace.count() > 0) {
+    const auto us = static_cast<uint64_t>(outcome.grace.count());
+    add_grace({1, us, us});
+  }
+}
+
+void Histogram::add_grace(const Grace& g) {
+  grace_.iterations += g.iterations;
+  grace_.total_us += g.total_us;
+  grace_.max_us = std::max(grace_.max_us, g.max_us);
 }
 
 void Histogram::add_pair(const std::string& truth, const std::string& cls, uint64_t count,
@@ -58,6 +68,7 @@ void Histogram::merge(const Histogram& other) {
   }
   for (const auto& [t, c] : other.truth_) truth_[t] += c;
   for (const auto& [p, c] : other.pairs_) pairs_[p] += c;
+  add_grace(other.grace_);
 }
 
 double Histogram::fidelity() const {
@@ -104,6 +115,11 @@ nlohmann::json to_json(const RunRecord& run) {
           {"divergent", h.divergent()},
           {"bound", bound},
           {"env", run.env}};
+  if (h.grace().iterations > 0) {
+    j["alert_grace"] = {{"iterations", h.grace().iterations},
+                        {"total_us", h.grace().total_us},
+                        {"max_us", h.grace().max_us}};
+  }
   if (run.scenario.schedule) {
     j["schedule_failures"] = {{"count", run.schedule_failures},
                               {"first", run.first_schedule_failure}};
@@ -140,6 +156,20 @@ RunRecord run_record_from_json(const nlohmann::json& j) {
   }
   if (j.contains("partial") && j["partial"].is_boolean()) run.partial = j["partial"].get<bool>();
   if (j.contains("env") && j["env"].is_object()) run.env = j["env"];
+  if (j.contains("alert_grace") && j["alert_grace"].is_object()) {
+    const auto& g = j["alert_grace"];
+    Histogram::Grace grace;
+    for (auto [key, field] : {std::pair{"iterations", &grace.iterations},
+                              std::pair{"total_us", &grace.total_us},
+                              std::pair{"max_us", &grace.max_us}}) {
+      if (!g.contains(key) || !g[key].is_number_unsigned()) {
+        throw std::invalid_argument(
+            fmt::format("field \"alert_grace.{}\" is missing or not a non-negative integer", key));
+      }
+      *field = g[key].get<uint64_t>();
+    }
+    run.histogram.add_grace(grace);
+  }
   if (j.contains("schedule_failures") && j["schedule_failures"].is_object()) {
     const auto& f = j["schedule_failures"];
     if (f.contains("count") && f["count"].is_number_unsigned()) {

@@ -48,6 +48,16 @@ class Histogram {
   // (truth, class) -> count
   const std::map<std::pair<std::string, std::string>, uint64_t>& pairs() const { return pairs_; }
 
+  // Iterations where the client waited for an alert after a transport error (prefer-alert):
+  // how many, and the extra latency that cost.
+  struct Grace {
+    uint64_t iterations = 0;
+    uint64_t total_us = 0;
+    uint64_t max_us = 0;
+  };
+  const Grace& grace() const { return grace_; }
+  void add_grace(const Grace& g);
+
   // Used by the JSON loader: adds count iterations of cls under truth with an example.
   void add_pair(const std::string& truth, const std::string& cls, uint64_t count,
                 const std::string& example);
@@ -62,6 +72,7 @@ class Histogram {
   std::map<std::string, Entry, std::less<>> classes_;
   std::map<std::string, uint64_t> truth_;
   std::map<std::pair<std::string, std::string>, uint64_t> pairs_;
+  Grace grace_;
 };
 
 // One run as written to and read from "h2race/histogram/1" JSON.

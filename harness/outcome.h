@@ -2,6 +2,7 @@
 // canonical class (DESIGN.md "class") that histograms count.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -14,6 +15,8 @@ struct Outcome {
   std::string op;   // connect | handshake | write | read | h2 | ""
   int err = 0;      // errno, when the failure came from the kernel
   int alert = -1;   // TLS alert number, when one was received
+  // Time a client spent after the first transport error waiting for an alert (prefer-alert).
+  std::chrono::microseconds grace{0};
 };
 
 Outcome ok_outcome(std::string_view raw = "200 OK");

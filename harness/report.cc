@@ -36,6 +36,13 @@ std::string text_table(const RunRecord& run) {
                        100.0 * rule_of_three(h.iterations()));
   }
   out += "\n";
+  if (const auto& g = h.grace(); g.iterations > 0) {
+    out += fmt::format(
+        "alert grace: {} iterations kept reading after a transport error; extra latency mean "
+        "{:.0f} us, max {} us\n",
+        g.iterations, static_cast<double>(g.total_us) / static_cast<double>(g.iterations),
+        g.max_us);
+  }
   if (run.schedule_failures > 0) {
     out += fmt::format("SCHEDULE FAILED in {} waits (first: {})\n", run.schedule_failures,
                        run.first_schedule_failure);

@@ -31,13 +31,18 @@ const std::vector<std::pair<std::string, ClientCert>>& spellings<ClientCert>() {
 template <>
 const std::vector<std::pair<std::string, ClientKind>>& spellings<ClientKind>() {
   static const std::vector<std::pair<std::string, ClientKind>> t{
-      {"go", ClientKind::kGo}, {"sequential", ClientKind::kSequential}, {"h1", ClientKind::kH1}};
+      {"go", ClientKind::kGo},
+      {"sequential", ClientKind::kSequential},
+      {"h1", ClientKind::kH1},
+      {"prefer-alert", ClientKind::kPreferAlert}};
   return t;
 }
 template <>
 const std::vector<std::pair<std::string, ServerClose>>& spellings<ServerClose>() {
   static const std::vector<std::pair<std::string, ServerClose>> t{
-      {"immediate", ServerClose::kImmediate}};
+      {"immediate", ServerClose::kImmediate},
+      {"linger", ServerClose::kLinger},
+      {"reset", ServerClose::kReset}};
   return t;
 }
 template <>
@@ -106,6 +111,8 @@ nlohmann::json Scenario::to_json() const {
                    {"jobs", jobs},
                    {"fresh_server", fresh_server}};
   j["schedule"] = schedule ? nlohmann::json(*schedule) : nlohmann::json(nullptr);
+  if (effective_client(*this) == ClientKind::kPreferAlert) j["alert_grace_ms"] = alert_grace.count();
+  if (server_close == ServerClose::kLinger) j["linger_ms"] = linger.count();
   return j;
 }
 
@@ -123,6 +130,12 @@ Scenario Scenario::from_json(const nlohmann::json& j) {
     s.jobs = j["jobs"].get<int>();
   }
   if (j.contains("fresh_server")) s.fresh_server = j["fresh_server"].get<bool>();
+  if (j.contains("alert_grace_ms") && j["alert_grace_ms"].is_number_integer()) {
+    s.alert_grace = std::chrono::milliseconds(j["alert_grace_ms"].get<int64_t>());
+  }
+  if (j.contains("linger_ms") && j["linger_ms"].is_number_integer()) {
+    s.linger = std::chrono::milliseconds(j["linger_ms"].get<int64_t>());
+  }
   if (j.contains("schedule") && j["schedule"].is_string()) {
     s.schedule = j["schedule"].get<std::string>();
   }

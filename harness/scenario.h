@@ -16,8 +16,8 @@ namespace h2race {
 enum class Proto { kH2, kH1 };
 enum class TlsVersion { k13, k12 };
 enum class ClientCert { kNone, kUntrusted, kExpired, kValid, kWrongUsage };
-enum class ClientKind { kGo, kSequential, kH1 };
-enum class ServerClose { kImmediate };
+enum class ClientKind { kGo, kSequential, kH1, kPreferAlert };
+enum class ServerClose { kImmediate, kLinger, kReset };
 enum class KeyType { kEd25519, kP256, kRsa2048 };
 
 // Each enum has one spelling table; the CLI, JSON and scenario ids all use it.
@@ -46,6 +46,8 @@ struct Scenario {
   std::optional<std::string> schedule;  // path of a schedule file, when one is applied
   uint64_t seed = 0;
   bool fresh_server = false;
+  std::chrono::milliseconds alert_grace{100};  // prefer-alert client
+  std::chrono::milliseconds linger{1000};      // linger close: bound on draining the client
 
   // The fields that make two histograms comparable (not iterations, timeout or seed).
   nlohmann::json to_json() const;

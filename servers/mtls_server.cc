@@ -173,6 +173,44 @@ void MtlsServer::worker() {
   }
 }
 
+// The close points mark where the server's close takes effect on the wire: the FIN or RST.
+void MtlsServer::close_after_failed_handshake(UniqueFd& fd) const {
+  at(Point::kServerBeforeClose);
+  switch (opts_.close) {
+    case ServerClose::kImmediate:
+      // As Go's server does: drop the connection right after the alert. Unread client bytes
+      // make the kernel answer with RST instead of FIN; that is the race.
+      fd.reset();
+      at(Point::kServerAfterClose);
+      return;
+    case ServerClose::kReset: {
+      // SO_LINGER 0: close() sends RST at once, the worst case for the client.
+      const linger l{1, 0};
+      setsockopt(fd.get(), SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+      fd.reset();
+      at(Point::kServerAfterClose);
+      return;
+    }
+    case ServerClose::kLinger: {
+      // FIN after the alert, then keep reading (and discarding) what the client still sends, so
+      // its late writes land in a live socket and provoke no RST; close once it is done.
+      shutdown(fd.get(), SHUT_WR);
+      at(Point::kServerAfterClose);
+      const auto until = std::chrono::steady_clock::now() + opts_.linger;
+      char buf[4096];
+      for (;;) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            until - std::chrono::steady_clock::now());
+        if (left.count() <= 0) break;
+        set_io_timeout(fd.get(), left);
+        if (read(fd.get(), buf, sizeof(buf)) <= 0) break;  // EOF, error or the bound
+      }
+      fd.reset();
+      return;
+    }
+  }
+}
+
 void MtlsServer::handle(UniqueFd fd) {
   const int one = 1;
   setsockopt(fd.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
@@ -186,15 +224,18 @@ void MtlsServer::handle(UniqueFd fd) {
 
   ConnState st;
   bssl::UniquePtr<SSL> ssl(SSL_new(ctx_.get()));
-  // Runs on every way out: the close points, then the connection's end for the schedule.
+  // Runs on every way out: the close (unless a close policy did it), then the connection's end
+  // for the schedule.
   struct Closer {
     bssl::UniquePtr<SSL>& ssl;
     UniqueFd& fd;
     ~Closer() {
       ssl.reset();
-      at(Point::kServerBeforeClose);
-      fd.reset();
-      at(Point::kServerAfterClose);
+      if (fd) {
+        at(Point::kServerBeforeClose);
+        fd.reset();
+        at(Point::kServerAfterClose);
+      }
       end_connection();
     }
   } closer{ssl, fd};
@@ -212,9 +253,9 @@ void MtlsServer::handle(UniqueFd fd) {
                                   ERR_peek_error())
                  .cls);
     }
-    // ServerClose::kImmediate, as Go's server does: drop the connection right after the alert.
-    // Unread client bytes make the kernel answer with RST instead of FIN; that is the race.
     ERR_clear_error();
+    ssl.reset();
+    close_after_failed_handshake(fd);
     return;
   }
 

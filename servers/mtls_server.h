@@ -24,6 +24,7 @@ struct ServerOptions {
   TlsVersion tls = TlsVersion::k13;
   ServerClose close = ServerClose::kImmediate;
   std::chrono::milliseconds io_timeout{5000};  // bounds every blocking read/write of a connection
+  std::chrono::milliseconds linger{1000};      // ServerClose::kLinger: bound on draining
   int threads = 2;
   std::string bind_address = "127.0.0.1";  // loopback only: 127.0.0.0/8 or ::1
   uint16_t port = 0;                       // 0 = any free port
@@ -47,6 +48,7 @@ class MtlsServer {
  private:
   void worker();
   void handle(UniqueFd fd);
+  void close_after_failed_handshake(UniqueFd& fd) const;
 
   ServerOptions opts_;
   TruthTable* truth_;

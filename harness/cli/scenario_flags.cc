@@ -53,6 +53,17 @@ void add_scenario_flags(CLI::App* cmd, Scenario& s) {
          "bound on each iteration; past it the class is `timeout`")
       ->check(CLI::Range(int64_t{1}, int64_t{3'600'000}))
       ->default_str("5000");
+  cmd->add_option_function<int64_t>(
+         "--alert-grace-ms",
+         [&s](int64_t ms) { s.alert_grace = std::chrono::milliseconds(ms); },
+         "prefer-alert: how long to keep reading for an alert after a transport error")
+      ->check(CLI::Range(int64_t{0}, int64_t{60'000}))
+      ->default_str("100");
+  cmd->add_option_function<int64_t>(
+         "--linger-ms", [&s](int64_t ms) { s.linger = std::chrono::milliseconds(ms); },
+         "--server-close linger: how long the server drains the client before closing")
+      ->check(CLI::Range(int64_t{1}, int64_t{60'000}))
+      ->default_str("1000");
 }
 
 void finish_scenario(Scenario& s, const CLI::App* cmd) {
