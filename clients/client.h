@@ -24,6 +24,9 @@ struct ClientTarget {
   std::string authority;  // host:port for :authority / Host
   Clock::time_point deadline;
   std::chrono::milliseconds alert_grace{100};  // prefer-alert: how long to wait for an alert
+  // Loopback source address to bind before connecting (0 = let the kernel choose). Rotating it
+  // over 127.0.0.0/8 multiplies the 4-tuple space, so TIME_WAIT never exhausts the ports.
+  uint32_t source_ipv4 = 0;
 };
 
 struct ClientResult {

@@ -14,7 +14,7 @@ namespace h2race {
 
 ClientResult run_go_sequence(const ClientTarget& t, const SettleError& settle) {
   TlsClientConn conn(t.ctx, t.deadline);
-  if (auto f = conn.connect(t.addr, t.addr_len)) return {*f, conn.key()};
+  if (auto f = conn.connect(t.addr, t.addr_len, t.source_ipv4)) return {*f, conn.key()};
   const auto key = conn.key();
   if (auto f = conn.handshake()) return {*f, key};
   auto fail = [&](Outcome error) { return ClientResult{settle(conn, std::move(error)), key}; };

@@ -12,7 +12,7 @@ namespace h2race {
 
 ClientResult run_h1_client(const ClientTarget& t) {
   TlsClientConn conn(t.ctx, t.deadline);
-  if (auto f = conn.connect(t.addr, t.addr_len)) return {*f, conn.key()};
+  if (auto f = conn.connect(t.addr, t.addr_len, t.source_ipv4)) return {*f, conn.key()};
   const auto key = conn.key();
   if (auto f = conn.handshake()) return {*f, key};
 

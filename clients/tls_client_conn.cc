@@ -31,11 +31,22 @@ bool TlsClientConn::wait_for(short events, Clock::time_point until) {
   }
 }
 
-std::optional<Outcome> TlsClientConn::connect(const sockaddr_storage& addr, socklen_t len) {
+std::optional<Outcome> TlsClientConn::connect(const sockaddr_storage& addr, socklen_t len,
+                                              uint32_t source_ipv4) {
   fd_.reset(socket(addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (!fd_) return errno_outcome("connect", errno);
   const int one = 1;
   setsockopt(fd_.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+  if (source_ipv4 != 0 && addr.ss_family == AF_INET) {
+    // The port is still chosen at connect time, per destination: no bind-time port shortage.
+    setsockopt(fd_.get(), IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one));
+    sockaddr_in src{};
+    src.sin_family = AF_INET;
+    src.sin_addr.s_addr = htonl(source_ipv4);
+    if (bind(fd_.get(), reinterpret_cast<sockaddr*>(&src), sizeof(src)) != 0) {
+      return errno_outcome("connect", errno);
+    }
+  }
   if (::connect(fd_.get(), reinterpret_cast<const sockaddr*>(&addr), len) != 0) {
     if (errno != EINPROGRESS) return errno_outcome("connect", errno);
     if (!wait_for(POLLOUT)) return timeout_outcome("connect");

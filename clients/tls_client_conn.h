@@ -28,7 +28,9 @@ class TlsClientConn {
   TlsClientConn& operator=(const TlsClientConn&) = delete;
 
   // Each returns the Outcome that ends the iteration, or nullopt on success.
-  std::optional<Outcome> connect(const sockaddr_storage& addr, socklen_t len);
+  // source_ipv4 (host order, 0 = any) is bound first for IPv4 destinations.
+  std::optional<Outcome> connect(const sockaddr_storage& addr, socklen_t len,
+                                 uint32_t source_ipv4 = 0);
   std::optional<Outcome> handshake();
   std::optional<Outcome> write_all(std::span<const uint8_t> data);
 

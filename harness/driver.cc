@@ -27,8 +27,14 @@ ServerOptions server_options(const Scenario& s, int threads) {
   return o;
 }
 
-ClientTarget target_for(const MtlsServer& server, SSL_CTX* ctx, const Scenario& s) {
+// Sources rotate over 127.0.0.1 .. 127.0.0.64: 64 times the ephemeral port range per
+// destination, so even a client that closes first (and keeps TIME_WAIT) never runs out.
+constexpr uint32_t kLoopbackSources = 64;
+
+ClientTarget target_for(const MtlsServer& server, SSL_CTX* ctx, const Scenario& s,
+                        uint64_t iteration) {
   ClientTarget t;
+  t.source_ipv4 = (127u << 24) | static_cast<uint32_t>(1 + iteration % kLoopbackSources);
   t.ctx = ctx;
   t.addr = server.address();
   t.addr_len = server.address_len();
@@ -72,12 +78,13 @@ RunRecord run_scenario(const Scenario& scenario, const Pki& pki, const DriverHoo
     Histogram local;
     try {
       while (!interrupted()) {
-        if (next.fetch_add(1) >= scenario.iterations) break;
+        const uint64_t i = next.fetch_add(1);
+        if (i >= scenario.iterations) break;
         // --fresh-server builds a whole new server per iteration, as the seed program does.
         std::unique_ptr<MtlsServer> fresh;
         if (!shared) fresh = std::make_unique<MtlsServer>(pki, server_options(scenario, 1), &truth);
         const MtlsServer& server = shared ? *shared : *fresh;
-        ClientResult r = client(target_for(server, client_ctx.get(), scenario));
+        ClientResult r = client(target_for(server, client_ctx.get(), scenario, i));
         std::optional<std::string> t;
         if (r.key) t = truth.take(*r.key, kTruthWait);
         local.add(r.outcome, t ? *t : "unknown");

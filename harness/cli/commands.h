@@ -45,4 +45,11 @@ struct ReplayFlags {
 };
 int replay_command(const ReplayFlags& flags);
 
+struct SoakFlags {
+  Scenario scenario;
+  uint64_t iterations = 1'000'000;
+  uint64_t chunk = 50'000;
+};
+int soak_command(const SoakFlags& flags);
+
 }  // namespace h2race::cli

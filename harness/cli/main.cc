@@ -44,6 +44,19 @@ int main_impl(int argc, char** argv) {
       ->capture_default_str();
   replay->add_flag("-q,--quiet", replay_flags.quiet, "print only the summary line");
 
+  SoakFlags soak_flags;
+  soak_flags.scenario.jobs = run_flags.scenario.jobs;
+  CLI::App* soak = app.add_subcommand(
+      "soak", "long run in chunks; fails if RSS or open fds grow, or iterations hang");
+  add_scenario_flags(soak, soak_flags.scenario);
+  soak->remove_option(soak->get_option("--iterations"));
+  soak->add_option("-n,--iterations", soak_flags.iterations, "total iterations")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1'000'000'000}))
+      ->capture_default_str();
+  soak->add_option("--chunk", soak_flags.chunk, "iterations per chunk (one sample each)")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{100'000'000}))
+      ->capture_default_str();
+
   if (argc > 1 && argv[1][0] != '-' && !has_subcommand(app, argv[1])) {
     fmt::print(stderr, "h2race: unknown subcommand '{}'\nRun with --help for usage.\n", argv[1]);
     return kExitUsage;
@@ -67,6 +80,10 @@ int main_impl(int argc, char** argv) {
       return run_command(run_flags);
     }
     if (replay->parsed()) return replay_command(replay_flags);
+    if (soak->parsed()) {
+      finish_scenario(soak_flags.scenario, soak);
+      return soak_command(soak_flags);
+    }
   } catch (const UsageError& e) {
     fmt::print(stderr, "h2race {}: {}\n", app.get_subcommands().front()->get_name(), e.what());
     return kExitUsage;

@@ -1,0 +1,20 @@
+// The server's TLS configuration: certificate required and verified, ALPN h2 and http/1.1, full
+// handshakes only, and the callbacks that record the alert sent and reach the server's
+// injection points. Shared by the in-process server and the handshake benchmark.
+#pragma once
+
+#include <openssl/ssl.h>
+
+#include "harness/pki.h"
+#include "harness/scenario.h"
+
+namespace h2race {
+
+// Set as the SSL's app data before the handshake; the info callback fills it in.
+struct ServerConnState {
+  int alert_sent = -1;  // first fatal alert the server sent, -1 if none
+};
+
+bssl::UniquePtr<SSL_CTX> make_server_ctx(const Pki& pki, TlsVersion tls);
+
+}  // namespace h2race
