@@ -126,10 +126,18 @@ Scenario Scenario::from_json(const nlohmann::json& j) {
   s.server_close = field<ServerClose>(j, "server_close");
   s.key_type = field<KeyType>(j, "key");
   if (j.contains("jobs")) {
-    if (!j["jobs"].is_number_integer()) throw std::invalid_argument("scenario.jobs: not an integer");
-    s.jobs = j["jobs"].get<int>();
+    if (!j["jobs"].is_number_integer() || j["jobs"].get<int64_t>() < 1 ||
+        j["jobs"].get<int64_t>() > 1024) {
+      throw std::invalid_argument("scenario.jobs: not an integer in 1..1024");
+    }
+    s.jobs = static_cast<int>(j["jobs"].get<int64_t>());
   }
-  if (j.contains("fresh_server")) s.fresh_server = j["fresh_server"].get<bool>();
+  if (j.contains("fresh_server")) {
+    if (!j["fresh_server"].is_boolean()) {
+      throw std::invalid_argument("scenario.fresh_server: not a boolean");
+    }
+    s.fresh_server = j["fresh_server"].get<bool>();
+  }
   if (j.contains("alert_grace_ms") && j["alert_grace_ms"].is_number_integer()) {
     s.alert_grace = std::chrono::milliseconds(j["alert_grace_ms"].get<int64_t>());
   }

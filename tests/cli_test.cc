@@ -1,6 +1,11 @@
 // The CLI contract of DESIGN.md: exit codes, error messages that name the bad input, JSON output.
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
 
 #include <cstdio>
 #include <filesystem>
@@ -123,6 +128,38 @@ TEST(Cli, RunPrintsTheTableAndWritesJson) {
   EXPECT_FALSE(j["partial"].get<bool>());
   std::filesystem::remove(path);
 }
+
+// Starts a long run, signals it mid-run, and checks what a user relies on: the exit code, a
+// complete JSON marked partial, no temporary file left behind.
+void interrupt_mid_run(int sig, int expected_code) {
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("h2race_signal_" + std::to_string(sig) + ".json");
+  std::filesystem::remove(path);
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    execl(H2RACE_BIN, H2RACE_BIN, "run", "-n", "100000000", "-q", "--json", path.c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  // 100 million iterations take hours: whenever the signal lands, it is mid-run.
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  kill(pid, sig);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), expected_code);
+  std::ifstream in(path);
+  ASSERT_TRUE(in.good()) << "no JSON written";
+  const auto j = nlohmann::json::parse(in);
+  EXPECT_TRUE(j["partial"].get<bool>());
+  EXPECT_LT(j["iterations"].get<uint64_t>(), 100000000u);
+  EXPECT_FALSE(std::filesystem::exists(path.string() + ".tmp"));
+  std::filesystem::remove(path);
+}
+
+TEST(Cli, SigtermWritesPartialJsonAndExits143) { interrupt_mid_run(SIGTERM, 143); }
+TEST(Cli, SigintWritesPartialJsonAndExits130) { interrupt_mid_run(SIGINT, 130); }
 
 TEST(Cli, FailOnDivergenceIsZeroForOneClass) {
   EXPECT_EQ(h2race("run -n 50 --proto h1 --fail-on-divergence -q").code, 0);
