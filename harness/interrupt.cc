@@ -1,11 +1,14 @@
 #include "harness/interrupt.h"
 
+#include <atomic>
 #include <csignal>
 
 namespace h2race {
 namespace {
-// Written only from the signal handler, read by workers: the one global a signal needs.
-volatile std::sig_atomic_t g_signal = 0;
+// Written from the signal handler, read by every worker thread: a lock-free atomic is both
+// async-signal-safe and race-free across threads (a volatile sig_atomic_t is only the former).
+std::atomic<int> g_signal{0};
+static_assert(std::atomic<int>::is_always_lock_free);
 
 void on_signal(int sig) { g_signal = sig; }
 }  // namespace
