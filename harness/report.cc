@@ -1,5 +1,8 @@
 #include "harness/report.h"
 
+#include <algorithm>
+#include <map>
+
 #include <fmt/format.h>
 
 namespace h2race {
@@ -47,6 +50,121 @@ std::string text_table(const RunRecord& run) {
     out += fmt::format("SCHEDULE FAILED in {} waits (first: {})\n", run.schedule_failures,
                        run.first_schedule_failure);
   }
+  return out;
+}
+
+std::string markdown_report(const std::vector<RunRecord>& runs) {
+  std::string out =
+      "| scenario | iterations | classes | fidelity (95% CI) | divergent |\n"
+      "|---|---:|---|---|---|\n";
+  for (const auto& run : runs) {
+    const Histogram& h = run.histogram;
+    std::string classes;
+    for (const auto& c : h.classes()) {
+      classes += fmt::format("{}`{}` {:.2f}%", classes.empty() ? "" : ", ", c.cls,
+                             100.0 * static_cast<double>(c.count) /
+                                 static_cast<double>(std::max<uint64_t>(1, h.iterations())));
+    }
+    const Interval b = wilson95(h.matched(), h.iterations());
+    out += fmt::format("| `{}`{} | {} | {} | {:.4f} ({:.4f}..{:.4f}) | {} |\n", run.scenario.id(),
+                       run.partial ? " (partial)" : "", h.iterations(), classes, h.fidelity(),
+                       b.low, b.high, h.divergent() ? "yes" : "no");
+  }
+  return out;
+}
+
+namespace {
+// Fixed colours for the classes people look for; others cycle through the palette.
+std::string class_colour(const std::string& cls, std::map<std::string, std::string>& assigned) {
+  static const std::vector<std::pair<std::string, std::string>> kFixed = {
+      {"ok", "#2e7d32"},
+      {"write:EPIPE", "#e53935"},
+      {"write:ECONNRESET", "#fb8c00"},
+      {"h2:no_connection", "#8e24aa"},
+      {"read:ECONNRESET", "#6d4c41"},
+      {"read:EOF", "#546e7a"},
+      {"timeout", "#212121"}};
+  static const std::vector<std::string> kPalette = {"#1e88e5", "#00acc1", "#43a047", "#fdd835",
+                                                    "#5e35b1", "#d81b60", "#7cb342", "#3949ab"};
+  if (auto it = assigned.find(cls); it != assigned.end()) return it->second;
+  for (const auto& [name, colour] : kFixed) {
+    if (name == cls) return assigned[cls] = colour;
+  }
+  size_t alerts = 0;
+  for (const auto& [name, colour] : assigned) {
+    if (std::find_if(kFixed.begin(), kFixed.end(), [&](const auto& f) { return f.first == name; }) ==
+        kFixed.end()) {
+      ++alerts;
+    }
+  }
+  return assigned[cls] = kPalette[alerts % kPalette.size()];
+}
+
+std::string xml_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+}  // namespace
+
+std::string svg_report(const std::vector<RunRecord>& runs) {
+  constexpr int kLabelW = 330, kBarW = 560, kFidW = 120, kRowH = 28, kBarH = 18, kTop = 40;
+  std::map<std::string, std::string> colours;
+  std::vector<std::string> legend_order;
+  for (const auto& run : runs) {
+    for (const auto& c : run.histogram.classes()) {
+      if (!colours.count(c.cls)) legend_order.push_back(c.cls);
+      class_colour(c.cls, colours);
+    }
+  }
+  const int legend_rows = static_cast<int>((legend_order.size() + 2) / 3);
+  const int width = kLabelW + kBarW + kFidW + 20;
+  const int height = kTop + static_cast<int>(runs.size()) * kRowH + 30 + legend_rows * 22 + 10;
+  std::string out = fmt::format(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" "
+      "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" "
+      "fill=\"white\"/>\n<text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">h2race: "
+      "what the client reported, per scenario (fidelity = share equal to the server's "
+      "truth)</text>\n",
+      width, height);
+  for (size_t i = 0; i < runs.size(); ++i) {
+    const auto& run = runs[i];
+    const Histogram& h = run.histogram;
+    const int y = kTop + static_cast<int>(i) * kRowH;
+    out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", kLabelW - 8,
+                       y + 13, xml_escape(run.scenario.id()));
+    double x = kLabelW;
+    for (const auto& c : h.classes()) {
+      const double w = kBarW * static_cast<double>(c.count) /
+                       static_cast<double>(std::max<uint64_t>(1, h.iterations()));
+      out += fmt::format(
+          "<rect x=\"{:.2f}\" y=\"{}\" width=\"{:.2f}\" height=\"{}\" fill=\"{}\"><title>{}: {} "
+          "({:.2f}%)</title></rect>\n",
+          x, y, w, kBarH, colours[c.cls], xml_escape(c.cls), c.count,
+          100.0 * static_cast<double>(c.count) / static_cast<double>(h.iterations()));
+      x += w;
+    }
+    out += fmt::format("<text x=\"{}\" y=\"{}\">fidelity {:.1f}%</text>\n", kLabelW + kBarW + 8,
+                       y + 13, 100.0 * h.fidelity());
+  }
+  const int ly = kTop + static_cast<int>(runs.size()) * kRowH + 20;
+  for (size_t i = 0; i < legend_order.size(); ++i) {
+    const int lx = 10 + static_cast<int>(i % 3) * 320;
+    const int row_y = ly + static_cast<int>(i / 3) * 22;
+    out += fmt::format(
+        "<rect x=\"{}\" y=\"{}\" width=\"14\" height=\"14\" fill=\"{}\"/><text x=\"{}\" "
+        "y=\"{}\">{}</text>\n",
+        lx, row_y, colours[legend_order[i]], lx + 20, row_y + 12, xml_escape(legend_order[i]));
+  }
+  out += "</svg>\n";
   return out;
 }
 

@@ -102,7 +102,8 @@ ClientKind effective_client(const Scenario& s) {
 }
 
 nlohmann::json Scenario::to_json() const {
-  nlohmann::json j{{"proto", name(proto)},
+  nlohmann::json j{{"id", id()},
+                   {"proto", name(proto)},
                    {"tls", name(tls)},
                    {"client_cert", name(client_cert)},
                    {"client", name(effective_client(*this))},

@@ -161,6 +161,71 @@ void interrupt_mid_run(int sig, int expected_code) {
 TEST(Cli, SigtermWritesPartialJsonAndExits143) { interrupt_mid_run(SIGTERM, 143); }
 TEST(Cli, SigintWritesPartialJsonAndExits130) { interrupt_mid_run(SIGINT, 130); }
 
+// A small valid histogram file of the given scenario flags, made by the real binary.
+std::string run_json(const std::string& name, const std::string& flags) {
+  const auto path = (std::filesystem::temp_directory_path() / name).string();
+  const Result r = h2race("run -q -n 20 " + flags + " --json " + path);
+  EXPECT_EQ(r.code, 0) << r.output;
+  return path;
+}
+
+TEST(Cli, CompareOfAFileWithItselfIsSame) {
+  const std::string a = run_json("h2race_cmp_a.json", "--proto h1");
+  const Result r = h2race("compare " + a + " " + a);
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("SAME"), std::string::npos) << r.output;
+}
+
+TEST(Cli, CompareRefusesDifferentScenariosUnlessForced) {
+  const std::string a = run_json("h2race_cmp_h1.json", "--proto h1");
+  const std::string b = run_json("h2race_cmp_valid.json", "--proto h1 --client-cert valid");
+  expect_usage_error("compare " + a + " " + b, "different scenarios");
+  const Result forced = h2race("compare --force " + a + " " + b);
+  EXPECT_EQ(forced.code, 1) << forced.output;  // 100% alert vs 100% ok
+  EXPECT_NE(forced.output.find("DIFFERS"), std::string::npos) << forced.output;
+}
+
+TEST(Cli, CompareBadFilesExit2NamingTheFileAndField) {
+  const std::string empty = write_temp("h2race_empty.json", "");
+  expect_usage_error("compare " + empty + " " + empty, empty + ": empty file");
+  const std::string truncated = write_temp("h2race_trunc.json", "{\"schema\": \"h2race/hist");
+  expect_usage_error("compare " + truncated + " " + truncated, truncated + ": not valid JSON");
+  const std::string wrong = write_temp("h2race_schema.json", "{\"schema\": \"h2race/histogram/2\"}");
+  expect_usage_error("compare " + wrong + " " + wrong, "\"schema\"");
+  const std::string binary = write_temp("h2race_bin.json", std::string("\x00\x01\x02", 3));
+  expect_usage_error("compare " + binary + " " + binary, binary);
+  expect_usage_error("compare /nonexistent/a.json /nonexistent/b.json", "/nonexistent/a.json");
+  expect_usage_error("compare --alpha 2 x y", "--alpha");
+}
+
+TEST(Cli, MergeSumsOneScenarioAndRefusesMixed) {
+  const std::string a = run_json("h2race_m1.json", "--proto h1");
+  const std::string b = run_json("h2race_m2.json", "--proto h1");
+  const auto out = (std::filesystem::temp_directory_path() / "h2race_merged.json").string();
+  const Result r = h2race("merge " + a + " " + b + " -o " + out);
+  ASSERT_EQ(r.code, 0) << r.output;
+  std::ifstream in(out);
+  EXPECT_EQ(nlohmann::json::parse(in)["iterations"], 40);
+  const std::string c = run_json("h2race_m3.json", "--proto h1 --client-cert valid");
+  expect_usage_error("merge " + a + " " + c + " -o " + out, "merge sums one scenario only");
+}
+
+TEST(Cli, ReportWritesMarkdownAndSvg) {
+  const std::string a = run_json("h2race_r1.json", "--proto h1");
+  const auto md = (std::filesystem::temp_directory_path() / "h2race_r.md").string();
+  const auto svg = (std::filesystem::temp_directory_path() / "h2race_r.svg").string();
+  const Result r = h2race("report " + a + " --md " + md + " --svg " + svg);
+  ASSERT_EQ(r.code, 0) << r.output;
+  std::ifstream m(md), s(svg);
+  const std::string mds((std::istreambuf_iterator<char>(m)), {});
+  const std::string svgs((std::istreambuf_iterator<char>(s)), {});
+  EXPECT_NE(mds.find("h1-tls13-none-h1-immediate-ed25519"), std::string::npos) << mds;
+  EXPECT_EQ(svgs.rfind("<svg", 0), 0u);
+  EXPECT_NE(svgs.find("fidelity 100.0%"), std::string::npos);
+  expect_usage_error("report " + a, "nothing to write");
+  expect_usage_error("report /nonexistent.json --md " + md, "/nonexistent.json");
+}
+
 TEST(Cli, FailOnDivergenceIsZeroForOneClass) {
   EXPECT_EQ(h2race("run -n 50 --proto h1 --fail-on-divergence -q").code, 0);
 }

@@ -52,4 +52,30 @@ struct SoakFlags {
 };
 int soak_command(const SoakFlags& flags);
 
+struct CompareFlags {
+  std::string baseline, current, json_path;
+  double alpha = 0.001;
+  bool force = false;
+};
+int compare_command(const CompareFlags& flags);
+
+struct MergeFlags {
+  std::vector<std::string> inputs;
+  std::string out;
+};
+int merge_command(const MergeFlags& flags);
+
+struct MatrixFlags {
+  uint64_t iterations = 2000;
+  int jobs = 2;
+  std::string out_dir = "matrix";
+};
+int matrix_command(const MatrixFlags& flags);
+
+struct ReportFlags {
+  std::vector<std::string> inputs;
+  std::string md_path, svg_path;
+};
+int report_command(const ReportFlags& flags);
+
 }  // namespace h2race::cli

@@ -57,6 +57,42 @@ int main_impl(int argc, char** argv) {
       ->check(CLI::Range(uint64_t{1}, uint64_t{100'000'000}))
       ->capture_default_str();
 
+  CompareFlags compare_flags;
+  CLI::App* compare = app.add_subcommand(
+      "compare", "compare two histograms of one scenario: exit 0 same, 1 differs");
+  compare->add_option("baseline", compare_flags.baseline, "baseline histogram JSON")->required();
+  compare->add_option("current", compare_flags.current, "current histogram JSON")->required();
+  compare->add_option("--alpha", compare_flags.alpha, "significance level")
+      ->check(CLI::Range(1e-12, 0.5))
+      ->capture_default_str();
+  compare->add_flag("--force", compare_flags.force, "compare even different scenarios");
+  compare->add_option("--json", compare_flags.json_path, "write the verdict as JSON");
+
+  MergeFlags merge_flags;
+  CLI::App* merge =
+      app.add_subcommand("merge", "sum histograms of the same scenario into one file");
+  merge->add_option("inputs", merge_flags.inputs, "histogram JSON files")->required();
+  merge->add_option("-o,--out", merge_flags.out, "output file")->required();
+
+  MatrixFlags matrix_flags;
+  matrix_flags.jobs = run_flags.scenario.jobs;
+  CLI::App* matrix = app.add_subcommand(
+      "matrix", "run every scenario of the built-in matrix: one JSON each + a summary");
+  matrix->add_option("-n,--iterations", matrix_flags.iterations, "iterations per scenario")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1'000'000'000}))
+      ->capture_default_str();
+  matrix->add_option("--out", matrix_flags.out_dir, "output directory")->capture_default_str();
+  matrix->add_option("--jobs", matrix_flags.jobs, "client workers")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+
+  ReportFlags report_flags;
+  CLI::App* report = app.add_subcommand("report", "Markdown table and SVG chart of histograms");
+  report->add_option("inputs", report_flags.inputs, "histogram JSON files or directories")
+      ->required();
+  report->add_option("--md", report_flags.md_path, "write the Markdown table here");
+  report->add_option("--svg", report_flags.svg_path, "write the SVG chart here");
+
   if (argc > 1 && argv[1][0] != '-' && !has_subcommand(app, argv[1])) {
     fmt::print(stderr, "h2race: unknown subcommand '{}'\nRun with --help for usage.\n", argv[1]);
     return kExitUsage;
@@ -80,6 +116,10 @@ int main_impl(int argc, char** argv) {
       return run_command(run_flags);
     }
     if (replay->parsed()) return replay_command(replay_flags);
+    if (compare->parsed()) return compare_command(compare_flags);
+    if (merge->parsed()) return merge_command(merge_flags);
+    if (matrix->parsed()) return matrix_command(matrix_flags);
+    if (report->parsed()) return report_command(report_flags);
     if (soak->parsed()) {
       finish_scenario(soak_flags.scenario, soak);
       return soak_command(soak_flags);

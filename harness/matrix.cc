@@ -1,0 +1,37 @@
+#include "harness/matrix.h"
+
+namespace h2race {
+
+std::vector<Scenario> builtin_matrix() {
+  std::vector<Scenario> out;
+  auto add = [&](Proto proto, ClientKind client, ClientCert cert, ServerClose close,
+                 TlsVersion tls = TlsVersion::k13) {
+    Scenario s;
+    s.proto = proto;
+    s.client = client;
+    s.client_cert = cert;
+    s.server_close = close;
+    s.tls = tls;
+    out.push_back(s);
+  };
+  // Every certificate case through every client; h1 only with the h1 client (the others speak h2).
+  for (ClientCert cert : {ClientCert::kNone, ClientCert::kUntrusted, ClientCert::kExpired}) {
+    for (ClientKind c : {ClientKind::kGo, ClientKind::kSequential, ClientKind::kPreferAlert}) {
+      add(Proto::kH2, c, cert, ServerClose::kImmediate);
+    }
+    add(Proto::kH1, ClientKind::kH1, cert, ServerClose::kImmediate);
+  }
+  // The server-side fixes and the worst case, for each h2 client.
+  for (ServerClose close : {ServerClose::kLinger, ServerClose::kReset}) {
+    for (ClientKind c : {ClientKind::kGo, ClientKind::kSequential, ClientKind::kPreferAlert}) {
+      add(Proto::kH2, c, ClientCert::kNone, close);
+    }
+  }
+  // Controls: a valid certificate succeeds; TLS 1.2 delivers the alert inside the handshake.
+  add(Proto::kH2, ClientKind::kGo, ClientCert::kValid, ServerClose::kImmediate);
+  add(Proto::kH1, ClientKind::kH1, ClientCert::kValid, ServerClose::kImmediate);
+  add(Proto::kH2, ClientKind::kGo, ClientCert::kNone, ServerClose::kImmediate, TlsVersion::k12);
+  return out;
+}
+
+}  // namespace h2race
