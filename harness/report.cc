@@ -84,16 +84,18 @@ std::string class_colour(const std::string& cls, std::map<std::string, std::stri
       {"read:ECONNRESET", "#6d4c41"},
       {"read:EOF", "#546e7a"},
       {"timeout", "#212121"}};
-  static const std::vector<std::string> kPalette = {"#1e88e5", "#00acc1", "#43a047", "#fdd835",
-                                                    "#5e35b1", "#d81b60", "#7cb342", "#3949ab"};
+  // No greens: green means `ok`.
+  static const std::vector<std::string> kPalette = {"#1e88e5", "#00acc1", "#fdd835", "#5e35b1",
+                                                    "#d81b60", "#3949ab", "#c0ca33", "#795548"};
   if (auto it = assigned.find(cls); it != assigned.end()) return it->second;
   for (const auto& [name, colour] : kFixed) {
     if (name == cls) return assigned[cls] = colour;
   }
   size_t alerts = 0;
-  for (const auto& [name, colour] : assigned) {
-    if (std::find_if(kFixed.begin(), kFixed.end(), [&](const auto& f) { return f.first == name; }) ==
-        kFixed.end()) {
+  for (const auto& entry : assigned) {
+    const std::string& taken = entry.first;
+    if (std::find_if(kFixed.begin(), kFixed.end(),
+                     [&](const auto& f) { return f.first == taken; }) == kFixed.end()) {
       ++alerts;
     }
   }
