@@ -70,6 +70,24 @@ TEST(Histogram, MergeSumsEverything) {
   EXPECT_EQ(a.truth().at("ok"), 3u);
 }
 
+TEST(Histogram, MergeOfTwoHalvesEqualsTheWholeRun) {
+  // A real run's shape: the same outcomes fed once into one histogram and split across two.
+  const std::string truth = "tls_alert:certificate_required";
+  const std::vector<std::string> seq = {truth, "h2:no_connection", truth, "write:EPIPE", truth,
+                                        "h2:no_connection", "write:ECONNRESET", truth};
+  Histogram whole, first, second;
+  for (size_t i = 0; i < 1000; ++i) {
+    const Outcome o = of(seq[i % seq.size()], "ex");
+    whole.add(o, truth);
+    (i < 500 ? first : second).add(o, truth);
+  }
+  first.merge(second);
+  RunRecord a, b;
+  a.histogram = whole;
+  b.histogram = first;
+  EXPECT_EQ(to_json(a).dump(), to_json(b).dump());
+}
+
 RunRecord sample_run() {
   RunRecord run;
   run.scenario.jobs = 2;
