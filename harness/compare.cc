@@ -27,6 +27,34 @@ double fisher_exact_two_sided(uint64_t base_x, uint64_t base_n, uint64_t cur_x, 
   return std::min(1.0, p);
 }
 
+double chi_square_2x2(uint64_t base_x, uint64_t base_n, uint64_t cur_x, uint64_t cur_n) {
+  const double n = static_cast<double>(base_n + cur_n);
+  const double col = static_cast<double>(base_x + cur_x);
+  const double obs[2][2] = {{static_cast<double>(base_x), static_cast<double>(base_n - base_x)},
+                            {static_cast<double>(cur_x), static_cast<double>(cur_n - cur_x)}};
+  const double rows[2] = {static_cast<double>(base_n), static_cast<double>(cur_n)};
+  const double cols[2] = {col, n - col};
+  double chi2 = 0;
+  for (int r = 0; r < 2; ++r) {
+    for (int c = 0; c < 2; ++c) {
+      const double e = rows[r] * cols[c] / n;
+      chi2 += (obs[r][c] - e) * (obs[r][c] - e) / e;
+    }
+  }
+  return boost::math::cdf(
+      boost::math::complement(boost::math::chi_squared_distribution<double>(1), chi2));
+}
+
+namespace {
+// Smallest expected cell count of the 2x2 table (class vs rest, baseline vs current).
+double min_expected(uint64_t base_x, uint64_t base_n, uint64_t cur_x, uint64_t cur_n) {
+  const double n = static_cast<double>(base_n + cur_n);
+  const double col = static_cast<double>(base_x + cur_x);
+  const double small_col = std::min(col, n - col);
+  return small_col * static_cast<double>(std::min(base_n, cur_n)) / n;
+}
+}  // namespace
+
 Comparison compare_histograms(const Histogram& base, const Histogram& cur, double alpha) {
   Comparison c;
   c.alpha = alpha;
@@ -45,7 +73,15 @@ Comparison compare_histograms(const Histogram& base, const Histogram& cur, doubl
     cc.cur_rate = nc ? static_cast<double>(cc.cur_count) / static_cast<double>(nc) : 0;
     cc.base_ci = wilson95(cc.base_count, nb);
     cc.cur_ci = wilson95(cc.cur_count, nc);
-    cc.p = fisher_exact_two_sided(cc.base_count, nb, cc.cur_count, nc);
+    // The exact test where counts are small; chi-square where it is accurate, because the
+    // exact test's sum over every table gets slow for tens of thousands of iterations.
+    if (min_expected(cc.base_count, nb, cc.cur_count, nc) >= 5) {
+      cc.test = "chi2";
+      cc.p = chi_square_2x2(cc.base_count, nb, cc.cur_count, nc);
+    } else {
+      cc.test = "fisher";
+      cc.p = fisher_exact_two_sided(cc.base_count, nb, cc.cur_count, nc);
+    }
     cc.differs = cc.p < per_class_alpha;
     if (cc.base_count == 0 && cc.cur_count > 0) {
       // What the baseline could have missed: with none in nb, the rate is below 3/nb (95%).
@@ -133,6 +169,7 @@ nlohmann::json to_json(const Comparison& c) {
                        {"current", {{"count", cc.cur_count}, {"rate", cc.cur_rate},
                                     {"low", cc.cur_ci.low}, {"high", cc.cur_ci.high}}},
                        {"p", cc.p},
+                       {"test", cc.test},
                        {"differs", cc.differs},
                        {"note", cc.note}});
   }

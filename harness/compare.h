@@ -16,7 +16,9 @@ struct ClassComparison {
   uint64_t base_count = 0, cur_count = 0;
   double base_rate = 0, cur_rate = 0;
   Interval base_ci, cur_ci;  // Wilson 95%
-  double p = 1;              // Fisher exact, two-sided
+  double p = 1;              // two-sided: chi-square 2x2 when every expected count is >= 5,
+                             // Fisher exact otherwise (small counts, where it is fast too)
+  std::string test;          // "chi2" or "fisher"
   bool differs = false;      // p below alpha / number of classes (Bonferroni)
   std::string note;          // e.g. why a class new to the current run is or is not a change
 };
@@ -38,7 +40,10 @@ struct Comparison {
 // baseline had base_x of base_n. Uses Boost.Math's hypergeometric distribution.
 double fisher_exact_two_sided(uint64_t base_x, uint64_t base_n, uint64_t cur_x, uint64_t cur_n);
 
-// Differs when the homogeneity test rejects at alpha, or any class's exact test rejects at
+// Two-sided chi-square test (df 1) of one class's share in the two runs.
+double chi_square_2x2(uint64_t base_x, uint64_t base_n, uint64_t cur_x, uint64_t cur_n);
+
+// Differs when the homogeneity test rejects at alpha, or any class's test rejects at
 // alpha / k: the false-alarm probability of one comparison is at most 2 * alpha.
 Comparison compare_histograms(const Histogram& base, const Histogram& cur, double alpha);
 

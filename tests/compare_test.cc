@@ -26,6 +26,20 @@ TEST(Fisher, KnownValues) {
   EXPECT_DOUBLE_EQ(fisher_exact_two_sided(0, 100, 0, 100), 1.0);
 }
 
+TEST(ChiSquare2x2, KnownValue) {
+  // [[90, 10], [70, 30]]: chi2 = 12.5, df 1, p = 4.07e-4.
+  EXPECT_NEAR(chi_square_2x2(10, 100, 30, 100), 4.069e-4, 1e-6);
+}
+
+TEST(Compare, SmallCountsUseTheExactTestLargeOnesChiSquare) {
+  const Comparison c = compare_histograms(make(50000, {{"h2:no_connection", 15000}}),
+                                          make(2000, {{"h2:no_connection", 620}, {"read:EOF", 1}}),
+                                          0.001);
+  for (const auto& cc : c.classes) {
+    EXPECT_EQ(cc.test, cc.cls == "read:EOF" ? "fisher" : "chi2") << cc.cls;
+  }
+}
+
 TEST(Compare, IdenticalHistogramsAreTheSame) {
   const Histogram h = make(50000, {{"write:EPIPE", 50}});
   const Comparison c = compare_histograms(h, h, 0.001);
