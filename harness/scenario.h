@@ -44,12 +44,11 @@ struct Scenario {
   uint64_t iterations = 10000;
   std::chrono::milliseconds timeout{5000};
   std::optional<std::string> schedule;  // path of a schedule file, when one is applied
-  uint64_t seed = 0;
   bool fresh_server = false;
   std::chrono::milliseconds alert_grace{100};  // prefer-alert client
   std::chrono::milliseconds linger{1000};      // linger close: bound on draining the client
 
-  // The fields that make two histograms comparable (not iterations, timeout or seed).
+  // The fields that make two histograms comparable (not iterations or timeout).
   nlohmann::json to_json() const;
   static Scenario from_json(const nlohmann::json& j);  // throws std::invalid_argument
   // A file-name-safe id such as "h2-tls13-none-go-immediate-ed25519".
