@@ -1,6 +1,6 @@
 // BM_Iteration/<client>/<key>: full h2race iterations through the driver (TCP over loopback,
-// the in-process server, truth matching), in batches of 2,000 with jobs = cores (so server start-up is amortised), reported as
-// iterations per second.
+// the in-process server, truth matching), in batches of 2,000 with jobs = cores (so server start-up
+// is amortised), reported as iterations per second.
 #include <benchmark/benchmark.h>
 
 #include <thread>

@@ -46,7 +46,11 @@ ClientResult run_go_sequence(const ClientTarget& t, const SettleError& settle) {
       // user sees, the read side's error that follows is.
       (void)conn.write_all(h2.pending());
     }
-    if (r.failure) return r.failure->cls == "timeout" ? ClientResult{*r.failure, key} : fail(*r.failure);
+    if (r.failure) {
+      // Running out of time is not a transport error: nothing to settle.
+      if (r.failure->cls == "timeout") return {*r.failure, key};
+      return fail(*r.failure);
+    }
   }
 }
 

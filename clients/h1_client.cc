@@ -19,8 +19,8 @@ ClientResult run_h1_client(const ClientTarget& t) {
   const std::string request = "GET / HTTP/1.1\r\nHost: " + t.authority +
                               "\r\nUser-Agent: h2race/" H2RACE_VERSION "\r\n\r\n";
   at(Point::kClientBeforeHeaders);
-  auto write_failure = conn.write_all(
-      {reinterpret_cast<const uint8_t*>(request.data()), request.size()});
+  auto write_failure =
+      conn.write_all({reinterpret_cast<const uint8_t*>(request.data()), request.size()});
   at(Point::kClientBeforeRead);
 
   std::vector<uint8_t> in;

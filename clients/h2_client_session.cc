@@ -1,8 +1,8 @@
 #include "clients/h2_client_session.h"
 
-#include <stdexcept>
-
 #include <fmt/format.h>
+
+#include <stdexcept>
 
 namespace h2race {
 namespace {
@@ -49,9 +49,9 @@ std::vector<uint8_t> H2ClientSession::preface() {
 }
 
 std::vector<uint8_t> H2ClientSession::request() {
-  static const std::string kMethod = ":method", kGet = "GET", kScheme = ":scheme",
-                           kHttps = "https", kAuthority = ":authority", kPath = ":path",
-                           kSlash = "/", kUa = "user-agent", kUaValue = "h2race/" H2RACE_VERSION;
+  static const std::string kMethod = ":method", kGet = "GET", kScheme = ":scheme", kHttps = "https",
+                           kAuthority = ":authority", kPath = ":path", kSlash = "/",
+                           kUa = "user-agent", kUaValue = "h2race/" H2RACE_VERSION;
   const nghttp2_nv nva[] = {make_nv(kMethod, kGet), make_nv(kScheme, kHttps),
                             make_nv(kAuthority, authority_), make_nv(kPath, kSlash),
                             make_nv(kUa, kUaValue)};

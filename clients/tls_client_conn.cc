@@ -1,13 +1,13 @@
 #include "clients/tls_client_conn.h"
 
-#include "harness/inject.h"
-
 #include <netinet/tcp.h>
 #include <openssl/err.h>
 #include <poll.h>
 #include <sys/socket.h>
 
 #include <cerrno>
+
+#include "harness/inject.h"
 
 namespace h2race {
 
@@ -74,7 +74,8 @@ std::optional<Outcome> TlsClientConn::handshake() {
     const int saved_errno = errno;
     const int e = SSL_get_error(ssl_.get(), r);
     if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
-      if (!wait_for(e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT)) return timeout_outcome("handshake");
+      if (!wait_for(e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT))
+        return timeout_outcome("handshake");
       continue;
     }
     return classify_ssl_failure("handshake", e, saved_errno, ERR_peek_error());

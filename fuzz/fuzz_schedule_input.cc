@@ -1,8 +1,8 @@
 #include "fuzz/fuzz_schedule_input.h"
 
-#include <vector>
-
 #include <fmt/format.h>
+
+#include <vector>
 
 namespace h2race {
 

@@ -3,9 +3,8 @@
 // never another exception (exit 3) or a crash; a loaded record must write back and load again
 // to the same JSON.
 #include <cstdlib>
-#include <stdexcept>
-
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 #include "harness/histogram.h"
 

@@ -5,6 +5,7 @@
 // libFuzzer keeps the input too; findings of an already-recorded class are only counted.
 // H2RACE_FINDINGS_ABORT=0 records findings without aborting (smoke runs: then any crash is a
 // real defect of the harness).
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -16,8 +17,6 @@
 #include <memory>
 #include <mutex>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "clients/client.h"
 #include "fuzz/fuzz_schedule_input.h"
@@ -56,14 +55,14 @@ __attribute__((noinline)) void pair_path(int id) {
     sink = n;          \
     break;
   switch (id) {
-    H2RACE_CASE(0) H2RACE_CASE(1) H2RACE_CASE(2) H2RACE_CASE(3) H2RACE_CASE(4) H2RACE_CASE(5)
-    H2RACE_CASE(6) H2RACE_CASE(7) H2RACE_CASE(8) H2RACE_CASE(9) H2RACE_CASE(10) H2RACE_CASE(11)
-    H2RACE_CASE(12) H2RACE_CASE(13) H2RACE_CASE(14) H2RACE_CASE(15) H2RACE_CASE(16)
-    H2RACE_CASE(17) H2RACE_CASE(18) H2RACE_CASE(19) H2RACE_CASE(20) H2RACE_CASE(21)
-    H2RACE_CASE(22) H2RACE_CASE(23) H2RACE_CASE(24) H2RACE_CASE(25) H2RACE_CASE(26)
-    H2RACE_CASE(27) H2RACE_CASE(28) H2RACE_CASE(29) H2RACE_CASE(30) H2RACE_CASE(31)
-    default:
-      sink = -1;
+    H2RACE_CASE(0)
+    H2RACE_CASE(1) H2RACE_CASE(2) H2RACE_CASE(3) H2RACE_CASE(4) H2RACE_CASE(5) H2RACE_CASE(6)
+        H2RACE_CASE(7) H2RACE_CASE(8) H2RACE_CASE(9) H2RACE_CASE(10) H2RACE_CASE(11) H2RACE_CASE(12)
+            H2RACE_CASE(13) H2RACE_CASE(14) H2RACE_CASE(15) H2RACE_CASE(16) H2RACE_CASE(17)
+                H2RACE_CASE(18) H2RACE_CASE(19) H2RACE_CASE(20) H2RACE_CASE(21) H2RACE_CASE(22)
+                    H2RACE_CASE(23) H2RACE_CASE(24) H2RACE_CASE(25) H2RACE_CASE(26) H2RACE_CASE(27)
+                        H2RACE_CASE(28) H2RACE_CASE(29) H2RACE_CASE(30) H2RACE_CASE(31) default
+        : sink = -1;
   }
 #undef H2RACE_CASE
 }
@@ -144,8 +143,8 @@ void record_finding(const FuzzCase& fc, const Iteration& first) {
         << fmt::format("# replay rate: {}/{} in the fuzzer\n", same, kConfirmRuns) << s.format();
   }
   std::filesystem::rename(tmp, path);
-  fmt::print(stderr, "h2race finding: {} (truth {}, replays {}/{}) -> {}\n", cls, first.truth,
-             same, kConfirmRuns, path.string());
+  fmt::print(stderr, "h2race finding: {} (truth {}, replays {}/{}) -> {}\n", cls, first.truth, same,
+             kConfirmRuns, path.string());
   if (new_class && env->abort_on_finding) std::abort();
 }
 

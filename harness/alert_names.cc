@@ -1,9 +1,9 @@
 #include "harness/alert_names.h"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <utility>
-
-#include <fmt/format.h>
 
 namespace h2race {
 namespace {

@@ -1,12 +1,12 @@
 #include "harness/compare.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <boost/math/distributions/chi_squared.hpp>
 #include <boost/math/distributions/hypergeometric.hpp>
 #include <cmath>
 #include <set>
-
-#include <fmt/format.h>
 
 namespace h2race {
 
@@ -113,7 +113,8 @@ Comparison compare_histograms(const Histogram& base, const Histogram& cur, doubl
   }
   {
     const double col = pooled.first + pooled.second;
-    if (col > 0 && std::min(col * static_cast<double>(nb) / n, col * static_cast<double>(nc) / n) >= 5) {
+    if (col > 0 &&
+        std::min(col * static_cast<double>(nb) / n, col * static_cast<double>(nc) / n) >= 5) {
       columns.push_back(pooled);
     }
   }
@@ -137,8 +138,8 @@ Comparison compare_histograms(const Histogram& base, const Histogram& cur, doubl
         boost::math::complement(boost::math::chi_squared_distribution<double>(c.df), chi2));
   }
 
-  const bool any_class = std::any_of(c.classes.begin(), c.classes.end(),
-                                     [](const auto& cc) { return cc.differs; });
+  const bool any_class =
+      std::any_of(c.classes.begin(), c.classes.end(), [](const auto& cc) { return cc.differs; });
   const bool homogeneity_rejects = c.homogeneity_tested && c.p_homogeneity < alpha;
   c.differs = any_class || homogeneity_rejects;
   if (!c.differs) {
@@ -164,10 +165,16 @@ nlohmann::json to_json(const Comparison& c) {
   nlohmann::json classes = nlohmann::json::array();
   for (const auto& cc : c.classes) {
     classes.push_back({{"class", cc.cls},
-                       {"baseline", {{"count", cc.base_count}, {"rate", cc.base_rate},
-                                     {"low", cc.base_ci.low}, {"high", cc.base_ci.high}}},
-                       {"current", {{"count", cc.cur_count}, {"rate", cc.cur_rate},
-                                    {"low", cc.cur_ci.low}, {"high", cc.cur_ci.high}}},
+                       {"baseline",
+                        {{"count", cc.base_count},
+                         {"rate", cc.base_rate},
+                         {"low", cc.base_ci.low},
+                         {"high", cc.base_ci.high}}},
+                       {"current",
+                        {{"count", cc.cur_count},
+                         {"rate", cc.cur_rate},
+                         {"low", cc.cur_ci.low},
+                         {"high", cc.cur_ci.high}}},
                        {"p", cc.p},
                        {"test", cc.test},
                        {"differs", cc.differs},
@@ -188,22 +195,22 @@ nlohmann::json to_json(const Comparison& c) {
 }
 
 std::string text_table(const Comparison& c) {
-  std::string out = fmt::format("{:<32} {:>9} {:>24} {:>9} {:>24} {:>10}  {}\n", "class",
-                                "baseline", "rate (95% CI)", "current", "rate (95% CI)", "p",
-                                "verdict");
+  std::string out =
+      fmt::format("{:<32} {:>9} {:>24} {:>9} {:>24} {:>10}  {}\n", "class", "baseline",
+                  "rate (95% CI)", "current", "rate (95% CI)", "p", "verdict");
   for (const auto& cc : c.classes) {
-    out += fmt::format(
-        "{:<32} {:>9} {:>24} {:>9} {:>24} {:>10.3g}  {}{}\n", cc.cls, cc.base_count,
-        fmt::format("{:.3f}% ({:.3f}..{:.3f})", 100 * cc.base_rate, 100 * cc.base_ci.low,
-                    100 * cc.base_ci.high),
-        cc.cur_count,
-        fmt::format("{:.3f}% ({:.3f}..{:.3f})", 100 * cc.cur_rate, 100 * cc.cur_ci.low,
-                    100 * cc.cur_ci.high),
-        cc.p, cc.differs ? "DIFFERS" : "same", cc.note.empty() ? "" : "  (" + cc.note + ")");
+    out += fmt::format("{:<32} {:>9} {:>24} {:>9} {:>24} {:>10.3g}  {}{}\n", cc.cls, cc.base_count,
+                       fmt::format("{:.3f}% ({:.3f}..{:.3f})", 100 * cc.base_rate,
+                                   100 * cc.base_ci.low, 100 * cc.base_ci.high),
+                       cc.cur_count,
+                       fmt::format("{:.3f}% ({:.3f}..{:.3f})", 100 * cc.cur_rate,
+                                   100 * cc.cur_ci.low, 100 * cc.cur_ci.high),
+                       cc.p, cc.differs ? "DIFFERS" : "same",
+                       cc.note.empty() ? "" : "  (" + cc.note + ")");
   }
   if (c.homogeneity_tested) {
-    out += fmt::format("homogeneity: chi2 {:.2f}, df {}, p {:.3g}\n", c.chi2, c.df,
-                       c.p_homogeneity);
+    out +=
+        fmt::format("homogeneity: chi2 {:.2f}, df {}, p {:.3g}\n", c.chi2, c.df, c.p_homogeneity);
   }
   out += c.verdict + "\n";
   return out;

@@ -2,10 +2,9 @@
 // classes the user sees change, beyond what sampling noise explains?
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "harness/histogram.h"
 

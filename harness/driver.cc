@@ -1,13 +1,13 @@
 #include "harness/driver.h"
 
+#include <fmt/format.h>
+
 #include <exception>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "clients/client.h"
 #include "harness/interrupt.h"

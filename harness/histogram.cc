@@ -1,5 +1,6 @@
 #include "harness/histogram.h"
 
+#include <fmt/format.h>
 #include <nghttp2/nghttp2.h>
 #include <sys/utsname.h>
 
@@ -8,14 +9,11 @@
 #include <cmath>
 #include <stdexcept>
 
-#include <fmt/format.h>
-
 namespace h2race {
 
 Interval wilson95(uint64_t successes, uint64_t n) {
   if (n == 0) return {0, 1};
-  static const double z =
-      boost::math::quantile(boost::math::normal_distribution<double>(), 0.975);
+  static const double z = boost::math::quantile(boost::math::normal_distribution<double>(), 0.975);
   const double nn = static_cast<double>(n);
   const double p = static_cast<double>(successes) / nn;
   const double z2 = z * z;
@@ -103,18 +101,18 @@ nlohmann::json to_json(const RunRecord& run) {
   nlohmann::json bound{{"method", "wilson95"}, {"fidelity_low", b.low}, {"fidelity_high", b.high}};
   if (!h.divergent()) bound["other_rate_max_rule_of_three"] = rule_of_three(h.iterations());
   nlohmann::json j = {{"schema", kHistogramSchema},
-          {"scenario", run.scenario.to_json()},
-          {"iterations", h.iterations()},
-          {"elapsed_s", run.elapsed_s},
-          {"partial", run.partial},
-          {"truth", h.truth()},
-          {"classes", classes},
-          {"pairs", pairs},
-          {"matched", h.matched()},
-          {"fidelity", h.fidelity()},
-          {"divergent", h.divergent()},
-          {"bound", bound},
-          {"env", run.env}};
+                      {"scenario", run.scenario.to_json()},
+                      {"iterations", h.iterations()},
+                      {"elapsed_s", run.elapsed_s},
+                      {"partial", run.partial},
+                      {"truth", h.truth()},
+                      {"classes", classes},
+                      {"pairs", pairs},
+                      {"matched", h.matched()},
+                      {"fidelity", h.fidelity()},
+                      {"divergent", h.divergent()},
+                      {"bound", bound},
+                      {"env", run.env}};
   if (h.grace().iterations > 0) {
     j["alert_grace"] = {{"iterations", h.grace().iterations},
                         {"total_us", h.grace().total_us},
@@ -159,9 +157,9 @@ RunRecord run_record_from_json(const nlohmann::json& j) {
   if (j.contains("alert_grace") && j["alert_grace"].is_object()) {
     const auto& g = j["alert_grace"];
     Histogram::Grace grace;
-    for (auto [key, field] : {std::pair{"iterations", &grace.iterations},
-                              std::pair{"total_us", &grace.total_us},
-                              std::pair{"max_us", &grace.max_us}}) {
+    for (auto [key, field] :
+         {std::pair{"iterations", &grace.iterations}, std::pair{"total_us", &grace.total_us},
+          std::pair{"max_us", &grace.max_us}}) {
       if (!g.contains(key) || !g[key].is_number_unsigned()) {
         throw std::invalid_argument(
             fmt::format("field \"alert_grace.{}\" is missing or not a non-negative integer", key));
@@ -189,9 +187,8 @@ RunRecord run_record_from_json(const nlohmann::json& j) {
         c.contains("example") && c["example"].is_string() ? c["example"].get<std::string>() : "";
   }
   for (const auto& p : require(j, "pairs", vt::array, "an array")) {
-    if (!p.is_object() || !p.contains("truth") || !p["truth"].is_string() ||
-        !p.contains("class") || !p["class"].is_string() || !p.contains("count") ||
-        !p["count"].is_number_unsigned()) {
+    if (!p.is_object() || !p.contains("truth") || !p["truth"].is_string() || !p.contains("class") ||
+        !p["class"].is_string() || !p.contains("count") || !p["count"].is_number_unsigned()) {
       throw std::invalid_argument(
           "field \"pairs\": each entry needs \"truth\", \"class\" (strings) and \"count\" (>= 0)");
     }
@@ -206,8 +203,9 @@ RunRecord run_record_from_json(const nlohmann::json& j) {
   for (const auto& c : j["classes"]) {
     if (c.contains("count") && c["count"].is_number_unsigned() &&
         c["count"].get<uint64_t>() != run.histogram.count(c["class"].get<std::string>())) {
-      throw std::invalid_argument(fmt::format(
-          "field \"classes\": count of \"{}\" disagrees with \"pairs\"", c["class"].get<std::string>()));
+      throw std::invalid_argument(
+          fmt::format("field \"classes\": count of \"{}\" disagrees with \"pairs\"",
+                      c["class"].get<std::string>()));
     }
   }
   return run;

@@ -1,5 +1,7 @@
 #include "harness/inject.h"
 
+#include <fmt/format.h>
+
 #include <bitset>
 #include <charconv>
 #include <condition_variable>
@@ -8,8 +10,6 @@
 #include <sstream>
 #include <thread>
 #include <unordered_map>
-
-#include <fmt/format.h>
 
 namespace h2race {
 
@@ -36,7 +36,7 @@ std::optional<Point> parse_point(std::string_view name) {
 
 Side point_side(Point p) {
   return static_cast<size_t>(p) < static_cast<size_t>(Point::kServerAccepted) ? Side::kClient
-                                                                             : Side::kServer;
+                                                                              : Side::kServer;
 }
 
 // ---- text form --------------------------------------------------------------------------------
@@ -124,7 +124,8 @@ std::optional<std::chrono::microseconds> parse_duration(std::string_view s) {
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -168,12 +169,13 @@ std::variant<Schedule, ScheduleError> parse_schedule(std::string_view text, std:
       return error(tokens[0].column, fmt::format("unknown injection point '{}'", tokens[0].text));
     }
     if (tokens.size() < 2) {
-      return error(tokens[0].column + static_cast<int>(tokens[0].text.size()),
-                   fmt::format("'{}' has no action (sleep:<N>us, yield, wait:<point>)",
-                               tokens[0].text));
+      return error(
+          tokens[0].column + static_cast<int>(tokens[0].text.size()),
+          fmt::format("'{}' has no action (sleep:<N>us, yield, wait:<point>)", tokens[0].text));
     }
     if (tokens.size() > 2) {
-      return error(tokens[2].column, fmt::format("unexpected '{}' after the action", tokens[2].text));
+      return error(tokens[2].column,
+                   fmt::format("unexpected '{}' after the action", tokens[2].text));
     }
     const size_t idx = static_cast<size_t>(*point);
     if (defined_on[idx] != 0) {
@@ -221,8 +223,8 @@ std::variant<Schedule, ScheduleError> parse_schedule(std::string_view text, std:
       }
       a.target = *tp;
     } else {
-      return error(act.column, fmt::format("unknown action '{}' (sleep:<N>us, yield, wait:<point>)",
-                                           act.text));
+      return error(act.column,
+                   fmt::format("unknown action '{}' (sleep:<N>us, yield, wait:<point>)", act.text));
     }
     sched.actions[idx] = a;
   }
@@ -359,8 +361,7 @@ void reach(Point p) {
       std::this_thread::sleep_for(action->duration);
       return;
     case Action::Kind::kWait: {
-      const std::string what =
-          fmt::format("{} wait:{}", point_name(p), point_name(action->target));
+      const std::string what = fmt::format("{} wait:{}", point_name(p), point_name(action->target));
       if (!rv) {
         record_failure(what + ": reached outside a connection");
         return;

@@ -1,12 +1,11 @@
 #include "harness/outcome.h"
 
+#include <fmt/format.h>
 #include <nghttp2/nghttp2.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "harness/alert_names.h"
 

@@ -105,16 +105,18 @@ CertKey make_cert(KeyType type, const CertSpec& spec, const CertKey* issuer) {
 
 Pki::Pki(KeyType key_type) : key_type_(key_type) {
   ca_ = make_cert(key_type, {.common_name = "h2race test CA", .is_ca = true}, nullptr);
-  untrusted_ca_ = make_cert(key_type, {.common_name = "h2race untrusted CA", .is_ca = true}, nullptr);
+  untrusted_ca_ =
+      make_cert(key_type, {.common_name = "h2race untrusted CA", .is_ca = true}, nullptr);
   server_ = make_cert(key_type,
                       {.common_name = "localhost",
                        .ext_key_usage = "serverAuth",
                        .subject_alt_name = "DNS:localhost,IP:127.0.0.1,IP:::1"},
                       &ca_);
-  valid_ = make_cert(key_type, {.common_name = "h2race client", .ext_key_usage = "clientAuth"}, &ca_);
-  untrusted_ = make_cert(
-      key_type, {.common_name = "h2race untrusted client", .ext_key_usage = "clientAuth"},
-      &untrusted_ca_);
+  valid_ =
+      make_cert(key_type, {.common_name = "h2race client", .ext_key_usage = "clientAuth"}, &ca_);
+  untrusted_ =
+      make_cert(key_type, {.common_name = "h2race untrusted client", .ext_key_usage = "clientAuth"},
+                &untrusted_ca_);
   expired_ = make_cert(key_type,
                        {.common_name = "h2race expired client",
                         .ext_key_usage = "clientAuth",
@@ -143,7 +145,7 @@ const CertKey* Pki::client(ClientCert which) const {
 
 void enable_test_signature_algorithms(SSL_CTX* ctx) {
   static const uint16_t kPrefs[] = {
-      SSL_SIGN_ED25519,         SSL_SIGN_ECDSA_SECP256R1_SHA256, SSL_SIGN_RSA_PSS_RSAE_SHA256,
+      SSL_SIGN_ED25519,          SSL_SIGN_ECDSA_SECP256R1_SHA256, SSL_SIGN_RSA_PSS_RSAE_SHA256,
       SSL_SIGN_RSA_PKCS1_SHA256, SSL_SIGN_ECDSA_SECP384R1_SHA384, SSL_SIGN_RSA_PSS_RSAE_SHA384,
       SSL_SIGN_RSA_PKCS1_SHA384, SSL_SIGN_RSA_PSS_RSAE_SHA512,    SSL_SIGN_RSA_PKCS1_SHA512};
   check(SSL_CTX_set_verify_algorithm_prefs(ctx, kPrefs, sizeof(kPrefs) / sizeof(kPrefs[0])) == 1,

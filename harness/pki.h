@@ -34,7 +34,8 @@ class Pki {
 // other algorithms every key type here uses.
 void enable_test_signature_algorithms(SSL_CTX* ctx);
 
-// Installs cert and key on ctx; returns false (and leaves the BoringSSL error queue set) on failure.
+// Installs cert and key on ctx; returns false (and leaves the BoringSSL error queue set) on
+// failure.
 bool use_cert_key(SSL_CTX* ctx, const CertKey& ck);
 
 // PEM text, for the day a peer outside the process needs the CA.

@@ -1,9 +1,9 @@
 #include "harness/report.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
-
-#include <fmt/format.h>
 
 namespace h2race {
 namespace {
@@ -19,9 +19,10 @@ std::string one_line(std::string s, size_t max) {
 std::string text_table(const RunRecord& run) {
   const Histogram& h = run.histogram;
   const double n = static_cast<double>(h.iterations());
-  std::string out = fmt::format("scenario {}{}\n", run.scenario.id(), run.partial ? " (PARTIAL)" : "");
-  out += fmt::format("iterations {}  elapsed {:.2f} s  {:.0f} it/s\n", h.iterations(), run.elapsed_s,
-                     run.elapsed_s > 0 ? n / run.elapsed_s : 0.0);
+  std::string out =
+      fmt::format("scenario {}{}\n", run.scenario.id(), run.partial ? " (PARTIAL)" : "");
+  out += fmt::format("iterations {}  elapsed {:.2f} s  {:.0f} it/s\n", h.iterations(),
+                     run.elapsed_s, run.elapsed_s > 0 ? n / run.elapsed_s : 0.0);
   std::string truths;
   for (const auto& [t, c] : h.truth()) truths += fmt::format("  {} {}", t, c);
   out += fmt::format("truth{}\n\n", truths);
@@ -32,8 +33,8 @@ std::string text_table(const RunRecord& run) {
                        one_line(c.example, 90));
   }
   const Interval b = wilson95(h.matched(), h.iterations());
-  out += fmt::format("\nfidelity {:.4f} (95% CI {:.4f}..{:.4f})  divergent: {}", h.fidelity(), b.low,
-                     b.high, h.divergent() ? "yes" : "no");
+  out += fmt::format("\nfidelity {:.4f} (95% CI {:.4f}..{:.4f})  divergent: {}", h.fidelity(),
+                     b.low, b.high, h.divergent() ? "yes" : "no");
   if (!h.divergent() && h.iterations() > 0) {
     out += fmt::format("  (any other class < {:.3g}% at 95%, rule of three)",
                        100.0 * rule_of_three(h.iterations()));
@@ -106,11 +107,20 @@ std::string xml_escape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;

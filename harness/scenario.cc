@@ -1,15 +1,14 @@
 #include "harness/scenario.h"
 
-#include <stdexcept>
-
 #include <fmt/format.h>
+
+#include <stdexcept>
 
 namespace h2race {
 
 template <>
 const std::vector<std::pair<std::string, Proto>>& spellings<Proto>() {
-  static const std::vector<std::pair<std::string, Proto>> t{{"h2", Proto::kH2},
-                                                            {"h1", Proto::kH1}};
+  static const std::vector<std::pair<std::string, Proto>> t{{"h2", Proto::kH2}, {"h1", Proto::kH1}};
   return t;
 }
 template <>
@@ -112,7 +111,8 @@ nlohmann::json Scenario::to_json() const {
                    {"jobs", jobs},
                    {"fresh_server", fresh_server}};
   j["schedule"] = schedule ? nlohmann::json(*schedule) : nlohmann::json(nullptr);
-  if (effective_client(*this) == ClientKind::kPreferAlert) j["alert_grace_ms"] = alert_grace.count();
+  if (effective_client(*this) == ClientKind::kPreferAlert)
+    j["alert_grace_ms"] = alert_grace.count();
   if (server_close == ServerClose::kLinger) j["linger_ms"] = linger.count();
   return j;
 }

@@ -14,8 +14,9 @@ struct State {
 
 int on_frame_recv(nghttp2_session* session, const nghttp2_frame* frame, void* user_data) {
   auto* st = static_cast<State*>(user_data);
-  const bool request_ended = (frame->hd.type == NGHTTP2_HEADERS || frame->hd.type == NGHTTP2_DATA) &&
-                             (frame->hd.flags & NGHTTP2_FLAG_END_STREAM);
+  const bool request_ended =
+      (frame->hd.type == NGHTTP2_HEADERS || frame->hd.type == NGHTTP2_DATA) &&
+      (frame->hd.flags & NGHTTP2_FLAG_END_STREAM);
   if (!request_ended) return 0;
   static const uint8_t kStatus[] = ":status";
   static const uint8_t k200[] = "200";

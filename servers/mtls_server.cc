@@ -1,6 +1,7 @@
 #include "servers/mtls_server.h"
 
 #include <arpa/inet.h>
+#include <fmt/format.h>
 #include <netinet/tcp.h>
 #include <openssl/err.h>
 #include <poll.h>
@@ -10,8 +11,6 @@
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
-
-#include <fmt/format.h>
 
 #include "harness/alert_names.h"
 #include "harness/inject.h"
@@ -186,9 +185,9 @@ void MtlsServer::handle(UniqueFd fd) {
       record("tls_alert:" + alert_name(st.alert_sent));
     } else {
       const int saved_errno = errno;
-      record(classify_ssl_failure("read", SSL_get_error(ssl.get(), ret), saved_errno,
-                                  ERR_peek_error())
-                 .cls);
+      record(
+          classify_ssl_failure("read", SSL_get_error(ssl.get(), ret), saved_errno, ERR_peek_error())
+              .cls);
     }
     ERR_clear_error();
     ssl.reset();

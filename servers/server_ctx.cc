@@ -39,8 +39,8 @@ int select_alpn(SSL*, const uint8_t** out, uint8_t* out_len, const uint8_t* in, 
                 void*) {
   static const uint8_t kServerPrefs[] = "\x02h2\x08http/1.1";
   uint8_t* chosen = nullptr;
-  if (SSL_select_next_proto(&chosen, out_len, kServerPrefs, sizeof(kServerPrefs) - 1, in,
-                            in_len) != OPENSSL_NPN_NEGOTIATED) {
+  if (SSL_select_next_proto(&chosen, out_len, kServerPrefs, sizeof(kServerPrefs) - 1, in, in_len) !=
+      OPENSSL_NPN_NEGOTIATED) {
     return SSL_TLSEXT_ERR_NOACK;
   }
   *out = chosen;
@@ -53,13 +53,13 @@ bssl::UniquePtr<SSL_CTX> make_server_ctx(const Pki& pki, TlsVersion tls) {
   bssl::UniquePtr<SSL_CTX> ctx(SSL_CTX_new(TLS_method()));
   const uint16_t version = tls == TlsVersion::k13 ? TLS1_3_VERSION : TLS1_2_VERSION;
   if (!ctx || !SSL_CTX_set_min_proto_version(ctx.get(), version) ||
-      !SSL_CTX_set_max_proto_version(ctx.get(), version) || !use_cert_key(ctx.get(), pki.server())) {
+      !SSL_CTX_set_max_proto_version(ctx.get(), version) ||
+      !use_cert_key(ctx.get(), pki.server())) {
     throw std::runtime_error("server: cannot configure SSL_CTX");
   }
   enable_test_signature_algorithms(ctx.get());
   X509_STORE_add_cert(SSL_CTX_get_cert_store(ctx.get()), pki.trusted_ca());
-  SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
-                     verify_callback);
+  SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, verify_callback);
   SSL_CTX_set_msg_callback(ctx.get(), msg_callback);
   SSL_CTX_set_alpn_select_cb(ctx.get(), select_alpn, nullptr);
   SSL_CTX_set_info_callback(ctx.get(), info_callback);

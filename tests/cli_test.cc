@@ -5,14 +5,12 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <thread>
-
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
 
 namespace {
 
@@ -70,7 +68,8 @@ TEST(Cli, MalformedScheduleExits2WithFileLineColumn) {
   const std::string f = write_temp("h2race_bad.sched", "# ok\nclient.before_read snooze:1us\n");
   expect_usage_error("run -n 1 --schedule " + f, f + ":2:20: unknown action");
   expect_usage_error("replay " + f, f + ":2:20: unknown action");
-  const std::string own = write_temp("h2race_own.sched", "client.before_read wait:client.connected\n");
+  const std::string own =
+      write_temp("h2race_own.sched", "client.before_read wait:client.connected\n");
   expect_usage_error("replay " + own, own + ":1:25:");
 }
 
@@ -87,15 +86,17 @@ TEST(Cli, BadScenarioHeaderExits2NamingTheFile) {
 TEST(Cli, ReplayOfAScheduleThatCannotHoldExits1) {
   // A TLS 1.2 handshake fails inside the client's handshake call: the client never reaches
   // before_read, so the server's wait for it runs out; replay must say so, not pass.
-  const std::string f = write_temp(
-      "h2race_never.sched", "# scenario: --tls 1.2\nserver.after_alert wait:client.before_read/5ms\n");
+  const std::string f =
+      write_temp("h2race_never.sched",
+                 "# scenario: --tls 1.2\nserver.after_alert wait:client.before_read/5ms\n");
   const Result r = h2race("replay " + f + " --times 3");
   EXPECT_EQ(r.code, 1) << r.output;
   EXPECT_NE(r.output.find("did not hold"), std::string::npos) << r.output;
 }
 
 TEST(Cli, ReplayOfAStableScheduleExits0) {
-  const std::string f = write_temp("h2race_h1.sched", "# scenario: --proto h1\n# expect: "
+  const std::string f = write_temp("h2race_h1.sched",
+                                   "# scenario: --proto h1\n# expect: "
                                    "tls_alert:certificate_required\nserver.accepted yield\n");
   const Result r = h2race("replay " + f + " --times 5");
   EXPECT_EQ(r.code, 0) << r.output;
@@ -105,9 +106,9 @@ TEST(Cli, ReplayOfAStableScheduleExits0) {
 TEST(Cli, HelpExits0AndListsTheFlags) {
   const Result r = h2race("run --help");
   EXPECT_EQ(r.code, 0);
-  for (const char* flag : {"--proto", "--tls", "--client-cert", "--client", "--server-close",
-                           "--key", "--jobs", "--fresh-server", "--timeout-ms", "--json",
-                           "--fail-on-divergence"}) {
+  for (const char* flag :
+       {"--proto", "--tls", "--client-cert", "--client", "--server-close", "--key", "--jobs",
+        "--fresh-server", "--timeout-ms", "--json", "--fail-on-divergence"}) {
     EXPECT_NE(r.output.find(flag), std::string::npos) << flag;
   }
 }
@@ -132,8 +133,8 @@ TEST(Cli, RunPrintsTheTableAndWritesJson) {
 // Starts a long run, signals it mid-run, and checks what a user relies on: the exit code, a
 // complete JSON marked partial, no temporary file left behind.
 void interrupt_mid_run(int sig, int expected_code) {
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("h2race_signal_" + std::to_string(sig) + ".json");
+  const auto path =
+      std::filesystem::temp_directory_path() / ("h2race_signal_" + std::to_string(sig) + ".json");
   std::filesystem::remove(path);
   const pid_t pid = fork();
   ASSERT_GE(pid, 0);
@@ -190,7 +191,8 @@ TEST(Cli, CompareBadFilesExit2NamingTheFileAndField) {
   expect_usage_error("compare " + empty + " " + empty, empty + ": empty file");
   const std::string truncated = write_temp("h2race_trunc.json", "{\"schema\": \"h2race/hist");
   expect_usage_error("compare " + truncated + " " + truncated, truncated + ": not valid JSON");
-  const std::string wrong = write_temp("h2race_schema.json", "{\"schema\": \"h2race/histogram/2\"}");
+  const std::string wrong =
+      write_temp("h2race_schema.json", "{\"schema\": \"h2race/histogram/2\"}");
   expect_usage_error("compare " + wrong + " " + wrong, "\"schema\"");
   const std::string binary = write_temp("h2race_bin.json", std::string("\x00\x01\x02", 3));
   expect_usage_error("compare " + binary + " " + binary, binary);

@@ -32,9 +32,9 @@ TEST(ChiSquare2x2, KnownValue) {
 }
 
 TEST(Compare, SmallCountsUseTheExactTestLargeOnesChiSquare) {
-  const Comparison c = compare_histograms(make(50000, {{"h2:no_connection", 15000}}),
-                                          make(2000, {{"h2:no_connection", 620}, {"read:EOF", 1}}),
-                                          0.001);
+  const Comparison c =
+      compare_histograms(make(50000, {{"h2:no_connection", 15000}}),
+                         make(2000, {{"h2:no_connection", 620}, {"read:EOF", 1}}), 0.001);
   for (const auto& cc : c.classes) {
     EXPECT_EQ(cc.test, cc.cls == "read:EOF" ? "fisher" : "chi2") << cc.cls;
   }
@@ -49,8 +49,8 @@ TEST(Compare, IdenticalHistogramsAreTheSame) {
 }
 
 TEST(Compare, ShiftFromPointOnePercentToFivePercentDiffers) {
-  const Comparison c =
-      compare_histograms(make(50000, {{"write:EPIPE", 50}}), make(2000, {{"write:EPIPE", 100}}), 0.001);
+  const Comparison c = compare_histograms(make(50000, {{"write:EPIPE", 50}}),
+                                          make(2000, {{"write:EPIPE", 100}}), 0.001);
   EXPECT_TRUE(c.differs) << text_table(c);
   EXPECT_NE(c.verdict.find("write:EPIPE"), std::string::npos) << c.verdict;
 }
@@ -63,8 +63,7 @@ TEST(Compare, NewClassAtTwoPercentDiffers) {
 
 TEST(Compare, RareNewClassSeenOnceIsWhatTheBaselineCouldHaveMissed) {
   // A class at 0.05%: the baseline of 50,000 did not see it, the current 2,000 shows it once.
-  const Comparison c =
-      compare_histograms(make(50000, {}), make(2000, {{"read:EOF", 1}}), 0.001);
+  const Comparison c = compare_histograms(make(50000, {}), make(2000, {{"read:EOF", 1}}), 0.001);
   EXPECT_FALSE(c.differs) << text_table(c);
   const auto& row = *std::find_if(c.classes.begin(), c.classes.end(),
                                   [](const auto& cc) { return cc.cls == "read:EOF"; });

@@ -73,8 +73,14 @@ TEST(Histogram, MergeSumsEverything) {
 TEST(Histogram, MergeOfTwoHalvesEqualsTheWholeRun) {
   // A real run's shape: the same outcomes fed once into one histogram and split across two.
   const std::string truth = "tls_alert:certificate_required";
-  const std::vector<std::string> seq = {truth, "h2:no_connection", truth, "write:EPIPE", truth,
-                                        "h2:no_connection", "write:ECONNRESET", truth};
+  const std::vector<std::string> seq = {truth,
+                                        "h2:no_connection",
+                                        truth,
+                                        "write:EPIPE",
+                                        truth,
+                                        "h2:no_connection",
+                                        "write:ECONNRESET",
+                                        truth};
   Histogram whole, first, second;
   for (size_t i = 0; i < 1000; ++i) {
     const Outcome o = of(seq[i % seq.size()], "ex");

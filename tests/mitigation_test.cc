@@ -51,16 +51,16 @@ TEST(PreferAlert, ReportsTheAlertWhereGoReportsNoConnection) {
 
 TEST(Linger, WriteEpipeScheduleNoLongerYieldsEpipe) {
   const Schedule s = reproducer("write:EPIPE");
-  EXPECT_GE(replay(s, ClientKind::kSequential, ServerClose::kImmediate).histogram.count("write:EPIPE"),
-            19u);
+  EXPECT_GE(
+      replay(s, ClientKind::kSequential, ServerClose::kImmediate).histogram.count("write:EPIPE"),
+      19u);
   const RunRecord lingered = replay(s, ClientKind::kSequential, ServerClose::kLinger);
   EXPECT_EQ(lingered.histogram.count("write:EPIPE"), 0u);
   EXPECT_GE(lingered.histogram.count(kAlert), 19u);
 }
 
 TEST(Linger, WriteEconnresetScheduleNoLongerYieldsAWriteError) {
-  const RunRecord r =
-      replay(reproducer("write:ECONNRESET"), ClientKind::kGo, ServerClose::kLinger);
+  const RunRecord r = replay(reproducer("write:ECONNRESET"), ClientKind::kGo, ServerClose::kLinger);
   EXPECT_EQ(r.histogram.count("write:ECONNRESET") + r.histogram.count("write:EPIPE"), 0u);
   EXPECT_GE(r.histogram.count(kAlert), 19u);
 }

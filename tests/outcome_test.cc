@@ -11,9 +11,7 @@
 namespace h2race {
 namespace {
 
-uint32_t alert_error(int alert) {
-  return ERR_PACK(ERR_LIB_SSL, SSL_AD_REASON_OFFSET + alert);
-}
+uint32_t alert_error(int alert) { return ERR_PACK(ERR_LIB_SSL, SSL_AD_REASON_OFFSET + alert); }
 
 TEST(Classify, ReceivedAlertBecomesTlsAlertWithRfc8446Name) {
   struct Row {

@@ -78,8 +78,8 @@ TEST(ScheduleParse, UnknownAction) {
 }
 
 TEST(ScheduleParse, BadNumbers) {
-  for (const char* bad : {"sleep:abcus", "sleep:5", "sleep:-5us", "sleep:99999999999us",
-                          "sleep:us", "sleep:61000ms"}) {
+  for (const char* bad : {"sleep:abcus", "sleep:5", "sleep:-5us", "sleep:99999999999us", "sleep:us",
+                          "sleep:61000ms"}) {
     const auto e = error_of(std::string("server.accepted ") + bad + "\n");
     EXPECT_EQ(e.column, 23) << bad << ": " << e.to_string();
     EXPECT_NE(e.message.find("bad duration"), std::string::npos) << e.message;

@@ -2,9 +2,9 @@
 // runs them, fuzz/cli_args_fuzzer.cc only parses them.
 #include "harness/cli/cli_app.h"
 
-#include <thread>
-
 #include <fmt/format.h>
+
+#include <thread>
 
 namespace h2race::cli {
 namespace {
@@ -25,7 +25,8 @@ std::unique_ptr<Cli> make_cli() {
   app.require_subcommand(1);
   app.set_version_flag("--version", H2RACE_VERSION);
 
-  cli->run_flags.scenario.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  cli->run_flags.scenario.jobs =
+      static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   CLI::App* run = cli->run = app.add_subcommand(
       "run", "run a scenario N times and print the error histogram (defaults: the seed case)");
   add_scenario_flags(run, cli->run_flags.scenario);
@@ -59,7 +60,8 @@ std::unique_ptr<Cli> make_cli() {
 
   CLI::App* compare = cli->compare = app.add_subcommand(
       "compare", "compare two histograms of one scenario: exit 0 same, 1 differs");
-  compare->add_option("baseline", cli->compare_flags.baseline, "baseline histogram JSON")->required();
+  compare->add_option("baseline", cli->compare_flags.baseline, "baseline histogram JSON")
+      ->required();
   compare->add_option("current", cli->compare_flags.current, "current histogram JSON")->required();
   compare->add_option("--alpha", cli->compare_flags.alpha, "significance level")
       ->check(CLI::Range(1e-12, 0.5))
@@ -84,7 +86,8 @@ std::unique_ptr<Cli> make_cli() {
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
 
-  CLI::App* report = cli->report = app.add_subcommand("report", "Markdown table and SVG chart of histograms");
+  CLI::App* report = cli->report =
+      app.add_subcommand("report", "Markdown table and SVG chart of histograms");
   report->add_option("inputs", cli->report_flags.inputs, "histogram JSON files or directories")
       ->required();
   report->add_option("--md", cli->report_flags.md_path, "write the Markdown table here");

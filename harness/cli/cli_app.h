@@ -21,8 +21,8 @@ struct Cli {
   MergeFlags merge_flags;
   MatrixFlags matrix_flags;
   ReportFlags report_flags;
-  CLI::App *run = nullptr, *replay = nullptr, *soak = nullptr, *compare = nullptr,
-           *merge = nullptr, *matrix = nullptr, *report = nullptr;
+  CLI::App *run = nullptr, *replay = nullptr, *soak = nullptr, *compare = nullptr, *merge = nullptr,
+           *matrix = nullptr, *report = nullptr;
 };
 
 std::unique_ptr<Cli> make_cli();

@@ -1,8 +1,8 @@
 // `h2race compare BASELINE.json CURRENT.json [--alpha A] [--force] [--json OUT]`:
 // exit 0 same, 1 differs, 2 bad input.
-#include <iostream>
-
 #include <fmt/format.h>
+
+#include <iostream>
 
 #include "harness/cli/commands.h"
 #include "harness/cli/histogram_files.h"
@@ -14,8 +14,9 @@ int compare_command(const CompareFlags& f) {
   const RunRecord base = load_run(f.baseline);
   const RunRecord cur = load_run(f.current);
   if (base.scenario.id() != cur.scenario.id() && !f.force) {
-    throw UsageError(fmt::format("different scenarios: {} is {}, {} is {} (--force compares anyway)",
-                                 f.baseline, base.scenario.id(), f.current, cur.scenario.id()));
+    throw UsageError(
+        fmt::format("different scenarios: {} is {}, {} is {} (--force compares anyway)", f.baseline,
+                    base.scenario.id(), f.current, cur.scenario.id()));
   }
   if (base.histogram.iterations() == 0 || cur.histogram.iterations() == 0) {
     throw UsageError(fmt::format("{}: no iterations to compare",

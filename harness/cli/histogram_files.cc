@@ -1,11 +1,11 @@
 #include "harness/cli/histogram_files.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "harness/cli/commands.h"
 

@@ -1,10 +1,10 @@
 // `h2race matrix [-n N] [--out DIR]`: every scenario of the built-in matrix, one JSON each in DIR
 // (named by scenario id) and a summary table (stdout and DIR/summary.md).
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <iostream>
 #include <map>
-
-#include <fmt/format.h>
 
 #include "harness/cli/commands.h"
 #include "harness/driver.h"

@@ -1,11 +1,10 @@
 #include "harness/cli/progress.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
-
-#include <fmt/format.h>
 
 namespace h2race::cli {
 

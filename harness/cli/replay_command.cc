@@ -1,12 +1,12 @@
 // `h2race replay FILE [--times K]`: runs a schedule K times, one connection at a time, with the
 // scenario from its "# scenario:" header; prints each replay's class; exit 0 iff all K gave the
 // same class (and, when the file has "# expect: CLASS", that class), with no expired wait.
+#include <fmt/format.h>
+
 #include <iostream>
 #include <map>
 #include <mutex>
 #include <variant>
-
-#include <fmt/format.h>
 
 #include "harness/cli/commands.h"
 #include "harness/driver.h"

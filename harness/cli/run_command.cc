@@ -1,8 +1,8 @@
 // `h2race run`: one scenario, N iterations, the histogram table and optionally its JSON.
+#include <fmt/format.h>
+
 #include <iostream>
 #include <variant>
-
-#include <fmt/format.h>
 
 #include "harness/cli/commands.h"
 #include "harness/cli/progress.h"

@@ -1,9 +1,9 @@
 // The scenario flags shared by `run`, `replay` (schedule headers) and later subcommands.
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "harness/cli/commands.h"
 
@@ -14,7 +14,8 @@ namespace {
 template <typename E>
 CLI::Validator one_of() {
   std::string allowed;
-  for (const auto& [spelling, v] : spellings<E>()) allowed += (allowed.empty() ? "" : "|") + spelling;
+  for (const auto& [spelling, v] : spellings<E>())
+    allowed += (allowed.empty() ? "" : "|") + spelling;
   return CLI::Validator(
       [allowed](std::string& value) -> std::string {
         return parse<E>(value) ? "" : fmt::format("'{}' is not one of {}", value, allowed);
@@ -54,8 +55,7 @@ void add_scenario_flags(CLI::App* cmd, Scenario& s) {
       ->check(CLI::Range(int64_t{1}, int64_t{3'600'000}))
       ->default_str("5000");
   cmd->add_option_function<int64_t>(
-         "--alert-grace-ms",
-         [&s](int64_t ms) { s.alert_grace = std::chrono::milliseconds(ms); },
+         "--alert-grace-ms", [&s](int64_t ms) { s.alert_grace = std::chrono::milliseconds(ms); },
          "prefer-alert: how long to keep reading for an alert after a transport error")
       ->check(CLI::Range(int64_t{0}, int64_t{60'000}))
       ->default_str("100");
@@ -75,8 +75,8 @@ void finish_scenario(Scenario& s, const CLI::App* cmd) {
     s.proto = Proto::kH1;
   } else if (s.proto == Proto::kH1) {
     if (client_given) {
-      throw UsageError(fmt::format("--client {} speaks HTTP/2; --proto h1 uses the h1 client",
-                                   name(s.client)));
+      throw UsageError(
+          fmt::format("--client {} speaks HTTP/2; --proto h1 uses the h1 client", name(s.client)));
     }
     s.client = ClientKind::kH1;
   }

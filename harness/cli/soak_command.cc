@@ -3,11 +3,10 @@
 // from the first chunk to the last beyond a small tolerance, when any iteration hit its timeout
 // (a hang), or when any connect failed with EADDRNOTAVAIL (4-tuple exhaustion).
 #include <dirent.h>
+#include <fmt/format.h>
 
 #include <fstream>
 #include <string>
-
-#include <fmt/format.h>
 
 #include "harness/cli/commands.h"
 #include "harness/driver.h"
