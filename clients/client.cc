@@ -14,8 +14,12 @@ ClientFn client_for(ClientKind kind) {
       return run_h1_client;
     case ClientKind::kPreferAlert:
       return run_prefer_alert_client;
+    case ClientKind::kCurl:
+    case ClientKind::kNghttp:
+    case ClientKind::kGoNetHttp:
+      break;  // external programs: clients/external_client.h
   }
-  return run_go_client;
+  return nullptr;
 }
 
 bssl::UniquePtr<SSL_CTX> make_client_ctx(const Scenario& scenario, const Pki& pki) {

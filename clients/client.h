@@ -40,6 +40,7 @@ ClientResult run_h1_client(const ClientTarget& target);
 ClientResult run_prefer_alert_client(const ClientTarget& target);
 
 using ClientFn = ClientResult (*)(const ClientTarget&);
+// nullptr for the external programs (clients/external_client.h).
 ClientFn client_for(ClientKind kind);
 
 // One SSL_CTX per run, shared by all workers: trusts the test CA, offers ALPN for the protocol,

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "clients/client.h"
+#include "clients/external_client.h"
+#include "harness/pki_files.h"
 #include "harness/interrupt.h"
 #include "harness/truth_table.h"
 #include "servers/mtls_server.h"
@@ -44,6 +46,10 @@ ClientTarget target_for(const MtlsServer& server, SSL_CTX* ctx, const Scenario& 
   return t;
 }
 
+std::string url_for(const MtlsServer& server) {
+  return fmt::format("https://127.0.0.1:{}/", server.port());
+}
+
 // How long the driver waits for the server's record after the client is done. The server
 // records before it closes or responds, so this only runs out when the server never got the
 // connection (the client failed to connect or timed out).
@@ -59,8 +65,29 @@ RunRecord run_scenario(const Scenario& scenario, const Pki& pki, const DriverHoo
   ignore_sigpipe();
   TruthTable truth;
   auto client_ctx = make_client_ctx(scenario, pki);
-  const ClientFn client = client_for(effective_client(scenario));
-  const int jobs = std::max(1, scenario.jobs);
+  const ClientKind kind = effective_client(scenario);
+  const ClientFn client = is_external(kind) ? nullptr : client_for(kind);
+  int jobs = std::max(1, scenario.jobs);
+
+  // External programs get the PKI as files and make `batch` requests per process. One that
+  // cannot say which connection was its own runs alone, so the server's only record is its.
+  std::optional<PkiFiles> files;
+  ExternalSetup external;
+  uint64_t batch = 1;
+  if (is_external(kind)) {
+    auto program = find_external_program(kind);
+    if (!program) throw std::runtime_error(program_name(kind) + " is not installed");
+    files.emplace(pki);
+    external.kind = kind;
+    external.program = *program;
+    external.ca = files->ca();
+    external.cert = files->cert(scenario.client_cert);
+    external.key = files->key(scenario.client_cert);
+    external.proto = scenario.proto;
+    external.timeout = scenario.timeout;
+    if (!scenario.fresh_server) batch = batch_limit(kind);
+    if (!reports_local_address(kind)) jobs = 1;
+  }
 
   // One listener for the whole run; the server needs a thread per client in flight so that a
   // client never waits for another connection's handshake.
@@ -68,6 +95,14 @@ RunRecord run_scenario(const Scenario& scenario, const Pki& pki, const DriverHoo
   if (!scenario.fresh_server) {
     shared = std::make_unique<MtlsServer>(pki, server_options(scenario, jobs + 1), &truth);
   }
+
+  auto run_batch = [&](const MtlsServer& server, uint64_t first, uint64_t count) {
+    if (client) return std::vector<ClientResult>{client(target_for(server, client_ctx.get(), scenario, first))};
+    ExternalSetup s = external;
+    s.url = url_for(server);
+    s.server = server.address();
+    return run_external(s, count);
+  };
 
   std::atomic<uint64_t> next{0};
   std::mutex merge_mu;
@@ -78,18 +113,24 @@ RunRecord run_scenario(const Scenario& scenario, const Pki& pki, const DriverHoo
     Histogram local;
     try {
       while (!interrupted()) {
-        const uint64_t i = next.fetch_add(1);
-        if (i >= scenario.iterations) break;
+        const uint64_t first = next.fetch_add(batch);
+        if (first >= scenario.iterations) break;
+        const uint64_t count = std::min(batch, scenario.iterations - first);
         // --fresh-server builds a whole new server per iteration, as the seed program does.
         std::unique_ptr<MtlsServer> fresh;
         if (!shared) fresh = std::make_unique<MtlsServer>(pki, server_options(scenario, 1), &truth);
         const MtlsServer& server = shared ? *shared : *fresh;
-        ClientResult r = client(target_for(server, client_ctx.get(), scenario, i));
-        std::optional<std::string> t;
-        if (r.key) t = truth.take(*r.key, kTruthWait);
-        local.add(r.outcome, t ? *t : "unknown");
-        if (hooks.on_iteration) hooks.on_iteration(r.outcome, t ? *t : "unknown");
-        if (hooks.done) hooks.done->fetch_add(1, std::memory_order_relaxed);
+        for (ClientResult& r : run_batch(server, first, count)) {
+          std::optional<std::string> t;
+          if (r.key) {
+            t = truth.take(*r.key, kTruthWait);
+          } else if (client == nullptr && !reports_local_address(kind)) {
+            t = truth.take_sole(kTruthWait);
+          }
+          local.add(r.outcome, t ? *t : "unknown");
+          if (hooks.on_iteration) hooks.on_iteration(r.outcome, t ? *t : "unknown");
+          if (hooks.done) hooks.done->fetch_add(1, std::memory_order_relaxed);
+        }
       }
     } catch (...) {
       std::lock_guard lock(merge_mu);

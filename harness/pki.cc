@@ -157,13 +157,26 @@ bool use_cert_key(SSL_CTX* ctx, const CertKey& ck) {
          SSL_CTX_use_PrivateKey(ctx, ck.key.get()) == 1;
 }
 
+namespace {
+std::string bio_text(BIO* bio) {
+  const uint8_t* data = nullptr;
+  size_t len = 0;
+  BIO_mem_contents(bio, &data, &len);
+  return std::string(reinterpret_cast<const char*>(data), len);
+}
+}  // namespace
+
 std::string to_pem(X509* cert) {
   bssl::UniquePtr<BIO> bio(BIO_new(BIO_s_mem()));
   check(PEM_write_bio_X509(bio.get(), cert) == 1, "PEM write");
-  const uint8_t* data = nullptr;
-  size_t len = 0;
-  BIO_mem_contents(bio.get(), &data, &len);
-  return std::string(reinterpret_cast<const char*>(data), len);
+  return bio_text(bio.get());
+}
+
+std::string to_pem(EVP_PKEY* key) {
+  bssl::UniquePtr<BIO> bio(BIO_new(BIO_s_mem()));
+  check(PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) == 1,
+        "PEM write");
+  return bio_text(bio.get());
 }
 
 }  // namespace h2race

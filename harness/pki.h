@@ -1,5 +1,5 @@
 // In-memory test PKI made at start-up: a trusted CA, a server certificate for the loopback
-// names, and client certificates for every ClientCert case. Nothing touches the disk.
+// names, and client certificates for every ClientCert case. harness/pki_files.h writes them out for peers outside the process.
 #pragma once
 
 #include <openssl/ssl.h>
@@ -38,7 +38,8 @@ void enable_test_signature_algorithms(SSL_CTX* ctx);
 // failure.
 bool use_cert_key(SSL_CTX* ctx, const CertKey& ck);
 
-// PEM text, for the day a peer outside the process needs the CA.
+// PEM text, for peers outside the process (external clients, `h2race serve`).
 std::string to_pem(X509* cert);
+std::string to_pem(EVP_PKEY* key);
 
 }  // namespace h2race

@@ -33,7 +33,10 @@ const std::vector<std::pair<std::string, ClientKind>>& spellings<ClientKind>() {
       {"go", ClientKind::kGo},
       {"sequential", ClientKind::kSequential},
       {"h1", ClientKind::kH1},
-      {"prefer-alert", ClientKind::kPreferAlert}};
+      {"prefer-alert", ClientKind::kPreferAlert},
+      {"curl", ClientKind::kCurl},
+      {"nghttp", ClientKind::kNghttp},
+      {"go-net-http", ClientKind::kGoNetHttp}};
   return t;
 }
 template <>
@@ -96,7 +99,12 @@ std::string_view name(ClientKind v) { return lookup(v); }
 std::string_view name(ServerClose v) { return lookup(v); }
 std::string_view name(KeyType v) { return lookup(v); }
 
+bool is_external(ClientKind kind) {
+  return kind == ClientKind::kCurl || kind == ClientKind::kNghttp || kind == ClientKind::kGoNetHttp;
+}
+
 ClientKind effective_client(const Scenario& s) {
+  if (is_external(s.client)) return s.client;
   return s.proto == Proto::kH1 ? ClientKind::kH1 : s.client;
 }
 

@@ -15,7 +15,9 @@ namespace h2race {
 enum class Proto { kH2, kH1 };
 enum class TlsVersion { k13, k12 };
 enum class ClientCert { kNone, kUntrusted, kExpired, kValid, kWrongUsage };
-enum class ClientKind { kGo, kSequential, kH1, kPreferAlert };
+// The first four are in-process profiles (clients/); the rest run a real program as a subprocess
+// (clients/external_client.cc).
+enum class ClientKind { kGo, kSequential, kH1, kPreferAlert, kCurl, kNghttp, kGoNetHttp };
 enum class ServerClose { kImmediate, kLinger, kReset };
 enum class KeyType { kEd25519, kP256, kRsa2048 };
 
@@ -54,7 +56,9 @@ struct Scenario {
   std::string id() const;
 };
 
-// The client a protocol implies when the user did not pick one: h1 needs the h1 client.
+// The client a protocol implies: --proto h1 turns the in-process h2 profiles into the h1 client;
+// external programs speak either protocol themselves.
 ClientKind effective_client(const Scenario& s);
+bool is_external(ClientKind kind);
 
 }  // namespace h2race

@@ -1,6 +1,10 @@
 #include "harness/truth_table.h"
 
+#include <arpa/inet.h>
+#include <fmt/format.h>
 #include <netinet/in.h>
+
+#include <algorithm>
 
 #include <cstring>
 #include <functional>
@@ -46,7 +50,30 @@ std::optional<ConnKey> conn_key(int fd, Side side) {
   return k;
 }
 
+std::optional<ConnKey> conn_key(const sockaddr_storage& client, const sockaddr_storage& server) {
+  ConnKey k;
+  if (!to_bytes(client, k.client_addr, k.client_port)) return std::nullopt;
+  if (!to_bytes(server, k.server_addr, k.server_port)) return std::nullopt;
+  return k;
+}
+
+std::string to_string(const ConnKey& key) {
+  auto side = [](const std::array<uint8_t, 16>& a, uint16_t port) {
+    static constexpr std::array<uint8_t, 12> kV4Mapped{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    char text[INET6_ADDRSTRLEN] = "?";
+    if (std::equal(kV4Mapped.begin(), kV4Mapped.end(), a.begin())) {
+      inet_ntop(AF_INET, &a[12], text, sizeof(text));
+      return fmt::format("{}:{}", text, port);
+    }
+    inet_ntop(AF_INET6, a.data(), text, sizeof(text));
+    return fmt::format("[{}]:{}", text, port);
+  };
+  return side(key.client_addr, key.client_port) + " -> " + side(key.server_addr, key.server_port);
+}
+
 void TruthTable::record(const ConnKey& key, std::string truth) {
+  if (observer_) observer_(key, truth);
+  if (!retain_) return;
   {
     std::lock_guard lock(mu_);
     // A later connection on a reused 4-tuple replaces a record nobody claimed.
@@ -62,6 +89,21 @@ std::optional<std::string> TruthTable::take(const ConnKey& key, std::chrono::mil
   if (it == entries_.end()) return std::nullopt;
   std::string truth = std::move(it->second);
   entries_.erase(it);
+  return truth;
+}
+
+std::optional<std::string> TruthTable::take_sole(std::chrono::milliseconds wait) {
+  std::unique_lock lock(mu_);
+  cv_.wait_for(lock, wait, [&] { return !entries_.empty(); });
+  std::optional<std::string> truth;
+  for (auto& [key, t] : entries_) {
+    if (truth && *truth != t) {
+      entries_.clear();
+      return std::nullopt;
+    }
+    truth = std::move(t);
+  }
+  entries_.clear();
   return truth;
 }
 

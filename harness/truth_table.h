@@ -8,6 +8,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -30,15 +31,30 @@ struct ConnKeyHash {
 enum class Side { kClient, kServer };
 // Reads the 4-tuple of a connected socket; side says which end fd is.
 std::optional<ConnKey> conn_key(int fd, Side side);
+// The 4-tuple from both ends' addresses (an external client reports its own as text).
+std::optional<ConnKey> conn_key(const sockaddr_storage& client, const sockaddr_storage& server);
+// "127.0.0.2:40312 -> 127.0.0.1:8443", for logs.
+std::string to_string(const ConnKey& key);
 
 class TruthTable {
  public:
+  using Observer = std::function<void(const ConnKey&, const std::string&)>;
+  // observer (if any) sees every record as it happens, from the server's threads; retain =
+  // false keeps nothing for take() (`h2race serve` only logs and counts).
+  explicit TruthTable(Observer observer = {}, bool retain = true)
+      : observer_(std::move(observer)), retain_(retain) {}
+
   void record(const ConnKey& key, std::string truth);
   // Removes and returns the truth for key, waiting up to wait for the server to record it.
   std::optional<std::string> take(const ConnKey& key, std::chrono::milliseconds wait);
+  // For clients that cannot say which connection was theirs (nghttp), run one at a time: waits
+  // up to wait for a record, then removes them all; their truth if they agree, else nullopt.
+  std::optional<std::string> take_sole(std::chrono::milliseconds wait);
   size_t size() const;
 
  private:
+  Observer observer_;
+  bool retain_ = true;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::unordered_map<ConnKey, std::string, ConnKeyHash> entries_;

@@ -62,7 +62,7 @@ bool is_loopback(const std::string& address) {
 }
 
 MtlsServer::MtlsServer(const Pki& pki, const ServerOptions& opts, TruthTable* truth)
-    : opts_(opts), truth_(truth), ctx_(make_server_ctx(pki, opts.tls)) {
+    : opts_(opts), truth_(truth), ctx_(make_server_ctx(pki, opts.tls, opts.offer_h2)) {
   if (!is_loopback(opts.bind_address)) {
     throw std::runtime_error(
         fmt::format("server: {} is not a loopback address", opts.bind_address));

@@ -28,6 +28,7 @@ struct ServerOptions {
   int threads = 2;
   std::string bind_address = "127.0.0.1";  // loopback only: 127.0.0.0/8 or ::1
   uint16_t port = 0;                       // 0 = any free port
+  bool offer_h2 = true;                    // false: ALPN http/1.1 only
 };
 
 class MtlsServer {

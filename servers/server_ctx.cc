@@ -35,11 +35,15 @@ int verify_callback(int preverify_ok, X509_STORE_CTX* store) {
   return preverify_ok;
 }
 
+// arg is non-null when the server offers h2 as well as http/1.1.
 int select_alpn(SSL*, const uint8_t** out, uint8_t* out_len, const uint8_t* in, unsigned in_len,
-                void*) {
-  static const uint8_t kServerPrefs[] = "\x02h2\x08http/1.1";
+                void* arg) {
+  static const uint8_t kBoth[] = "\x02h2\x08http/1.1";
+  static const uint8_t kH1Only[] = "\x08http/1.1";
+  const uint8_t* prefs = arg ? kBoth : kH1Only;
+  const unsigned prefs_len = arg ? sizeof(kBoth) - 1 : sizeof(kH1Only) - 1;
   uint8_t* chosen = nullptr;
-  if (SSL_select_next_proto(&chosen, out_len, kServerPrefs, sizeof(kServerPrefs) - 1, in, in_len) !=
+  if (SSL_select_next_proto(&chosen, out_len, prefs, prefs_len, in, in_len) !=
       OPENSSL_NPN_NEGOTIATED) {
     return SSL_TLSEXT_ERR_NOACK;
   }
@@ -49,7 +53,7 @@ int select_alpn(SSL*, const uint8_t** out, uint8_t* out_len, const uint8_t* in, 
 
 }  // namespace
 
-bssl::UniquePtr<SSL_CTX> make_server_ctx(const Pki& pki, TlsVersion tls) {
+bssl::UniquePtr<SSL_CTX> make_server_ctx(const Pki& pki, TlsVersion tls, bool offer_h2) {
   bssl::UniquePtr<SSL_CTX> ctx(SSL_CTX_new(TLS_method()));
   const uint16_t version = tls == TlsVersion::k13 ? TLS1_3_VERSION : TLS1_2_VERSION;
   if (!ctx || !SSL_CTX_set_min_proto_version(ctx.get(), version) ||
@@ -61,7 +65,8 @@ bssl::UniquePtr<SSL_CTX> make_server_ctx(const Pki& pki, TlsVersion tls) {
   X509_STORE_add_cert(SSL_CTX_get_cert_store(ctx.get()), pki.trusted_ca());
   SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, verify_callback);
   SSL_CTX_set_msg_callback(ctx.get(), msg_callback);
-  SSL_CTX_set_alpn_select_cb(ctx.get(), select_alpn, nullptr);
+  static int kOfferH2 = 1;
+  SSL_CTX_set_alpn_select_cb(ctx.get(), select_alpn, offer_h2 ? &kOfferH2 : nullptr);
   SSL_CTX_set_info_callback(ctx.get(), info_callback);
   // Every iteration must be a full handshake: no resumption.
   SSL_CTX_set_options(ctx.get(), SSL_OP_NO_TICKET);

@@ -15,6 +15,7 @@ struct ServerConnState {
   int alert_sent = -1;  // first fatal alert the server sent, -1 if none
 };
 
-bssl::UniquePtr<SSL_CTX> make_server_ctx(const Pki& pki, TlsVersion tls);
+// offer_h2 = false: ALPN offers only http/1.1 (`h2race serve --proto h1`).
+bssl::UniquePtr<SSL_CTX> make_server_ctx(const Pki& pki, TlsVersion tls, bool offer_h2 = true);
 
 }  // namespace h2race

@@ -6,6 +6,8 @@
 
 #include <thread>
 
+#include "harness/cli/enum_option.h"
+
 namespace h2race::cli {
 namespace {
 
@@ -93,6 +95,34 @@ std::unique_ptr<Cli> make_cli() {
   report->add_option("--md", cli->report_flags.md_path, "write the Markdown table here");
   report->add_option("--svg", cli->report_flags.svg_path, "write the SVG chart here");
 
+  ServeFlags& sf = cli->serve_flags;
+  CLI::App* serve = cli->serve = app.add_subcommand(
+      "serve", "the in-process mTLS server alone, for any client; Ctrl-C prints the truth summary");
+  serve->add_option("--address", sf.address, "loopback address to listen on (127.0.0.0/8 or ::1)")
+      ->capture_default_str();
+  serve->add_option("--port", sf.port, "port to listen on (0: any free port)")
+      ->capture_default_str();
+  add_enum_option(serve, "--proto", sf.proto, "h2: ALPN offers h2 and http/1.1; h1: http/1.1 only");
+  add_enum_option(serve, "--tls", sf.tls, "TLS version");
+  add_enum_option(serve, "--key", sf.key_type, "key type of every certificate");
+  add_enum_option(serve, "--server-close", sf.server_close,
+                  "what the server does after a failed handshake");
+  serve->add_option_function<int64_t>(
+           "--linger-ms", [&sf](int64_t ms) { sf.linger = std::chrono::milliseconds(ms); },
+           "--server-close linger: how long to drain the client before closing")
+      ->check(CLI::Range(int64_t{1}, int64_t{60'000}))
+      ->default_str("1000");
+  serve->add_option("--threads", sf.threads, "connections handled at once")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  serve->add_option("--ready-file", sf.ready_file,
+                    "once listening, write the URL and the CA path (one per line) to this file");
+  serve->add_option("--pki-dir", sf.pki_dir,
+                    "write the CA and client certificates here (default: a private temp dir, "
+                    "removed on exit)");
+  serve->add_option("--json", sf.json_path, "on exit, write the truth summary as JSON here");
+  serve->add_flag("-q,--quiet", sf.quiet, "no truth line per connection (summary only)");
+
   return cli;
 }
 
@@ -134,6 +164,7 @@ int dispatch(Cli& cli) {
     if (cli.matrix->parsed()) return matrix_command(cli.matrix_flags);
     if (cli.report->parsed()) return report_command(cli.report_flags);
     if (cli.soak->parsed()) return soak_command(cli.soak_flags);
+    if (cli.serve->parsed()) return serve_command(cli.serve_flags);
   } catch (const UsageError& e) {
     fmt::print(stderr, "h2race {}: {}\n", cli.app.get_subcommands().front()->get_name(), e.what());
     return kExitUsage;

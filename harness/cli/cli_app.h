@@ -21,8 +21,10 @@ struct Cli {
   MergeFlags merge_flags;
   MatrixFlags matrix_flags;
   ReportFlags report_flags;
+  ServeFlags serve_flags;
   CLI::App *run = nullptr, *replay = nullptr, *soak = nullptr, *compare = nullptr, *merge = nullptr,
-           *matrix = nullptr, *report = nullptr;
+           *matrix = nullptr, *report = nullptr,
+           *serve = nullptr;
 };
 
 std::unique_ptr<Cli> make_cli();

@@ -21,6 +21,8 @@ struct UsageError : std::runtime_error {
 void add_scenario_flags(CLI::App* cmd, Scenario& s);
 // Resolves combinations CLI11 cannot express (h1 client vs. h2 proto); throws UsageError.
 void finish_scenario(Scenario& s, const CLI::App* cmd);
+// Throws UsageError naming the flag when the scenario's external client program is missing.
+void check_external_program(const Scenario& s);
 // Parses "--proto h1 --client go ..." (a schedule's scenario header) onto s; throws UsageError.
 void parse_scenario_text(const std::string& flags, Scenario& s, const std::string& where);
 
@@ -77,5 +79,19 @@ struct ReportFlags {
   std::string md_path, svg_path;
 };
 int report_command(const ReportFlags& flags);
+
+struct ServeFlags {
+  std::string address = "127.0.0.1";
+  uint16_t port = 0;
+  Proto proto = Proto::kH2;
+  TlsVersion tls = TlsVersion::k13;
+  KeyType key_type = KeyType::kEd25519;
+  ServerClose server_close = ServerClose::kImmediate;
+  std::chrono::milliseconds linger{1000};
+  int threads = 4;
+  std::string ready_file, json_path, pki_dir;
+  bool quiet = false;
+};
+int serve_command(const ServeFlags& flags);
 
 }  // namespace h2race::cli

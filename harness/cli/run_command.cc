@@ -23,6 +23,7 @@ int run_command(RunFlags& f) {
     f.scenario.schedule = f.schedule_path;
   }
   if (!f.json_path.empty()) check_output_path("--json", f.json_path);
+  check_external_program(f.scenario);
 
   install_interrupt_handlers();
   const Pki pki(f.scenario.key_type);

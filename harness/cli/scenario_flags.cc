@@ -6,32 +6,10 @@
 #include <sstream>
 
 #include "harness/cli/commands.h"
+#include "harness/cli/enum_option.h"
+#include "clients/external_client.h"
 
 namespace h2race::cli {
-namespace {
-
-// CLI11 check: value must be one of an enum's spellings; the error names the allowed ones.
-template <typename E>
-CLI::Validator one_of() {
-  std::string allowed;
-  for (const auto& [spelling, v] : spellings<E>())
-    allowed += (allowed.empty() ? "" : "|") + spelling;
-  return CLI::Validator(
-      [allowed](std::string& value) -> std::string {
-        return parse<E>(value) ? "" : fmt::format("'{}' is not one of {}", value, allowed);
-      },
-      allowed);
-}
-
-template <typename E>
-void add_enum_option(CLI::App* app, const std::string& flag, E& target, const std::string& help) {
-  app->add_option_function<std::string>(
-         flag, [&target](const std::string& v) { target = *parse<E>(v); }, help)
-      ->check(one_of<E>())
-      ->default_str(std::string(name(target)));
-}
-
-}  // namespace
 
 void add_scenario_flags(CLI::App* cmd, Scenario& s) {
   cmd->add_option("-n,--iterations", s.iterations, "number of iterations (connections)")
@@ -68,6 +46,10 @@ void add_scenario_flags(CLI::App* cmd, Scenario& s) {
 
 void finish_scenario(Scenario& s, const CLI::App* cmd) {
   const bool client_given = cmd->count("--client") > 0;
+  if (s.client == ClientKind::kNghttp && s.proto == Proto::kH1) {
+    throw UsageError("--client nghttp speaks HTTP/2 only; it cannot be combined with --proto h1");
+  }
+  if (is_external(s.client)) return;  // curl and go-net-http speak what --proto says
   if (s.client == ClientKind::kH1) {
     if (cmd->count("--proto") > 0 && s.proto == Proto::kH2) {
       throw UsageError("--client h1 speaks HTTP/1.1; it cannot be combined with --proto h2");
@@ -80,6 +62,20 @@ void finish_scenario(Scenario& s, const CLI::App* cmd) {
     }
     s.client = ClientKind::kH1;
   }
+}
+
+void check_external_program(const Scenario& s) {
+  if (!is_external(s.client) || find_external_program(s.client)) return;
+  const std::string program = program_name(s.client);
+  const char* package = s.client == ClientKind::kCurl     ? "curl"
+                        : s.client == ClientKind::kNghttp ? "nghttp2-client"
+                                                          : "golang-1.19-go";
+  throw UsageError(fmt::format(
+      "--client {}: program {} not found{}; scripts/setup installs it (Debian package {}){}",
+      program, program,
+      s.client == ClientKind::kGoNetHttp ? " ($H2RACE_GO_NET_HTTP, next to h2race, or in $PATH)"
+                                         : " in $PATH",
+      package, s.client == ClientKind::kGoNetHttp ? " and builds it into build/" : ""));
 }
 
 void parse_scenario_text(const std::string& flags, Scenario& s, const std::string& where) {

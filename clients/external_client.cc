@@ -1,0 +1,183 @@
+#include "clients/external_client.h"
+
+#include <arpa/inet.h>
+#include <fmt/format.h>
+#include <netinet/in.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <sstream>
+
+#include "clients/subprocess.h"
+#include "harness/external_rules.h"
+#include "harness/truth_table.h"
+
+namespace h2race {
+namespace {
+
+// "127.0.0.1:40312", "[::1]:40312" or "127.0.0.1 40312" (curl's -w output) as a socket address.
+std::optional<sockaddr_storage> parse_local(std::string text) {
+  std::string host, port;
+  if (const size_t sp = text.find(' '); sp != std::string::npos) {
+    host = text.substr(0, sp);
+    port = text.substr(sp + 1);
+  } else if (const size_t colon = text.rfind(':'); colon != std::string::npos) {
+    host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+  } else {
+    return std::nullopt;
+  }
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  char* end = nullptr;
+  const unsigned long p = std::strtoul(port.c_str(), &end, 10);
+  if (port.empty() || *end != '\0' || p == 0 || p > 65535) return std::nullopt;
+  sockaddr_storage ss{};
+  auto* v4 = reinterpret_cast<sockaddr_in*>(&ss);
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&ss);
+  if (inet_pton(AF_INET, host.c_str(), &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(static_cast<uint16_t>(p));
+  } else if (inet_pton(AF_INET6, host.c_str(), &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(static_cast<uint16_t>(p));
+  } else {
+    return std::nullopt;
+  }
+  return ss;
+}
+
+std::optional<ConnKey> key_from_local(const std::string& text, const sockaddr_storage& server) {
+  auto local = parse_local(text);
+  if (!local) return std::nullopt;
+  return conn_key(*local, server);
+}
+
+std::string seconds(std::chrono::milliseconds ms) {
+  return fmt::format("{:.3f}", std::chrono::duration<double>(ms).count());
+}
+
+// What a program that died or hung left us, as the text of the requests it never answered.
+std::string failure_text(const ExternalSetup& s, const ProcessResult& p) {
+  std::string why = p.timed_out      ? "did not finish in time"
+                    : p.term_signal  ? fmt::format("was killed by signal {}", p.term_signal)
+                                     : fmt::format("exited {} before answering", p.exit_code);
+  std::string err = p.err.substr(0, 500);
+  for (char& c : err) c = c == '\n' ? ' ' : c;
+  return fmt::format("{} {}: {}", program_name(s.kind), why, err);
+}
+
+std::vector<ClientResult> run_curl(const ExternalSetup& s) {
+  std::vector<std::string> argv{s.program.string(),
+                                "-sS",
+                                s.proto == Proto::kH2 ? "--http2" : "--http1.1",
+                                "--cacert",
+                                s.ca.string(),
+                                "--max-time",
+                                seconds(s.timeout),
+                                "-o",
+                                "/dev/null",
+                                "-w",
+                                "%{local_ip} %{local_port}"};
+  if (!s.cert.empty()) {
+    for (const std::string& a : {std::string("--cert"), s.cert.string(), std::string("--key"),
+                                 s.key.string()}) {
+      argv.push_back(a);
+    }
+  }
+  argv.push_back(s.url);
+  const ProcessResult p = run_process(argv, s.timeout + std::chrono::seconds(2));
+  if (p.interrupted) return {};
+  ClientResult r;
+  r.outcome = p.timed_out || p.term_signal
+                  ? other_outcome("", failure_text(s, p))
+                  : classify_external(s.kind, {p.exit_code, p.err});
+  r.key = key_from_local(p.out, s.server);
+  return {r};
+}
+
+std::vector<ClientResult> run_nghttp(const ExternalSetup& s) {
+  // nghttp checks no CA (it only warns, and -y silences that), so there is nothing to pass.
+  std::vector<std::string> argv{s.program.string(), "-y", fmt::format("--timeout={}ms", s.timeout.count())};
+  if (!s.cert.empty()) {
+    argv.push_back("--cert=" + s.cert.string());
+    argv.push_back("--key=" + s.key.string());
+  }
+  argv.push_back(s.url);
+  const ProcessResult p = run_process(argv, s.timeout + std::chrono::seconds(2));
+  if (p.interrupted) return {};
+  ClientResult r;
+  r.outcome = p.timed_out || p.term_signal
+                  ? other_outcome("", failure_text(s, p))
+                  : classify_external(s.kind, {p.exit_code, p.err});
+  return {r};
+}
+
+// One line per request: "<local address of the connection it used, or ->\t<ok N | error TEXT>".
+std::vector<ClientResult> run_go_net_http(const ExternalSetup& s, uint64_t count) {
+  std::vector<std::string> argv{s.program.string(), "-url",     s.url,
+                                "-ca",              s.ca,       "-n",
+                                std::to_string(count), "-proto", std::string(name(s.proto)),
+                                "-timeout",         fmt::format("{}ms", s.timeout.count())};
+  if (!s.cert.empty()) {
+    for (const std::string& a : {std::string("-cert"), s.cert.string(), std::string("-key"),
+                                 s.key.string()}) {
+      argv.push_back(a);
+    }
+  }
+  std::vector<ClientResult> results;
+  auto on_line = [&](const std::string& line) {
+    ClientResult r;
+    const size_t tab = line.find('\t');
+    const std::string local = tab == std::string::npos ? "" : line.substr(0, tab);
+    const std::string answer = tab == std::string::npos ? line : line.substr(tab + 1);
+    r.outcome = classify_external(s.kind, {0, answer});
+    r.key = key_from_local(local, s.server);
+    results.push_back(std::move(r));
+  };
+  const auto bound = s.timeout * static_cast<int64_t>(count) + std::chrono::seconds(2);
+  const ProcessResult p = run_process(argv, bound, on_line);
+  if (p.interrupted) return results;
+  while (results.size() < count) {
+    results.push_back({other_outcome("", failure_text(s, p)), std::nullopt});
+  }
+  return results;
+}
+
+}  // namespace
+
+std::vector<ClientResult> run_external(const ExternalSetup& setup, uint64_t count) {
+  switch (setup.kind) {
+    case ClientKind::kCurl:
+      return run_curl(setup);
+    case ClientKind::kNghttp:
+      return run_nghttp(setup);
+    default:
+      return run_go_net_http(setup, count);
+  }
+}
+
+uint64_t batch_limit(ClientKind kind) { return kind == ClientKind::kGoNetHttp ? 200 : 1; }
+
+bool reports_local_address(ClientKind kind) { return kind != ClientKind::kNghttp; }
+
+std::string program_name(ClientKind kind) {
+  return kind == ClientKind::kGoNetHttp ? "go-net-http" : std::string(name(kind));
+}
+
+std::optional<std::filesystem::path> find_external_program(ClientKind kind) {
+  if (kind == ClientKind::kGoNetHttp) {
+    if (const char* env = std::getenv("H2RACE_GO_NET_HTTP"); env && *env) return find_program(env);
+    std::error_code ec;
+    const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+      for (const auto& dir : {self.parent_path(), self.parent_path().parent_path()}) {
+        if (auto p = find_program((dir / "go-net-http").string())) return p;
+      }
+    }
+  }
+  return find_program(program_name(kind));
+}
+
+}  // namespace h2race

@@ -1,0 +1,3 @@
+module h2race/go-net-http
+
+go 1.19

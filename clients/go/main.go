@@ -1,0 +1,136 @@
+// go-net-http: N GET requests with Go's net/http, each on a fresh connection, one result line per
+// request. h2race runs it as the go-net-http client (clients/external_client.cc): the lines are
+// what a Go user would see, classified by the rule table in harness/external_rules.cc.
+//
+// Output, one line per request, tab-separated:
+//
+//	<local address> \t ok <status>
+//	<local address> \t error <err.Error() with newlines replaced by spaces>
+//
+// The local address is that of the connection the request went out on (httptrace's GotConn),
+// else of the last connection dialed for it (the handshake failed), else "-" (nothing dialed).
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"os"
+	"strings"
+	"sync"
+	"time"
+)
+
+func main() {
+	url := flag.String("url", "", "URL to GET (required)")
+	caFile := flag.String("ca", "", "PEM file of the CA that signed the server's certificate (required)")
+	certFile := flag.String("cert", "", "client certificate PEM (optional)")
+	keyFile := flag.String("key", "", "client key PEM (with -cert)")
+	n := flag.Int("n", 1, "number of requests, each on a fresh connection")
+	proto := flag.String("proto", "h2", "h2 (the standard transport's HTTP/2) or h1")
+	timeout := flag.Duration("timeout", 5*time.Second, "bound on each request")
+	flag.Parse()
+	if *url == "" || *caFile == "" || *n < 1 || (*proto != "h1" && *proto != "h2") ||
+		(*certFile == "") != (*keyFile == "") {
+		fmt.Fprintln(os.Stderr, "go-net-http: need -url, -ca, -n >= 1, -proto h1|h2, and -cert with -key")
+		flag.Usage()
+		os.Exit(2)
+	}
+	tlsConfig, err := clientTLS(*caFile, *certFile, *keyFile)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "go-net-http:", err)
+		os.Exit(2)
+	}
+	out := bufio.NewWriter(os.Stdout)
+	for i := 0; i < *n; i++ {
+		fmt.Fprintln(out, request(*url, tlsConfig, *proto, *timeout))
+		out.Flush()
+	}
+}
+
+func clientTLS(caFile, certFile, keyFile string) (*tls.Config, error) {
+	pem, err := os.ReadFile(caFile)
+	if err != nil {
+		return nil, err
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("%s: no PEM certificate", caFile)
+	}
+	config := &tls.Config{RootCAs: pool}
+	if certFile != "" {
+		pair, err := tls.LoadX509KeyPair(certFile, keyFile)
+		if err != nil {
+			return nil, err
+		}
+		config.Certificates = []tls.Certificate{pair}
+	}
+	return config, nil
+}
+
+// request runs one GET on a new Transport, so nothing is shared with the previous request, the
+// way a program that makes one client per call behaves. The local address lets h2race pair the
+// answer with the server's truth for that connection. Go may dial more than one connection for
+// a request (it redials when a new HTTP/2 connection dies before the request is sent, and a
+// spare dial may finish late), hence GotConn first.
+func request(url string, tlsConfig *tls.Config, proto string, timeout time.Duration) string {
+	var mu sync.Mutex
+	var lastDialed, used string
+	dialer := &net.Dialer{Timeout: timeout}
+	transport := &http.Transport{
+		TLSClientConfig: tlsConfig.Clone(),
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			c, err := dialer.DialContext(ctx, network, addr)
+			if err == nil {
+				mu.Lock()
+				lastDialed = c.LocalAddr().String()
+				mu.Unlock()
+			}
+			return c, err
+		},
+	}
+	if proto == "h2" {
+		// A custom TLS config turns HTTP/2 off unless asked for; the seed program asks.
+		transport.ForceAttemptHTTP2 = true
+	} else {
+		transport.TLSNextProto = map[string]func(string, *tls.Conn) http.RoundTripper{}
+	}
+	defer transport.CloseIdleConnections()
+	client := &http.Client{Transport: transport, Timeout: timeout}
+	trace := &httptrace.ClientTrace{GotConn: func(info httptrace.GotConnInfo) {
+		mu.Lock()
+		used = info.Conn.LocalAddr().String()
+		mu.Unlock()
+	}}
+	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), trace),
+		http.MethodGet, url, nil)
+	if err != nil {
+		return "-\terror " + err.Error()
+	}
+	resp, err := client.Do(req)
+	result := ""
+	if err != nil {
+		result = "error " + strings.ReplaceAll(err.Error(), "\n", " ")
+	} else {
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		result = fmt.Sprintf("ok %d", resp.StatusCode)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	local := used
+	if local == "" {
+		local = lastDialed
+	}
+	if local == "" {
+		local = "-"
+	}
+	return local + "\t" + result
+}
