@@ -46,5 +46,9 @@ ClientFn client_for(ClientKind kind);
 // One SSL_CTX per run, shared by all workers: trusts the test CA, offers ALPN for the protocol,
 // presents the scenario's client certificate (if any).
 bssl::UniquePtr<SSL_CTX> make_client_ctx(const Scenario& scenario, const Pki& pki);
+// For `probe`: trusts the CAs in ca_file, presents cert_file/key_file when given. Throws
+// std::invalid_argument naming the file that cannot be loaded.
+bssl::UniquePtr<SSL_CTX> make_probe_ctx(const Scenario& scenario, const std::string& ca_file,
+                                        const std::string& cert_file, const std::string& key_file);
 
 }  // namespace h2race

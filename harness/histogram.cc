@@ -118,6 +118,7 @@ nlohmann::json to_json(const RunRecord& run) {
                         {"total_us", h.grace().total_us},
                         {"max_us", h.grace().max_us}};
   }
+  if (run.target) j["target"] = {{"url", run.target->url}, {"expect", run.target->expect}};
   if (run.scenario.schedule) {
     j["schedule_failures"] = {{"count", run.schedule_failures},
                               {"first", run.first_schedule_failure}};
@@ -167,6 +168,14 @@ RunRecord run_record_from_json(const nlohmann::json& j) {
       *field = g[key].get<uint64_t>();
     }
     run.histogram.add_grace(grace);
+  }
+  if (j.contains("target") && j["target"].is_object()) {
+    const auto& t = j["target"];
+    if (!t.contains("url") || !t["url"].is_string() || !t.contains("expect") ||
+        !t["expect"].is_string()) {
+      throw std::invalid_argument("field \"target\" needs \"url\" and \"expect\" strings");
+    }
+    run.target = ProbeInfo{t["url"].get<std::string>(), t["expect"].get<std::string>()};
   }
   if (j.contains("schedule_failures") && j["schedule_failures"].is_object()) {
     const auto& f = j["schedule_failures"];

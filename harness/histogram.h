@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -75,6 +76,12 @@ class Histogram {
 };
 
 // One run as written to and read from "h2race/histogram/1" JSON.
+// A probe's target (no server of ours, so no truth but the user's --expect).
+struct ProbeInfo {
+  std::string url;
+  std::string expect;
+};
+
 struct RunRecord {
   Scenario scenario;
   Histogram histogram;
@@ -84,6 +91,7 @@ struct RunRecord {
   uint64_t schedule_failures = 0;
   std::string first_schedule_failure;
   nlohmann::json env = nlohmann::json::object();
+  std::optional<ProbeInfo> target;  // set by `probe`
 };
 
 inline constexpr std::string_view kHistogramSchema = "h2race/histogram/1";

@@ -42,6 +42,8 @@ PkiFiles::PkiFiles(const Pki& pki, const std::filesystem::path& dir) {
   }
   try {
     write_file(ca(), to_pem(pki.trusted_ca()), 0644);
+    write_file(server_cert(), to_pem(pki.server().cert.get()), 0644);
+    write_file(server_key(), to_pem(pki.server().key.get()), 0600);
     for (const auto& [spelling, which] : spellings<ClientCert>()) {
       const CertKey* ck = pki.client(which);
       if (!ck) continue;

@@ -21,6 +21,9 @@ class PkiFiles {
 
   const std::filesystem::path& dir() const { return dir_; }
   std::filesystem::path ca() const { return dir_ / "ca.crt"; }
+  // The server's certificate and key, for running another server (nghttpd) on the same PKI.
+  std::filesystem::path server_cert() const { return dir_ / "server.crt"; }
+  std::filesystem::path server_key() const { return dir_ / "server.key"; }
   // The certificate and key a client presents in that case; empty paths for ClientCert::kNone.
   std::filesystem::path cert(ClientCert which) const;
   std::filesystem::path key(ClientCert which) const;

@@ -21,6 +21,9 @@ std::string text_table(const RunRecord& run) {
   const double n = static_cast<double>(h.iterations());
   std::string out =
       fmt::format("scenario {}{}\n", run.scenario.id(), run.partial ? " (PARTIAL)" : "");
+  if (run.target) {
+    out += fmt::format("target {} (external server: truth = --expect)\n", run.target->url);
+  }
   out += fmt::format("iterations {}  elapsed {:.2f} s  {:.0f} it/s\n", h.iterations(),
                      run.elapsed_s, run.elapsed_s > 0 ? n / run.elapsed_s : 0.0);
   std::string truths;

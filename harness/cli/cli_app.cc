@@ -123,6 +123,54 @@ std::unique_ptr<Cli> make_cli() {
   serve->add_option("--json", sf.json_path, "on exit, write the truth summary as JSON here");
   serve->add_flag("-q,--quiet", sf.quiet, "no truth line per connection (summary only)");
 
+  ProbeFlags& pf = cli->probe_flags;
+  pf.scenario.jobs = cli->run_flags.scenario.jobs;
+  pf.scenario.iterations = 1000;
+  CLI::App* probe = cli->probe = app.add_subcommand(
+      "probe", "the in-process clients against an external server (loopback unless allowed)");
+  probe->add_option("url", pf.url, "https://HOST[:PORT]/ of the server (the request is GET /)")
+      ->required();
+  probe->add_option("-n,--iterations", pf.scenario.iterations, "number of connections")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1'000'000'000}))
+      ->capture_default_str();
+  add_enum_option(probe, "--client", pf.scenario.client,
+                  "in-process client profile (go, sequential, prefer-alert, h1)");
+  add_enum_option(probe, "--proto", pf.scenario.proto, "HTTP version (h1 uses the h1 client)");
+  add_enum_option(probe, "--tls", pf.scenario.tls, "TLS version the client offers");
+  probe->add_option("--ca", pf.ca, "PEM CA file to trust (default: the system bundle)");
+  probe->add_option("--cert", pf.cert, "client certificate PEM to present (with --key)");
+  probe->add_option("--key", pf.key, "client private key PEM (with --cert)");
+  probe
+      ->add_option("--expect", pf.expect,
+                   "the class the server really causes (e.g. tls_alert:certificate_required); "
+                   "stands in for the truth")
+      ->check(CLI::Validator(
+          [](std::string& v) -> std::string {
+            return v.empty() || v.find_first_of(" \t\n") != std::string::npos
+                       ? "a class has no spaces (e.g. tls_alert:certificate_required)"
+                       : "";
+          },
+          "CLASS"));
+  probe->add_option("--jobs", pf.scenario.jobs, "connections in flight")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  probe->add_option_function<int64_t>(
+           "--timeout-ms", [&pf](int64_t ms) { pf.scenario.timeout = std::chrono::milliseconds(ms); },
+           "bound on each connection")
+      ->check(CLI::Range(int64_t{1}, int64_t{3'600'000}))
+      ->default_str("5000");
+  probe->add_option_function<int64_t>(
+           "--alert-grace-ms",
+           [&pf](int64_t ms) { pf.scenario.alert_grace = std::chrono::milliseconds(ms); },
+           "prefer-alert: how long to keep reading for an alert after a transport error")
+      ->check(CLI::Range(int64_t{0}, int64_t{60'000}))
+      ->default_str("100");
+  probe->add_flag("--allow-remote", pf.allow_remote, "allow a target outside 127.0.0.0/8 and ::1");
+  probe->add_option("--json", pf.json_path, "write the histogram as JSON to this file");
+  probe->add_flag("--fail-on-divergence", pf.fail_on_divergence,
+                  "exit 1 when connections fall in more than one class");
+  probe->add_flag("-q,--quiet", pf.quiet, "do not print the table");
+
   return cli;
 }
 
@@ -148,6 +196,7 @@ std::optional<int> parse_cli(Cli& cli, std::vector<std::string> args) {
   try {
     if (cli.run->parsed()) finish_scenario(cli.run_flags.scenario, cli.run);
     if (cli.soak->parsed()) finish_scenario(cli.soak_flags.scenario, cli.soak);
+    if (cli.probe->parsed()) finish_scenario(cli.probe_flags.scenario, cli.probe);
   } catch (const UsageError& e) {
     fmt::print(stderr, "h2race {}: {}\n", app.get_subcommands().front()->get_name(), e.what());
     return kExitUsage;
@@ -165,6 +214,7 @@ int dispatch(Cli& cli) {
     if (cli.report->parsed()) return report_command(cli.report_flags);
     if (cli.soak->parsed()) return soak_command(cli.soak_flags);
     if (cli.serve->parsed()) return serve_command(cli.serve_flags);
+    if (cli.probe->parsed()) return probe_command(cli.probe_flags);
   } catch (const UsageError& e) {
     fmt::print(stderr, "h2race {}: {}\n", cli.app.get_subcommands().front()->get_name(), e.what());
     return kExitUsage;

@@ -22,9 +22,10 @@ struct Cli {
   MatrixFlags matrix_flags;
   ReportFlags report_flags;
   ServeFlags serve_flags;
+  ProbeFlags probe_flags;
   CLI::App *run = nullptr, *replay = nullptr, *soak = nullptr, *compare = nullptr, *merge = nullptr,
            *matrix = nullptr, *report = nullptr,
-           *serve = nullptr;
+           *serve = nullptr, *probe = nullptr;
 };
 
 std::unique_ptr<Cli> make_cli();

@@ -94,4 +94,13 @@ struct ServeFlags {
 };
 int serve_command(const ServeFlags& flags);
 
+struct ProbeFlags {
+  Scenario scenario;
+  std::string url, ca, cert, key, expect, json_path;
+  bool allow_remote = false;
+  bool fail_on_divergence = false;
+  bool quiet = false;
+};
+int probe_command(ProbeFlags& flags);
+
 }  // namespace h2race::cli

@@ -64,7 +64,8 @@ int serve_command(const ServeFlags& f) {
   const bool v6 = f.address.find(':') != std::string::npos;
   const std::string url =
       fmt::format("https://{}:{}/", v6 ? "[" + f.address + "]" : f.address, server->port());
-  fmt::print("url {}\nca {}\n", url, files.ca().string());
+  fmt::print("url {}\nca {}\nserver-cert {} {}\n", url, files.ca().string(),
+             files.server_cert().string(), files.server_key().string());
   for (const auto& [spelling, which] : spellings<ClientCert>()) {
     if (which == ClientCert::kNone) continue;
     fmt::print("client-cert {} {} {}\n", spelling, files.cert(which).string(),
