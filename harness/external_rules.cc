@@ -108,7 +108,9 @@ const std::vector<Rule>& curl_rules() {
       // curl asks the kernel for the peer's address after connecting; when the server has
       // already closed, it stops there and says only this.
       {std::nullopt, "getpeername() failed with errno 107", errno_rule("connect", ENOTCONN)},
-      {7, "Connection refused", errno_rule("connect", ECONNREFUSED)},
+      // "Failed to connect to 127.0.0.1 port 1 after 0 ms: Couldn't connect to server": exit 7
+      // is a refused connection (a connect timeout is exit 28).
+      {7, "Couldn't connect to server", errno_rule("connect", ECONNREFUSED)},
       {std::nullopt, "unexpected eof while reading", class_rule("read:EOF", "read")},
       {28, "", class_rule("timeout", "")},
   };
@@ -119,8 +121,9 @@ const std::vector<Rule>& curl_rules() {
 // request was not processed, and exits 0. That is "no connection" as a user sees it.
 const std::vector<Rule>& nghttp_rules() {
   static const std::vector<Rule> rules{
-      {std::nullopt, "Some requests were not processed", class_rule("h2:no_connection", "h2")},
+      // Printed before the "not processed" line when the TCP connect fails.
       {std::nullopt, "Could not connect to the address", errno_rule("connect", ECONNREFUSED)},
+      {std::nullopt, "Some requests were not processed", class_rule("h2:no_connection", "h2")},
       {std::nullopt, "[ERROR]", class_rule("other", "")},
       {0, "", ok_rule()},
   };
