@@ -31,6 +31,14 @@ std::vector<Scenario> builtin_matrix() {
   add(Proto::kH2, ClientKind::kGo, ClientCert::kValid, ServerClose::kImmediate);
   add(Proto::kH1, ClientKind::kH1, ClientCert::kValid, ServerClose::kImmediate);
   add(Proto::kH2, ClientKind::kGo, ClientCert::kNone, ServerClose::kImmediate, TlsVersion::k12);
+  // Real programs (clients/external_client.h) against the same server, with the same fixes.
+  for (ClientKind c : {ClientKind::kCurl, ClientKind::kGoNetHttp, ClientKind::kNghttp}) {
+    for (ServerClose close : {ServerClose::kImmediate, ServerClose::kLinger, ServerClose::kReset}) {
+      add(Proto::kH2, c, ClientCert::kNone, close);
+    }
+  }
+  add(Proto::kH1, ClientKind::kCurl, ClientCert::kNone, ServerClose::kImmediate);
+  add(Proto::kH1, ClientKind::kGoNetHttp, ClientCert::kNone, ServerClose::kImmediate);
   return out;
 }
 

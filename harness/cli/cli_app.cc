@@ -83,6 +83,11 @@ std::unique_ptr<Cli> make_cli() {
   matrix->add_option("-n,--iterations", cli->matrix_flags.iterations, "iterations per scenario")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1'000'000'000}))
       ->capture_default_str();
+  matrix
+      ->add_option("--external-iterations", cli->matrix_flags.external_iterations,
+                   "at most this many for the external programs (a process per connection)")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1'000'000'000}))
+      ->capture_default_str();
   matrix->add_option("--out", cli->matrix_flags.out_dir, "output directory")->capture_default_str();
   matrix->add_option("--jobs", cli->matrix_flags.jobs, "client workers")
       ->check(CLI::Range(1, 256))

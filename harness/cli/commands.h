@@ -69,6 +69,7 @@ int merge_command(const MergeFlags& flags);
 
 struct MatrixFlags {
   uint64_t iterations = 2000;
+  uint64_t external_iterations = 1000;  // cap for curl, nghttp, go-net-http scenarios
   int jobs = 2;
   std::string out_dir = "matrix";
 };

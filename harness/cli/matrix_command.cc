@@ -2,6 +2,7 @@
 // (named by scenario id) and a summary table (stdout and DIR/summary.md).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -21,12 +22,15 @@ int matrix_command(const MatrixFlags& f) {
   if (ec || !std::filesystem::is_directory(f.out_dir)) {
     throw UsageError(fmt::format("--out {}: cannot create directory: {}", f.out_dir, ec.message()));
   }
+  for (const Scenario& s : builtin_matrix()) check_external_program(s);
   install_interrupt_handlers();
   std::map<KeyType, std::unique_ptr<Pki>> pkis;
   std::vector<RunRecord> runs;
   for (Scenario s : builtin_matrix()) {
     if (interrupted()) break;
-    s.iterations = f.iterations;
+    // A process per connection (curl, nghttp) runs at tens per second, not thousands.
+    s.iterations = is_external(s.client) ? std::min(f.iterations, f.external_iterations)
+                                         : f.iterations;
     s.jobs = f.jobs;
     auto& pki = pkis[s.key_type];
     if (!pki) pki = std::make_unique<Pki>(s.key_type);

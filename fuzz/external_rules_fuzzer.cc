@@ -1,0 +1,26 @@
+// libFuzzer target: any text and exit code through each external client's rule table (the text
+// comes from programs h2race does not control). It must classify without crashing, give a class
+// from the canonical vocabulary, and never lose the text of an `other`.
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "harness/external_rules.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace h2race;
+  if (size < 2) return 0;
+  static constexpr ClientKind kClients[] = {ClientKind::kCurl, ClientKind::kNghttp,
+                                            ClientKind::kGoNetHttp};
+  const ClientKind client = kClients[data[0] % 3];
+  const int exit_code = data[1];
+  const std::string text(reinterpret_cast<const char*>(data + 2), size - 2);
+  const Outcome o = classify_external(client, {exit_code, text});
+  static constexpr const char* kPrefixes[] = {"tls_alert:", "write:",   "read:",  "connect:",
+                                              "h2:",        "timeout", "ok",     "other"};
+  bool known = false;
+  for (const char* p : kPrefixes) known = known || o.cls.rfind(p, 0) == 0;
+  if (!known) std::abort();
+  if (o.cls == "other" && o.raw.empty()) std::abort();
+  return 0;
+}
