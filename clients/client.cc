@@ -57,14 +57,12 @@ bssl::UniquePtr<SSL_CTX> make_client_ctx(const Scenario& scenario, const Pki& pk
 }
 
 bssl::UniquePtr<SSL_CTX> make_probe_ctx(const Scenario& scenario, const std::string& ca_file,
-                                        const std::string& cert_file,
-                                        const std::string& key_file) {
+                                        const std::string& cert_file, const std::string& key_file) {
   auto ctx = base_client_ctx(scenario);
   if (SSL_CTX_load_verify_locations(ctx.get(), ca_file.c_str(), nullptr) != 1) {
     throw std::invalid_argument(ca_file + ": no PEM certificate could be loaded");
   }
-  if (!cert_file.empty() &&
-      SSL_CTX_use_certificate_chain_file(ctx.get(), cert_file.c_str()) != 1) {
+  if (!cert_file.empty() && SSL_CTX_use_certificate_chain_file(ctx.get(), cert_file.c_str()) != 1) {
     throw std::invalid_argument(cert_file + ": no PEM certificate could be loaded");
   }
   if (!key_file.empty() &&

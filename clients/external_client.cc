@@ -60,9 +60,9 @@ std::string seconds(std::chrono::milliseconds ms) {
 
 // What a program that died or hung left us, as the text of the requests it never answered.
 std::string failure_text(const ExternalSetup& s, const ProcessResult& p) {
-  std::string why = p.timed_out      ? "did not finish in time"
-                    : p.term_signal  ? fmt::format("was killed by signal {}", p.term_signal)
-                                     : fmt::format("exited {} before answering", p.exit_code);
+  std::string why = p.timed_out     ? "did not finish in time"
+                    : p.term_signal ? fmt::format("was killed by signal {}", p.term_signal)
+                                    : fmt::format("exited {} before answering", p.exit_code);
   std::string err = p.err.substr(0, 500);
   for (char& c : err) c = c == '\n' ? ' ' : c;
   return fmt::format("{} {}: {}", program_name(s.kind), why, err);
@@ -81,8 +81,8 @@ std::vector<ClientResult> run_curl(const ExternalSetup& s) {
                                 "-w",
                                 "%{local_ip} %{local_port}"};
   if (!s.cert.empty()) {
-    for (const std::string& a : {std::string("--cert"), s.cert.string(), std::string("--key"),
-                                 s.key.string()}) {
+    for (const std::string& a :
+         {std::string("--cert"), s.cert.string(), std::string("--key"), s.key.string()}) {
       argv.push_back(a);
     }
   }
@@ -90,16 +90,16 @@ std::vector<ClientResult> run_curl(const ExternalSetup& s) {
   const ProcessResult p = run_process(argv, s.timeout + std::chrono::seconds(2));
   if (p.interrupted) return {};
   ClientResult r;
-  r.outcome = p.timed_out || p.term_signal
-                  ? other_outcome("", failure_text(s, p))
-                  : classify_external(s.kind, {p.exit_code, p.err});
+  r.outcome = p.timed_out || p.term_signal ? other_outcome("", failure_text(s, p))
+                                           : classify_external(s.kind, {p.exit_code, p.err});
   r.key = key_from_local(p.out, s.server);
   return {r};
 }
 
 std::vector<ClientResult> run_nghttp(const ExternalSetup& s) {
   // nghttp checks no CA (it only warns, and -y silences that), so there is nothing to pass.
-  std::vector<std::string> argv{s.program.string(), "-y", fmt::format("--timeout={}ms", s.timeout.count())};
+  std::vector<std::string> argv{s.program.string(), "-y",
+                                fmt::format("--timeout={}ms", s.timeout.count())};
   if (!s.cert.empty()) {
     argv.push_back("--cert=" + s.cert.string());
     argv.push_back("--key=" + s.key.string());
@@ -108,21 +108,27 @@ std::vector<ClientResult> run_nghttp(const ExternalSetup& s) {
   const ProcessResult p = run_process(argv, s.timeout + std::chrono::seconds(2));
   if (p.interrupted) return {};
   ClientResult r;
-  r.outcome = p.timed_out || p.term_signal
-                  ? other_outcome("", failure_text(s, p))
-                  : classify_external(s.kind, {p.exit_code, p.err});
+  r.outcome = p.timed_out || p.term_signal ? other_outcome("", failure_text(s, p))
+                                           : classify_external(s.kind, {p.exit_code, p.err});
   return {r};
 }
 
 // One line per request: "<local address of the connection it used, or ->\t<ok N | error TEXT>".
 std::vector<ClientResult> run_go_net_http(const ExternalSetup& s, uint64_t count) {
-  std::vector<std::string> argv{s.program.string(), "-url",     s.url,
-                                "-ca",              s.ca,       "-n",
-                                std::to_string(count), "-proto", std::string(name(s.proto)),
-                                "-timeout",         fmt::format("{}ms", s.timeout.count())};
+  std::vector<std::string> argv{s.program.string(),
+                                "-url",
+                                s.url,
+                                "-ca",
+                                s.ca,
+                                "-n",
+                                std::to_string(count),
+                                "-proto",
+                                std::string(name(s.proto)),
+                                "-timeout",
+                                fmt::format("{}ms", s.timeout.count())};
   if (!s.cert.empty()) {
-    for (const std::string& a : {std::string("-cert"), s.cert.string(), std::string("-key"),
-                                 s.key.string()}) {
+    for (const std::string& a :
+         {std::string("-cert"), s.cert.string(), std::string("-key"), s.key.string()}) {
       argv.push_back(a);
     }
   }

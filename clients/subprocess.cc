@@ -1,12 +1,12 @@
 #include "clients/subprocess.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <fmt/format.h>
 
 #include <cerrno>
 #include <cstdlib>
@@ -26,7 +26,8 @@ struct Pipe {
   UniqueFd read_end, write_end;
   Pipe() {
     int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe: " + std::string(strerror(errno)));
+    if (pipe2(fds, O_CLOEXEC) != 0)
+      throw std::runtime_error("pipe: " + std::string(strerror(errno)));
     read_end.reset(fds[0]);
     write_end.reset(fds[1]);
   }

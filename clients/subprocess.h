@@ -12,8 +12,8 @@
 namespace h2race {
 
 struct ProcessResult {
-  int exit_code = -1;    // when it exited
-  int term_signal = 0;   // when a signal ended it
+  int exit_code = -1;   // when it exited
+  int term_signal = 0;  // when a signal ended it
   bool timed_out = false;
   bool interrupted = false;  // h2race was asked to stop and killed it
   std::string out, err;

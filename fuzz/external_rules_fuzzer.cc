@@ -16,8 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const int exit_code = data[1];
   const std::string text(reinterpret_cast<const char*>(data + 2), size - 2);
   const Outcome o = classify_external(client, {exit_code, text});
-  static constexpr const char* kPrefixes[] = {"tls_alert:", "write:",   "read:",  "connect:",
-                                              "h2:",        "timeout", "ok",     "other"};
+  static constexpr const char* kPrefixes[] = {
+      "tls_alert:", "write:", "read:", "connect:", "h2:", "timeout", "ok", "other"};
   bool known = false;
   for (const char* p : kPrefixes) known = known || o.cls.rfind(p, 0) == 0;
   if (!known) std::abort();

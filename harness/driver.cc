@@ -11,8 +11,8 @@
 
 #include "clients/client.h"
 #include "clients/external_client.h"
-#include "harness/pki_files.h"
 #include "harness/interrupt.h"
+#include "harness/pki_files.h"
 #include "harness/truth_table.h"
 #include "servers/mtls_server.h"
 
@@ -97,7 +97,9 @@ RunRecord run_scenario(const Scenario& scenario, const Pki& pki, const DriverHoo
   }
 
   auto run_batch = [&](const MtlsServer& server, uint64_t first, uint64_t count) {
-    if (client) return std::vector<ClientResult>{client(target_for(server, client_ctx.get(), scenario, first))};
+    if (client)
+      return std::vector<ClientResult>{
+          client(target_for(server, client_ctx.get(), scenario, first))};
     ExternalSetup s = external;
     s.url = url_for(server);
     s.server = server.address();

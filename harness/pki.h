@@ -1,5 +1,6 @@
 // In-memory test PKI made at start-up: a trusted CA, a server certificate for the loopback
-// names, and client certificates for every ClientCert case. harness/pki_files.h writes them out for peers outside the process.
+// names, and client certificates for every ClientCert case. harness/pki_files.h writes them out for
+// peers outside the process.
 #pragma once
 
 #include <openssl/ssl.h>

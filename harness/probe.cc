@@ -50,8 +50,8 @@ ProbeTarget parse_probe_url(const std::string& url) {
   hints.ai_socktype = SOCK_STREAM;
   addrinfo* found = nullptr;
   if (const int rc = getaddrinfo(host.c_str(), port.c_str(), &hints, &found); rc != 0) {
-    throw std::invalid_argument(fmt::format("{}: cannot resolve {}: {}", url, host,
-                                            gai_strerror(rc)));
+    throw std::invalid_argument(
+        fmt::format("{}: cannot resolve {}: {}", url, host, gai_strerror(rc)));
   }
   ProbeTarget t;
   t.url = url;

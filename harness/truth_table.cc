@@ -5,7 +5,6 @@
 #include <netinet/in.h>
 
 #include <algorithm>
-
 #include <cstring>
 #include <functional>
 #include <string_view>

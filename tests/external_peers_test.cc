@@ -91,8 +91,8 @@ TEST(ExternalPeers, GoNetHttpAnswersAreClassifiedAndPairedWithTheTruth) {
 TEST(ExternalPeers, GoNetHttpUnderLingerAlwaysReportsTheAlert) {
   // Linger drains the client before closing: no RST, so no write can fail and Go reads the
   // alert (Go 1.19 redials a connection that died before its request, and gets the alert again).
-  const auto j = run_json("h2race_gonet_linger.json",
-                          "--client go-net-http --server-close linger -n 300");
+  const auto j =
+      run_json("h2race_gonet_linger.json", "--client go-net-http --server-close linger -n 300");
   EXPECT_EQ(classes(j), (std::map<std::string, uint64_t>{{"tls_alert:certificate_required", 300}}));
 }
 
@@ -276,8 +276,9 @@ nlohmann::json probe_json(const std::string& name, const std::string& args) {
 }
 
 TEST_F(NghttpdTest, ProbeShowsTheGoClientsClassesWithTheExpectedTruth) {
-  const auto j = probe_json("h2race_probe.json", url() + " --ca " + files_.ca().string() +
-                                                     " --expect tls_alert:certificate_required -n 300");
+  const auto j =
+      probe_json("h2race_probe.json", url() + " --ca " + files_.ca().string() +
+                                          " --expect tls_alert:certificate_required -n 300");
   expect_race_classes(j, 300, kRaceClasses);
   EXPECT_EQ(j["target"]["url"], url());
 }
@@ -285,9 +286,10 @@ TEST_F(NghttpdTest, ProbeShowsTheGoClientsClassesWithTheExpectedTruth) {
 TEST_F(NghttpdTest, ProbeWithPreferAlertAlwaysSeesTheAlert) {
   // nghttpd sends the alert before it closes, and an alert already received stays readable
   // after the RST on Linux: prefer-alert reads it whatever the writes ran into.
-  const auto j = probe_json("h2race_probe_pa.json",
-                            url() + " --ca " + files_.ca().string() +
-                                " --client prefer-alert --expect tls_alert:certificate_required -n 200");
+  const auto j =
+      probe_json("h2race_probe_pa.json",
+                 url() + " --ca " + files_.ca().string() +
+                     " --client prefer-alert --expect tls_alert:certificate_required -n 200");
   EXPECT_EQ(classes(j), (std::map<std::string, uint64_t>{{"tls_alert:certificate_required", 200}}));
   EXPECT_EQ(j["fidelity"], 1.0);
 }

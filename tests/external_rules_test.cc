@@ -2,9 +2,9 @@
 // machine (scripts/capture-external against `h2race serve`, plus nghttpd -V and a closed port):
 // curl 7.88.1 (OpenSSL 3.0), nghttp 1.52.0, go-net-http built with Go 1.19.8. Ports are the
 // ones of the capture; the rules must not depend on them.
-#include <gtest/gtest.h>
-
 #include "harness/external_rules.h"
+
+#include <gtest/gtest.h>
 
 namespace h2race {
 namespace {
@@ -126,8 +126,8 @@ TEST(ExternalRules, AnAlertNameNoRfcKnowsIsOtherNotAMadeUpClass) {
   const Outcome curl = classify_external(
       ClientKind::kCurl, {56, "curl: (56) OpenSSL SSL_read: tlsv13 alert frobnicated, errno 0"});
   EXPECT_EQ(curl.cls, "other");
-  const Outcome go =
-      classify_external(ClientKind::kGoNetHttp, {0, "error Get \"x\": remote error: tls: gremlins"});
+  const Outcome go = classify_external(ClientKind::kGoNetHttp,
+                                       {0, "error Get \"x\": remote error: tls: gremlins"});
   EXPECT_EQ(go.cls, "other");
 }
 

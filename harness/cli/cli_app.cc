@@ -112,9 +112,10 @@ std::unique_ptr<Cli> make_cli() {
   add_enum_option(serve, "--key", sf.key_type, "key type of every certificate");
   add_enum_option(serve, "--server-close", sf.server_close,
                   "what the server does after a failed handshake");
-  serve->add_option_function<int64_t>(
-           "--linger-ms", [&sf](int64_t ms) { sf.linger = std::chrono::milliseconds(ms); },
-           "--server-close linger: how long to drain the client before closing")
+  serve
+      ->add_option_function<int64_t>(
+          "--linger-ms", [&sf](int64_t ms) { sf.linger = std::chrono::milliseconds(ms); },
+          "--server-close linger: how long to drain the client before closing")
       ->check(CLI::Range(int64_t{1}, int64_t{60'000}))
       ->default_str("1000");
   serve->add_option("--threads", sf.threads, "connections handled at once")
@@ -159,15 +160,18 @@ std::unique_ptr<Cli> make_cli() {
   probe->add_option("--jobs", pf.scenario.jobs, "connections in flight")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
-  probe->add_option_function<int64_t>(
-           "--timeout-ms", [&pf](int64_t ms) { pf.scenario.timeout = std::chrono::milliseconds(ms); },
-           "bound on each connection")
+  probe
+      ->add_option_function<int64_t>(
+          "--timeout-ms",
+          [&pf](int64_t ms) { pf.scenario.timeout = std::chrono::milliseconds(ms); },
+          "bound on each connection")
       ->check(CLI::Range(int64_t{1}, int64_t{3'600'000}))
       ->default_str("5000");
-  probe->add_option_function<int64_t>(
-           "--alert-grace-ms",
-           [&pf](int64_t ms) { pf.scenario.alert_grace = std::chrono::milliseconds(ms); },
-           "prefer-alert: how long to keep reading for an alert after a transport error")
+  probe
+      ->add_option_function<int64_t>(
+          "--alert-grace-ms",
+          [&pf](int64_t ms) { pf.scenario.alert_grace = std::chrono::milliseconds(ms); },
+          "prefer-alert: how long to keep reading for an alert after a transport error")
       ->check(CLI::Range(int64_t{0}, int64_t{60'000}))
       ->default_str("100");
   probe->add_flag("--allow-remote", pf.allow_remote, "allow a target outside 127.0.0.0/8 and ::1");

@@ -24,8 +24,7 @@ struct Cli {
   ServeFlags serve_flags;
   ProbeFlags probe_flags;
   CLI::App *run = nullptr, *replay = nullptr, *soak = nullptr, *compare = nullptr, *merge = nullptr,
-           *matrix = nullptr, *report = nullptr,
-           *serve = nullptr, *probe = nullptr;
+           *matrix = nullptr, *report = nullptr, *serve = nullptr, *probe = nullptr;
 };
 
 std::unique_ptr<Cli> make_cli();

@@ -29,8 +29,8 @@ int matrix_command(const MatrixFlags& f) {
   for (Scenario s : builtin_matrix()) {
     if (interrupted()) break;
     // A process per connection (curl, nghttp) runs at tens per second, not thousands.
-    s.iterations = is_external(s.client) ? std::min(f.iterations, f.external_iterations)
-                                         : f.iterations;
+    s.iterations =
+        is_external(s.client) ? std::min(f.iterations, f.external_iterations) : f.iterations;
     s.jobs = f.jobs;
     auto& pki = pkis[s.key_type];
     if (!pki) pki = std::make_unique<Pki>(s.key_type);

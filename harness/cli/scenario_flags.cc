@@ -5,9 +5,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "clients/external_client.h"
 #include "harness/cli/commands.h"
 #include "harness/cli/enum_option.h"
-#include "clients/external_client.h"
 
 namespace h2race::cli {
 

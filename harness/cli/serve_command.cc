@@ -21,8 +21,8 @@ namespace h2race::cli {
 
 int serve_command(const ServeFlags& f) {
   if (!is_loopback(f.address)) {
-    throw UsageError(fmt::format("--address {}: h2race listens on loopback only (127.0.0.0/8, ::1)",
-                                 f.address));
+    throw UsageError(
+        fmt::format("--address {}: h2race listens on loopback only (127.0.0.0/8, ::1)", f.address));
   }
   if (!f.ready_file.empty()) check_output_path("--ready-file", f.ready_file);
   if (!f.json_path.empty()) check_output_path("--json", f.json_path);
