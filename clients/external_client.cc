@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <sstream>
 
 #include "clients/subprocess.h"
 #include "harness/external_rules.h"

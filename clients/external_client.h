@@ -1,6 +1,6 @@
 // External clients: curl, nghttp and go-net-http (clients/go/) run as subprocesses against the
-// in-process server (or, for `probe`, nowhere else: they only ever target the run's own server).
-// Their answers are classified by the rule tables in harness/external_rules.h.
+// run's own in-process server (never anything else; `probe` uses the in-process clients). Their
+// answers are classified by the rule tables in harness/external_rules.h.
 #pragma once
 
 #include <sys/socket.h>
