@@ -5,7 +5,6 @@
 #include <cerrno>
 #include <functional>
 #include <optional>
-#include <regex>
 #include <string_view>
 #include <vector>
 
@@ -40,6 +39,23 @@ auto class_rule(std::string cls, std::string op) {
   };
 }
 
+bool is_lower_or_space(char c) { return (c >= 'a' && c <= 'z') || c == ' '; }
+bool is_letter_or_space(char c) { return is_lower_or_space(c) || (c >= 'A' && c <= 'Z'); }
+bool is_code_char(char c) { return (c >= 'A' && c <= 'Z') || c == '_'; }
+
+// The run of `allowed` characters right after the first `marker` at or after `from`; nullopt
+// when the marker is absent or nothing allowed follows it. Plain scanning, not <regex>: GCC 12's
+// <regex> trips -Wmaybe-uninitialized under the sanitizer build.
+std::optional<std::string> word_after(std::string_view text, std::string_view marker,
+                                      bool (*allowed)(char), size_t from = 0) {
+  const size_t at = text.find(marker, from);
+  if (at == std::string_view::npos) return std::nullopt;
+  size_t end = at + marker.size();
+  while (end < text.size() && allowed(text[end])) ++end;
+  if (end == at + marker.size()) return std::nullopt;
+  return std::string(text.substr(at + marker.size(), end - at - marker.size()));
+}
+
 // An alert named in the program's own words, once mapped to the RFC name; `other` if the name
 // is not one the RFCs know (so a new spelling shows up instead of being miscounted).
 Outcome alert_from_name(std::string rfc_name, const ExternalReport& r) {
@@ -51,16 +67,17 @@ Outcome alert_from_name(std::string rfc_name, const ExternalReport& r) {
 // OpenSSL's reason strings: "sslv3 alert certificate expired", "tlsv1 alert unknown ca",
 // "tlsv13 alert certificate required" — the RFC name with spaces.
 Outcome openssl_alert(const ExternalReport& r) {
-  static const std::regex kAlert(R"((?:sslv3|tlsv1|tlsv13) alert ([a-z ]+))");
-  std::smatch m;
-  if (!std::regex_search(r.text, m, kAlert)) return other_outcome("handshake", trimmed(r.text));
-  return alert_from_name(m[1].str(), r);
+  for (std::string_view marker : {"sslv3 alert ", "tlsv1 alert ", "tlsv13 alert "}) {
+    if (auto name = word_after(r.text, marker, is_lower_or_space)) {
+      return alert_from_name(trimmed(*name), r);
+    }
+  }
+  return other_outcome("handshake", trimmed(r.text));
 }
 
 // Go's crypto/tls alert texts ("remote error: tls: expired certificate") differ from the RFC
 // names for a few alerts; the rest are the RFC name with spaces.
 Outcome go_alert(const ExternalReport& r) {
-  static const std::regex kAlert(R"(remote error: tls: ([A-Za-z ]+))");
   static const std::vector<std::pair<std::string_view, std::string_view>> kGoNames{
       {"unknown certificate authority", "unknown_ca"},
       {"expired certificate", "certificate_expired"},
@@ -72,9 +89,9 @@ Outcome go_alert(const ExternalReport& r) {
       {"insufficient security level", "insufficient_security"},
       {"unknown PSK identity", "unknown_psk_identity"},
       {"bad record MAC", "bad_record_mac"}};
-  std::smatch m;
-  if (!std::regex_search(r.text, m, kAlert)) return other_outcome("handshake", trimmed(r.text));
-  const std::string words = m[1].str();
+  const auto found = word_after(r.text, "remote error: tls: ", is_letter_or_space);
+  if (!found) return other_outcome("handshake", trimmed(r.text));
+  const std::string words = trimmed(*found);
   for (const auto& [go, rfc] : kGoNames) {
     if (words == go) return alert_from_name(std::string(rfc), r);
   }
@@ -84,12 +101,16 @@ Outcome go_alert(const ExternalReport& r) {
 // Go: "http2: server sent GOAWAY and closed the connection; LastStreamID=1, ErrCode=NO_ERROR"
 // and "stream error: stream ID 1; PROTOCOL_ERROR" use the same code names as nghttp2.
 Outcome go_h2_frame(const ExternalReport& r) {
-  static const std::regex kGoaway(R"(GOAWAY.*ErrCode=([A-Z_]+))");
-  static const std::regex kStream(R"(stream error: stream ID \d+; ([A-Z_]+))");
-  std::smatch m;
   Outcome o = other_outcome("h2", trimmed(r.text));
-  if (std::regex_search(r.text, m, kGoaway)) o.cls = "h2:goaway:" + m[1].str();
-  if (std::regex_search(r.text, m, kStream)) o.cls = "h2:rst_stream:" + m[1].str();
+  const std::string_view text = r.text;
+  if (const size_t goaway = text.find("GOAWAY"); goaway != std::string_view::npos) {
+    if (auto code = word_after(text, "ErrCode=", is_code_char, goaway))
+      o.cls = "h2:goaway:" + *code;
+  }
+  if (const size_t stream = text.find("stream error: stream ID ");
+      stream != std::string_view::npos) {
+    if (auto code = word_after(text, "; ", is_code_char, stream)) o.cls = "h2:rst_stream:" + *code;
+  }
   return o;
 }
 
