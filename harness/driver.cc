@@ -23,6 +23,7 @@ ServerOptions server_options(const Scenario& s, int threads) {
   ServerOptions o;
   o.tls = s.tls;
   o.close = s.server_close;
+  o.read_ahead = s.server_read == ServerRead::kAhead;
   o.io_timeout = s.timeout;
   o.linger = s.linger;
   o.threads = threads;

@@ -48,6 +48,12 @@ const std::vector<std::pair<std::string, ServerClose>>& spellings<ServerClose>()
   return t;
 }
 template <>
+const std::vector<std::pair<std::string, ServerRead>>& spellings<ServerRead>() {
+  static const std::vector<std::pair<std::string, ServerRead>> t{{"ahead", ServerRead::kAhead},
+                                                                 {"record", ServerRead::kRecord}};
+  return t;
+}
+template <>
 const std::vector<std::pair<std::string, KeyType>>& spellings<KeyType>() {
   static const std::vector<std::pair<std::string, KeyType>> t{
       {"ed25519", KeyType::kEd25519}, {"p256", KeyType::kP256}, {"rsa2048", KeyType::kRsa2048}};
@@ -90,6 +96,7 @@ template std::optional<TlsVersion> parse<TlsVersion>(std::string_view);
 template std::optional<ClientCert> parse<ClientCert>(std::string_view);
 template std::optional<ClientKind> parse<ClientKind>(std::string_view);
 template std::optional<ServerClose> parse<ServerClose>(std::string_view);
+template std::optional<ServerRead> parse<ServerRead>(std::string_view);
 template std::optional<KeyType> parse<KeyType>(std::string_view);
 
 std::string_view name(Proto v) { return lookup(v); }
@@ -97,6 +104,7 @@ std::string_view name(TlsVersion v) { return lookup(v); }
 std::string_view name(ClientCert v) { return lookup(v); }
 std::string_view name(ClientKind v) { return lookup(v); }
 std::string_view name(ServerClose v) { return lookup(v); }
+std::string_view name(ServerRead v) { return lookup(v); }
 std::string_view name(KeyType v) { return lookup(v); }
 
 bool is_external(ClientKind kind) {
@@ -115,6 +123,7 @@ nlohmann::json Scenario::to_json() const {
                    {"client_cert", name(client_cert)},
                    {"client", name(effective_client(*this))},
                    {"server_close", name(server_close)},
+                   {"server_read", name(server_read)},
                    {"key", name(key_type)},
                    {"jobs", jobs},
                    {"fresh_server", fresh_server}};
@@ -134,6 +143,9 @@ Scenario Scenario::from_json(const nlohmann::json& j) {
   s.client = field<ClientKind>(j, "client");
   s.server_close = field<ServerClose>(j, "server_close");
   s.key_type = field<KeyType>(j, "key");
+  // Histograms written before the field existed were measured with one-record reads.
+  s.server_read =
+      j.contains("server_read") ? field<ServerRead>(j, "server_read") : ServerRead::kRecord;
   if (j.contains("jobs")) {
     if (!j["jobs"].is_number_integer() || j["jobs"].get<int64_t>() < 1 ||
         j["jobs"].get<int64_t>() > 1024) {
@@ -161,8 +173,9 @@ Scenario Scenario::from_json(const nlohmann::json& j) {
 
 std::string Scenario::id() const {
   std::string tls_id = tls == TlsVersion::k13 ? "tls13" : "tls12";
-  return fmt::format("{}-{}-{}-{}-{}-{}{}", name(proto), tls_id, name(client_cert),
+  return fmt::format("{}-{}-{}-{}-{}-{}{}{}", name(proto), tls_id, name(client_cert),
                      name(effective_client(*this)), name(server_close), name(key_type),
+                     server_read == ServerRead::kRecord ? "-record" : "",
                      fresh_server ? "-fresh" : "");
 }
 

@@ -19,6 +19,10 @@ enum class ClientCert { kNone, kUntrusted, kExpired, kValid, kWrongUsage };
 // (clients/external_client.cc).
 enum class ClientKind { kGo, kSequential, kH1, kPreferAlert, kCurl, kNghttp, kGoNetHttp };
 enum class ServerClose { kImmediate, kLinger, kReset };
+// How the server reads the socket: `ahead` takes whatever has arrived, as Go's crypto/tls does;
+// `record` one TLS record at a time, as BoringSSL's and OpenSSL's socket BIOs do (nghttpd,
+// nginx). It decides whether the client's bytes behind its Finished are unread at the close.
+enum class ServerRead { kAhead, kRecord };
 enum class KeyType { kEd25519, kP256, kRsa2048 };
 
 // Each enum has one spelling table; the CLI, JSON and scenario ids all use it.
@@ -27,6 +31,7 @@ std::string_view name(TlsVersion v);
 std::string_view name(ClientCert v);
 std::string_view name(ClientKind v);
 std::string_view name(ServerClose v);
+std::string_view name(ServerRead v);
 std::string_view name(KeyType v);
 
 template <typename E>
@@ -40,6 +45,7 @@ struct Scenario {
   ClientCert client_cert = ClientCert::kNone;
   ClientKind client = ClientKind::kGo;
   ServerClose server_close = ServerClose::kImmediate;
+  ServerRead server_read = ServerRead::kAhead;
   KeyType key_type = KeyType::kEd25519;
   int jobs = 2;
   uint64_t iterations = 10000;
@@ -52,7 +58,8 @@ struct Scenario {
   // The fields that make two histograms comparable (not iterations or timeout).
   nlohmann::json to_json() const;
   static Scenario from_json(const nlohmann::json& j);  // throws std::invalid_argument
-  // A file-name-safe id such as "h2-tls13-none-go-immediate-ed25519".
+  // A file-name-safe id such as "h2-tls13-none-go-immediate-ed25519" (non-default server reads
+  // and a fresh server add a suffix: "-record", "-fresh").
   std::string id() const;
 };
 

@@ -15,6 +15,7 @@
 #include "harness/alert_names.h"
 #include "harness/inject.h"
 #include "harness/outcome.h"
+#include "servers/read_ahead_bio.h"
 #include "servers/responder.h"
 #include "servers/server_ctx.h"
 
@@ -159,6 +160,7 @@ void MtlsServer::handle(UniqueFd fd) {
   at(Point::kServerAccepted);
 
   ServerConnState st;
+  ReadAhead read_ahead;  // outlives `ssl`, whose BIO reads through it
   bssl::UniquePtr<SSL> ssl(SSL_new(ctx_.get()));
   // Runs on every way out: the close (unless a close policy did it), then the connection's end
   // for the schedule.
@@ -177,7 +179,13 @@ void MtlsServer::handle(UniqueFd fd) {
   } closer{ssl, fd};
   if (!ssl) return;
   SSL_set_app_data(ssl.get(), &st);
-  SSL_set_fd(ssl.get(), fd.get());
+  if (opts_.read_ahead) {
+    read_ahead.fd = fd.get();
+    BIO* bio = make_read_ahead_bio(read_ahead).release();
+    SSL_set_bio(ssl.get(), bio, bio);  // one BIO both ways: the SSL takes its one reference
+  } else {
+    SSL_set_fd(ssl.get(), fd.get());
+  }
   ERR_clear_error();
   const int ret = SSL_accept(ssl.get());
   if (ret != 1) {

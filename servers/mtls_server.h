@@ -29,6 +29,10 @@ struct ServerOptions {
   std::string bind_address = "127.0.0.1";  // loopback only: 127.0.0.0/8 or ::1
   uint16_t port = 0;                       // 0 = any free port
   bool offer_h2 = true;                    // false: ALPN http/1.1 only
+  // Read from the socket as Go's server does, taking whatever has arrived
+  // (servers/read_ahead_bio.h); false: one TLS record at a time, as BoringSSL's and OpenSSL's
+  // default socket BIOs do.
+  bool read_ahead = true;
 };
 
 class MtlsServer {

@@ -12,6 +12,7 @@ TEST(Scenario, DefaultsAreTheSeedCase) {
   EXPECT_EQ(s.client_cert, ClientCert::kNone);
   EXPECT_EQ(s.client, ClientKind::kGo);
   EXPECT_EQ(s.server_close, ServerClose::kImmediate);
+  EXPECT_EQ(s.server_read, ServerRead::kAhead);
   EXPECT_EQ(s.key_type, KeyType::kEd25519);
   EXPECT_EQ(s.iterations, 10000u);
   EXPECT_EQ(s.timeout.count(), 5000);
@@ -44,6 +45,19 @@ TEST(Scenario, JsonRoundTrip) {
   const Scenario back = Scenario::from_json(s.to_json());
   EXPECT_EQ(back.id(), s.id());
   EXPECT_EQ(back.id(), "h2-tls12-expired-go-immediate-p256-fresh");
+}
+
+TEST(Scenario, RecordReadsAreTheirOwnScenario) {
+  Scenario s;
+  s.server_read = ServerRead::kRecord;
+  EXPECT_EQ(s.id(), "h2-tls13-none-go-immediate-ed25519-record");
+  EXPECT_EQ(Scenario::from_json(s.to_json()).server_read, ServerRead::kRecord);
+}
+
+TEST(Scenario, HistogramsWithoutServerReadWereMeasuredWithRecordReads) {
+  auto j = Scenario().to_json();
+  j.erase("server_read");
+  EXPECT_EQ(Scenario::from_json(j).server_read, ServerRead::kRecord);
 }
 
 TEST(Scenario, JsonRejectsUnknownValuesNamingTheField) {

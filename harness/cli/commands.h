@@ -88,6 +88,7 @@ struct ServeFlags {
   TlsVersion tls = TlsVersion::k13;
   KeyType key_type = KeyType::kEd25519;
   ServerClose server_close = ServerClose::kImmediate;
+  ServerRead server_read = ServerRead::kAhead;
   std::chrono::milliseconds linger{1000};
   int threads = 4;
   std::string ready_file, json_path, pki_dir;

@@ -49,6 +49,7 @@ int serve_command(const ServeFlags& f) {
   ServerOptions opts;
   opts.tls = f.tls;
   opts.close = f.server_close;
+  opts.read_ahead = f.server_read == ServerRead::kAhead;
   opts.linger = f.linger;
   opts.bind_address = f.address;
   opts.port = f.port;
