@@ -5,8 +5,9 @@ namespace h2race {
 std::vector<Scenario> builtin_matrix() {
   std::vector<Scenario> out;
   auto add = [&](Proto proto, ClientKind client, ClientCert cert, ServerClose close,
-                 TlsVersion tls = TlsVersion::k13) {
+                 TlsVersion tls = TlsVersion::k13, ServerRead read = ServerRead::kAhead) {
     Scenario s;
+    s.server_read = read;
     s.proto = proto;
     s.client = client;
     s.client_cert = cert;
@@ -39,6 +40,17 @@ std::vector<Scenario> builtin_matrix() {
   }
   add(Proto::kH1, ClientKind::kCurl, ClientCert::kNone, ServerClose::kImmediate);
   add(Proto::kH1, ClientKind::kGoNetHttp, ClientCert::kNone, ServerClose::kImmediate);
+  // A server that reads one TLS record at a time (OpenSSL's default, nghttpd, nginx) leaves the
+  // client's bytes behind its Finished unread: its immediate close sends RST.
+  for (ClientKind c :
+       {ClientKind::kGo, ClientKind::kSequential, ClientKind::kCurl, ClientKind::kGoNetHttp}) {
+    add(Proto::kH2, c, ClientCert::kNone, ServerClose::kImmediate, TlsVersion::k13,
+        ServerRead::kRecord);
+  }
+  for (ClientKind c : {ClientKind::kCurl, ClientKind::kGoNetHttp}) {
+    add(Proto::kH1, c, ClientCert::kNone, ServerClose::kImmediate, TlsVersion::k13,
+        ServerRead::kRecord);
+  }
   return out;
 }
 
