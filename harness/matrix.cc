@@ -40,7 +40,7 @@ std::vector<Scenario> builtin_matrix() {
   }
   add(Proto::kH1, ClientKind::kCurl, ClientCert::kNone, ServerClose::kImmediate);
   add(Proto::kH1, ClientKind::kGoNetHttp, ClientCert::kNone, ServerClose::kImmediate);
-  // A server that reads one TLS record at a time (OpenSSL's default, nghttpd, nginx) leaves the
+  // A server that reads one TLS record at a time (BoringSSL's own socket BIO) leaves the
   // client's bytes behind its Finished unread: its immediate close sends RST.
   for (ClientKind c :
        {ClientKind::kGo, ClientKind::kSequential, ClientKind::kCurl, ClientKind::kGoNetHttp}) {

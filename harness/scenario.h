@@ -20,8 +20,8 @@ enum class ClientCert { kNone, kUntrusted, kExpired, kValid, kWrongUsage };
 enum class ClientKind { kGo, kSequential, kH1, kPreferAlert, kCurl, kNghttp, kGoNetHttp };
 enum class ServerClose { kImmediate, kLinger, kReset };
 // How the server reads the socket: `ahead` takes whatever has arrived, as Go's crypto/tls does;
-// `record` one TLS record at a time, as BoringSSL's and OpenSSL's socket BIOs do (nghttpd,
-// nginx). It decides whether the client's bytes behind its Finished are unread at the close.
+// `record` one TLS record at a time, as BoringSSL's own socket BIO does. It decides whether the
+// client's bytes behind its Finished are still unread when the server closes (then: RST).
 enum class ServerRead { kAhead, kRecord };
 enum class KeyType { kEd25519, kP256, kRsa2048 };
 

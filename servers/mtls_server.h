@@ -30,8 +30,8 @@ struct ServerOptions {
   uint16_t port = 0;                       // 0 = any free port
   bool offer_h2 = true;                    // false: ALPN http/1.1 only
   // Read from the socket as Go's server does, taking whatever has arrived
-  // (servers/read_ahead_bio.h); false: one TLS record at a time, as BoringSSL's and OpenSSL's
-  // default socket BIOs do.
+  // (servers/read_ahead_bio.h); false: one TLS record at a time, as BoringSSL's own socket BIO
+  // does.
   bool read_ahead = true;
 };
 
