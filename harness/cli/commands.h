@@ -1,10 +1,16 @@
 // The subcommands behind `h2race`. main.cc declares every flag; these run what was parsed.
 #pragma once
 
-#include <CLI/CLI.hpp>
+#include <stdexcept>
 #include <string>
 
 #include "harness/scenario.h"
+
+// Only the parser (cli_app.cc, scenario_flags.cc) needs CLI11 itself: it is a heavy header, and
+// the command files do not include it.
+namespace CLI {
+class App;
+}
 
 namespace h2race::cli {
 
