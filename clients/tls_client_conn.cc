@@ -55,7 +55,7 @@ std::optional<Outcome> TlsClientConn::connect(const sockaddr_storage& addr, sock
     getsockopt(fd_.get(), SOL_SOCKET, SO_ERROR, &err, &elen);
     if (err != 0) return errno_outcome("connect", err);
   }
-  key_ = conn_key(fd_.get(), Side::kClient);
+  key_ = client_conn_key(fd_.get(), addr);
   if (key_) begin_connection(*key_, Side::kClient);
   at(Point::kClientConnected);
   if (!ssl_) return other_outcome("connect", "SSL_new failed");

@@ -36,24 +36,18 @@ size_t ConnKeyHash::operator()(const ConnKey& k) const {
   return std::hash<std::string_view>()(bytes);
 }
 
-std::optional<ConnKey> conn_key(int fd, Side side) {
-  sockaddr_storage local{}, peer{};
-  socklen_t llen = sizeof(local), plen = sizeof(peer);
-  if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &llen) != 0) return std::nullopt;
-  if (getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &plen) != 0) return std::nullopt;
-  ConnKey k;
-  const auto& client = side == Side::kClient ? local : peer;
-  const auto& server = side == Side::kClient ? peer : local;
-  if (!to_bytes(client, k.client_addr, k.client_port)) return std::nullopt;
-  if (!to_bytes(server, k.server_addr, k.server_port)) return std::nullopt;
-  return k;
-}
-
 std::optional<ConnKey> conn_key(const sockaddr_storage& client, const sockaddr_storage& server) {
   ConnKey k;
   if (!to_bytes(client, k.client_addr, k.client_port)) return std::nullopt;
   if (!to_bytes(server, k.server_addr, k.server_port)) return std::nullopt;
   return k;
+}
+
+std::optional<ConnKey> client_conn_key(int fd, const sockaddr_storage& server) {
+  sockaddr_storage local{};
+  socklen_t len = sizeof(local);
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) != 0) return std::nullopt;
+  return conn_key(local, server);
 }
 
 std::string to_string(const ConnKey& key) {

@@ -29,8 +29,9 @@ struct ConnKeyHash {
 };
 
 enum class Side { kClient, kServer };
-// Reads the 4-tuple of a connected socket; side says which end fd is.
-std::optional<ConnKey> conn_key(int fd, Side side);
+// The 4-tuple of a client's connected socket: its own address from the socket (the port is
+// chosen at connect), the server's as connected to.
+std::optional<ConnKey> client_conn_key(int fd, const sockaddr_storage& server);
 // The 4-tuple from both ends' addresses (an external client reports its own as text).
 std::optional<ConnKey> conn_key(const sockaddr_storage& client, const sockaddr_storage& server);
 // "127.0.0.2:40312 -> 127.0.0.1:8443", for logs.

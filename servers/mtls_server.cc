@@ -105,10 +105,13 @@ void MtlsServer::worker() {
     if (fds[1].revents) return;
     if (!(fds[0].revents & POLLIN)) continue;
     // Several workers wake for one connection; the losers get EAGAIN and poll again.
-    UniqueFd fd(accept4(listen_fd_.get(), nullptr, nullptr, SOCK_CLOEXEC));
+    sockaddr_storage peer{};
+    socklen_t peer_len = sizeof(peer);
+    UniqueFd fd(
+        accept4(listen_fd_.get(), reinterpret_cast<sockaddr*>(&peer), &peer_len, SOCK_CLOEXEC));
     if (!fd) continue;
     ++connections_;
-    handle(std::move(fd));
+    handle(std::move(fd), peer);
     ++completed_;
   }
 }
@@ -151,8 +154,10 @@ void MtlsServer::close_after_failed_handshake(UniqueFd& fd) const {
   }
 }
 
-void MtlsServer::handle(UniqueFd fd) {
-  const auto key = conn_key(fd.get(), Side::kServer);
+void MtlsServer::handle(UniqueFd fd, const sockaddr_storage& peer) {
+  // The peer from accept4 and the listener's own address: no getpeername/getsockname per
+  // connection.
+  const auto key = conn_key(peer, addr_);
   auto record = [&](std::string truth) {
     if (key && truth_) truth_->record(*key, std::move(truth));
   };

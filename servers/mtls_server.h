@@ -52,7 +52,7 @@ class MtlsServer {
 
  private:
   void worker();
-  void handle(UniqueFd fd);
+  void handle(UniqueFd fd, const sockaddr_storage& peer);
   void close_after_failed_handshake(UniqueFd& fd) const;
 
   ServerOptions opts_;
