@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -17,6 +18,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 #include "clients/client.h"
 #include "fuzz/fuzz_schedule_input.h"
@@ -46,25 +48,24 @@ SSL_CTX* client_ctx(const Scenario& s) {
   return ctx.get();
 }
 
-// Each distinct (truth, class) pair gets its own basic block, so coverage guidance keeps an
-// input that reaches a pair no earlier input reached.
-__attribute__((noinline)) void pair_path(int id) {
-  [[maybe_unused]] static volatile int sink;
-#define H2RACE_CASE(n) \
-  case n:              \
-    sink = n;          \
-    break;
-  switch (id) {
-    H2RACE_CASE(0)
-    H2RACE_CASE(1) H2RACE_CASE(2) H2RACE_CASE(3) H2RACE_CASE(4) H2RACE_CASE(5) H2RACE_CASE(6)
-        H2RACE_CASE(7) H2RACE_CASE(8) H2RACE_CASE(9) H2RACE_CASE(10) H2RACE_CASE(11) H2RACE_CASE(12)
-            H2RACE_CASE(13) H2RACE_CASE(14) H2RACE_CASE(15) H2RACE_CASE(16) H2RACE_CASE(17)
-                H2RACE_CASE(18) H2RACE_CASE(19) H2RACE_CASE(20) H2RACE_CASE(21) H2RACE_CASE(22)
-                    H2RACE_CASE(23) H2RACE_CASE(24) H2RACE_CASE(25) H2RACE_CASE(26) H2RACE_CASE(27)
-                        H2RACE_CASE(28) H2RACE_CASE(29) H2RACE_CASE(30) H2RACE_CASE(31) default
-        : sink = -1;
-  }
-#undef H2RACE_CASE
+// Each distinct (truth, class) pair reaches its own function, hence its own coverage edge, so
+// coverage guidance keeps an input that reaches a pair no earlier input reached.
+constexpr int kPairPaths = 32;
+volatile int pair_sink;
+
+template <int N>
+__attribute__((noinline)) void reach_pair() {
+  pair_sink = N;
+}
+
+template <int... N>
+constexpr std::array<void (*)(), sizeof...(N)> pair_table(std::integer_sequence<int, N...>) {
+  return {&reach_pair<N>...};
+}
+
+void pair_path(int id) {
+  static constexpr auto kTable = pair_table(std::make_integer_sequence<int, kPairPaths>());
+  if (id >= 0 && id < kPairPaths) kTable[id]();
 }
 
 int pair_id(const std::string& truth, const std::string& cls) {

@@ -112,8 +112,9 @@ std::unique_ptr<Cli> make_cli() {
   add_enum_option(serve, "--key", sf.key_type, "key type of every certificate");
   add_enum_option(serve, "--server-close", sf.server_close,
                   "what the server does after a failed handshake");
-  add_enum_option(serve, "--server-read", sf.server_read,
-                  "how the server reads: ahead (as Go's) or one TLS record per read (BoringSSL's BIO)");
+  add_enum_option(
+      serve, "--server-read", sf.server_read,
+      "how the server reads: ahead (as Go's) or one TLS record per read (BoringSSL's BIO)");
   serve
       ->add_option_function<int64_t>(
           "--linger-ms", [&sf](int64_t ms) { sf.linger = std::chrono::milliseconds(ms); },

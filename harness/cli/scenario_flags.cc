@@ -21,8 +21,9 @@ void add_scenario_flags(CLI::App* cmd, Scenario& s) {
   add_enum_option(cmd, "--client", s.client, "client profile (h1 implies --proto h1)");
   add_enum_option(cmd, "--server-close", s.server_close,
                   "what the server does after a failed handshake");
-  add_enum_option(cmd, "--server-read", s.server_read,
-                  "how the server reads: ahead (as Go's) or one TLS record per read (BoringSSL's BIO)");
+  add_enum_option(
+      cmd, "--server-read", s.server_read,
+      "how the server reads: ahead (as Go's) or one TLS record per read (BoringSSL's BIO)");
   add_enum_option(cmd, "--key", s.key_type, "key type of every certificate");
   cmd->add_option("--jobs", s.jobs, "client workers (connections in flight)")
       ->check(CLI::Range(1, 256))
