@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <optional>
+#include <vector>
 
 #include "clients/subprocess.h"
 #include "harness/external_rules.h"
@@ -67,7 +69,7 @@ std::string failure_text(const ExternalSetup& s, const ProcessResult& p) {
   return fmt::format("{} {}: {}", program_name(s.kind), why, err);
 }
 
-std::vector<ClientResult> run_curl(const ExternalSetup& s) {
+std::optional<ClientResult> run_curl(const ExternalSetup& s) {
   std::vector<std::string> argv{s.program.string(),
                                 "-sS",
                                 s.proto == Proto::kH2 ? "--http2" : "--http1.1",
@@ -87,15 +89,15 @@ std::vector<ClientResult> run_curl(const ExternalSetup& s) {
   }
   argv.push_back(s.url);
   const ProcessResult p = run_process(argv, s.timeout + std::chrono::seconds(2));
-  if (p.interrupted) return {};
+  if (p.interrupted) return std::nullopt;
   ClientResult r;
   r.outcome = p.timed_out || p.term_signal ? other_outcome("", failure_text(s, p))
                                            : classify_external(s.kind, {p.exit_code, p.err});
   r.key = key_from_local(p.out, s.server);
-  return {r};
+  return r;
 }
 
-std::vector<ClientResult> run_nghttp(const ExternalSetup& s) {
+std::optional<ClientResult> run_nghttp(const ExternalSetup& s) {
   // nghttp checks no CA (it only warns, and -y silences that), so there is nothing to pass.
   std::vector<std::string> argv{s.program.string(), "-y",
                                 fmt::format("--timeout={}ms", s.timeout.count())};
@@ -105,15 +107,15 @@ std::vector<ClientResult> run_nghttp(const ExternalSetup& s) {
   }
   argv.push_back(s.url);
   const ProcessResult p = run_process(argv, s.timeout + std::chrono::seconds(2));
-  if (p.interrupted) return {};
+  if (p.interrupted) return std::nullopt;
   ClientResult r;
   r.outcome = p.timed_out || p.term_signal ? other_outcome("", failure_text(s, p))
                                            : classify_external(s.kind, {p.exit_code, p.err});
-  return {r};
+  return r;
 }
 
 // One line per request: "<local address of the connection it used, or ->\t<ok N | error TEXT>".
-std::vector<ClientResult> run_go_net_http(const ExternalSetup& s, uint64_t count) {
+void run_go_net_http(const ExternalSetup& s, uint64_t count, const ResultSink& sink) {
   std::vector<std::string> argv{s.program.string(),
                                 "-url",
                                 s.url,
@@ -131,7 +133,7 @@ std::vector<ClientResult> run_go_net_http(const ExternalSetup& s, uint64_t count
       argv.push_back(a);
     }
   }
-  std::vector<ClientResult> results;
+  uint64_t answered = 0;
   auto on_line = [&](const std::string& line) {
     ClientResult r;
     const size_t tab = line.find('\t');
@@ -139,28 +141,30 @@ std::vector<ClientResult> run_go_net_http(const ExternalSetup& s, uint64_t count
     const std::string answer = tab == std::string::npos ? line : line.substr(tab + 1);
     r.outcome = classify_external(s.kind, {0, answer});
     r.key = key_from_local(local, s.server);
-    results.push_back(std::move(r));
+    ++answered;
+    sink(std::move(r));
   };
   const auto bound = s.timeout * static_cast<int64_t>(count) + std::chrono::seconds(2);
   const ProcessResult p = run_process(argv, bound, on_line);
-  if (p.interrupted) return results;
-  while (results.size() < count) {
-    results.push_back({other_outcome("", failure_text(s, p)), std::nullopt});
-  }
-  return results;
+  if (p.interrupted) return;
+  for (; answered < count; ++answered) sink({other_outcome("", failure_text(s, p)), std::nullopt});
 }
 
 }  // namespace
 
-std::vector<ClientResult> run_external(const ExternalSetup& setup, uint64_t count) {
+void run_external(const ExternalSetup& setup, uint64_t count, const ResultSink& sink) {
+  std::optional<ClientResult> one;
   switch (setup.kind) {
     case ClientKind::kCurl:
-      return run_curl(setup);
+      one = run_curl(setup);
+      break;
     case ClientKind::kNghttp:
-      return run_nghttp(setup);
+      one = run_nghttp(setup);
+      break;
     default:
-      return run_go_net_http(setup, count);
+      return run_go_net_http(setup, count, sink);
   }
+  if (one) sink(std::move(*one));
 }
 
 uint64_t batch_limit(ClientKind kind) { return kind == ClientKind::kGoNetHttp ? 200 : 1; }

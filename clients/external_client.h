@@ -8,9 +8,9 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
-#include <vector>
 
 #include "clients/client.h"
 #include "harness/scenario.h"
@@ -27,12 +27,17 @@ struct ExternalSetup {
   sockaddr_storage server{};                // pairs the program's local address with the server's
 };
 
-// Runs `count` requests, each on a fresh connection, and returns one result per request: the
-// classified answer and, when the program tells its local address (curl, go-net-http), the
-// connection's 4-tuple. curl and nghttp make one request per process, so count must be 1 for
-// them (see batch_limit). If the program stops early, the missing requests are `other` with
-// what it printed; if h2race is interrupted, the result is shorter than count.
-std::vector<ClientResult> run_external(const ExternalSetup& setup, uint64_t count);
+// Receives each request's result as soon as the program has printed it.
+using ResultSink = std::function<void(ClientResult)>;
+
+// Runs `count` requests, each on a fresh connection, and hands one result per request to sink:
+// the classified answer and, when the program tells its local address (curl, go-net-http), the
+// connection's 4-tuple. Results arrive while the program runs, so the caller can pair each with
+// the server's truth before a later connection reuses the same 4-tuple (the server's record
+// for it would replace the earlier one). curl and nghttp make one request per process, so count
+// must be 1 for them (see batch_limit). If the program stops early, the missing requests are
+// `other` with what it printed; if h2race is interrupted, fewer than count results arrive.
+void run_external(const ExternalSetup& setup, uint64_t count, const ResultSink& sink);
 
 // How many requests one process of that program makes: go-net-http takes -n, the others one.
 uint64_t batch_limit(ClientKind kind);

@@ -97,14 +97,16 @@ RunRecord run_scenario(const Scenario& scenario, const Pki& pki, const DriverHoo
     shared = std::make_unique<MtlsServer>(pki, server_options(scenario, jobs + 1), &truth);
   }
 
-  auto run_batch = [&](const MtlsServer& server, uint64_t first, uint64_t count) {
-    if (client)
-      return std::vector<ClientResult>{
-          client(target_for(server, client_ctx.get(), scenario, first))};
+  // Each result goes to `sink` as soon as the client has it: an external program's connections
+  // are paired with the server's truth while the program runs, before a later connection on the
+  // same 4-tuple can replace the server's record.
+  auto run_batch = [&](const MtlsServer& server, uint64_t first, uint64_t count,
+                       const ResultSink& sink) {
+    if (client) return sink(client(target_for(server, client_ctx.get(), scenario, first)));
     ExternalSetup s = external;
     s.url = url_for(server);
     s.server = server.address();
-    return run_external(s, count);
+    run_external(s, count, sink);
   };
 
   std::atomic<uint64_t> next{0};
@@ -123,7 +125,7 @@ RunRecord run_scenario(const Scenario& scenario, const Pki& pki, const DriverHoo
         std::unique_ptr<MtlsServer> fresh;
         if (!shared) fresh = std::make_unique<MtlsServer>(pki, server_options(scenario, 1), &truth);
         const MtlsServer& server = shared ? *shared : *fresh;
-        for (ClientResult& r : run_batch(server, first, count)) {
+        run_batch(server, first, count, [&](ClientResult r) {
           std::optional<std::string> t;
           if (r.key) {
             t = truth.take(*r.key, kTruthWait);
@@ -133,7 +135,7 @@ RunRecord run_scenario(const Scenario& scenario, const Pki& pki, const DriverHoo
           local.add(r.outcome, t ? *t : "unknown");
           if (hooks.on_iteration) hooks.on_iteration(r.outcome, t ? *t : "unknown");
           if (hooks.done) hooks.done->fetch_add(1, std::memory_order_relaxed);
-        }
+        });
       }
     } catch (...) {
       std::lock_guard lock(merge_mu);

@@ -105,6 +105,8 @@ TEST(ExternalPeers, GoNetHttpUnderLingerAlwaysReportsTheAlert) {
   const auto j =
       run_json("h2race_gonet_linger.json", "--client go-net-http --server-close linger -n 300");
   EXPECT_EQ(classes(j), (std::map<std::string, uint64_t>{{"tls_alert:certificate_required", 300}}));
+  // Every answer paired with its connection's truth, redials and port reuse notwithstanding.
+  EXPECT_EQ(j["truth"], nlohmann::json({{"tls_alert:certificate_required", 300}}));
 }
 
 TEST(ExternalPeers, ValidCertificateSucceedsForEveryProgram) {

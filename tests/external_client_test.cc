@@ -1,0 +1,93 @@
+// The batch adapter's contract with the driver: each answer is handed over while the program
+// still runs (so it is paired with the server's truth before a later connection reuses its
+// 4-tuple), and a program that stops early still yields one result per request. A shell script
+// stands in for go-net-http, so the order of events is fixed by files, not by timing.
+#include "clients/external_client.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace h2race {
+namespace {
+
+namespace fs = std::filesystem;
+
+const char* const kAlertLine =
+    "127.0.0.1:40001\terror Get \"https://127.0.0.1:443/\": remote error: tls: certificate "
+    "required";
+const char* const kEpipeLine =
+    "127.0.0.1:40002\terror Get \"https://127.0.0.1:443/\": write tcp "
+    "127.0.0.1:40002->127.0.0.1:443: write: broken pipe";
+
+class FakeGoNetHttp : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("h2race_fake_go_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+            "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    setup_.kind = ClientKind::kGoNetHttp;
+    setup_.url = "https://127.0.0.1:443/";
+    setup_.timeout = std::chrono::milliseconds(2000);
+    auto* v4 = reinterpret_cast<sockaddr_in*>(&setup_.server);
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(443);
+    inet_pton(AF_INET, "127.0.0.1", &v4->sin_addr);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Writes an executable script standing in for the program.
+  void program(const std::string& body) {
+    setup_.program = dir_ / "go-net-http";
+    std::ofstream(setup_.program) << "#!/bin/sh\n" << body;
+    fs::permissions(setup_.program, fs::perms::owner_all);
+  }
+
+  fs::path dir_;
+  ExternalSetup setup_;
+};
+
+TEST_F(FakeGoNetHttp, EachAnswerArrivesBeforeTheProgramGoesOn) {
+  // The program prints its second answer only once the first has reached the sink (the sink
+  // creates the file it waits for); it gives up after 5 s, which a buffering adapter would cause.
+  const fs::path go_on = dir_ / "go-on";
+  program(std::string("echo '") + kAlertLine + "'\n" + "i=0; while [ ! -e '" + go_on.string() +
+          "' ]; do\n" + "  i=$((i+1)); [ $i -gt 500 ] && exit 7; sleep 0.01\ndone\n" +  //
+          "echo '" + kEpipeLine + "'\n");
+  std::vector<ClientResult> got;
+  run_external(setup_, 2, [&](ClientResult r) {
+    got.push_back(std::move(r));
+    if (got.size() == 1) std::ofstream(go_on) << "";
+  });
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0].outcome.cls, "tls_alert:certificate_required");
+  EXPECT_EQ(got[1].outcome.cls, "write:EPIPE") << got[1].outcome.raw;
+  ASSERT_TRUE(got[0].key && got[1].key);
+  EXPECT_EQ(got[0].key->client_port, 40001);
+  EXPECT_EQ(got[1].key->client_port, 40002);
+  EXPECT_EQ(got[0].key->server_port, 443);
+}
+
+TEST_F(FakeGoNetHttp, AProgramThatStopsEarlyStillYieldsOneResultPerRequest) {
+  program(std::string("echo '") + kAlertLine + "'\necho 'go-net-http: out of luck' >&2\nexit 3\n");
+  std::vector<ClientResult> got;
+  run_external(setup_, 3, [&](ClientResult r) { got.push_back(std::move(r)); });
+  ASSERT_EQ(got.size(), 3u);
+  EXPECT_EQ(got[0].outcome.cls, "tls_alert:certificate_required");
+  for (size_t i = 1; i < got.size(); ++i) {
+    EXPECT_EQ(got[i].outcome.cls, "other");
+    EXPECT_NE(got[i].outcome.raw.find("exited 3"), std::string::npos) << got[i].outcome.raw;
+    EXPECT_NE(got[i].outcome.raw.find("out of luck"), std::string::npos) << got[i].outcome.raw;
+    EXPECT_FALSE(got[i].key);
+  }
+}
+
+}  // namespace
+}  // namespace h2race
