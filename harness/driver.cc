@@ -116,6 +116,18 @@ RunRecord run_scenario(const Scenario& scenario, const Pki& pki, const DriverHoo
 
   auto worker = [&] {
     Histogram local;
+    // Built once per worker: a std::function per iteration would allocate in the hot loop.
+    const ResultSink pair_with_truth = [&](ClientResult r) {
+      std::optional<std::string> t;
+      if (r.key) {
+        t = truth.take(*r.key, kTruthWait);
+      } else if (client == nullptr && !reports_local_address(kind)) {
+        t = truth.take_sole(kTruthWait);
+      }
+      local.add(r.outcome, t ? *t : "unknown");
+      if (hooks.on_iteration) hooks.on_iteration(r.outcome, t ? *t : "unknown");
+      if (hooks.done) hooks.done->fetch_add(1, std::memory_order_relaxed);
+    };
     try {
       while (!interrupted()) {
         const uint64_t first = next.fetch_add(batch);
@@ -125,17 +137,7 @@ RunRecord run_scenario(const Scenario& scenario, const Pki& pki, const DriverHoo
         std::unique_ptr<MtlsServer> fresh;
         if (!shared) fresh = std::make_unique<MtlsServer>(pki, server_options(scenario, 1), &truth);
         const MtlsServer& server = shared ? *shared : *fresh;
-        run_batch(server, first, count, [&](ClientResult r) {
-          std::optional<std::string> t;
-          if (r.key) {
-            t = truth.take(*r.key, kTruthWait);
-          } else if (client == nullptr && !reports_local_address(kind)) {
-            t = truth.take_sole(kTruthWait);
-          }
-          local.add(r.outcome, t ? *t : "unknown");
-          if (hooks.on_iteration) hooks.on_iteration(r.outcome, t ? *t : "unknown");
-          if (hooks.done) hooks.done->fetch_add(1, std::memory_order_relaxed);
-        });
+        run_batch(server, first, count, pair_with_truth);
       }
     } catch (...) {
       std::lock_guard lock(merge_mu);
