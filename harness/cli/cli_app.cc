@@ -4,11 +4,30 @@
 
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <thread>
 
 #include "harness/cli/enum_option.h"
 
 namespace h2race::cli {
+
+struct Cli {
+  CLI::App app;
+  RunFlags run_flags;
+  ReplayFlags replay_flags;
+  SoakFlags soak_flags;
+  CompareFlags compare_flags;
+  MergeFlags merge_flags;
+  MatrixFlags matrix_flags;
+  ReportFlags report_flags;
+  ServeFlags serve_flags;
+  ProbeFlags probe_flags;
+  CLI::App *run = nullptr, *replay = nullptr, *soak = nullptr, *compare = nullptr, *merge = nullptr,
+           *matrix = nullptr, *report = nullptr, *serve = nullptr, *probe = nullptr;
+};
+
+void CliDeleter::operator()(Cli* cli) const { std::default_delete<Cli>{}(cli); }
+
 namespace {
 
 bool has_subcommand(const CLI::App& app, const std::string& name) {
@@ -20,8 +39,8 @@ bool has_subcommand(const CLI::App& app, const std::string& name) {
 
 }  // namespace
 
-std::unique_ptr<Cli> make_cli() {
-  auto cli = std::make_unique<Cli>();
+CliPtr make_cli() {
+  CliPtr cli(std::make_unique<Cli>().release());
   CLI::App& app = cli->app;
   app.description("h2race: reproduce, measure and fuzz error races on TLS/HTTP2 connections");
   app.require_subcommand(1);

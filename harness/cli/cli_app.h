@@ -2,7 +2,6 @@
 // fuzzer can drive it) and dispatch to the subcommands.
 #pragma once
 
-#include <CLI/CLI.hpp>
 #include <memory>
 #include <optional>
 #include <string>
@@ -12,22 +11,15 @@
 
 namespace h2race::cli {
 
-struct Cli {
-  CLI::App app;
-  RunFlags run_flags;
-  ReplayFlags replay_flags;
-  SoakFlags soak_flags;
-  CompareFlags compare_flags;
-  MergeFlags merge_flags;
-  MatrixFlags matrix_flags;
-  ReportFlags report_flags;
-  ServeFlags serve_flags;
-  ProbeFlags probe_flags;
-  CLI::App *run = nullptr, *replay = nullptr, *soak = nullptr, *compare = nullptr, *merge = nullptr,
-           *matrix = nullptr, *report = nullptr, *serve = nullptr, *probe = nullptr;
+// Defined in cli_app.cc: it holds the CLI11 app, and keeping CLI11 out of this header keeps it out
+// of main.cc and the fuzzer (CLI11 is header-only and slow to compile, ~40 s per file under ASan).
+struct Cli;
+struct CliDeleter {
+  void operator()(Cli* cli) const;
 };
+using CliPtr = std::unique_ptr<Cli, CliDeleter>;
 
-std::unique_ptr<Cli> make_cli();
+CliPtr make_cli();
 // args without the program name. nullopt: a subcommand is ready to run; otherwise the exit code
 // (0 after --help/--version, 2 for bad usage, message already printed).
 std::optional<int> parse_cli(Cli& cli, std::vector<std::string> args);
