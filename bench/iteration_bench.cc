@@ -3,16 +3,16 @@
 // is amortised), reported as iterations per second.
 #include <benchmark/benchmark.h>
 
+#include <string>
 #include <thread>
+#include <utility>
 
 #include "harness/driver.h"
 
 namespace h2race {
 namespace {
 
-void BM_Iteration(benchmark::State& state) {
-  const auto client = static_cast<ClientKind>(state.range(0));
-  const auto key = static_cast<KeyType>(state.range(1));
+void BM_Iteration(benchmark::State& state, ClientKind client, KeyType key) {
   const Pki pki(key);
   Scenario s;
   s.client = client;
@@ -25,16 +25,23 @@ void BM_Iteration(benchmark::State& state) {
     benchmark::DoNotOptimize(run.histogram.iterations());
   }
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(s.iterations));
-  state.SetLabel(std::string(name(client)) + "/" + std::string(name(key)));
 }
-BENCHMARK(BM_Iteration)
-    ->ArgNames({"client", "key"})
-    ->Args({static_cast<int>(ClientKind::kGo), static_cast<int>(KeyType::kEd25519)})
-    ->Args({static_cast<int>(ClientKind::kSequential), static_cast<int>(KeyType::kEd25519)})
-    ->Args({static_cast<int>(ClientKind::kH1), static_cast<int>(KeyType::kEd25519)})
-    ->Args({static_cast<int>(ClientKind::kGo), static_cast<int>(KeyType::kP256)})
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime();
+
+// Named BM_Iteration/<client>/<key> so that --benchmark_filter takes the names.
+[[maybe_unused]] const bool kRegistered = [] {
+  const std::pair<ClientKind, KeyType> cases[] = {{ClientKind::kGo, KeyType::kEd25519},
+                                                  {ClientKind::kSequential, KeyType::kEd25519},
+                                                  {ClientKind::kH1, KeyType::kEd25519},
+                                                  {ClientKind::kGo, KeyType::kP256}};
+  for (const auto& [client, key] : cases) {
+    const std::string bench =
+        "BM_Iteration/" + std::string(name(client)) + "/" + std::string(name(key));
+    benchmark::RegisterBenchmark(bench.c_str(), BM_Iteration, client, key)
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
+  }
+  return true;
+}();
 
 }  // namespace
 }  // namespace h2race
