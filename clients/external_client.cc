@@ -69,7 +69,7 @@ std::string failure_text(const ExternalSetup& s, const ProcessResult& p) {
   return fmt::format("{} {}: {}", program_name(s.kind), why, err);
 }
 
-std::optional<ClientResult> run_curl(const ExternalSetup& s) {
+std::vector<std::string> curl_argv(const ExternalSetup& s) {
   std::vector<std::string> argv{s.program.string(),
                                 "-sS",
                                 s.proto == Proto::kH2 ? "--http2" : "--http1.1",
@@ -88,16 +88,10 @@ std::optional<ClientResult> run_curl(const ExternalSetup& s) {
     }
   }
   argv.push_back(s.url);
-  const ProcessResult p = run_process(argv, s.timeout + std::chrono::seconds(2));
-  if (p.interrupted) return std::nullopt;
-  ClientResult r;
-  r.outcome = p.timed_out || p.term_signal ? other_outcome("", failure_text(s, p))
-                                           : classify_external(s.kind, {p.exit_code, p.err});
-  r.key = key_from_local(p.out, s.server);
-  return r;
+  return argv;
 }
 
-std::optional<ClientResult> run_nghttp(const ExternalSetup& s) {
+std::vector<std::string> nghttp_argv(const ExternalSetup& s) {
   // nghttp checks no CA (it only warns, and -y silences that), so there is nothing to pass.
   std::vector<std::string> argv{s.program.string(), "-y",
                                 fmt::format("--timeout={}ms", s.timeout.count())};
@@ -106,12 +100,20 @@ std::optional<ClientResult> run_nghttp(const ExternalSetup& s) {
     argv.push_back("--key=" + s.key.string());
   }
   argv.push_back(s.url);
+  return argv;
+}
+
+// curl and nghttp: one request per process; exit code and stderr are the answer, and curl's
+// stdout (-w) is its connection's local address.
+void run_one_request(const ExternalSetup& s, const std::vector<std::string>& argv,
+                     const ResultSink& sink) {
   const ProcessResult p = run_process(argv, s.timeout + std::chrono::seconds(2));
-  if (p.interrupted) return std::nullopt;
+  if (p.interrupted) return;
   ClientResult r;
   r.outcome = p.timed_out || p.term_signal ? other_outcome("", failure_text(s, p))
                                            : classify_external(s.kind, {p.exit_code, p.err});
-  return r;
+  if (reports_local_address(s.kind)) r.key = key_from_local(p.out, s.server);
+  sink(std::move(r));
 }
 
 // One line per request: "<local address of the connection it used, or ->\t<ok N | error TEXT>".
@@ -153,18 +155,14 @@ void run_go_net_http(const ExternalSetup& s, uint64_t count, const ResultSink& s
 }  // namespace
 
 void run_external(const ExternalSetup& setup, uint64_t count, const ResultSink& sink) {
-  std::optional<ClientResult> one;
   switch (setup.kind) {
     case ClientKind::kCurl:
-      one = run_curl(setup);
-      break;
+      return run_one_request(setup, curl_argv(setup), sink);
     case ClientKind::kNghttp:
-      one = run_nghttp(setup);
-      break;
+      return run_one_request(setup, nghttp_argv(setup), sink);
     default:
       return run_go_net_http(setup, count, sink);
   }
-  if (one) sink(std::move(*one));
 }
 
 uint64_t batch_limit(ClientKind kind) { return kind == ClientKind::kGoNetHttp ? 200 : 1; }

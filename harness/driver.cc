@@ -124,8 +124,9 @@ RunRecord run_scenario(const Scenario& scenario, const Pki& pki, const DriverHoo
       } else if (client == nullptr && !reports_local_address(kind)) {
         t = truth.take_sole(kTruthWait);
       }
-      local.add(r.outcome, t ? *t : "unknown");
-      if (hooks.on_iteration) hooks.on_iteration(r.outcome, t ? *t : "unknown");
+      const std::string truth_cls = t.value_or("unknown");
+      local.add(r.outcome, truth_cls);
+      if (hooks.on_iteration) hooks.on_iteration(r.outcome, truth_cls);
       if (hooks.done) hooks.done->fetch_add(1, std::memory_order_relaxed);
     };
     try {
