@@ -10,8 +10,8 @@
 #include <string>
 
 #include "clients/client.h"
-#include "harness/interrupt.h"
-#include "harness/unique_fd.h"
+#include "core/interrupt.h"
+#include "core/unique_fd.h"
 #include "servers/server_ctx.h"
 
 namespace h2race {

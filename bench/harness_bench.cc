@@ -6,9 +6,9 @@
 
 #include <cerrno>
 
-#include "harness/histogram.h"
-#include "harness/inject.h"
-#include "harness/outcome.h"
+#include "core/histogram.h"
+#include "core/inject.h"
+#include "core/outcome.h"
 
 namespace h2race {
 namespace {

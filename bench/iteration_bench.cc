@@ -7,7 +7,7 @@
 #include <thread>
 #include <utility>
 
-#include "harness/driver.h"
+#include "run/driver.h"
 
 namespace h2race {
 namespace {

@@ -10,10 +10,10 @@
 #include <string>
 
 #include "clients/tls_client_conn.h"
-#include "harness/outcome.h"
-#include "harness/pki.h"
-#include "harness/scenario.h"
-#include "harness/truth_table.h"
+#include "core/outcome.h"
+#include "core/pki.h"
+#include "core/scenario.h"
+#include "core/truth_table.h"
 
 namespace h2race {
 

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "clients/subprocess.h"
-#include "harness/external_rules.h"
-#include "harness/truth_table.h"
+#include "core/external_rules.h"
+#include "core/truth_table.h"
 
 namespace h2race {
 namespace {

@@ -13,7 +13,7 @@
 #include <string>
 
 #include "clients/client.h"
-#include "harness/scenario.h"
+#include "core/scenario.h"
 
 namespace h2race {
 

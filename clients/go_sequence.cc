@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "clients/h2_client_session.h"
-#include "harness/inject.h"
+#include "core/inject.h"
 
 namespace h2race {
 

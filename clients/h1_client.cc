@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "clients/client.h"
-#include "harness/inject.h"
+#include "core/inject.h"
 
 namespace h2race {
 

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/outcome.h"
+#include "core/outcome.h"
 
 namespace h2race {
 

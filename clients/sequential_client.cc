@@ -5,7 +5,7 @@
 
 #include "clients/client.h"
 #include "clients/h2_client_session.h"
-#include "harness/inject.h"
+#include "core/inject.h"
 
 namespace h2race {
 

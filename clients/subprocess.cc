@@ -14,8 +14,8 @@
 #include <stdexcept>
 #include <string_view>
 
-#include "harness/interrupt.h"
-#include "harness/unique_fd.h"
+#include "core/interrupt.h"
+#include "core/unique_fd.h"
 
 extern char** environ;
 

@@ -7,7 +7,7 @@
 
 #include <cerrno>
 
-#include "harness/inject.h"
+#include "core/inject.h"
 
 namespace h2race {
 

@@ -12,9 +12,9 @@
 #include <span>
 #include <vector>
 
-#include "harness/outcome.h"
-#include "harness/truth_table.h"
-#include "harness/unique_fd.h"
+#include "core/outcome.h"
+#include "core/truth_table.h"
+#include "core/unique_fd.h"
 
 namespace h2race {
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/cli/cli_app.h"
+#include "cli/cli_app.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace h2race::cli;

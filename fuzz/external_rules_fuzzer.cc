@@ -5,7 +5,7 @@
 #include <cstring>
 #include <string>
 
-#include "harness/external_rules.h"
+#include "core/external_rules.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace h2race;

@@ -10,8 +10,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "harness/inject.h"
-#include "harness/scenario.h"
+#include "core/inject.h"
+#include "core/scenario.h"
 
 namespace h2race {
 

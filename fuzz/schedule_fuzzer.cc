@@ -22,10 +22,10 @@
 
 #include "clients/client.h"
 #include "fuzz/fuzz_schedule_input.h"
-#include "harness/inject.h"
-#include "harness/interrupt.h"
-#include "harness/pki.h"
-#include "harness/truth_table.h"
+#include "core/inject.h"
+#include "core/interrupt.h"
+#include "core/pki.h"
+#include "core/truth_table.h"
 #include "servers/mtls_server.h"
 
 namespace h2race {

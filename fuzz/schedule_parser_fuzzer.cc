@@ -4,7 +4,7 @@
 #include <string_view>
 #include <variant>
 
-#include "harness/inject.h"
+#include "core/inject.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace h2race;

@@ -12,9 +12,9 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "harness/alert_names.h"
-#include "harness/inject.h"
-#include "harness/outcome.h"
+#include "core/alert_names.h"
+#include "core/inject.h"
+#include "core/outcome.h"
 #include "servers/read_ahead_bio.h"
 #include "servers/responder.h"
 #include "servers/server_ctx.h"

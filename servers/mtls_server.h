@@ -13,10 +13,10 @@
 #include <thread>
 #include <vector>
 
-#include "harness/pki.h"
-#include "harness/scenario.h"
-#include "harness/truth_table.h"
-#include "harness/unique_fd.h"
+#include "core/pki.h"
+#include "core/scenario.h"
+#include "core/truth_table.h"
+#include "core/unique_fd.h"
 
 namespace h2race {
 

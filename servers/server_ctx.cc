@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "harness/inject.h"
+#include "core/inject.h"
 
 namespace h2race {
 namespace {

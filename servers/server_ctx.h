@@ -5,8 +5,8 @@
 
 #include <openssl/ssl.h>
 
-#include "harness/pki.h"
-#include "harness/scenario.h"
+#include "core/pki.h"
+#include "core/scenario.h"
 
 namespace h2race {
 

@@ -1,4 +1,4 @@
-#include "harness/compare.h"
+#include "core/compare.h"
 
 #include <gtest/gtest.h>
 

@@ -1,10 +1,10 @@
 // Integration: the driver against the in-process server. Every assertion here holds for every
 // interleaving: only the server's truth and outcomes that do not depend on timing are checked.
-#include "harness/driver.h"
+#include "run/driver.h"
 
 #include <gtest/gtest.h>
 
-#include "harness/interrupt.h"
+#include "core/interrupt.h"
 
 namespace h2race {
 namespace {

@@ -21,8 +21,8 @@
 #include <string>
 #include <thread>
 
-#include "harness/pki.h"
-#include "harness/pki_files.h"
+#include "core/pki.h"
+#include "core/pki_files.h"
 
 namespace h2race {
 namespace {

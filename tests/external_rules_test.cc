@@ -2,7 +2,7 @@
 // machine (scripts/capture-external against `h2race serve`, plus nghttpd -V and a closed port):
 // curl 7.88.1 (OpenSSL 3.0), nghttp 1.52.0, go-net-http built with Go 1.19.8. Ports are the
 // ones of the capture; the rules must not depend on them.
-#include "harness/external_rules.h"
+#include "core/external_rules.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "harness/histogram.h"
+#include "core/histogram.h"
 
 #include <gtest/gtest.h>
 

@@ -5,8 +5,8 @@
 
 #include <variant>
 
-#include "harness/driver.h"
-#include "harness/inject.h"
+#include "run/driver.h"
+#include "core/inject.h"
 
 namespace h2race {
 namespace {

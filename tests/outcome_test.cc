@@ -1,4 +1,4 @@
-#include "harness/outcome.h"
+#include "core/outcome.h"
 
 #include <gtest/gtest.h>
 #include <openssl/err.h>
@@ -6,7 +6,7 @@
 
 #include <cerrno>
 
-#include "harness/alert_names.h"
+#include "core/alert_names.h"
 
 namespace h2race {
 namespace {

@@ -1,4 +1,4 @@
-#include "harness/pki.h"
+#include "core/pki.h"
 
 #include <gtest/gtest.h>
 #include <openssl/x509.h>

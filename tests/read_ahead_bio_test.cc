@@ -13,7 +13,7 @@
 #include <cerrno>
 #include <string>
 
-#include "harness/unique_fd.h"
+#include "core/unique_fd.h"
 
 namespace h2race {
 namespace {

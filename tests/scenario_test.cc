@@ -1,4 +1,4 @@
-#include "harness/scenario.h"
+#include "core/scenario.h"
 
 #include <gtest/gtest.h>
 

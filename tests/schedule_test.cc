@@ -2,7 +2,7 @@
 
 #include <variant>
 
-#include "harness/inject.h"
+#include "core/inject.h"
 
 namespace h2race {
 namespace {

@@ -1,4 +1,4 @@
-#include "harness/truth_table.h"
+#include "core/truth_table.h"
 
 #include <gtest/gtest.h>
 

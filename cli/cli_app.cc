@@ -1,0 +1,256 @@
+// Every subcommand and flag of `h2race`, declared in one place with CLI11; harness/cli/main.cc
+// runs them, fuzz/cli_args_fuzzer.cc only parses them.
+#include "cli/cli_app.h"
+
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <thread>
+
+#include "cli/enum_option.h"
+
+namespace h2race::cli {
+
+struct Cli {
+  CLI::App app;
+  RunFlags run_flags;
+  ReplayFlags replay_flags;
+  SoakFlags soak_flags;
+  CompareFlags compare_flags;
+  MergeFlags merge_flags;
+  MatrixFlags matrix_flags;
+  ReportFlags report_flags;
+  ServeFlags serve_flags;
+  ProbeFlags probe_flags;
+  CLI::App *run = nullptr, *replay = nullptr, *soak = nullptr, *compare = nullptr, *merge = nullptr,
+           *matrix = nullptr, *report = nullptr, *serve = nullptr, *probe = nullptr;
+};
+
+void CliDeleter::operator()(Cli* cli) const { std::default_delete<Cli>{}(cli); }
+
+namespace {
+
+bool has_subcommand(const CLI::App& app, const std::string& name) {
+  for (const CLI::App* sub : app.get_subcommands({})) {
+    if (sub->check_name(name)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+CliPtr make_cli() {
+  CliPtr cli(std::make_unique<Cli>().release());
+  CLI::App& app = cli->app;
+  app.description("h2race: reproduce, measure and fuzz error races on TLS/HTTP2 connections");
+  app.require_subcommand(1);
+  app.set_version_flag("--version", H2RACE_VERSION);
+
+  cli->run_flags.scenario.jobs =
+      static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  CLI::App* run = cli->run = app.add_subcommand(
+      "run", "run a scenario N times and print the error histogram (defaults: the seed case)");
+  add_scenario_flags(run, cli->run_flags.scenario);
+  run->add_option("--schedule", cli->run_flags.schedule_path,
+                  "apply this schedule file to every iteration");
+  run->add_option("--json", cli->run_flags.json_path, "write the histogram as JSON to this file");
+  run->add_flag("--fail-on-divergence", cli->run_flags.fail_on_divergence,
+                "exit 1 when iterations fall in more than one class");
+  run->add_flag("-q,--quiet", cli->run_flags.quiet, "do not print the table");
+
+  CLI::App* replay = cli->replay = app.add_subcommand(
+      "replay", "replay a schedule K times; exit 0 iff every replay gave the same class");
+  replay->add_option("file", cli->replay_flags.file, "schedule file (see fuzz/reproducers/)")
+      ->required();
+  replay->add_option("--times", cli->replay_flags.times, "number of replays")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1'000'000}))
+      ->capture_default_str();
+  replay->add_flag("-q,--quiet", cli->replay_flags.quiet, "print only the summary line");
+
+  cli->soak_flags.scenario.jobs = cli->run_flags.scenario.jobs;
+  CLI::App* soak = cli->soak = app.add_subcommand(
+      "soak", "long run in chunks; fails if RSS or open fds grow, or iterations hang");
+  add_scenario_flags(soak, cli->soak_flags.scenario);
+  soak->remove_option(soak->get_option("--iterations"));
+  soak->add_option("-n,--iterations", cli->soak_flags.iterations, "total iterations")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1'000'000'000}))
+      ->capture_default_str();
+  soak->add_option("--chunk", cli->soak_flags.chunk, "iterations per chunk (one sample each)")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{100'000'000}))
+      ->capture_default_str();
+
+  CLI::App* compare = cli->compare = app.add_subcommand(
+      "compare", "compare two histograms of one scenario: exit 0 same, 1 differs");
+  compare->add_option("baseline", cli->compare_flags.baseline, "baseline histogram JSON")
+      ->required();
+  compare->add_option("current", cli->compare_flags.current, "current histogram JSON")->required();
+  compare->add_option("--alpha", cli->compare_flags.alpha, "significance level")
+      ->check(CLI::Range(1e-12, 0.5))
+      ->capture_default_str();
+  compare->add_flag("--force", cli->compare_flags.force, "compare even different scenarios");
+  compare->add_option("--json", cli->compare_flags.json_path, "write the verdict as JSON");
+
+  CLI::App* merge =
+      app.add_subcommand("merge", "sum histograms of the same scenario into one file");
+  cli->merge = merge;
+  merge->add_option("inputs", cli->merge_flags.inputs, "histogram JSON files")->required();
+  merge->add_option("-o,--out", cli->merge_flags.out, "output file")->required();
+
+  cli->matrix_flags.jobs = cli->run_flags.scenario.jobs;
+  CLI::App* matrix = cli->matrix = app.add_subcommand(
+      "matrix", "run every scenario of the built-in matrix: one JSON each + a summary");
+  matrix->add_option("-n,--iterations", cli->matrix_flags.iterations, "iterations per scenario")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1'000'000'000}))
+      ->capture_default_str();
+  matrix
+      ->add_option("--external-iterations", cli->matrix_flags.external_iterations,
+                   "at most this many for the external programs (a process per connection)")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1'000'000'000}))
+      ->capture_default_str();
+  matrix->add_option("--out", cli->matrix_flags.out_dir, "output directory")->capture_default_str();
+  matrix->add_option("--jobs", cli->matrix_flags.jobs, "client workers")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+
+  CLI::App* report = cli->report =
+      app.add_subcommand("report", "Markdown table and SVG chart of histograms");
+  report->add_option("inputs", cli->report_flags.inputs, "histogram JSON files or directories")
+      ->required();
+  report->add_option("--md", cli->report_flags.md_path, "write the Markdown table here");
+  report->add_option("--svg", cli->report_flags.svg_path, "write the SVG chart here");
+
+  ServeFlags& sf = cli->serve_flags;
+  CLI::App* serve = cli->serve = app.add_subcommand(
+      "serve", "the in-process mTLS server alone, for any client; Ctrl-C prints the truth summary");
+  serve->add_option("--address", sf.address, "loopback address to listen on (127.0.0.0/8 or ::1)")
+      ->capture_default_str();
+  serve->add_option("--port", sf.port, "port to listen on (0: any free port)")
+      ->capture_default_str();
+  add_enum_option(serve, "--proto", sf.proto, "h2: ALPN offers h2 and http/1.1; h1: http/1.1 only");
+  add_enum_option(serve, "--tls", sf.tls, "TLS version");
+  add_enum_option(serve, "--key", sf.key_type, "key type of every certificate");
+  add_enum_option(serve, "--server-close", sf.server_close,
+                  "what the server does after a failed handshake");
+  add_enum_option(
+      serve, "--server-read", sf.server_read,
+      "how the server reads: ahead (as Go's) or one TLS record per read (BoringSSL's BIO)");
+  serve
+      ->add_option_function<int64_t>(
+          "--linger-ms", [&sf](int64_t ms) { sf.linger = std::chrono::milliseconds(ms); },
+          "--server-close linger: how long to drain the client before closing")
+      ->check(CLI::Range(int64_t{1}, int64_t{60'000}))
+      ->default_str("1000");
+  serve->add_option("--threads", sf.threads, "connections handled at once")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  serve->add_option("--ready-file", sf.ready_file,
+                    "once listening, write the URL and the CA path (one per line) to this file");
+  serve->add_option("--pki-dir", sf.pki_dir,
+                    "write the CA and client certificates here (default: a private temp dir, "
+                    "removed on exit)");
+  serve->add_option("--json", sf.json_path, "on exit, write the truth summary as JSON here");
+  serve->add_flag("-q,--quiet", sf.quiet, "no truth line per connection (summary only)");
+
+  ProbeFlags& pf = cli->probe_flags;
+  pf.scenario.jobs = cli->run_flags.scenario.jobs;
+  pf.scenario.iterations = 1000;
+  CLI::App* probe = cli->probe = app.add_subcommand(
+      "probe", "the in-process clients against an external server (loopback unless allowed)");
+  probe->add_option("url", pf.url, "https://HOST[:PORT]/ of the server (the request is GET /)")
+      ->required();
+  probe->add_option("-n,--iterations", pf.scenario.iterations, "number of connections")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1'000'000'000}))
+      ->capture_default_str();
+  add_enum_option(probe, "--client", pf.scenario.client,
+                  "in-process client profile (go, sequential, prefer-alert, h1)");
+  add_enum_option(probe, "--proto", pf.scenario.proto, "HTTP version (h1 uses the h1 client)");
+  add_enum_option(probe, "--tls", pf.scenario.tls, "TLS version the client offers");
+  probe->add_option("--ca", pf.ca, "PEM CA file to trust (default: the system bundle)");
+  probe->add_option("--cert", pf.cert, "client certificate PEM to present (with --key)");
+  probe->add_option("--key", pf.key, "client private key PEM (with --cert)");
+  probe
+      ->add_option("--expect", pf.expect,
+                   "the class the server really causes (e.g. tls_alert:certificate_required); "
+                   "stands in for the truth")
+      ->check(CLI::Validator(
+          [](std::string& v) -> std::string {
+            return v.empty() || v.find_first_of(" \t\n") != std::string::npos
+                       ? "a class has no spaces (e.g. tls_alert:certificate_required)"
+                       : "";
+          },
+          "CLASS"));
+  probe->add_option("--jobs", pf.scenario.jobs, "connections in flight")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  probe
+      ->add_option_function<int64_t>(
+          "--timeout-ms",
+          [&pf](int64_t ms) { pf.scenario.timeout = std::chrono::milliseconds(ms); },
+          "bound on each connection")
+      ->check(CLI::Range(int64_t{1}, int64_t{3'600'000}))
+      ->default_str("5000");
+  probe
+      ->add_option_function<int64_t>(
+          "--alert-grace-ms",
+          [&pf](int64_t ms) { pf.scenario.alert_grace = std::chrono::milliseconds(ms); },
+          "prefer-alert: how long to keep reading for an alert after a transport error")
+      ->check(CLI::Range(int64_t{0}, int64_t{60'000}))
+      ->default_str("100");
+  probe->add_flag("--allow-remote", pf.allow_remote, "allow a target outside 127.0.0.0/8 and ::1");
+  probe->add_option("--json", pf.json_path, "write the histogram as JSON to this file");
+  probe->add_flag("--fail-on-divergence", pf.fail_on_divergence,
+                  "exit 1 when connections fall in more than one class");
+  probe->add_flag("-q,--quiet", pf.quiet, "do not print the table");
+
+  return cli;
+}
+
+std::optional<int> parse_cli(Cli& cli, std::vector<std::string> args) {
+  CLI::App& app = cli.app;
+  if (!args.empty() && !args[0].empty() && args[0][0] != '-' && !has_subcommand(app, args[0])) {
+    fmt::print(stderr, "h2race: unknown subcommand '{}'\nRun with --help for usage.\n", args[0]);
+    return kExitUsage;
+  }
+  std::reverse(args.begin(), args.end());  // CLI11 takes the vector back to front
+  try {
+    app.parse(args);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    fmt::print(stderr, "h2race: {}\nRun with --help for usage.\n", e.what());
+    return kExitUsage;
+  }
+  try {
+    if (cli.run->parsed()) finish_scenario(cli.run_flags.scenario, cli.run);
+    if (cli.soak->parsed()) finish_scenario(cli.soak_flags.scenario, cli.soak);
+    if (cli.probe->parsed()) finish_scenario(cli.probe_flags.scenario, cli.probe);
+  } catch (const UsageError& e) {
+    fmt::print(stderr, "h2race {}: {}\n", app.get_subcommands().front()->get_name(), e.what());
+    return kExitUsage;
+  }
+  return std::nullopt;
+}
+
+int dispatch(Cli& cli) {
+  try {
+    if (cli.run->parsed()) return run_command(cli.run_flags);
+    if (cli.replay->parsed()) return replay_command(cli.replay_flags);
+    if (cli.compare->parsed()) return compare_command(cli.compare_flags);
+    if (cli.merge->parsed()) return merge_command(cli.merge_flags);
+    if (cli.matrix->parsed()) return matrix_command(cli.matrix_flags);
+    if (cli.report->parsed()) return report_command(cli.report_flags);
+    if (cli.soak->parsed()) return soak_command(cli.soak_flags);
+    if (cli.serve->parsed()) return serve_command(cli.serve_flags);
+    if (cli.probe->parsed()) return probe_command(cli.probe_flags);
+  } catch (const UsageError& e) {
+    fmt::print(stderr, "h2race {}: {}\n", cli.app.get_subcommands().front()->get_name(), e.what());
+    return kExitUsage;
+  }
+  return kExitUsage;
+}
+
+}  // namespace h2race::cli

@@ -1,0 +1,114 @@
+// The subcommands behind `h2race`. main.cc declares every flag; these run what was parsed.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+#include "core/scenario.h"
+
+// Only the parser (cli_app.cc, scenario_flags.cc) needs CLI11 itself: it is a heavy header, and
+// the command files do not include it.
+namespace CLI {
+class App;
+}
+
+namespace h2race::cli {
+
+inline constexpr int kExitCheckFailed = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitInternal = 3;
+
+// A user error found after parsing (bad file, bad combination): message on stderr, exit 2.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Declares the scenario flags of DESIGN.md's `run` on cmd, writing into s.
+void add_scenario_flags(CLI::App* cmd, Scenario& s);
+// Resolves combinations CLI11 cannot express (h1 client vs. h2 proto); throws UsageError.
+void finish_scenario(Scenario& s, const CLI::App* cmd);
+// Throws UsageError naming the flag when the scenario's external client program is missing.
+void check_external_program(const Scenario& s);
+// Parses "--proto h1 --client go ..." (a schedule's scenario header) onto s; throws UsageError.
+void parse_scenario_text(const std::string& flags, Scenario& s, const std::string& where);
+
+// Writes via FILE.tmp and rename, so no reader ever sees half a file.
+void write_file_atomically(const std::string& path, const std::string& content);
+// Throws UsageError when the directory a output file should go to does not exist.
+void check_output_path(const std::string& flag, const std::string& path);
+
+struct RunFlags {
+  Scenario scenario;
+  std::string json_path;
+  std::string schedule_path;
+  bool fail_on_divergence = false;
+  bool quiet = false;
+};
+int run_command(RunFlags& flags);
+
+struct ReplayFlags {
+  std::string file;
+  uint64_t times = 20;
+  bool quiet = false;
+};
+int replay_command(const ReplayFlags& flags);
+
+struct SoakFlags {
+  Scenario scenario;
+  uint64_t iterations = 1'000'000;
+  uint64_t chunk = 50'000;
+};
+int soak_command(const SoakFlags& flags);
+
+struct CompareFlags {
+  std::string baseline, current, json_path;
+  double alpha = 0.001;
+  bool force = false;
+};
+int compare_command(const CompareFlags& flags);
+
+struct MergeFlags {
+  std::vector<std::string> inputs;
+  std::string out;
+};
+int merge_command(const MergeFlags& flags);
+
+struct MatrixFlags {
+  uint64_t iterations = 2000;
+  uint64_t external_iterations = 1000;  // cap for curl, nghttp, go-net-http scenarios
+  int jobs = 2;
+  std::string out_dir = "matrix";
+};
+int matrix_command(const MatrixFlags& flags);
+
+struct ReportFlags {
+  std::vector<std::string> inputs;
+  std::string md_path, svg_path;
+};
+int report_command(const ReportFlags& flags);
+
+struct ServeFlags {
+  std::string address = "127.0.0.1";
+  uint16_t port = 0;
+  Proto proto = Proto::kH2;
+  TlsVersion tls = TlsVersion::k13;
+  KeyType key_type = KeyType::kEd25519;
+  ServerClose server_close = ServerClose::kImmediate;
+  ServerRead server_read = ServerRead::kAhead;
+  std::chrono::milliseconds linger{1000};
+  int threads = 4;
+  std::string ready_file, json_path, pki_dir;
+  bool quiet = false;
+};
+int serve_command(const ServeFlags& flags);
+
+struct ProbeFlags {
+  Scenario scenario;
+  std::string url, ca, cert, key, expect, json_path;
+  bool allow_remote = false;
+  bool fail_on_divergence = false;
+  bool quiet = false;
+};
+int probe_command(ProbeFlags& flags);
+
+}  // namespace h2race::cli

@@ -1,0 +1,41 @@
+// `h2race compare BASELINE.json CURRENT.json [--alpha A] [--force] [--json OUT]`:
+// exit 0 same, 1 differs, 2 bad input.
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/histogram_files.h"
+#include "core/compare.h"
+
+namespace h2race::cli {
+
+int compare_command(const CompareFlags& f) {
+  const RunRecord base = load_run(f.baseline);
+  const RunRecord cur = load_run(f.current);
+  if (base.scenario.id() != cur.scenario.id() && !f.force) {
+    throw UsageError(
+        fmt::format("different scenarios: {} is {}, {} is {} (--force compares anyway)", f.baseline,
+                    base.scenario.id(), f.current, cur.scenario.id()));
+  }
+  if (base.histogram.iterations() == 0 || cur.histogram.iterations() == 0) {
+    throw UsageError(fmt::format("{}: no iterations to compare",
+                                 base.histogram.iterations() == 0 ? f.baseline : f.current));
+  }
+  if (!f.json_path.empty()) check_output_path("--json", f.json_path);
+  const Comparison c = compare_histograms(base.histogram, cur.histogram, f.alpha);
+  std::cout << fmt::format("baseline {} ({} iterations{})\ncurrent  {} ({} iterations{})\n",
+                           f.baseline, base.histogram.iterations(), base.partial ? ", PARTIAL" : "",
+                           f.current, cur.histogram.iterations(), cur.partial ? ", PARTIAL" : "")
+            << text_table(c) << std::flush;
+  if (!f.json_path.empty()) {
+    nlohmann::json j = to_json(c);
+    j["baseline"] = f.baseline;
+    j["current"] = f.current;
+    j["scenario"] = base.scenario.id();
+    write_file_atomically(f.json_path, j.dump(2) + "\n");
+  }
+  return c.differs ? kExitCheckFailed : 0;
+}
+
+}  // namespace h2race::cli

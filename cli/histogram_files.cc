@@ -1,0 +1,52 @@
+#include "cli/histogram_files.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "cli/commands.h"
+
+namespace h2race::cli {
+
+RunRecord load_run(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UsageError(fmt::format("{}: cannot open", path));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  const std::string text = ss.str();
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
+    throw UsageError(fmt::format("{}: empty file", path));
+  }
+  const auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) {
+    throw UsageError(fmt::format("{}: not valid JSON (truncated or not a histogram file)", path));
+  }
+  try {
+    return run_record_from_json(j);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(fmt::format("{}: {}", path, e.what()));
+  }
+}
+
+std::vector<std::string> expand_json_inputs(const std::vector<std::string>& inputs) {
+  std::vector<std::string> out;
+  for (const auto& in : inputs) {
+    if (std::filesystem::is_directory(in)) {
+      std::vector<std::string> found;
+      for (const auto& e : std::filesystem::directory_iterator(in)) {
+        if (e.path().extension() == ".json") found.push_back(e.path().string());
+      }
+      if (found.empty()) throw UsageError(fmt::format("{}: directory has no *.json files", in));
+      std::sort(found.begin(), found.end());
+      out.insert(out.end(), found.begin(), found.end());
+    } else {
+      out.push_back(in);
+    }
+  }
+  return out;
+}
+
+}  // namespace h2race::cli

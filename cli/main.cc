@@ -1,0 +1,16 @@
+// The `h2race` binary: parse (harness/cli/cli_app.cc declares every flag), then run.
+#include <fmt/format.h>
+
+#include "cli/cli_app.h"
+
+int main(int argc, char** argv) {
+  using namespace h2race::cli;
+  try {
+    auto cli = make_cli();
+    if (auto code = parse_cli(*cli, std::vector<std::string>(argv + 1, argv + argc))) return *code;
+    return dispatch(*cli);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "h2race: internal error: {}\n", e.what());
+    return kExitInternal;
+  }
+}

@@ -1,0 +1,52 @@
+// `h2race matrix [-n N] [--out DIR]`: every scenario of the built-in matrix, one JSON each in DIR
+// (named by scenario id) and a summary table (stdout and DIR/summary.md).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+#include <map>
+
+#include "cli/commands.h"
+#include "run/driver.h"
+#include "core/interrupt.h"
+#include "run/matrix.h"
+#include "core/pki.h"
+#include "core/report.h"
+
+namespace h2race::cli {
+
+int matrix_command(const MatrixFlags& f) {
+  std::error_code ec;
+  std::filesystem::create_directories(f.out_dir, ec);
+  if (ec || !std::filesystem::is_directory(f.out_dir)) {
+    throw UsageError(fmt::format("--out {}: cannot create directory: {}", f.out_dir, ec.message()));
+  }
+  for (const Scenario& s : builtin_matrix()) check_external_program(s);
+  install_interrupt_handlers();
+  std::map<KeyType, std::unique_ptr<Pki>> pkis;
+  std::vector<RunRecord> runs;
+  for (Scenario s : builtin_matrix()) {
+    if (interrupted()) break;
+    // A process per connection (curl, nghttp) runs at tens per second, not thousands.
+    s.iterations =
+        is_external(s.client) ? std::min(f.iterations, f.external_iterations) : f.iterations;
+    s.jobs = f.jobs;
+    auto& pki = pkis[s.key_type];
+    if (!pki) pki = std::make_unique<Pki>(s.key_type);
+    RunRecord run = run_scenario(s, *pki);
+    const std::string path = (std::filesystem::path(f.out_dir) / (s.id() + ".json")).string();
+    write_file_atomically(path, to_json(run).dump(2) + "\n");
+    fmt::print(stderr, "{:<48} {:>7} iterations  fidelity {:.4f}{}\n", s.id(),
+               run.histogram.iterations(), run.histogram.fidelity(),
+               run.partial ? "  (partial)" : "");
+    runs.push_back(std::move(run));
+  }
+  const std::string md = markdown_report(runs);
+  write_file_atomically((std::filesystem::path(f.out_dir) / "summary.md").string(), md);
+  std::cout << md << std::flush;
+  if (interrupted()) return interrupt_exit_code();
+  return 0;
+}
+
+}  // namespace h2race::cli

@@ -1,0 +1,39 @@
+// `h2race merge A.json B.json ... -o OUT.json`: sums histograms of the same scenario (shards run
+// on several machines or at several times); refuses mixed scenarios.
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "cli/histogram_files.h"
+
+namespace h2race::cli {
+
+int merge_command(const MergeFlags& f) {
+  check_output_path("-o", f.out);
+  RunRecord total;
+  bool first = true;
+  std::string first_path;
+  for (const auto& path : f.inputs) {
+    RunRecord r = load_run(path);
+    if (first) {
+      total = std::move(r);
+      first_path = path;
+      first = false;
+      continue;
+    }
+    if (r.scenario.id() != total.scenario.id()) {
+      throw UsageError(fmt::format("{} is scenario {}, but {} is {}: merge sums one scenario only",
+                                   path, r.scenario.id(), first_path, total.scenario.id()));
+    }
+    total.histogram.merge(r.histogram);
+    total.elapsed_s += r.elapsed_s;
+    total.partial = total.partial || r.partial;
+    total.schedule_failures += r.schedule_failures;
+  }
+  write_file_atomically(f.out, to_json(total).dump(2) + "\n");
+  fmt::print("merged {} files: {} iterations of {}{} -> {}\n", f.inputs.size(),
+             total.histogram.iterations(), total.scenario.id(), total.partial ? " (PARTIAL)" : "",
+             f.out);
+  return 0;
+}
+
+}  // namespace h2race::cli

@@ -1,0 +1,74 @@
+// `h2race probe URL`: the in-process clients against an external server (nghttpd, a Go server,
+// anything). Loopback only unless --allow-remote: h2race is a test tool, not a scanner.
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "clients/client.h"
+#include "core/alert_names.h"
+#include "cli/commands.h"
+#include "cli/progress.h"
+#include "core/interrupt.h"
+#include "run/probe.h"
+#include "core/report.h"
+
+namespace h2race::cli {
+namespace {
+
+void check_readable(const std::string& flag, const std::string& path) {
+  if (!path.empty() && !std::filesystem::is_regular_file(path)) {
+    throw UsageError(fmt::format("{} {}: no such file", flag, path));
+  }
+}
+
+}  // namespace
+
+int probe_command(ProbeFlags& f) {
+  if (is_external(f.scenario.client)) {
+    throw UsageError(fmt::format(
+        "--client {}: probe runs the in-process clients (go, sequential, prefer-alert, h1); run "
+        "external programs against `h2race serve` instead",
+        name(f.scenario.client)));
+  }
+  ProbeTarget target;
+  try {
+    target = parse_probe_url(f.url);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  if (!target.loopback && !f.allow_remote) {
+    throw UsageError(fmt::format(
+        "{} is not a loopback address; probing other hosts needs --allow-remote", f.url));
+  }
+  if (f.ca.empty()) f.ca = "/etc/ssl/certs/ca-certificates.crt";
+  check_readable("--ca", f.ca);
+  check_readable("--cert", f.cert);
+  check_readable("--key", f.key);
+  if (f.cert.empty() != f.key.empty()) throw UsageError("--cert and --key go together");
+  if (!f.json_path.empty()) check_output_path("--json", f.json_path);
+
+  bssl::UniquePtr<SSL_CTX> ctx;
+  try {
+    ctx = make_probe_ctx(f.scenario, f.ca, f.cert, f.key);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+
+  install_interrupt_handlers();
+  std::atomic<uint64_t> done{0};
+  RunRecord run;
+  {
+    Progress progress(done, f.scenario.iterations);
+    DriverHooks hooks;
+    hooks.done = &done;
+    run = run_probe(f.scenario, target, ctx.get(), f.expect.empty() ? "unknown" : f.expect, hooks);
+  }
+  if (!f.json_path.empty()) write_file_atomically(f.json_path, to_json(run).dump(2) + "\n");
+  if (!f.quiet) std::cout << text_table(run) << std::flush;
+  if (run.partial && interrupted()) return interrupt_exit_code();
+  if (f.fail_on_divergence && run.histogram.divergent()) return kExitCheckFailed;
+  return 0;
+}
+
+}  // namespace h2race::cli

@@ -1,0 +1,25 @@
+// `h2race report FILES|DIR --md OUT.md --svg OUT.svg`: Markdown table and SVG chart of runs.
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "cli/histogram_files.h"
+#include "core/report.h"
+
+namespace h2race::cli {
+
+int report_command(const ReportFlags& f) {
+  if (f.md_path.empty() && f.svg_path.empty()) {
+    throw UsageError("nothing to write: give --md OUT.md and/or --svg OUT.svg");
+  }
+  if (!f.md_path.empty()) check_output_path("--md", f.md_path);
+  if (!f.svg_path.empty()) check_output_path("--svg", f.svg_path);
+  std::vector<RunRecord> runs;
+  for (const auto& path : expand_json_inputs(f.inputs)) runs.push_back(load_run(path));
+  if (!f.md_path.empty()) write_file_atomically(f.md_path, markdown_report(runs));
+  if (!f.svg_path.empty()) write_file_atomically(f.svg_path, svg_report(runs));
+  fmt::print("report: {} runs{}{}\n", runs.size(), f.md_path.empty() ? "" : " -> " + f.md_path,
+             f.svg_path.empty() ? "" : " -> " + f.svg_path);
+  return 0;
+}
+
+}  // namespace h2race::cli

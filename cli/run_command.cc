@@ -1,0 +1,49 @@
+// `h2race run`: one scenario, N iterations, the histogram table and optionally its JSON.
+#include <fmt/format.h>
+
+#include <iostream>
+#include <variant>
+
+#include "cli/commands.h"
+#include "cli/progress.h"
+#include "run/driver.h"
+#include "core/inject.h"
+#include "core/interrupt.h"
+#include "core/pki.h"
+#include "core/report.h"
+
+namespace h2race::cli {
+
+int run_command(RunFlags& f) {
+  std::optional<Schedule> schedule;
+  if (!f.schedule_path.empty()) {
+    auto loaded = load_schedule(f.schedule_path);
+    if (auto* err = std::get_if<ScheduleError>(&loaded)) throw UsageError(err->to_string());
+    schedule = std::get<Schedule>(std::move(loaded));
+    f.scenario.schedule = f.schedule_path;
+  }
+  if (!f.json_path.empty()) check_output_path("--json", f.json_path);
+  check_external_program(f.scenario);
+
+  install_interrupt_handlers();
+  const Pki pki(f.scenario.key_type);
+  std::atomic<uint64_t> done{0};
+  RunRecord run;
+  {
+    Progress progress(done, f.scenario.iterations);
+    DriverHooks hooks;
+    hooks.done = &done;
+    run = run_scenario(f.scenario, pki, hooks, schedule ? &*schedule : nullptr);
+  }
+  if (!f.json_path.empty()) write_file_atomically(f.json_path, to_json(run).dump(2) + "\n");
+  if (!f.quiet) std::cout << text_table(run) << std::flush;
+  if (run.schedule_failures > 0) {
+    fmt::print(stderr, "h2race run: schedule {} did not hold: {} waits expired (first: {})\n",
+               f.schedule_path, run.schedule_failures, run.first_schedule_failure);
+  }
+  if (run.partial && interrupted()) return interrupt_exit_code();
+  if (f.fail_on_divergence && run.histogram.divergent()) return kExitCheckFailed;
+  return 0;
+}
+
+}  // namespace h2race::cli

@@ -1,0 +1,121 @@
+// The scenario flags shared by `run`, `replay` (schedule headers) and later subcommands.
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "clients/external_client.h"
+#include "cli/commands.h"
+#include "cli/enum_option.h"
+
+namespace h2race::cli {
+
+void add_scenario_flags(CLI::App* cmd, Scenario& s) {
+  cmd->add_option("-n,--iterations", s.iterations, "number of iterations (connections)")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1'000'000'000}))
+      ->capture_default_str();
+  add_enum_option(cmd, "--proto", s.proto, "HTTP version the client speaks");
+  add_enum_option(cmd, "--tls", s.tls, "TLS version of both peers");
+  add_enum_option(cmd, "--client-cert", s.client_cert, "certificate the client presents");
+  add_enum_option(cmd, "--client", s.client, "client profile (h1 implies --proto h1)");
+  add_enum_option(cmd, "--server-close", s.server_close,
+                  "what the server does after a failed handshake");
+  add_enum_option(
+      cmd, "--server-read", s.server_read,
+      "how the server reads: ahead (as Go's) or one TLS record per read (BoringSSL's BIO)");
+  add_enum_option(cmd, "--key", s.key_type, "key type of every certificate");
+  cmd->add_option("--jobs", s.jobs, "client workers (connections in flight)")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  cmd->add_flag("--fresh-server", s.fresh_server,
+                "a new server (listener, SSL_CTX) per iteration, as the seed program does");
+  cmd->add_option_function<int64_t>(
+         "--timeout-ms", [&s](int64_t ms) { s.timeout = std::chrono::milliseconds(ms); },
+         "bound on each iteration; past it the class is `timeout`")
+      ->check(CLI::Range(int64_t{1}, int64_t{3'600'000}))
+      ->default_str("5000");
+  cmd->add_option_function<int64_t>(
+         "--alert-grace-ms", [&s](int64_t ms) { s.alert_grace = std::chrono::milliseconds(ms); },
+         "prefer-alert: how long to keep reading for an alert after a transport error")
+      ->check(CLI::Range(int64_t{0}, int64_t{60'000}))
+      ->default_str("100");
+  cmd->add_option_function<int64_t>(
+         "--linger-ms", [&s](int64_t ms) { s.linger = std::chrono::milliseconds(ms); },
+         "--server-close linger: how long the server drains the client before closing")
+      ->check(CLI::Range(int64_t{1}, int64_t{60'000}))
+      ->default_str("1000");
+}
+
+void finish_scenario(Scenario& s, const CLI::App* cmd) {
+  const bool client_given = cmd->count("--client") > 0;
+  if (s.client == ClientKind::kNghttp && s.proto == Proto::kH1) {
+    throw UsageError("--client nghttp speaks HTTP/2 only; it cannot be combined with --proto h1");
+  }
+  if (is_external(s.client)) return;  // curl and go-net-http speak what --proto says
+  if (s.client == ClientKind::kH1) {
+    if (cmd->count("--proto") > 0 && s.proto == Proto::kH2) {
+      throw UsageError("--client h1 speaks HTTP/1.1; it cannot be combined with --proto h2");
+    }
+    s.proto = Proto::kH1;
+  } else if (s.proto == Proto::kH1) {
+    if (client_given) {
+      throw UsageError(
+          fmt::format("--client {} speaks HTTP/2; --proto h1 uses the h1 client", name(s.client)));
+    }
+    s.client = ClientKind::kH1;
+  }
+}
+
+void check_external_program(const Scenario& s) {
+  if (!is_external(s.client) || find_external_program(s.client)) return;
+  const std::string program = program_name(s.client);
+  const char* package = s.client == ClientKind::kCurl     ? "curl"
+                        : s.client == ClientKind::kNghttp ? "nghttp2-client"
+                                                          : "golang-1.19-go";
+  throw UsageError(fmt::format(
+      "--client {}: program {} not found{}; scripts/setup installs it (Debian package {}){}",
+      program, program,
+      s.client == ClientKind::kGoNetHttp ? " ($H2RACE_GO_NET_HTTP, next to h2race, or in $PATH)"
+                                         : " in $PATH",
+      package, s.client == ClientKind::kGoNetHttp ? " and builds it into build/" : ""));
+}
+
+void parse_scenario_text(const std::string& flags, Scenario& s, const std::string& where) {
+  CLI::App app{"scenario header"};
+  add_scenario_flags(&app, s);
+  std::vector<std::string> args;
+  std::istringstream in(flags);
+  for (std::string tok; in >> tok;) args.push_back(tok);
+  std::reverse(args.begin(), args.end());  // CLI11 takes the vector back to front
+  try {
+    app.parse(args);
+  } catch (const CLI::ParseError& e) {
+    throw UsageError(fmt::format("{}: scenario header: {}", where, e.what()));
+  }
+  try {
+    finish_scenario(s, &app);
+  } catch (const UsageError& e) {
+    throw UsageError(fmt::format("{}: scenario header: {}", where, e.what()));
+  }
+}
+
+void write_file_atomically(const std::string& path, const std::string& content) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    if (!out) throw UsageError(fmt::format("cannot write {}", tmp));
+    out << content;
+    if (!out.flush()) throw UsageError(fmt::format("cannot write {}", tmp));
+  }
+  std::filesystem::rename(tmp, path);
+}
+
+void check_output_path(const std::string& flag, const std::string& path) {
+  const auto dir = std::filesystem::path(path).parent_path();
+  if (!dir.empty() && !std::filesystem::is_directory(dir)) {
+    throw UsageError(fmt::format("{} {}: directory {} does not exist", flag, path, dir.string()));
+  }
+}
+
+}  // namespace h2race::cli

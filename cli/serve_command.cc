@@ -1,0 +1,99 @@
+// `h2race serve`: the in-process server alone, for any client a user brings. It prints the URL
+// and where the CA is, logs the truth of every connection, and on SIGINT/SIGTERM prints the truth
+// summary (and writes it as JSON) and exits 0: stopping is how a serve session ends.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "cli/commands.h"
+#include "core/interrupt.h"
+#include "core/pki.h"
+#include "core/pki_files.h"
+#include "core/truth_table.h"
+#include "servers/mtls_server.h"
+
+namespace h2race::cli {
+
+int serve_command(const ServeFlags& f) {
+  if (!is_loopback(f.address)) {
+    throw UsageError(
+        fmt::format("--address {}: h2race listens on loopback only (127.0.0.0/8, ::1)", f.address));
+  }
+  if (!f.ready_file.empty()) check_output_path("--ready-file", f.ready_file);
+  if (!f.json_path.empty()) check_output_path("--json", f.json_path);
+  if (!f.pki_dir.empty() && !std::filesystem::is_directory(f.pki_dir)) {
+    throw UsageError(fmt::format("--pki-dir {}: not a directory", f.pki_dir));
+  }
+
+  install_interrupt_handlers();
+  ignore_sigpipe();
+  const Pki pki(f.key_type);
+  const PkiFiles files(pki, f.pki_dir);
+
+  std::mutex mu;  // one log line at a time; the summary is read after the server stopped
+  std::map<std::string, uint64_t> summary;
+  TruthTable truth(
+      [&](const ConnKey& key, const std::string& cls) {
+        std::lock_guard lock(mu);
+        ++summary[cls];
+        if (!f.quiet) fmt::print("truth {} {}\n", to_string(key), cls);
+        std::fflush(stdout);
+      },
+      /*retain=*/false);
+
+  ServerOptions opts;
+  opts.tls = f.tls;
+  opts.close = f.server_close;
+  opts.read_ahead = f.server_read == ServerRead::kAhead;
+  opts.linger = f.linger;
+  opts.bind_address = f.address;
+  opts.port = f.port;
+  opts.offer_h2 = f.proto == Proto::kH2;
+  opts.threads = f.threads;
+  std::optional<MtlsServer> server;
+  try {
+    server.emplace(pki, opts, &truth);
+  } catch (const std::runtime_error& e) {
+    throw UsageError(fmt::format("--port {}: {}", f.port, e.what()));
+  }
+
+  const bool v6 = f.address.find(':') != std::string::npos;
+  const std::string url =
+      fmt::format("https://{}:{}/", v6 ? "[" + f.address + "]" : f.address, server->port());
+  fmt::print("url {}\nca {}\nserver-cert {} {}\n", url, files.ca().string(),
+             files.server_cert().string(), files.server_key().string());
+  for (const auto& [spelling, which] : spellings<ClientCert>()) {
+    if (which == ClientCert::kNone) continue;
+    fmt::print("client-cert {} {} {}\n", spelling, files.cert(which).string(),
+               files.key(which).string());
+  }
+  std::fflush(stdout);
+  if (!f.ready_file.empty()) {
+    write_file_atomically(f.ready_file, fmt::format("{}\n{}\n", url, files.ca().string()));
+  }
+
+  while (!interrupted()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  server.reset();  // joins the server's threads: every connection is in the summary
+
+  nlohmann::json j = {{"url", url}, {"connections", 0}, {"truth", nlohmann::json::object()}};
+  uint64_t total = 0;
+  std::string text;
+  for (const auto& [cls, n] : summary) {
+    total += n;
+    j["truth"][cls] = n;
+    text += fmt::format("  {:>8}  {}\n", n, cls);
+  }
+  j["connections"] = total;
+  fmt::print("summary: {} connections\n{}", total, text);
+  std::fflush(stdout);
+  if (!f.json_path.empty()) write_file_atomically(f.json_path, j.dump(2) + "\n");
+  if (!f.ready_file.empty()) std::filesystem::remove(f.ready_file);
+  return 0;
+}
+
+}  // namespace h2race::cli

@@ -1,0 +1,81 @@
+#include "core/outcome.h"
+
+#include <fmt/format.h>
+#include <nghttp2/nghttp2.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include <cstring>
+
+#include "core/alert_names.h"
+
+namespace h2race {
+
+std::string errno_name(int err) {
+  const char* n = strerrorname_np(err);
+  return n ? std::string(n) : fmt::format("E{}", err);
+}
+
+Outcome ok_outcome(std::string_view raw) { return {"ok", std::string(raw), "", 0, -1}; }
+
+Outcome errno_outcome(std::string_view op, int err, std::string_view raw) {
+  if (err == 0) return eof_outcome(op, raw);
+  std::string text = raw.empty() ? fmt::format("{}: {}", op, std::strerror(err)) : std::string(raw);
+  return {fmt::format("{}:{}", op, errno_name(err)), std::move(text), std::string(op), err, -1};
+}
+
+Outcome alert_outcome(int alert, std::string_view raw) {
+  std::string text = raw.empty()
+                         ? fmt::format("remote error: tls: {}", SSL_alert_desc_string_long(alert))
+                         : std::string(raw);
+  return {"tls_alert:" + alert_name(alert), std::move(text), "read", 0, alert};
+}
+
+Outcome eof_outcome(std::string_view op, std::string_view raw) {
+  std::string text = raw.empty() ? fmt::format("{}: unexpected EOF", op) : std::string(raw);
+  return {fmt::format("{}:EOF", op), std::move(text), std::string(op), 0, -1};
+}
+
+Outcome timeout_outcome(std::string_view stage) {
+  return {"timeout", fmt::format("timed out during {}", stage), std::string(stage), 0, -1};
+}
+
+Outcome other_outcome(std::string_view op, std::string_view raw) {
+  return {"other", std::string(raw), std::string(op), 0, -1};
+}
+
+Outcome h2_frame_outcome(std::string_view frame, uint32_t error_code) {
+  const char* code = nghttp2_http2_strerror(error_code);
+  return {fmt::format("h2:{}:{}", frame, code),
+          fmt::format("http2: server sent {} with error code {}", frame, code), "h2", 0, -1};
+}
+
+Outcome no_connection_outcome(const Outcome& cause) {
+  return {"h2:no_connection",
+          fmt::format("http2: client conn could not be established ({})", cause.raw), "h2",
+          cause.err, cause.alert};
+}
+
+Outcome classify_ssl_failure(std::string_view op, int ssl_error, int saved_errno,
+                             uint32_t packed_error) {
+  switch (ssl_error) {
+    case SSL_ERROR_ZERO_RETURN:
+      return eof_outcome(op, fmt::format("{}: peer sent close_notify", op));
+    case SSL_ERROR_SYSCALL:
+      // BoringSSL reports a socket-level failure here; errno 0 means a plain TCP EOF.
+      return errno_outcome(op, saved_errno);
+    case SSL_ERROR_SSL: {
+      if (ERR_GET_LIB(packed_error) == ERR_LIB_SSL &&
+          ERR_GET_REASON(packed_error) >= SSL_AD_REASON_OFFSET) {
+        return alert_outcome(ERR_GET_REASON(packed_error) - SSL_AD_REASON_OFFSET);
+      }
+      char buf[256];
+      ERR_error_string_n(packed_error, buf, sizeof(buf));
+      return other_outcome(op, fmt::format("{}: {}", op, buf));
+    }
+    default:
+      return other_outcome(op, fmt::format("{}: SSL_get_error {}", op, ssl_error));
+  }
+}
+
+}  // namespace h2race

@@ -1,0 +1,186 @@
+#include "core/report.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+namespace h2race {
+namespace {
+std::string one_line(std::string s, size_t max) {
+  for (char& c : s) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  }
+  if (s.size() > max) s = s.substr(0, max - 3) + "...";
+  return s;
+}
+}  // namespace
+
+std::string text_table(const RunRecord& run) {
+  const Histogram& h = run.histogram;
+  const double n = static_cast<double>(h.iterations());
+  std::string out =
+      fmt::format("scenario {}{}\n", run.scenario.id(), run.partial ? " (PARTIAL)" : "");
+  if (run.target) {
+    out += fmt::format("target {} (external server: truth = --expect)\n", run.target->url);
+  }
+  out += fmt::format("iterations {}  elapsed {:.2f} s  {:.0f} it/s\n", h.iterations(),
+                     run.elapsed_s, run.elapsed_s > 0 ? n / run.elapsed_s : 0.0);
+  std::string truths;
+  for (const auto& [t, c] : h.truth()) truths += fmt::format("  {} {}", t, c);
+  out += fmt::format("truth{}\n\n", truths);
+  out += fmt::format("{:<34} {:>9} {:>8}  {}\n", "class", "count", "%", "example");
+  for (const auto& c : h.classes()) {
+    out += fmt::format("{:<34} {:>9} {:>7.2f}%  {}\n", c.cls, c.count,
+                       n > 0 ? 100.0 * static_cast<double>(c.count) / n : 0.0,
+                       one_line(c.example, 90));
+  }
+  const Interval b = wilson95(h.matched(), h.iterations());
+  out += fmt::format("\nfidelity {:.4f} (95% CI {:.4f}..{:.4f})  divergent: {}", h.fidelity(),
+                     b.low, b.high, h.divergent() ? "yes" : "no");
+  if (!h.divergent() && h.iterations() > 0) {
+    out += fmt::format("  (any other class < {:.3g}% at 95%, rule of three)",
+                       100.0 * rule_of_three(h.iterations()));
+  }
+  out += "\n";
+  if (const auto& g = h.grace(); g.iterations > 0) {
+    out += fmt::format(
+        "alert grace: {} iterations kept reading after a transport error; extra latency mean "
+        "{:.0f} us, max {} us\n",
+        g.iterations, static_cast<double>(g.total_us) / static_cast<double>(g.iterations),
+        g.max_us);
+  }
+  if (run.schedule_failures > 0) {
+    out += fmt::format("SCHEDULE FAILED in {} waits (first: {})\n", run.schedule_failures,
+                       run.first_schedule_failure);
+  }
+  return out;
+}
+
+std::string markdown_report(const std::vector<RunRecord>& runs) {
+  std::string out =
+      "| scenario | iterations | classes | fidelity (95% CI) | divergent |\n"
+      "|---|---:|---|---|---|\n";
+  for (const auto& run : runs) {
+    const Histogram& h = run.histogram;
+    std::string classes;
+    for (const auto& c : h.classes()) {
+      classes += fmt::format("{}`{}` {:.2f}%", classes.empty() ? "" : ", ", c.cls,
+                             100.0 * static_cast<double>(c.count) /
+                                 static_cast<double>(std::max<uint64_t>(1, h.iterations())));
+    }
+    const Interval b = wilson95(h.matched(), h.iterations());
+    out += fmt::format("| `{}`{} | {} | {} | {:.4f} ({:.4f}..{:.4f}) | {} |\n", run.scenario.id(),
+                       run.partial ? " (partial)" : "", h.iterations(), classes, h.fidelity(),
+                       b.low, b.high, h.divergent() ? "yes" : "no");
+  }
+  return out;
+}
+
+namespace {
+// Fixed colours for the classes people look for; others cycle through the palette.
+std::string class_colour(const std::string& cls, std::map<std::string, std::string>& assigned) {
+  static const std::vector<std::pair<std::string, std::string>> kFixed = {
+      {"ok", "#2e7d32"},
+      {"write:EPIPE", "#e53935"},
+      {"write:ECONNRESET", "#fb8c00"},
+      {"h2:no_connection", "#8e24aa"},
+      {"read:ECONNRESET", "#6d4c41"},
+      {"read:EOF", "#546e7a"},
+      {"timeout", "#212121"}};
+  // No greens: green means `ok`.
+  static const std::vector<std::string> kPalette = {"#1e88e5", "#00acc1", "#fdd835", "#5e35b1",
+                                                    "#d81b60", "#3949ab", "#c0ca33", "#795548"};
+  if (auto it = assigned.find(cls); it != assigned.end()) return it->second;
+  for (const auto& [name, colour] : kFixed) {
+    if (name == cls) return assigned[cls] = colour;
+  }
+  size_t alerts = 0;
+  for (const auto& entry : assigned) {
+    const std::string& taken = entry.first;
+    if (std::find_if(kFixed.begin(), kFixed.end(),
+                     [&](const auto& f) { return f.first == taken; }) == kFixed.end()) {
+      ++alerts;
+    }
+  }
+  return assigned[cls] = kPalette[alerts % kPalette.size()];
+}
+
+std::string xml_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+}  // namespace
+
+std::string svg_report(const std::vector<RunRecord>& runs) {
+  constexpr int kLabelW = 330, kBarW = 560, kFidW = 120, kRowH = 28, kBarH = 18, kTop = 40;
+  std::map<std::string, std::string> colours;
+  std::vector<std::string> legend_order;
+  for (const auto& run : runs) {
+    for (const auto& c : run.histogram.classes()) {
+      if (!colours.count(c.cls)) legend_order.push_back(c.cls);
+      class_colour(c.cls, colours);
+    }
+  }
+  const int legend_rows = static_cast<int>((legend_order.size() + 2) / 3);
+  const int width = kLabelW + kBarW + kFidW + 20;
+  const int height = kTop + static_cast<int>(runs.size()) * kRowH + 30 + legend_rows * 22 + 10;
+  std::string out = fmt::format(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" "
+      "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" "
+      "fill=\"white\"/>\n<text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">h2race: "
+      "what the client reported, per scenario (fidelity = share equal to the server's "
+      "truth)</text>\n",
+      width, height);
+  for (size_t i = 0; i < runs.size(); ++i) {
+    const auto& run = runs[i];
+    const Histogram& h = run.histogram;
+    const int y = kTop + static_cast<int>(i) * kRowH;
+    out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", kLabelW - 8,
+                       y + 13, xml_escape(run.scenario.id()));
+    double x = kLabelW;
+    for (const auto& c : h.classes()) {
+      const double w = kBarW * static_cast<double>(c.count) /
+                       static_cast<double>(std::max<uint64_t>(1, h.iterations()));
+      out += fmt::format(
+          "<rect x=\"{:.2f}\" y=\"{}\" width=\"{:.2f}\" height=\"{}\" fill=\"{}\"><title>{}: {} "
+          "({:.2f}%)</title></rect>\n",
+          x, y, w, kBarH, colours[c.cls], xml_escape(c.cls), c.count,
+          100.0 * static_cast<double>(c.count) / static_cast<double>(h.iterations()));
+      x += w;
+    }
+    out += fmt::format("<text x=\"{}\" y=\"{}\">fidelity {:.1f}%</text>\n", kLabelW + kBarW + 8,
+                       y + 13, 100.0 * h.fidelity());
+  }
+  const int ly = kTop + static_cast<int>(runs.size()) * kRowH + 20;
+  for (size_t i = 0; i < legend_order.size(); ++i) {
+    const int lx = 10 + static_cast<int>(i % 3) * 320;
+    const int row_y = ly + static_cast<int>(i / 3) * 22;
+    out += fmt::format(
+        "<rect x=\"{}\" y=\"{}\" width=\"14\" height=\"14\" fill=\"{}\"/><text x=\"{}\" "
+        "y=\"{}\">{}</text>\n",
+        lx, row_y, colours[legend_order[i]], lx + 20, row_y + 12, xml_escape(legend_order[i]));
+  }
+  out += "</svg>\n";
+  return out;
+}
+
+}  // namespace h2race

@@ -1,0 +1,182 @@
+#include "core/scenario.h"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+namespace h2race {
+
+template <>
+const std::vector<std::pair<std::string, Proto>>& spellings<Proto>() {
+  static const std::vector<std::pair<std::string, Proto>> t{{"h2", Proto::kH2}, {"h1", Proto::kH1}};
+  return t;
+}
+template <>
+const std::vector<std::pair<std::string, TlsVersion>>& spellings<TlsVersion>() {
+  static const std::vector<std::pair<std::string, TlsVersion>> t{{"1.3", TlsVersion::k13},
+                                                                 {"1.2", TlsVersion::k12}};
+  return t;
+}
+template <>
+const std::vector<std::pair<std::string, ClientCert>>& spellings<ClientCert>() {
+  static const std::vector<std::pair<std::string, ClientCert>> t{
+      {"none", ClientCert::kNone},
+      {"untrusted", ClientCert::kUntrusted},
+      {"expired", ClientCert::kExpired},
+      {"valid", ClientCert::kValid},
+      {"wrong-usage", ClientCert::kWrongUsage}};
+  return t;
+}
+template <>
+const std::vector<std::pair<std::string, ClientKind>>& spellings<ClientKind>() {
+  static const std::vector<std::pair<std::string, ClientKind>> t{
+      {"go", ClientKind::kGo},
+      {"sequential", ClientKind::kSequential},
+      {"h1", ClientKind::kH1},
+      {"prefer-alert", ClientKind::kPreferAlert},
+      {"curl", ClientKind::kCurl},
+      {"nghttp", ClientKind::kNghttp},
+      {"go-net-http", ClientKind::kGoNetHttp}};
+  return t;
+}
+template <>
+const std::vector<std::pair<std::string, ServerClose>>& spellings<ServerClose>() {
+  static const std::vector<std::pair<std::string, ServerClose>> t{
+      {"immediate", ServerClose::kImmediate},
+      {"linger", ServerClose::kLinger},
+      {"reset", ServerClose::kReset}};
+  return t;
+}
+template <>
+const std::vector<std::pair<std::string, ServerRead>>& spellings<ServerRead>() {
+  static const std::vector<std::pair<std::string, ServerRead>> t{{"ahead", ServerRead::kAhead},
+                                                                 {"record", ServerRead::kRecord}};
+  return t;
+}
+template <>
+const std::vector<std::pair<std::string, KeyType>>& spellings<KeyType>() {
+  static const std::vector<std::pair<std::string, KeyType>> t{
+      {"ed25519", KeyType::kEd25519}, {"p256", KeyType::kP256}, {"rsa2048", KeyType::kRsa2048}};
+  return t;
+}
+
+template <typename E>
+std::optional<E> parse(std::string_view text) {
+  for (const auto& [spelling, value] : spellings<E>()) {
+    if (spelling == text) return value;
+  }
+  return std::nullopt;
+}
+
+namespace {
+template <typename E>
+std::string_view lookup(E v) {
+  for (const auto& [spelling, value] : spellings<E>()) {
+    if (value == v) return spelling;
+  }
+  return "?";
+}
+
+template <typename E>
+E field(const nlohmann::json& j, const char* key) {
+  if (!j.contains(key) || !j[key].is_string()) {
+    throw std::invalid_argument(fmt::format("scenario.{}: missing or not a string", key));
+  }
+  auto v = parse<E>(j[key].get<std::string>());
+  if (!v) {
+    throw std::invalid_argument(
+        fmt::format("scenario.{}: unknown value \"{}\"", key, j[key].get<std::string>()));
+  }
+  return *v;
+}
+}  // namespace
+
+template std::optional<Proto> parse<Proto>(std::string_view);
+template std::optional<TlsVersion> parse<TlsVersion>(std::string_view);
+template std::optional<ClientCert> parse<ClientCert>(std::string_view);
+template std::optional<ClientKind> parse<ClientKind>(std::string_view);
+template std::optional<ServerClose> parse<ServerClose>(std::string_view);
+template std::optional<ServerRead> parse<ServerRead>(std::string_view);
+template std::optional<KeyType> parse<KeyType>(std::string_view);
+
+std::string_view name(Proto v) { return lookup(v); }
+std::string_view name(TlsVersion v) { return lookup(v); }
+std::string_view name(ClientCert v) { return lookup(v); }
+std::string_view name(ClientKind v) { return lookup(v); }
+std::string_view name(ServerClose v) { return lookup(v); }
+std::string_view name(ServerRead v) { return lookup(v); }
+std::string_view name(KeyType v) { return lookup(v); }
+
+bool is_external(ClientKind kind) {
+  return kind == ClientKind::kCurl || kind == ClientKind::kNghttp || kind == ClientKind::kGoNetHttp;
+}
+
+ClientKind effective_client(const Scenario& s) {
+  if (is_external(s.client)) return s.client;
+  return s.proto == Proto::kH1 ? ClientKind::kH1 : s.client;
+}
+
+nlohmann::json Scenario::to_json() const {
+  nlohmann::json j{{"id", id()},
+                   {"proto", name(proto)},
+                   {"tls", name(tls)},
+                   {"client_cert", name(client_cert)},
+                   {"client", name(effective_client(*this))},
+                   {"server_close", name(server_close)},
+                   {"server_read", name(server_read)},
+                   {"key", name(key_type)},
+                   {"jobs", jobs},
+                   {"fresh_server", fresh_server}};
+  j["schedule"] = schedule ? nlohmann::json(*schedule) : nlohmann::json(nullptr);
+  if (effective_client(*this) == ClientKind::kPreferAlert)
+    j["alert_grace_ms"] = alert_grace.count();
+  if (server_close == ServerClose::kLinger) j["linger_ms"] = linger.count();
+  return j;
+}
+
+Scenario Scenario::from_json(const nlohmann::json& j) {
+  if (!j.is_object()) throw std::invalid_argument("scenario: not an object");
+  Scenario s;
+  s.proto = field<Proto>(j, "proto");
+  s.tls = field<TlsVersion>(j, "tls");
+  s.client_cert = field<ClientCert>(j, "client_cert");
+  s.client = field<ClientKind>(j, "client");
+  s.server_close = field<ServerClose>(j, "server_close");
+  s.key_type = field<KeyType>(j, "key");
+  // Histograms written before the field existed were measured with one-record reads.
+  s.server_read =
+      j.contains("server_read") ? field<ServerRead>(j, "server_read") : ServerRead::kRecord;
+  if (j.contains("jobs")) {
+    if (!j["jobs"].is_number_integer() || j["jobs"].get<int64_t>() < 1 ||
+        j["jobs"].get<int64_t>() > 1024) {
+      throw std::invalid_argument("scenario.jobs: not an integer in 1..1024");
+    }
+    s.jobs = static_cast<int>(j["jobs"].get<int64_t>());
+  }
+  if (j.contains("fresh_server")) {
+    if (!j["fresh_server"].is_boolean()) {
+      throw std::invalid_argument("scenario.fresh_server: not a boolean");
+    }
+    s.fresh_server = j["fresh_server"].get<bool>();
+  }
+  if (j.contains("alert_grace_ms") && j["alert_grace_ms"].is_number_integer()) {
+    s.alert_grace = std::chrono::milliseconds(j["alert_grace_ms"].get<int64_t>());
+  }
+  if (j.contains("linger_ms") && j["linger_ms"].is_number_integer()) {
+    s.linger = std::chrono::milliseconds(j["linger_ms"].get<int64_t>());
+  }
+  if (j.contains("schedule") && j["schedule"].is_string()) {
+    s.schedule = j["schedule"].get<std::string>();
+  }
+  return s;
+}
+
+std::string Scenario::id() const {
+  std::string tls_id = tls == TlsVersion::k13 ? "tls13" : "tls12";
+  return fmt::format("{}-{}-{}-{}-{}-{}{}{}", name(proto), tls_id, name(client_cert),
+                     name(effective_client(*this)), name(server_close), name(key_type),
+                     server_read == ServerRead::kRecord ? "-record" : "",
+                     fresh_server ? "-fresh" : "");
+}
+
+}  // namespace h2race
