@@ -12,6 +12,7 @@
 #include "core/interrupt.h"
 #include "run/probe.h"
 #include "core/report.h"
+#include "core/classes.h"
 
 namespace h2race::cli {
 namespace {
@@ -62,7 +63,7 @@ int probe_command(ProbeFlags& f) {
     Progress progress(done, f.scenario.iterations);
     DriverHooks hooks;
     hooks.done = &done;
-    run = run_probe(f.scenario, target, ctx.get(), f.expect.empty() ? "unknown" : f.expect, hooks);
+    run = run_probe(f.scenario, target, ctx.get(), f.expect.empty() ? std::string(cls::kUnknownTruth) : f.expect, hooks);
   }
   if (!f.json_path.empty()) write_file_atomically(f.json_path, to_json(run).dump(2) + "\n");
   if (!f.quiet) std::cout << text_table(run) << std::flush;

@@ -12,6 +12,7 @@
 #include "run/driver.h"
 #include "core/interrupt.h"
 #include "core/pki.h"
+#include "core/classes.h"
 
 namespace h2race::cli {
 namespace {
@@ -48,7 +49,7 @@ int soak_command(const SoakFlags& f) {
     chunk.iterations = std::min(f.chunk, f.iterations - done);
     const RunRecord run = run_scenario(chunk, pki);
     done += run.histogram.iterations();
-    hangs += run.histogram.count("timeout");
+    hangs += run.histogram.count(cls::kTimeout);
     exhausted += run.histogram.count("connect:EADDRNOTAVAIL");
     last_rss = rss_kib();
     last_fds = open_fds();
@@ -58,7 +59,7 @@ int soak_command(const SoakFlags& f) {
     }
     fmt::print("{:>6} {:>10} {:>8.0f} {:>10} {:>6} {:>8} {:>14}\n", c + 1, done,
                static_cast<double>(run.histogram.iterations()) / run.elapsed_s, last_rss, last_fds,
-               run.histogram.count("timeout"), run.histogram.count("connect:EADDRNOTAVAIL"));
+               run.histogram.count(cls::kTimeout), run.histogram.count("connect:EADDRNOTAVAIL"));
     std::fflush(stdout);
   }
   if (interrupted()) return interrupt_exit_code();

@@ -9,6 +9,7 @@
 
 #include "clients/h2_client_session.h"
 #include "core/inject.h"
+#include "core/classes.h"
 
 namespace h2race {
 
@@ -48,7 +49,7 @@ ClientResult run_go_sequence(const ClientTarget& t, const SettleError& settle) {
     }
     if (r.failure) {
       // Running out of time is not a transport error: nothing to settle.
-      if (r.failure->cls == "timeout") return {*r.failure, key};
+      if (r.failure->cls == cls::kTimeout) return {*r.failure, key};
       return fail(*r.failure);
     }
   }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/alert_names.h"
+#include "core/classes.h"
 
 namespace h2race {
 namespace {
@@ -31,10 +32,10 @@ auto errno_rule(std::string_view op, int err) {
   return [op, err](const ExternalReport& r) { return errno_outcome(op, err, trimmed(r.text)); };
 }
 
-auto class_rule(std::string cls, std::string op) {
+auto class_rule(std::string_view cls, std::string op) {
   return [cls, op](const ExternalReport& r) {
     Outcome o = other_outcome(op, trimmed(r.text));
-    o.cls = cls;
+    o.cls = std::string(cls);
     return o;
   };
 }
@@ -105,7 +106,7 @@ Outcome go_h2_frame(const ExternalReport& r) {
   const std::string_view text = r.text;
   if (const size_t goaway = text.find("GOAWAY"); goaway != std::string_view::npos) {
     if (auto code = word_after(text, "ErrCode=", is_code_char, goaway))
-      o.cls = "h2:goaway:" + *code;
+      o.cls = std::string(cls::kGoawayPrefix) + *code;
   }
   if (const size_t stream = text.find("stream error: stream ID ");
       stream != std::string_view::npos) {
@@ -132,8 +133,8 @@ const std::vector<Rule>& curl_rules() {
       // "Failed to connect to 127.0.0.1 port 1 after 0 ms: Couldn't connect to server": exit 7
       // is a refused connection (a connect timeout is exit 28).
       {7, "Couldn't connect to server", errno_rule("connect", ECONNREFUSED)},
-      {std::nullopt, "unexpected eof while reading", class_rule("read:EOF", "read")},
-      {28, "", class_rule("timeout", "")},
+      {std::nullopt, "unexpected eof while reading", class_rule(cls::kReadEof, "read")},
+      {28, "", class_rule(cls::kTimeout, "")},
   };
   return rules;
 }
@@ -144,8 +145,8 @@ const std::vector<Rule>& nghttp_rules() {
   static const std::vector<Rule> rules{
       // Printed before the "not processed" line when the TCP connect fails.
       {std::nullopt, "Could not connect to the address", errno_rule("connect", ECONNREFUSED)},
-      {std::nullopt, "Some requests were not processed", class_rule("h2:no_connection", "h2")},
-      {std::nullopt, "[ERROR]", class_rule("other", "")},
+      {std::nullopt, "Some requests were not processed", class_rule(cls::kNoConnection, "h2")},
+      {std::nullopt, "[ERROR]", class_rule(cls::kOther, "")},
       {0, "", ok_rule()},
   };
   return rules;
@@ -159,14 +160,14 @@ const std::vector<Rule>& go_net_http_rules() {
       {std::nullopt, "write: broken pipe", errno_rule("write", EPIPE)},
       {std::nullopt, "write: connection reset by peer", errno_rule("write", ECONNRESET)},
       {std::nullopt, "read: connection reset by peer", errno_rule("read", ECONNRESET)},
-      {std::nullopt, "client conn could not be established", class_rule("h2:no_connection", "h2")},
-      {std::nullopt, "client conn not usable", class_rule("h2:no_connection", "h2")},
+      {std::nullopt, "client conn could not be established", class_rule(cls::kNoConnection, "h2")},
+      {std::nullopt, "client conn not usable", class_rule(cls::kNoConnection, "h2")},
       {std::nullopt, "GOAWAY", go_h2_frame},
       {std::nullopt, "stream error: ", go_h2_frame},
       {std::nullopt, "connect: connection refused", errno_rule("connect", ECONNREFUSED)},
-      {std::nullopt, "Client.Timeout exceeded", class_rule("timeout", "")},
-      {std::nullopt, "i/o timeout", class_rule("timeout", "")},
-      {std::nullopt, ": EOF", class_rule("read:EOF", "read")},
+      {std::nullopt, "Client.Timeout exceeded", class_rule(cls::kTimeout, "")},
+      {std::nullopt, "i/o timeout", class_rule(cls::kTimeout, "")},
+      {std::nullopt, ": EOF", class_rule(cls::kReadEof, "read")},
   };
   return rules;
 }

@@ -28,6 +28,4 @@ bool interrupted() { return g_signal != 0; }
 
 int interrupt_exit_code() { return g_signal == 0 ? 0 : 128 + g_signal; }
 
-void reset_interrupt() { g_signal = 0; }
-
 }  // namespace h2race

@@ -10,7 +10,5 @@ void ignore_sigpipe();
 bool interrupted();
 // 130 for SIGINT, 143 for SIGTERM, 0 when no signal arrived.
 int interrupt_exit_code();
-// For tests and for subcommands that stop on their own.
-void reset_interrupt();
 
 }  // namespace h2race

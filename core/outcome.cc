@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "core/alert_names.h"
+#include "core/classes.h"
 
 namespace h2race {
 
@@ -16,7 +17,7 @@ std::string errno_name(int err) {
   return n ? std::string(n) : fmt::format("E{}", err);
 }
 
-Outcome ok_outcome(std::string_view raw) { return {"ok", std::string(raw), "", 0, -1}; }
+Outcome ok_outcome(std::string_view raw) { return {std::string(cls::kOk), std::string(raw), "", 0, -1}; }
 
 Outcome errno_outcome(std::string_view op, int err, std::string_view raw) {
   if (err == 0) return eof_outcome(op, raw);
@@ -28,7 +29,7 @@ Outcome alert_outcome(int alert, std::string_view raw) {
   std::string text = raw.empty()
                          ? fmt::format("remote error: tls: {}", SSL_alert_desc_string_long(alert))
                          : std::string(raw);
-  return {"tls_alert:" + alert_name(alert), std::move(text), "read", 0, alert};
+  return {std::string(cls::kAlertPrefix) + alert_name(alert), std::move(text), "read", 0, alert};
 }
 
 Outcome eof_outcome(std::string_view op, std::string_view raw) {
@@ -37,11 +38,11 @@ Outcome eof_outcome(std::string_view op, std::string_view raw) {
 }
 
 Outcome timeout_outcome(std::string_view stage) {
-  return {"timeout", fmt::format("timed out during {}", stage), std::string(stage), 0, -1};
+  return {std::string(cls::kTimeout), fmt::format("timed out during {}", stage), std::string(stage), 0, -1};
 }
 
 Outcome other_outcome(std::string_view op, std::string_view raw) {
-  return {"other", std::string(raw), std::string(op), 0, -1};
+  return {std::string(cls::kOther), std::string(raw), std::string(op), 0, -1};
 }
 
 Outcome h2_frame_outcome(std::string_view frame, uint32_t error_code) {
@@ -51,7 +52,7 @@ Outcome h2_frame_outcome(std::string_view frame, uint32_t error_code) {
 }
 
 Outcome no_connection_outcome(const Outcome& cause) {
-  return {"h2:no_connection",
+  return {std::string(cls::kNoConnection),
           fmt::format("http2: client conn could not be established ({})", cause.raw), "h2",
           cause.err, cause.alert};
 }

@@ -103,7 +103,7 @@ CertKey make_cert(KeyType type, const CertSpec& spec, const CertKey* issuer) {
 
 }  // namespace
 
-Pki::Pki(KeyType key_type) : key_type_(key_type) {
+Pki::Pki(KeyType key_type) {
   ca_ = make_cert(key_type, {.common_name = "h2race test CA", .is_ca = true}, nullptr);
   untrusted_ca_ =
       make_cert(key_type, {.common_name = "h2race untrusted CA", .is_ca = true}, nullptr);

@@ -24,10 +24,8 @@ class Pki {
   const CertKey& server() const { return server_; }
   // The certificate a client presents in that case; nullptr for ClientCert::kNone.
   const CertKey* client(ClientCert which) const;
-  KeyType key_type() const { return key_type_; }
 
  private:
-  KeyType key_type_;
   CertKey ca_, untrusted_ca_, server_, valid_, untrusted_, expired_, wrong_usage_;
 };
 

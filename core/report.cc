@@ -1,4 +1,5 @@
 #include "core/report.h"
+#include "core/classes.h"
 
 #include <fmt/format.h>
 
@@ -81,13 +82,13 @@ namespace {
 // Fixed colours for the classes people look for; others cycle through the palette.
 std::string class_colour(const std::string& cls, std::map<std::string, std::string>& assigned) {
   static const std::vector<std::pair<std::string, std::string>> kFixed = {
-      {"ok", "#2e7d32"},
-      {"write:EPIPE", "#e53935"},
-      {"write:ECONNRESET", "#fb8c00"},
-      {"h2:no_connection", "#8e24aa"},
-      {"read:ECONNRESET", "#6d4c41"},
-      {"read:EOF", "#546e7a"},
-      {"timeout", "#212121"}};
+      {std::string(cls::kOk), "#2e7d32"},
+      {std::string(cls::kWriteEpipe), "#e53935"},
+      {std::string(cls::kWriteEconnreset), "#fb8c00"},
+      {std::string(cls::kNoConnection), "#8e24aa"},
+      {std::string(cls::kReadEconnreset), "#6d4c41"},
+      {std::string(cls::kReadEof), "#546e7a"},
+      {std::string(cls::kTimeout), "#212121"}};
   // No greens: green means `ok`.
   static const std::vector<std::string> kPalette = {"#1e88e5", "#00acc1", "#fdd835", "#5e35b1",
                                                     "#d81b60", "#3949ab", "#c0ca33", "#795548"};

@@ -28,7 +28,6 @@ struct ConnKeyHash {
   size_t operator()(const ConnKey& k) const;
 };
 
-enum class Side { kClient, kServer };
 // The 4-tuple of a client's connected socket: its own address from the socket (the port is
 // chosen at connect), the server's as connected to.
 std::optional<ConnKey> client_conn_key(int fd, const sockaddr_storage& server);

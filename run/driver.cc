@@ -15,6 +15,7 @@
 #include "core/pki_files.h"
 #include "core/truth_table.h"
 #include "servers/mtls_server.h"
+#include "core/classes.h"
 
 namespace h2race {
 namespace {
@@ -124,7 +125,7 @@ RunRecord run_scenario(const Scenario& scenario, const Pki& pki, const DriverHoo
       } else if (client == nullptr && !reports_local_address(kind)) {
         t = truth.take_sole(kTruthWait);
       }
-      const std::string truth_cls = t.value_or("unknown");
+      const std::string truth_cls = t.value_or(std::string(cls::kUnknownTruth));
       local.add(r.outcome, truth_cls);
       if (hooks.on_iteration) hooks.on_iteration(r.outcome, truth_cls);
       if (hooks.done) hooks.done->fetch_add(1, std::memory_order_relaxed);

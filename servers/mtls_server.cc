@@ -18,6 +18,7 @@
 #include "servers/read_ahead_bio.h"
 #include "servers/responder.h"
 #include "servers/server_ctx.h"
+#include "core/classes.h"
 
 namespace h2race {
 namespace {
@@ -195,7 +196,7 @@ void MtlsServer::handle(UniqueFd fd, const sockaddr_storage& peer) {
   const int ret = SSL_accept(ssl.get());
   if (ret != 1) {
     if (st.alert_sent >= 0) {
-      record("tls_alert:" + alert_name(st.alert_sent));
+      record(std::string(cls::kAlertPrefix) + alert_name(st.alert_sent));
     } else {
       const int saved_errno = errno;
       record(
@@ -211,7 +212,7 @@ void MtlsServer::handle(UniqueFd fd, const sockaddr_storage& peer) {
   bool responded = false;
   auto on_response = [&] {
     responded = true;
-    record("ok");
+    record(std::string(cls::kOk));
   };
   const uint8_t* alpn = nullptr;
   unsigned alpn_len = 0;
@@ -221,7 +222,7 @@ void MtlsServer::handle(UniqueFd fd, const sockaddr_storage& peer) {
   } else {
     serve_h1(ssl.get(), on_response);
   }
-  if (!responded) record("other");
+  if (!responded) record(std::string(cls::kOther));
   SSL_shutdown(ssl.get());
   ERR_clear_error();
 }

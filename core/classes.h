@@ -1,0 +1,28 @@
+// The canonical class names (DESIGN "class"): tests, baselines and users' scripts depend on these
+// spellings, so every place that names a class uses a constant from here, never a literal.
+// Classes built from parts (tls_alert:<name>, <op>:<errno name>, h2:goaway:<code>) are made by
+// the helpers in core/outcome.h from the prefixes below.
+#pragma once
+
+#include <string_view>
+
+namespace h2race::cls {
+
+inline constexpr std::string_view kOk = "ok";
+inline constexpr std::string_view kTimeout = "timeout";
+inline constexpr std::string_view kOther = "other";
+// Go's "client conn could not be established": the connection died before the request went out.
+inline constexpr std::string_view kNoConnection = "h2:no_connection";
+inline constexpr std::string_view kWriteEpipe = "write:EPIPE";
+inline constexpr std::string_view kWriteEconnreset = "write:ECONNRESET";
+inline constexpr std::string_view kReadEconnreset = "read:ECONNRESET";
+inline constexpr std::string_view kReadEof = "read:EOF";
+inline constexpr std::string_view kCertificateRequired = "tls_alert:certificate_required";
+inline constexpr std::string_view kAlertPrefix = "tls_alert:";
+inline constexpr std::string_view kGoawayPrefix = "h2:goaway:";
+inline constexpr std::string_view kRstStreamPrefix = "h2:rst_stream:";
+
+// Not a class: the truth of an iteration no server record was found for.
+inline constexpr std::string_view kUnknownTruth = "unknown";
+
+}  // namespace h2race::cls
