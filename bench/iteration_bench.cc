@@ -12,11 +12,11 @@
 namespace h2race {
 namespace {
 
-void BM_Iteration(benchmark::State& state, ClientKind client, KeyType key) {
+void BM_Iteration(benchmark::State& state, std::string_view client, KeyType key) {
   const Pki pki(key);
   Scenario s;
   s.client = client;
-  if (client == ClientKind::kH1) s.proto = Proto::kH1;
+  if (client == "h1") s.proto = Proto::kH1;
   s.key_type = key;
   s.iterations = 2000;
   s.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -29,10 +29,10 @@ void BM_Iteration(benchmark::State& state, ClientKind client, KeyType key) {
 
 // Named BM_Iteration/<client>/<key> so that --benchmark_filter takes the names.
 [[maybe_unused]] const bool kRegistered = [] {
-  const std::pair<ClientKind, KeyType> cases[] = {{ClientKind::kGo, KeyType::kEd25519},
-                                                  {ClientKind::kSequential, KeyType::kEd25519},
-                                                  {ClientKind::kH1, KeyType::kEd25519},
-                                                  {ClientKind::kGo, KeyType::kP256}};
+  const std::pair<ClientKind, KeyType> cases[] = {{"go", KeyType::kEd25519},
+                                                  {"sequential", KeyType::kEd25519},
+                                                  {"h1", KeyType::kEd25519},
+                                                  {"go", KeyType::kP256}};
   for (const auto& [client, key] : cases) {
     const std::string bench =
         "BM_Iteration/" + std::string(name(client)) + "/" + std::string(name(key));

@@ -126,17 +126,17 @@ CliPtr make_cli() {
       ->capture_default_str();
   serve->add_option("--port", sf.port, "port to listen on (0: any free port)")
       ->capture_default_str();
-  add_enum_option(serve, "--proto", sf.proto, "h2: ALPN offers h2 and http/1.1; h1: http/1.1 only");
-  add_enum_option(serve, "--tls", sf.tls, "TLS version");
-  add_enum_option(serve, "--key", sf.key_type, "key type of every certificate");
-  add_enum_option(serve, "--server-close", sf.server_close,
+  add_enum_option(serve, "--proto", sf.scenario.proto, "h2: ALPN offers h2 and http/1.1; h1: http/1.1 only");
+  add_enum_option(serve, "--tls", sf.scenario.tls, "TLS version");
+  add_enum_option(serve, "--key", sf.scenario.key_type, "key type of every certificate");
+  add_enum_option(serve, "--server-close", sf.scenario.server_close,
                   "what the server does after a failed handshake");
   add_enum_option(
-      serve, "--server-read", sf.server_read,
+      serve, "--server-read", sf.scenario.server_read,
       "how the server reads: ahead (as Go's) or one TLS record per read (BoringSSL's BIO)");
   serve
       ->add_option_function<int64_t>(
-          "--linger-ms", [&sf](int64_t ms) { sf.linger = std::chrono::milliseconds(ms); },
+          "--linger-ms", [&sf](int64_t ms) { sf.scenario.linger = std::chrono::milliseconds(ms); },
           "--server-close linger: how long to drain the client before closing")
       ->check(CLI::Range(int64_t{1}, int64_t{60'000}))
       ->default_str("1000");
@@ -161,8 +161,7 @@ CliPtr make_cli() {
   probe->add_option("-n,--iterations", pf.scenario.iterations, "number of connections")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1'000'000'000}))
       ->capture_default_str();
-  add_enum_option(probe, "--client", pf.scenario.client,
-                  "in-process client profile (go, sequential, prefer-alert, h1)");
+  add_client_option(probe, pf.scenario, /*in_process_only=*/false);
   add_enum_option(probe, "--proto", pf.scenario.proto, "HTTP version (h1 uses the h1 client)");
   add_enum_option(probe, "--tls", pf.scenario.tls, "TLS version the client offers");
   probe->add_option("--ca", pf.ca, "PEM CA file to trust (default: the system bundle)");

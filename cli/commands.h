@@ -25,6 +25,8 @@ struct UsageError : std::runtime_error {
 
 // Declares the scenario flags of DESIGN.md's `run` on cmd, writing into s.
 void add_scenario_flags(CLI::App* cmd, Scenario& s);
+// Declares --client (every kind in clients/client_kinds.cc, or the in-process ones only).
+void add_client_option(CLI::App* cmd, Scenario& s, bool in_process_only);
 // Resolves combinations CLI11 cannot express (h1 client vs. h2 proto); throws UsageError.
 void finish_scenario(Scenario& s, const CLI::App* cmd);
 // Throws UsageError naming the flag when the scenario's external client program is missing.
@@ -90,12 +92,7 @@ int report_command(const ReportFlags& flags);
 struct ServeFlags {
   std::string address = "127.0.0.1";
   uint16_t port = 0;
-  Proto proto = Proto::kH2;
-  TlsVersion tls = TlsVersion::k13;
-  KeyType key_type = KeyType::kEd25519;
-  ServerClose server_close = ServerClose::kImmediate;
-  ServerRead server_read = ServerRead::kAhead;
-  std::chrono::milliseconds linger{1000};
+  Scenario scenario;  // its server side: proto, tls, key, server_close, server_read, linger
   int threads = 4;
   std::string ready_file, json_path, pki_dir;
   bool quiet = false;

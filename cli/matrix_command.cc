@@ -8,6 +8,7 @@
 #include <map>
 
 #include "cli/commands.h"
+#include "clients/client_kinds.h"
 #include "run/driver.h"
 #include "core/interrupt.h"
 #include "run/matrix.h"
@@ -30,7 +31,7 @@ int matrix_command(const MatrixFlags& f) {
     if (interrupted()) break;
     // A process per connection (curl, nghttp) runs at tens per second, not thousands.
     s.iterations =
-        is_external(s.client) ? std::min(f.iterations, f.external_iterations) : f.iterations;
+        find_client(s.client)->program ? std::min(f.iterations, f.external_iterations) : f.iterations;
     s.jobs = f.jobs;
     auto& pki = pkis[s.key_type];
     if (!pki) pki = std::make_unique<Pki>(s.key_type);

@@ -8,6 +8,7 @@
 #include "clients/client.h"
 #include "core/alert_names.h"
 #include "cli/commands.h"
+#include "clients/client_kinds.h"
 #include "cli/progress.h"
 #include "core/interrupt.h"
 #include "run/probe.h"
@@ -26,11 +27,11 @@ void check_readable(const std::string& flag, const std::string& path) {
 }  // namespace
 
 int probe_command(ProbeFlags& f) {
-  if (is_external(f.scenario.client)) {
+  if (const ClientKindInfo* kind = find_client(f.scenario.client); kind && kind->program) {
     throw UsageError(fmt::format(
-        "--client {}: probe runs the in-process clients (go, sequential, prefer-alert, h1); run "
-        "external programs against `h2race serve` instead",
-        name(f.scenario.client)));
+        "--client {}: probe runs the in-process clients ({}); run external programs against "
+        "`h2race serve` instead",
+        f.scenario.client, client_names(/*in_process_only=*/true)));
   }
   ProbeTarget target;
   try {

@@ -5,7 +5,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "clients/external_client.h"
+#include "clients/client_kinds.h"
 #include "cli/commands.h"
 #include "cli/enum_option.h"
 
@@ -18,7 +18,7 @@ void add_scenario_flags(CLI::App* cmd, Scenario& s) {
   add_enum_option(cmd, "--proto", s.proto, "HTTP version the client speaks");
   add_enum_option(cmd, "--tls", s.tls, "TLS version of both peers");
   add_enum_option(cmd, "--client-cert", s.client_cert, "certificate the client presents");
-  add_enum_option(cmd, "--client", s.client, "client profile (h1 implies --proto h1)");
+  add_client_option(cmd, s, /*in_process_only=*/false);
   add_enum_option(cmd, "--server-close", s.server_close,
                   "what the server does after a failed handshake");
   add_enum_option(
@@ -26,7 +26,7 @@ void add_scenario_flags(CLI::App* cmd, Scenario& s) {
       "how the server reads: ahead (as Go's) or one TLS record per read (BoringSSL's BIO)");
   add_enum_option(cmd, "--key", s.key_type, "key type of every certificate");
   cmd->add_option("--jobs", s.jobs, "client workers (connections in flight)")
-      ->check(CLI::Range(1, 256))
+      ->check(CLI::Range(1, kMaxJobs))
       ->capture_default_str();
   cmd->add_flag("--fresh-server", s.fresh_server,
                 "a new server (listener, SSL_CTX) per iteration, as the seed program does");
@@ -36,7 +36,8 @@ void add_scenario_flags(CLI::App* cmd, Scenario& s) {
       ->check(CLI::Range(int64_t{1}, int64_t{3'600'000}))
       ->default_str("5000");
   cmd->add_option_function<int64_t>(
-         "--alert-grace-ms", [&s](int64_t ms) { s.alert_grace = std::chrono::milliseconds(ms); },
+         "--alert-grace-ms",
+         [&s](int64_t ms) { s.alert_grace = std::chrono::milliseconds(ms); },
          "prefer-alert: how long to keep reading for an alert after a transport error")
       ->check(CLI::Range(int64_t{0}, int64_t{60'000}))
       ->default_str("100");
@@ -47,38 +48,39 @@ void add_scenario_flags(CLI::App* cmd, Scenario& s) {
       ->default_str("1000");
 }
 
-void finish_scenario(Scenario& s, const CLI::App* cmd) {
-  const bool client_given = cmd->count("--client") > 0;
-  if (s.client == ClientKind::kNghttp && s.proto == Proto::kH1) {
-    throw UsageError("--client nghttp speaks HTTP/2 only; it cannot be combined with --proto h1");
+void add_client_option(CLI::App* cmd, Scenario& s, bool in_process_only) {
+  const std::string names = client_names(in_process_only);
+  std::string help = "client (h1 implies --proto h1):";
+  for (const ClientKindInfo& k : client_kinds()) {
+    if (!in_process_only || k.run) help += fmt::format("\n  {:<13} {}", k.name, k.help);
   }
-  if (is_external(s.client)) return;  // curl and go-net-http speak what --proto says
-  if (s.client == ClientKind::kH1) {
-    if (cmd->count("--proto") > 0 && s.proto == Proto::kH2) {
-      throw UsageError("--client h1 speaks HTTP/1.1; it cannot be combined with --proto h2");
-    }
-    s.proto = Proto::kH1;
-  } else if (s.proto == Proto::kH1) {
-    if (client_given) {
-      throw UsageError(
-          fmt::format("--client {} speaks HTTP/2; --proto h1 uses the h1 client", name(s.client)));
-    }
-    s.client = ClientKind::kH1;
+  cmd->add_option("--client", s.client, help)
+      ->check(CLI::Validator(
+          [names, in_process_only](std::string& value) -> std::string {
+            const ClientKindInfo* k = find_client(value);
+            return k && (!in_process_only || k->run)
+                       ? ""
+                       : fmt::format("'{}' is not one of {}", value, names);
+          },
+          names))
+      ->capture_default_str();
+}
+
+void finish_scenario(Scenario& s, const CLI::App* cmd) {
+  if (auto error = resolve_client(s, cmd->count("--client") > 0, cmd->count("--proto") > 0)) {
+    throw UsageError(*error);
   }
 }
 
 void check_external_program(const Scenario& s) {
-  if (!is_external(s.client) || find_external_program(s.client)) return;
-  const std::string program = program_name(s.client);
-  const char* package = s.client == ClientKind::kCurl     ? "curl"
-                        : s.client == ClientKind::kNghttp ? "nghttp2-client"
-                                                          : "golang-1.19-go";
+  const ClientKindInfo* kind = find_client(s.client);
+  if (!kind || !kind->program || find_external_program(*kind->program)) return;
+  const ExternalProgram& p = *kind->program;
   throw UsageError(fmt::format(
       "--client {}: program {} not found{}; scripts/setup installs it (Debian package {}){}",
-      program, program,
-      s.client == ClientKind::kGoNetHttp ? " ($H2RACE_GO_NET_HTTP, next to h2race, or in $PATH)"
-                                         : " in $PATH",
-      package, s.client == ClientKind::kGoNetHttp ? " and builds it into build/" : ""));
+      p.program, p.program,
+      p.built_by_h2race ? " ($H2RACE_GO_NET_HTTP, next to h2race, or in $PATH)" : " in $PATH",
+      p.package, p.built_by_h2race ? " and builds it into build/" : ""));
 }
 
 void parse_scenario_text(const std::string& flags, Scenario& s, const std::string& where) {

@@ -12,6 +12,7 @@
 
 #include "cli/commands.h"
 #include "core/interrupt.h"
+#include "core/loopback.h"
 #include "core/pki.h"
 #include "core/pki_files.h"
 #include "core/truth_table.h"
@@ -32,7 +33,7 @@ int serve_command(const ServeFlags& f) {
 
   install_interrupt_handlers();
   ignore_sigpipe();
-  const Pki pki(f.key_type);
+  const Pki pki(f.scenario.key_type);
   const PkiFiles files(pki, f.pki_dir);
 
   std::mutex mu;  // one log line at a time; the summary is read after the server stopped
@@ -46,15 +47,9 @@ int serve_command(const ServeFlags& f) {
       },
       /*retain=*/false);
 
-  ServerOptions opts;
-  opts.tls = f.tls;
-  opts.close = f.server_close;
-  opts.read_ahead = f.server_read == ServerRead::kAhead;
-  opts.linger = f.linger;
+  ServerOptions opts = server_options(f.scenario, f.threads);
   opts.bind_address = f.address;
   opts.port = f.port;
-  opts.offer_h2 = f.proto == Proto::kH2;
-  opts.threads = f.threads;
   std::optional<MtlsServer> server;
   try {
     server.emplace(pki, opts, &truth);

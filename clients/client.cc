@@ -6,22 +6,26 @@
 
 namespace h2race {
 
-ClientFn client_for(ClientKind kind) {
-  switch (kind) {
-    case ClientKind::kGo:
-      return run_go_client;
-    case ClientKind::kSequential:
-      return run_sequential_client;
-    case ClientKind::kH1:
-      return run_h1_client;
-    case ClientKind::kPreferAlert:
-      return run_prefer_alert_client;
-    case ClientKind::kCurl:
-    case ClientKind::kNghttp:
-    case ClientKind::kGoNetHttp:
-      break;  // external programs: clients/external_client.h
+namespace {
+// Sources rotate over 127.0.0.1 .. 127.0.0.64: 64 times the ephemeral port range per
+// destination, so even a client that closes first (and keeps TIME_WAIT) never runs out.
+constexpr uint32_t kLoopbackSources = 64;
+}  // namespace
+
+ClientTarget client_target(const Scenario& s, SSL_CTX* ctx, const sockaddr_storage& addr,
+                           socklen_t addr_len, std::string authority, uint64_t iteration,
+                           bool rotate_source) {
+  ClientTarget t;
+  t.ctx = ctx;
+  t.addr = addr;
+  t.addr_len = addr_len;
+  t.authority = std::move(authority);
+  t.deadline = Clock::now() + s.timeout;
+  t.alert_grace = s.alert_grace.value_or(kDefaultAlertGrace);
+  if (rotate_source && addr.ss_family == AF_INET) {
+    t.source_ipv4 = (127u << 24) | static_cast<uint32_t>(1 + iteration % kLoopbackSources);
   }
-  return nullptr;
+  return t;
 }
 
 namespace {
@@ -39,7 +43,7 @@ bssl::UniquePtr<SSL_CTX> base_client_ctx(const Scenario& scenario) {
   SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER, nullptr);
   static const uint8_t kH2[] = "\x02h2";
   static const uint8_t kH1[] = "\x08http/1.1";
-  const bool h2 = effective_client(scenario) != ClientKind::kH1;
+  const bool h2 = scenario.proto == Proto::kH2;
   SSL_CTX_set_alpn_protos(ctx.get(), h2 ? kH2 : kH1, h2 ? sizeof(kH2) - 1 : sizeof(kH1) - 1);
   SSL_CTX_set_session_cache_mode(ctx.get(), SSL_SESS_CACHE_OFF);
   return ctx;

@@ -17,13 +17,16 @@
 
 namespace h2race {
 
+// prefer-alert: how long to keep reading for an alert after a transport error, by default.
+inline constexpr std::chrono::milliseconds kDefaultAlertGrace{100};
+
 struct ClientTarget {
   SSL_CTX* ctx = nullptr;
   sockaddr_storage addr{};
   socklen_t addr_len = 0;
   std::string authority;  // host:port for :authority / Host
   Clock::time_point deadline;
-  std::chrono::milliseconds alert_grace{100};  // prefer-alert: how long to wait for an alert
+  std::chrono::milliseconds alert_grace = kDefaultAlertGrace;  // prefer-alert
   // Loopback source address to bind before connecting (0 = let the kernel choose). Rotating it
   // over 127.0.0.0/8 multiplies the 4-tuple space, so TIME_WAIT never exhausts the ports.
   uint32_t source_ipv4 = 0;
@@ -34,14 +37,18 @@ struct ClientResult {
   std::optional<ConnKey> key;  // the connection's 4-tuple, when it got that far
 };
 
+// Where one iteration's client connects, with the scenario's bounds. rotate_source spreads the
+// connections over 127.0.0.1..64 (only for a loopback IPv4 destination).
+ClientTarget client_target(const Scenario& s, SSL_CTX* ctx, const sockaddr_storage& addr,
+                           socklen_t addr_len, std::string authority, uint64_t iteration,
+                           bool rotate_source);
+
 ClientResult run_go_client(const ClientTarget& target);
 ClientResult run_sequential_client(const ClientTarget& target);
 ClientResult run_h1_client(const ClientTarget& target);
 ClientResult run_prefer_alert_client(const ClientTarget& target);
 
 using ClientFn = ClientResult (*)(const ClientTarget&);
-// nullptr for the external programs (clients/external_client.h).
-ClientFn client_for(ClientKind kind);
 
 // One SSL_CTX per run, shared by all workers: trusts the test CA, offers ALPN for the protocol,
 // presents the scenario's client certificate (if any).

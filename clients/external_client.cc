@@ -66,10 +66,10 @@ std::string failure_text(const ExternalSetup& s, const ProcessResult& p) {
                                     : fmt::format("exited {} before answering", p.exit_code);
   std::string err = p.err.substr(0, 500);
   for (char& c : err) c = c == '\n' ? ' ' : c;
-  return fmt::format("{} {}: {}", program_name(s.kind), why, err);
+  return fmt::format("{} {}: {}", s.def->program, why, err);
 }
 
-std::vector<std::string> curl_argv(const ExternalSetup& s) {
+std::vector<std::string> curl_argv(const ExternalSetup& s, uint64_t) {
   std::vector<std::string> argv{s.program.string(),
                                 "-sS",
                                 s.proto == Proto::kH2 ? "--http2" : "--http1.1",
@@ -91,7 +91,7 @@ std::vector<std::string> curl_argv(const ExternalSetup& s) {
   return argv;
 }
 
-std::vector<std::string> nghttp_argv(const ExternalSetup& s) {
+std::vector<std::string> nghttp_argv(const ExternalSetup& s, uint64_t) {
   // nghttp checks no CA (it only warns, and -y silences that), so there is nothing to pass.
   std::vector<std::string> argv{s.program.string(), "-y",
                                 fmt::format("--timeout={}ms", s.timeout.count())};
@@ -111,13 +111,12 @@ void run_one_request(const ExternalSetup& s, const std::vector<std::string>& arg
   if (p.interrupted) return;
   ClientResult r;
   r.outcome = p.timed_out || p.term_signal ? other_outcome("", failure_text(s, p))
-                                           : classify_external(s.kind, {p.exit_code, p.err});
-  if (reports_local_address(s.kind)) r.key = key_from_local(p.out, s.server);
+                                           : classify_external(s.client, {p.exit_code, p.err});
+  if (s.def->reports_local_address) r.key = key_from_local(p.out, s.server);
   sink(std::move(r));
 }
 
-// One line per request: "<local address of the connection it used, or ->\t<ok N | error TEXT>".
-void run_go_net_http(const ExternalSetup& s, uint64_t count, const ResultSink& sink) {
+std::vector<std::string> go_net_http_argv(const ExternalSetup& s, uint64_t count) {
   std::vector<std::string> argv{s.program.string(),
                                 "-url",
                                 s.url,
@@ -135,13 +134,19 @@ void run_go_net_http(const ExternalSetup& s, uint64_t count, const ResultSink& s
       argv.push_back(a);
     }
   }
+  return argv;
+}
+
+// One line per request: "<local address of the connection it used, or ->\t<ok N | error TEXT>".
+void run_line_protocol(const ExternalSetup& s, const std::vector<std::string>& argv,
+                       uint64_t count, const ResultSink& sink) {
   uint64_t answered = 0;
   auto on_line = [&](const std::string& line) {
     ClientResult r;
     const size_t tab = line.find('\t');
     const std::string local = tab == std::string::npos ? "" : line.substr(0, tab);
     const std::string answer = tab == std::string::npos ? line : line.substr(tab + 1);
-    r.outcome = classify_external(s.kind, {0, answer});
+    r.outcome = classify_external(s.client, {0, answer});
     r.key = key_from_local(local, s.server);
     ++answered;
     sink(std::move(r));
@@ -154,37 +159,32 @@ void run_go_net_http(const ExternalSetup& s, uint64_t count, const ResultSink& s
 
 }  // namespace
 
+const ExternalProgram kCurlProgram{"curl", "curl", 1, true, false, false, curl_argv};
+// nghttp does not tell its local address: it runs alone, paired with the server's sole record.
+const ExternalProgram kNghttpProgram{"nghttp", "nghttp2-client", 1, false, false, false,
+                                     nghttp_argv};
+const ExternalProgram kGoNetHttpProgram{
+    "go-net-http", "golang-1.19-go", 200, true, true, true, go_net_http_argv};
+
 void run_external(const ExternalSetup& setup, uint64_t count, const ResultSink& sink) {
-  switch (setup.kind) {
-    case ClientKind::kCurl:
-      return run_one_request(setup, curl_argv(setup), sink);
-    case ClientKind::kNghttp:
-      return run_one_request(setup, nghttp_argv(setup), sink);
-    default:
-      return run_go_net_http(setup, count, sink);
-  }
+  const auto argv = setup.def->argv(setup, count);
+  if (setup.def->line_protocol) return run_line_protocol(setup, argv, count, sink);
+  run_one_request(setup, argv, sink);
 }
 
-uint64_t batch_limit(ClientKind kind) { return kind == ClientKind::kGoNetHttp ? 200 : 1; }
-
-bool reports_local_address(ClientKind kind) { return kind != ClientKind::kNghttp; }
-
-std::string program_name(ClientKind kind) {
-  return kind == ClientKind::kGoNetHttp ? "go-net-http" : std::string(name(kind));
-}
-
-std::optional<std::filesystem::path> find_external_program(ClientKind kind) {
-  if (kind == ClientKind::kGoNetHttp) {
+std::optional<std::filesystem::path> find_external_program(const ExternalProgram& def) {
+  const std::string program(def.program);
+  if (def.built_by_h2race) {
     if (const char* env = std::getenv("H2RACE_GO_NET_HTTP"); env && *env) return find_program(env);
     std::error_code ec;
     const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
     if (!ec) {
       for (const auto& dir : {self.parent_path(), self.parent_path().parent_path()}) {
-        if (auto p = find_program((dir / "go-net-http").string())) return p;
+        if (auto p = find_program((dir / program).string())) return p;
       }
     }
   }
-  return find_program(program_name(kind));
+  return find_program(program);
 }
 
 }  // namespace h2race

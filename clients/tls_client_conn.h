@@ -12,13 +12,12 @@
 #include <span>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/outcome.h"
 #include "core/truth_table.h"
 #include "core/unique_fd.h"
 
 namespace h2race {
-
-using Clock = std::chrono::steady_clock;
 
 class TlsClientConn {
  public:

@@ -172,21 +172,20 @@ const std::vector<Rule>& go_net_http_rules() {
   return rules;
 }
 
-const std::vector<Rule>& rules_for(ClientKind client) {
-  switch (client) {
-    case ClientKind::kCurl:
-      return curl_rules();
-    case ClientKind::kNghttp:
-      return nghttp_rules();
-    default:
-      return go_net_http_rules();
-  }
+// nullptr for a client no table knows.
+const std::vector<Rule>* rules_for(std::string_view client) {
+  if (client == "curl") return &curl_rules();
+  if (client == "nghttp") return &nghttp_rules();
+  if (client == "go-net-http") return &go_net_http_rules();
+  return nullptr;
 }
 
 }  // namespace
 
-Outcome classify_external(ClientKind client, const ExternalReport& report) {
-  for (const Rule& rule : rules_for(client)) {
+Outcome classify_external(std::string_view client, const ExternalReport& report) {
+  static const std::vector<Rule> kNoRules;
+  const std::vector<Rule>* rules = rules_for(client);
+  for (const Rule& rule : rules ? *rules : kNoRules) {
     if (rule.exit_code && *rule.exit_code != report.exit_code) continue;
     if (report.text.find(rule.contains) == std::string::npos) continue;
     return rule.make(report);

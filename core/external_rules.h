@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "core/outcome.h"
 #include "core/scenario.h"
@@ -17,7 +18,8 @@ struct ExternalReport {
   std::string text;
 };
 
-// client must be an external kind (is_external()).
-Outcome classify_external(ClientKind client, const ExternalReport& report);
+// client names the program's rule table (curl, nghttp, go-net-http); with no table, or when no
+// rule matches, the answer is `other` with the text kept.
+Outcome classify_external(std::string_view client, const ExternalReport& report);
 
 }  // namespace h2race

@@ -28,18 +28,6 @@ const std::vector<std::pair<std::string, ClientCert>>& spellings<ClientCert>() {
   return t;
 }
 template <>
-const std::vector<std::pair<std::string, ClientKind>>& spellings<ClientKind>() {
-  static const std::vector<std::pair<std::string, ClientKind>> t{
-      {"go", ClientKind::kGo},
-      {"sequential", ClientKind::kSequential},
-      {"h1", ClientKind::kH1},
-      {"prefer-alert", ClientKind::kPreferAlert},
-      {"curl", ClientKind::kCurl},
-      {"nghttp", ClientKind::kNghttp},
-      {"go-net-http", ClientKind::kGoNetHttp}};
-  return t;
-}
-template <>
 const std::vector<std::pair<std::string, ServerClose>>& spellings<ServerClose>() {
   static const std::vector<std::pair<std::string, ServerClose>> t{
       {"immediate", ServerClose::kImmediate},
@@ -94,7 +82,6 @@ E field(const nlohmann::json& j, const char* key) {
 template std::optional<Proto> parse<Proto>(std::string_view);
 template std::optional<TlsVersion> parse<TlsVersion>(std::string_view);
 template std::optional<ClientCert> parse<ClientCert>(std::string_view);
-template std::optional<ClientKind> parse<ClientKind>(std::string_view);
 template std::optional<ServerClose> parse<ServerClose>(std::string_view);
 template std::optional<ServerRead> parse<ServerRead>(std::string_view);
 template std::optional<KeyType> parse<KeyType>(std::string_view);
@@ -102,34 +89,23 @@ template std::optional<KeyType> parse<KeyType>(std::string_view);
 std::string_view name(Proto v) { return lookup(v); }
 std::string_view name(TlsVersion v) { return lookup(v); }
 std::string_view name(ClientCert v) { return lookup(v); }
-std::string_view name(ClientKind v) { return lookup(v); }
 std::string_view name(ServerClose v) { return lookup(v); }
 std::string_view name(ServerRead v) { return lookup(v); }
 std::string_view name(KeyType v) { return lookup(v); }
-
-bool is_external(ClientKind kind) {
-  return kind == ClientKind::kCurl || kind == ClientKind::kNghttp || kind == ClientKind::kGoNetHttp;
-}
-
-ClientKind effective_client(const Scenario& s) {
-  if (is_external(s.client)) return s.client;
-  return s.proto == Proto::kH1 ? ClientKind::kH1 : s.client;
-}
 
 nlohmann::json Scenario::to_json() const {
   nlohmann::json j{{"id", id()},
                    {"proto", name(proto)},
                    {"tls", name(tls)},
                    {"client_cert", name(client_cert)},
-                   {"client", name(effective_client(*this))},
+                   {"client", client},
                    {"server_close", name(server_close)},
                    {"server_read", name(server_read)},
                    {"key", name(key_type)},
                    {"jobs", jobs},
                    {"fresh_server", fresh_server}};
   j["schedule"] = schedule ? nlohmann::json(*schedule) : nlohmann::json(nullptr);
-  if (effective_client(*this) == ClientKind::kPreferAlert)
-    j["alert_grace_ms"] = alert_grace.count();
+  if (alert_grace) j["alert_grace_ms"] = alert_grace->count();
   if (server_close == ServerClose::kLinger) j["linger_ms"] = linger.count();
   return j;
 }
@@ -140,7 +116,10 @@ Scenario Scenario::from_json(const nlohmann::json& j) {
   s.proto = field<Proto>(j, "proto");
   s.tls = field<TlsVersion>(j, "tls");
   s.client_cert = field<ClientCert>(j, "client_cert");
-  s.client = field<ClientKind>(j, "client");
+  if (!j.contains("client") || !j["client"].is_string() || j["client"].get<std::string>().empty()) {
+    throw std::invalid_argument("scenario.client: missing or not a non-empty string");
+  }
+  s.client = j["client"].get<std::string>();
   s.server_close = field<ServerClose>(j, "server_close");
   s.key_type = field<KeyType>(j, "key");
   // Histograms written before the field existed were measured with one-record reads.
@@ -148,8 +127,8 @@ Scenario Scenario::from_json(const nlohmann::json& j) {
       j.contains("server_read") ? field<ServerRead>(j, "server_read") : ServerRead::kRecord;
   if (j.contains("jobs")) {
     if (!j["jobs"].is_number_integer() || j["jobs"].get<int64_t>() < 1 ||
-        j["jobs"].get<int64_t>() > 1024) {
-      throw std::invalid_argument("scenario.jobs: not an integer in 1..1024");
+        j["jobs"].get<int64_t>() > kMaxJobs) {
+      throw std::invalid_argument(fmt::format("scenario.jobs: not an integer in 1..{}", kMaxJobs));
     }
     s.jobs = static_cast<int>(j["jobs"].get<int64_t>());
   }
@@ -174,7 +153,7 @@ Scenario Scenario::from_json(const nlohmann::json& j) {
 std::string Scenario::id() const {
   std::string tls_id = tls == TlsVersion::k13 ? "tls13" : "tls12";
   return fmt::format("{}-{}-{}-{}-{}-{}{}{}", name(proto), tls_id, name(client_cert),
-                     name(effective_client(*this)), name(server_close), name(key_type),
+                     client, name(server_close), name(key_type),
                      server_read == ServerRead::kRecord ? "-record" : "",
                      fresh_server ? "-fresh" : "");
 }

@@ -15,9 +15,6 @@ namespace h2race {
 enum class Proto { kH2, kH1 };
 enum class TlsVersion { k13, k12 };
 enum class ClientCert { kNone, kUntrusted, kExpired, kValid, kWrongUsage };
-// The first four are in-process profiles (clients/); the rest run a real program as a subprocess
-// (clients/external_client.cc).
-enum class ClientKind { kGo, kSequential, kH1, kPreferAlert, kCurl, kNghttp, kGoNetHttp };
 enum class ServerClose { kImmediate, kLinger, kReset };
 // How the server reads the socket: `ahead` takes whatever has arrived, as Go's crypto/tls does;
 // `record` one TLS record at a time, as BoringSSL's own socket BIO does. It decides whether the
@@ -29,7 +26,6 @@ enum class KeyType { kEd25519, kP256, kRsa2048 };
 std::string_view name(Proto v);
 std::string_view name(TlsVersion v);
 std::string_view name(ClientCert v);
-std::string_view name(ClientKind v);
 std::string_view name(ServerClose v);
 std::string_view name(ServerRead v);
 std::string_view name(KeyType v);
@@ -43,7 +39,9 @@ struct Scenario {
   Proto proto = Proto::kH2;
   TlsVersion tls = TlsVersion::k13;
   ClientCert client_cert = ClientCert::kNone;
-  ClientKind client = ClientKind::kGo;
+  // A client kind's name from the table in clients/client_kinds.cc, already resolved for the
+  // protocol (an in-process h2 profile under --proto h1 is "h1"; resolve_client() does that).
+  std::string client = "go";
   ServerClose server_close = ServerClose::kImmediate;
   ServerRead server_read = ServerRead::kAhead;
   KeyType key_type = KeyType::kEd25519;
@@ -52,7 +50,9 @@ struct Scenario {
   std::chrono::milliseconds timeout{5000};
   std::optional<std::string> schedule;  // path of a schedule file, when one is applied
   bool fresh_server = false;
-  std::chrono::milliseconds alert_grace{100};  // prefer-alert client
+  // How long a client that prefers the alert keeps reading after a transport error; set only
+  // for clients that do (resolve_client() in clients/client_kinds.h sets and clears it).
+  std::optional<std::chrono::milliseconds> alert_grace;
   std::chrono::milliseconds linger{1000};      // linger close: bound on draining the client
 
   // The fields that make two histograms comparable (not iterations or timeout).
@@ -63,9 +63,7 @@ struct Scenario {
   std::string id() const;
 };
 
-// The client a protocol implies: --proto h1 turns the in-process h2 profiles into the h1 client;
-// external programs speak either protocol themselves.
-ClientKind effective_client(const Scenario& s);
-bool is_external(ClientKind kind);
+// Client workers in flight: one limit for the CLI and for histogram files.
+inline constexpr int kMaxJobs = 256;
 
 }  // namespace h2race

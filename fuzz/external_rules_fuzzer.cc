@@ -10,9 +10,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace h2race;
   if (size < 2) return 0;
-  static constexpr ClientKind kClients[] = {ClientKind::kCurl, ClientKind::kNghttp,
-                                            ClientKind::kGoNetHttp};
-  const ClientKind client = kClients[data[0] % 3];
+  static constexpr std::string_view kClients[] = {"curl", "nghttp", "go-net-http"};
+  const std::string_view client = kClients[data[0] % 3];
   const int exit_code = data[1];
   const std::string text(reinterpret_cast<const char*>(data + 2), size - 2);
   const Outcome o = classify_external(client, {exit_code, text});

@@ -2,29 +2,30 @@
 
 #include <fmt/format.h>
 
-#include <vector>
+#include <algorithm>
 
 namespace h2race {
+namespace {
+constexpr uint8_t kPointMask = 0x3f;
+
+template <typename Table>
+size_t index_or_first(const Table& table, size_t i) {
+  return i < table.size() ? i : 0;
+}
+}  // namespace
 
 FuzzCase decode_fuzz_input(const uint8_t* data, size_t size) {
   FuzzCase fc;
-  fc.schedule.scenario_flags = "--proto h2 --client go --client-cert none";
-  if (size == 0) return fc;
-  static constexpr ClientKind kClients[] = {ClientKind::kGo, ClientKind::kSequential,
-                                            ClientKind::kH1};
-  static constexpr ClientCert kCerts[] = {ClientCert::kNone, ClientCert::kUntrusted,
-                                          ClientCert::kExpired, ClientCert::kValid};
-  fc.scenario.client = kClients[data[0] % 3];
-  fc.scenario.client_cert = kCerts[(data[0] / 3) % 4];
-  if (fc.scenario.client == ClientKind::kH1) fc.scenario.proto = Proto::kH1;
-
-  std::vector<Point> side_points[2];
-  for (size_t p = 0; p < kPointCount; ++p) {
-    const auto pt = static_cast<Point>(p);
-    side_points[point_side(pt) == Side::kClient ? 0 : 1].push_back(pt);
+  if (size > 0) {
+    fc.scenario.client = kFuzzClients[index_or_first(kFuzzClients, data[0] & 0x0f)];
+    fc.scenario.client_cert = kFuzzCerts[index_or_first(kFuzzCerts, (data[0] >> 4) & 0x07)];
   }
+  // The fuzzer's clients speak one protocol each: h1 is the only HTTP/1.1 one.
+  if (fc.scenario.client == "h1") fc.scenario.proto = Proto::kH1;
   for (size_t i = 1; i + 2 < size; i += 3) {
-    const auto point = static_cast<Point>(data[i] % kPointCount);
+    const size_t p = data[i] & kPointMask;
+    if (p >= kPointCount) continue;
+    const Point point = kPoints[p].point;
     const uint8_t param = data[i + 2];
     Action a;
     switch (data[i + 1] % 3) {
@@ -36,19 +37,44 @@ FuzzCase decode_fuzz_input(const uint8_t* data, size_t size) {
         a.duration = std::chrono::microseconds(param);
         break;
       default: {
+        const size_t t = param & kPointMask;
+        if (t >= kPointCount || kPoints[t].side == point_side(point)) continue;
         a.kind = Action::Kind::kWait;
         a.duration = kFuzzWaitBound;
-        const auto& other = side_points[point_side(point) == Side::kClient ? 1 : 0];
-        a.target = other[param % other.size()];
+        a.target = kPoints[t].point;
         break;
       }
     }
-    fc.schedule.actions[static_cast<size_t>(point)] = a;
+    fc.schedule.actions[p] = a;
   }
   fc.schedule.scenario_flags =
       fmt::format("--proto {} --client {} --client-cert {}", name(fc.scenario.proto),
-                  name(effective_client(fc.scenario)), name(fc.scenario.client_cert));
+                  fc.scenario.client, name(fc.scenario.client_cert));
   return fc;
+}
+
+std::string encode_fuzz_input(const FuzzCase& fc) {
+  const auto client = std::find(kFuzzClients.begin(), kFuzzClients.end(), fc.scenario.client);
+  const auto cert = std::find(kFuzzCerts.begin(), kFuzzCerts.end(), fc.scenario.client_cert);
+  std::string out(1, static_cast<char>(((cert - kFuzzCerts.begin()) << 4) |
+                                       (client - kFuzzClients.begin())));
+  for (size_t p = 0; p < kPointCount; ++p) {
+    const auto& a = fc.schedule.actions[p];
+    if (!a) continue;
+    out += static_cast<char>(p);
+    switch (a->kind) {
+      case Action::Kind::kYield:
+        out += {'\0', '\0'};
+        break;
+      case Action::Kind::kSleep:
+        out += {'\1', static_cast<char>(std::min<int64_t>(a->duration.count(), 255))};
+        break;
+      case Action::Kind::kWait:
+        out += {'\2', static_cast<char>(a->target)};
+        break;
+    }
+  }
+  return out;
 }
 
 }  // namespace h2race

@@ -20,7 +20,7 @@
 #include <thread>
 #include <utility>
 
-#include "clients/client.h"
+#include "clients/client_kinds.h"
 #include "fuzz/fuzz_schedule_input.h"
 #include "core/inject.h"
 #include "core/interrupt.h"
@@ -84,13 +84,13 @@ Iteration run_once(const FuzzCase& fc) {
   ClientResult r;
   std::optional<std::string> truth;
   ScheduleScope scope(fc.schedule);
-  ClientTarget t;
-  t.ctx = client_ctx(fc.scenario);
-  t.addr = env->server->address();
-  t.addr_len = env->server->address_len();
-  t.authority = fmt::format("127.0.0.1:{}", env->server->port());
-  t.deadline = Clock::now() + std::chrono::seconds(2);
-  r = client_for(effective_client(fc.scenario))(t);
+  Scenario s = fc.scenario;
+  s.timeout = std::chrono::seconds(2);
+  const ClientTarget t = client_target(s, client_ctx(fc.scenario), env->server->address(),
+                                       env->server->address_len(),
+                                       fmt::format("127.0.0.1:{}", env->server->port()), 0,
+                                       /*rotate_source=*/false);
+  r = find_client(fc.scenario.client)->run(t);
   if (r.key) truth = env->truth.take(*r.key, std::chrono::seconds(2));
   // The server must be done with the connection before the schedule it reads goes away.
   const auto bound = Clock::now() + std::chrono::seconds(5);

@@ -3,27 +3,16 @@
 // for the same connection.
 #pragma once
 
-#include <atomic>
-#include <cstdint>
-#include <functional>
-#include <string_view>
-
 #include "core/histogram.h"
-#include "core/inject.h"
 #include "core/pki.h"
 #include "core/scenario.h"
+#include "core/schedule.h"
+#include "run/iterations.h"
 
 namespace h2race {
 
-struct DriverHooks {
-  // Incremented after every iteration, for a progress line; may be null.
-  std::atomic<uint64_t>* done = nullptr;
-  // Called after every iteration with its outcome and truth (from the worker threads).
-  std::function<void(const Outcome&, std::string_view truth)> on_iteration;
-};
-
 // Stops early (partial = true) when interrupted() turns true. Throws std::runtime_error when the
-// server cannot be started.
+// server cannot be started or the scenario's client is unknown or not installed.
 // With a schedule, every iteration runs under it; waits that ran out are counted in the record.
 RunRecord run_scenario(const Scenario& scenario, const Pki& pki, const DriverHooks& hooks = {},
                        const Schedule* schedule = nullptr);

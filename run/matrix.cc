@@ -1,10 +1,14 @@
 #include "run/matrix.h"
 
+#include <string_view>
+
+#include "clients/client_kinds.h"
+
 namespace h2race {
 
 std::vector<Scenario> builtin_matrix() {
   std::vector<Scenario> out;
-  auto add = [&](Proto proto, ClientKind client, ClientCert cert, ServerClose close,
+  auto add = [&](Proto proto, std::string_view client, ClientCert cert, ServerClose close,
                  TlsVersion tls = TlsVersion::k13, ServerRead read = ServerRead::kAhead) {
     Scenario s;
     s.server_read = read;
@@ -13,41 +17,42 @@ std::vector<Scenario> builtin_matrix() {
     s.client_cert = cert;
     s.server_close = close;
     s.tls = tls;
+    resolve_client(s, /*client_given=*/true, /*proto_given=*/true);
     out.push_back(s);
   };
   // Every certificate case through every client; h1 only with the h1 client (the others speak h2).
   for (ClientCert cert : {ClientCert::kNone, ClientCert::kUntrusted, ClientCert::kExpired}) {
-    for (ClientKind c : {ClientKind::kGo, ClientKind::kSequential, ClientKind::kPreferAlert}) {
+    for (std::string_view c : {"go", "sequential", "prefer-alert"}) {
       add(Proto::kH2, c, cert, ServerClose::kImmediate);
     }
-    add(Proto::kH1, ClientKind::kH1, cert, ServerClose::kImmediate);
+    add(Proto::kH1, "h1", cert, ServerClose::kImmediate);
   }
   // The server-side fixes and the worst case, for each h2 client.
   for (ServerClose close : {ServerClose::kLinger, ServerClose::kReset}) {
-    for (ClientKind c : {ClientKind::kGo, ClientKind::kSequential, ClientKind::kPreferAlert}) {
+    for (std::string_view c : {"go", "sequential", "prefer-alert"}) {
       add(Proto::kH2, c, ClientCert::kNone, close);
     }
   }
   // Controls: a valid certificate succeeds; TLS 1.2 delivers the alert inside the handshake.
-  add(Proto::kH2, ClientKind::kGo, ClientCert::kValid, ServerClose::kImmediate);
-  add(Proto::kH1, ClientKind::kH1, ClientCert::kValid, ServerClose::kImmediate);
-  add(Proto::kH2, ClientKind::kGo, ClientCert::kNone, ServerClose::kImmediate, TlsVersion::k12);
+  add(Proto::kH2, "go", ClientCert::kValid, ServerClose::kImmediate);
+  add(Proto::kH1, "h1", ClientCert::kValid, ServerClose::kImmediate);
+  add(Proto::kH2, "go", ClientCert::kNone, ServerClose::kImmediate, TlsVersion::k12);
   // Real programs (clients/external_client.h) against the same server, with the same fixes.
-  for (ClientKind c : {ClientKind::kCurl, ClientKind::kGoNetHttp, ClientKind::kNghttp}) {
+  for (std::string_view c : {"curl", "go-net-http", "nghttp"}) {
     for (ServerClose close : {ServerClose::kImmediate, ServerClose::kLinger, ServerClose::kReset}) {
       add(Proto::kH2, c, ClientCert::kNone, close);
     }
   }
-  add(Proto::kH1, ClientKind::kCurl, ClientCert::kNone, ServerClose::kImmediate);
-  add(Proto::kH1, ClientKind::kGoNetHttp, ClientCert::kNone, ServerClose::kImmediate);
+  add(Proto::kH1, "curl", ClientCert::kNone, ServerClose::kImmediate);
+  add(Proto::kH1, "go-net-http", ClientCert::kNone, ServerClose::kImmediate);
   // A server that reads one TLS record at a time (BoringSSL's own socket BIO) leaves the
   // client's bytes behind its Finished unread: its immediate close sends RST.
-  for (ClientKind c :
-       {ClientKind::kGo, ClientKind::kSequential, ClientKind::kCurl, ClientKind::kGoNetHttp}) {
+  for (std::string_view c :
+       {"go", "sequential", "curl", "go-net-http"}) {
     add(Proto::kH2, c, ClientCert::kNone, ServerClose::kImmediate, TlsVersion::k13,
         ServerRead::kRecord);
   }
-  for (ClientKind c : {ClientKind::kCurl, ClientKind::kGoNetHttp}) {
+  for (std::string_view c : {"curl", "go-net-http"}) {
     add(Proto::kH1, c, ClientCert::kNone, ServerClose::kImmediate, TlsVersion::k13,
         ServerRead::kRecord);
   }

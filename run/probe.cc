@@ -5,15 +5,11 @@
 #include <netinet/in.h>
 
 #include <cstring>
-#include <exception>
-#include <mutex>
 #include <stdexcept>
-#include <thread>
-#include <vector>
 
-#include "clients/client.h"
+#include "clients/client_kinds.h"
 #include "core/interrupt.h"
-#include "servers/mtls_server.h"
+#include "core/loopback.h"
 
 namespace h2race {
 
@@ -68,55 +64,18 @@ ProbeTarget parse_probe_url(const std::string& url) {
 
 RunRecord run_probe(const Scenario& scenario, const ProbeTarget& target, SSL_CTX* ctx,
                     const std::string& expect, const DriverHooks& hooks) {
-  const auto start = Clock::now();
   ignore_sigpipe();
-  const ClientFn client = client_for(effective_client(scenario));
-  if (!client) throw std::invalid_argument("probe runs the in-process clients only");
-  std::atomic<uint64_t> next{0};
-  std::mutex merge_mu;
-  Histogram total;
-  std::exception_ptr failure;
-
-  auto worker = [&] {
-    Histogram local;
-    try {
-      while (!interrupted()) {
-        const uint64_t i = next.fetch_add(1);
-        if (i >= scenario.iterations) break;
-        ClientTarget t;
-        t.ctx = ctx;
-        t.addr = target.addr;
-        t.addr_len = target.addr_len;
-        t.authority = target.authority;
-        t.deadline = Clock::now() + scenario.timeout;
-        t.alert_grace = scenario.alert_grace;
-        // Rotating the source over 127.0.0.0/8 needs a loopback IPv4 destination.
-        if (target.loopback && target.addr.ss_family == AF_INET) {
-          t.source_ipv4 = (127u << 24) | static_cast<uint32_t>(1 + i % 64);
-        }
-        const ClientResult r = client(t);
-        local.add(r.outcome, expect);
-        if (hooks.on_iteration) hooks.on_iteration(r.outcome, expect);
-        if (hooks.done) hooks.done->fetch_add(1, std::memory_order_relaxed);
-      }
-    } catch (...) {
-      std::lock_guard lock(merge_mu);
-      if (!failure) failure = std::current_exception();
-    }
-    std::lock_guard lock(merge_mu);
-    total.merge(local);
+  const ClientKindInfo* kind = find_client(scenario.client);
+  if (!kind || !kind->run) throw std::invalid_argument("probe runs the in-process clients only");
+  auto make_worker = [&](const Record& record) -> BatchFn {
+    return [&](uint64_t first, uint64_t) {
+      // Rotating the source over 127.0.0.0/8 needs a loopback destination.
+      const ClientResult r = kind->run(client_target(scenario, ctx, target.addr, target.addr_len,
+                                                     target.authority, first, target.loopback));
+      record(r.outcome, expect);
+    };
   };
-  std::vector<std::thread> threads;
-  for (int i = 0; i < std::max(1, scenario.jobs); ++i) threads.emplace_back(worker);
-  for (auto& th : threads) th.join();
-  if (failure) std::rethrow_exception(failure);
-
-  RunRecord run;
-  run.scenario = scenario;
-  run.histogram = std::move(total);
-  run.elapsed_s = std::chrono::duration<double>(Clock::now() - start).count();
-  run.partial = run.histogram.iterations() < scenario.iterations;
-  run.env = environment_json();
+  RunRecord run = run_iterations(scenario, scenario.jobs, 1, hooks, make_worker);
   run.target = ProbeInfo{target.url, expect};
   return run;
 }

@@ -7,7 +7,7 @@
 
 #include <string>
 
-#include "run/driver.h"
+#include "run/iterations.h"
 #include "core/histogram.h"
 #include "core/scenario.h"
 

@@ -14,6 +14,7 @@
 
 #include "core/alert_names.h"
 #include "core/inject.h"
+#include "core/loopback.h"
 #include "core/outcome.h"
 #include "servers/read_ahead_bio.h"
 #include "servers/responder.h"
@@ -53,14 +54,16 @@ void set_io_timeout(int fd, std::chrono::milliseconds t) {
 
 }  // namespace
 
-bool is_loopback(const std::string& address) {
-  sockaddr_storage ss{};
-  socklen_t len = 0;
-  if (!parse_address(address, 0, ss, len)) return false;
-  if (ss.ss_family == AF_INET) {
-    return (ntohl(reinterpret_cast<sockaddr_in&>(ss).sin_addr.s_addr) >> 24) == 127;
-  }
-  return IN6_IS_ADDR_LOOPBACK(&reinterpret_cast<sockaddr_in6&>(ss).sin6_addr);
+ServerOptions server_options(const Scenario& s, int threads) {
+  ServerOptions o;
+  o.tls = s.tls;
+  o.close = s.server_close;
+  o.read_ahead = s.server_read == ServerRead::kAhead;
+  o.io_timeout = s.timeout;
+  o.linger = s.linger;
+  o.offer_h2 = s.proto == Proto::kH2;
+  o.threads = threads;
+  return o;
 }
 
 MtlsServer::MtlsServer(const Pki& pki, const ServerOptions& opts, TruthTable* truth)

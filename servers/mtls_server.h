@@ -67,7 +67,7 @@ class MtlsServer {
   std::vector<std::thread> threads_;
 };
 
-// True for 127.0.0.0/8 and ::1, the only addresses h2race listens on or targets by default.
-bool is_loopback(const std::string& address);
+// The options a scenario implies (TLS version, close policy, reads, protocol, bounds).
+ServerOptions server_options(const Scenario& s, int threads);
 
 }  // namespace h2race

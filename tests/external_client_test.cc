@@ -33,7 +33,8 @@ class FakeGoNetHttp : public ::testing::Test {
             "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
-    setup_.kind = ClientKind::kGoNetHttp;
+    setup_.client = "go-net-http";
+    setup_.def = &kGoNetHttpProgram;
     setup_.url = "https://127.0.0.1:443/";
     setup_.timeout = std::chrono::milliseconds(2000);
     auto* v4 = reinterpret_cast<sockaddr_in*>(&setup_.server);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "clients/client_kinds.h"
+
 namespace h2race {
 namespace {
 
@@ -10,7 +12,7 @@ TEST(Scenario, DefaultsAreTheSeedCase) {
   EXPECT_EQ(s.proto, Proto::kH2);
   EXPECT_EQ(s.tls, TlsVersion::k13);
   EXPECT_EQ(s.client_cert, ClientCert::kNone);
-  EXPECT_EQ(s.client, ClientKind::kGo);
+  EXPECT_EQ(s.client, "go");
   EXPECT_EQ(s.server_close, ServerClose::kImmediate);
   EXPECT_EQ(s.server_read, ServerRead::kAhead);
   EXPECT_EQ(s.key_type, KeyType::kEd25519);
@@ -23,7 +25,6 @@ TEST(Scenario, SpellingsParseBackToTheirValues) {
   EXPECT_EQ(parse<TlsVersion>("1.2"), TlsVersion::k12);
   EXPECT_EQ(parse<ClientCert>("untrusted"), ClientCert::kUntrusted);
   EXPECT_EQ(parse<KeyType>("rsa2048"), KeyType::kRsa2048);
-  EXPECT_EQ(parse<ClientKind>("sequential"), ClientKind::kSequential);
   EXPECT_FALSE(parse<Proto>("h3"));
   EXPECT_FALSE(parse<KeyType>("ED25519"));
   EXPECT_EQ(name(ClientCert::kExpired), "expired");
@@ -32,8 +33,35 @@ TEST(Scenario, SpellingsParseBackToTheirValues) {
 TEST(Scenario, H1ProtocolImpliesTheH1Client) {
   Scenario s;
   s.proto = Proto::kH1;
-  EXPECT_EQ(effective_client(s), ClientKind::kH1);
+  EXPECT_EQ(resolve_client(s, /*client_given=*/false, /*proto_given=*/true), std::nullopt);
+  EXPECT_EQ(s.client, "h1");
   EXPECT_EQ(s.id(), "h1-tls13-none-h1-immediate-ed25519");
+}
+
+TEST(Scenario, ResolvingTheClientRefusesWhatItCannotSpeak) {
+  Scenario named;
+  named.proto = Proto::kH1;
+  named.client = "sequential";
+  EXPECT_EQ(resolve_client(named, true, true),
+            "--client sequential speaks HTTP/2; --proto h1 uses the h1 client");
+  Scenario nghttp;
+  nghttp.proto = Proto::kH1;
+  nghttp.client = "nghttp";
+  EXPECT_NE(resolve_client(nghttp, true, true), std::nullopt);
+  Scenario unknown;
+  unknown.client = "gopher";
+  EXPECT_NE(resolve_client(unknown, true, false), std::nullopt);
+}
+
+TEST(Scenario, AlertGraceBelongsToTheClientsThatUseIt) {
+  Scenario s;
+  s.client = "prefer-alert";
+  ASSERT_EQ(resolve_client(s, true, false), std::nullopt);
+  EXPECT_EQ(s.alert_grace, kDefaultAlertGrace);
+  EXPECT_EQ(s.to_json()["alert_grace_ms"], 100);
+  s.client = "go";
+  ASSERT_EQ(resolve_client(s, true, false), std::nullopt);
+  EXPECT_FALSE(s.to_json().contains("alert_grace_ms"));
 }
 
 TEST(Scenario, JsonRoundTrip) {
@@ -62,13 +90,23 @@ TEST(Scenario, HistogramsWithoutServerReadWereMeasuredWithRecordReads) {
 
 TEST(Scenario, JsonRejectsUnknownValuesNamingTheField) {
   auto j = Scenario().to_json();
-  j["client"] = "netscape";
+  j["server_close"] = "slam";
   try {
     Scenario::from_json(j);
     FAIL();
   } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find("scenario.client"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("scenario.server_close"), std::string::npos) << e.what();
   }
+  j = Scenario().to_json();
+  j["client"] = "";
+  EXPECT_THROW(Scenario::from_json(j), std::invalid_argument);
+}
+
+// A histogram may come from a client this build does not know (a user's own program).
+TEST(Scenario, JsonKeepsAnyClientName) {
+  auto j = Scenario().to_json();
+  j["client"] = "my-client";
+  EXPECT_EQ(Scenario::from_json(j).client, "my-client");
 }
 
 }  // namespace

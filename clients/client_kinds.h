@@ -1,0 +1,42 @@
+// Every client kind h2race can run, declared once: its name (the --client spelling and the
+// scenario's `client`), how it runs (an in-process profile, or an external program), the
+// protocols it speaks and its help line. Help texts, validation, the h1 resolution and the driver
+// all read this table; adding a client is one row plus its code.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "clients/client.h"
+#include "clients/external_client.h"
+#include "core/scenario.h"
+
+namespace h2race {
+
+enum class Speaks : uint8_t { kH2, kH1, kBoth };
+
+struct ClientKindInfo {
+  std::string_view name;
+  ClientFn run = nullptr;                    // in-process profile; nullptr for a program
+  const ExternalProgram* program = nullptr;  // external program; nullptr for a profile
+  Speaks speaks = Speaks::kH2;
+  bool waits_for_alert = false;  // uses the scenario's alert_grace
+  std::string_view help;
+};
+
+std::span<const ClientKindInfo> client_kinds();
+// nullptr for a name no row has.
+const ClientKindInfo* find_client(std::string_view name);
+// "go|go1.19|...": the names, in table order, for help texts and error messages.
+std::string client_names(bool in_process_only = false);
+
+// The one place where protocol and client are reconciled: an in-process h2 profile under
+// --proto h1 becomes the h1 client (unless the client was named explicitly: an error), `h1`
+// implies --proto h1, a program that speaks one protocol refuses the other; alert_grace is set
+// for clients that use it and cleared for the others. Returns the error text for the user.
+std::optional<std::string> resolve_client(Scenario& s, bool client_given, bool proto_given);
+
+}  // namespace h2race

@@ -1,0 +1,59 @@
+#include "run/iterations.h"
+
+#include <algorithm>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/interrupt.h"
+
+namespace h2race {
+
+RunRecord run_iterations(const Scenario& scenario, int jobs, uint64_t batch,
+                         const DriverHooks& hooks, const WorkerFactory& make_worker) {
+  const auto start = Clock::now();
+  std::atomic<uint64_t> next{0};
+  std::atomic<bool> stop{false};
+  std::mutex merge_mu;
+  Histogram total;
+  std::exception_ptr failure;
+
+  auto worker = [&] {
+    Histogram local;
+    const Record record = [&](const Outcome& outcome, std::string_view truth) {
+      local.add(outcome, truth);
+      if (hooks.on_iteration) hooks.on_iteration(outcome, truth);
+      if (hooks.done) hooks.done->fetch_add(1, std::memory_order_relaxed);
+    };
+    try {
+      const BatchFn run_batch = make_worker(record);
+      while (!interrupted() && !stop.load()) {
+        const uint64_t first = next.fetch_add(batch);
+        if (first >= scenario.iterations) break;
+        run_batch(first, std::min(batch, scenario.iterations - first));
+      }
+    } catch (...) {
+      stop = true;
+      std::lock_guard lock(merge_mu);
+      if (!failure) failure = std::current_exception();
+    }
+    std::lock_guard lock(merge_mu);
+    total.merge(local);
+  };
+  std::vector<std::thread> threads;
+  for (int i = 0; i < std::max(1, jobs); ++i) threads.emplace_back(worker);
+  for (auto& th : threads) th.join();
+  if (failure) std::rethrow_exception(failure);
+
+  RunRecord run;
+  run.scenario = scenario;
+  run.histogram = std::move(total);
+  run.elapsed_s = std::chrono::duration<double>(Clock::now() - start).count();
+  run.partial = run.histogram.iterations() < scenario.iterations;
+  run.env = environment_json();
+  return run;
+}
+
+}  // namespace h2race

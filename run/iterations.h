@@ -1,0 +1,37 @@
+// The worker loop that `run` and `probe` share: `jobs` threads take batches of iterations until
+// the scenario's count is done or the user interrupted, each iteration's outcome is recorded
+// with its truth, and the workers' histograms are merged into one RunRecord. Who runs a batch
+// and where the truth comes from is the caller's part.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string_view>
+
+#include "core/histogram.h"
+#include "core/scenario.h"
+
+namespace h2race {
+
+struct DriverHooks {
+  // Incremented after every iteration, for a progress line; may be null.
+  std::atomic<uint64_t>* done = nullptr;
+  // Called after every iteration with its outcome and truth (from the worker threads).
+  std::function<void(const Outcome&, std::string_view truth)> on_iteration;
+};
+
+// Records one iteration (from a worker thread; not shared between workers).
+using Record = std::function<void(const Outcome& outcome, std::string_view truth)>;
+// Runs iterations [first, first + count) and calls record once for each.
+using BatchFn = std::function<void(uint64_t first, uint64_t count)>;
+// Called once per worker thread with that worker's record; returns its batch function (so what
+// a worker needs per iteration is built once, not once per iteration).
+using WorkerFactory = std::function<BatchFn(const Record& record)>;
+
+// Stops early (partial = true) when interrupted() turns true; an exception in a worker stops the
+// others and is rethrown. Fills scenario, histogram, elapsed_s, partial and env.
+RunRecord run_iterations(const Scenario& scenario, int jobs, uint64_t batch,
+                         const DriverHooks& hooks, const WorkerFactory& make_worker);
+
+}  // namespace h2race
