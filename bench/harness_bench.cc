@@ -6,7 +6,7 @@
 
 #include <cerrno>
 
-#include "core/histogram.h"
+#include "core/run_record.h"
 #include "core/inject.h"
 #include "core/outcome.h"
 

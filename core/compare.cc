@@ -1,3 +1,4 @@
+#include "core/stats.h"
 #include "core/compare.h"
 
 #include <fmt/format.h>

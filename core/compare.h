@@ -6,7 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "core/histogram.h"
+#include "core/run_record.h"
+#include "core/stats.h"
 
 namespace h2race {
 

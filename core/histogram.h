@@ -4,7 +4,6 @@
 
 #include <cstdint>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,18 +11,8 @@
 #include <vector>
 
 #include "core/outcome.h"
-#include "core/scenario.h"
 
 namespace h2race {
-
-struct Interval {
-  double low = 0;
-  double high = 1;
-};
-// Wilson score interval at 95% confidence for successes out of n (n > 0).
-Interval wilson95(uint64_t successes, uint64_t n);
-// Rule of three: with zero events in n trials, the event rate is below 3/n at 95% confidence.
-double rule_of_three(uint64_t n);
 
 struct ClassCount {
   std::string cls;
@@ -74,33 +63,5 @@ class Histogram {
   std::map<std::pair<std::string, std::string>, uint64_t> pairs_;
   Grace grace_;
 };
-
-// One run as written to and read from "h2race/histogram/1" JSON.
-// A probe's target (no server of ours, so no truth but the user's --expect).
-struct ProbeInfo {
-  std::string url;
-  std::string expect;
-};
-
-struct RunRecord {
-  Scenario scenario;
-  Histogram histogram;
-  double elapsed_s = 0;
-  bool partial = false;
-  // Schedule waits whose bound expired: the schedule did not hold, so the run proves nothing.
-  uint64_t schedule_failures = 0;
-  std::string first_schedule_failure;
-  nlohmann::json env = nlohmann::json::object();
-  std::optional<ProbeInfo> target;  // set by `probe`
-};
-
-inline constexpr std::string_view kHistogramSchema = "h2race/histogram/1";
-
-nlohmann::json to_json(const RunRecord& run);
-// Throws std::invalid_argument naming the field and what is wrong with it.
-RunRecord run_record_from_json(const nlohmann::json& j);
-
-// What this build runs on: h2race, TLS library and nghttp2 versions, kernel.
-nlohmann::json environment_json();
 
 }  // namespace h2race

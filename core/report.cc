@@ -1,3 +1,4 @@
+#include "core/stats.h"
 #include "core/report.h"
 #include "core/classes.h"
 

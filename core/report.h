@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "core/histogram.h"
+#include "core/run_record.h"
 
 namespace h2race {
 

@@ -3,7 +3,7 @@
 // for the same connection.
 #pragma once
 
-#include "core/histogram.h"
+#include "core/run_record.h"
 #include "core/pki.h"
 #include "core/scenario.h"
 #include "core/schedule.h"

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/environment.h"
 #include "core/interrupt.h"
 
 namespace h2race {

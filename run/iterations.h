@@ -9,7 +9,7 @@
 #include <functional>
 #include <string_view>
 
-#include "core/histogram.h"
+#include "core/run_record.h"
 #include "core/scenario.h"
 
 namespace h2race {

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "run/iterations.h"
-#include "core/histogram.h"
+#include "core/run_record.h"
 #include "core/scenario.h"
 
 namespace h2race {

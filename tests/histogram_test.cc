@@ -1,4 +1,6 @@
-#include "core/histogram.h"
+#include "core/stats.h"
+#include "core/environment.h"
+#include "core/run_record.h"
 
 #include <gtest/gtest.h>
 

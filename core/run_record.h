@@ -1,0 +1,40 @@
+// One run as written to and read from "h2race/histogram/1" JSON: the scenario, its histogram
+// and how the run went.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/histogram.h"
+#include "core/scenario.h"
+
+namespace h2race {
+
+// A probe's target (no server of ours, so no truth but the user's --expect).
+struct ProbeInfo {
+  std::string url;
+  std::string expect;
+};
+
+struct RunRecord {
+  Scenario scenario;
+  Histogram histogram;
+  double elapsed_s = 0;
+  bool partial = false;
+  // Schedule waits whose bound expired: the schedule did not hold, so the run proves nothing.
+  uint64_t schedule_failures = 0;
+  std::string first_schedule_failure;
+  nlohmann::json env = nlohmann::json::object();
+  std::optional<ProbeInfo> target;  // set by `probe`
+};
+
+inline constexpr std::string_view kHistogramSchema = "h2race/histogram/1";
+
+nlohmann::json to_json(const RunRecord& run);
+// Throws std::invalid_argument naming the field and what is wrong with it.
+RunRecord run_record_from_json(const nlohmann::json& j);
+
+}  // namespace h2race
