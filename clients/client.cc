@@ -22,6 +22,7 @@ ClientTarget client_target(const Scenario& s, SSL_CTX* ctx, const sockaddr_stora
   t.authority = std::move(authority);
   t.deadline = Clock::now() + s.timeout;
   t.alert_grace = s.alert_grace.value_or(kDefaultAlertGrace);
+  if (s.go_timing) t.go_timing = *s.go_timing;
   if (rotate_source && addr.ss_family == AF_INET) {
     t.source_ipv4 = (127u << 24) | static_cast<uint32_t>(1 + iteration % kLoopbackSources);
   }

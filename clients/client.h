@@ -30,6 +30,7 @@ struct ClientTarget {
   // Loopback source address to bind before connecting (0 = let the kernel choose). Rotating it
   // over 127.0.0.0/8 multiplies the 4-tuple space, so TIME_WAIT never exhausts the ports.
   uint32_t source_ipv4 = 0;
+  Scenario::GoTiming go_timing;  // the `go` model's CPU work (clients/go_model.h)
 };
 
 struct ClientResult {
@@ -44,6 +45,7 @@ ClientTarget client_target(const Scenario& s, SSL_CTX* ctx, const sockaddr_stora
                            bool rotate_source);
 
 ClientResult run_go_client(const ClientTarget& target);
+ClientResult run_go119_client(const ClientTarget& target);
 ClientResult run_sequential_client(const ClientTarget& target);
 ClientResult run_h1_client(const ClientTarget& target);
 ClientResult run_prefer_alert_client(const ClientTarget& target);

@@ -7,17 +7,22 @@
 namespace h2race {
 namespace {
 
-const std::array<ClientKindInfo, 7> kClientKinds = {{
-    {"go", run_go_client, nullptr, Speaks::kH2, false,
-     "Go's http2 Transport order and error precedence (the default)"},
-    {"sequential", run_sequential_client, nullptr, Speaks::kH2, false,
+const std::array<ClientKindInfo, 8> kClientKinds = {{
+    {"go", run_go_client, nullptr, Speaks::kH2, false, true,
+     "model of current Go's http2 Transport (the seed's Go 1.25; the default)"},
+    {"go1.19", run_go119_client, nullptr, Speaks::kH2, false, true,
+     "model of Go 1.19's (Debian's): redials where current Go gives h2:no_connection"},
+    {"sequential", run_sequential_client, nullptr, Speaks::kH2, false, false,
      "writes preface and request, then reads: the first failing call's error"},
-    {"h1", run_h1_client, nullptr, Speaks::kH1, false, "HTTP/1.1: request, then read the answer"},
-    {"prefer-alert", run_prefer_alert_client, nullptr, Speaks::kH2, true,
-     "go, but after a transport error it reads on for --alert-grace-ms and reports an alert"},
-    {"curl", nullptr, &kCurlProgram, Speaks::kBoth, false, "curl (OpenSSL + nghttp2), a process"},
-    {"nghttp", nullptr, &kNghttpProgram, Speaks::kH2, false, "nghttp (nghttp2-client), a process"},
-    {"go-net-http", nullptr, &kGoNetHttpProgram, Speaks::kBoth, false,
+    {"h1", run_h1_client, nullptr, Speaks::kH1, false, false,
+     "HTTP/1.1: request, then read the answer"},
+    {"prefer-alert", run_prefer_alert_client, nullptr, Speaks::kH2, true, true,
+     "go, but after a transport error it waits --alert-grace-ms for the alert"},
+    {"curl", nullptr, &kCurlProgram, Speaks::kBoth, false, false,
+     "curl (OpenSSL + nghttp2), a process"},
+    {"nghttp", nullptr, &kNghttpProgram, Speaks::kH2, false, false,
+     "nghttp (nghttp2-client), a process"},
+    {"go-net-http", nullptr, &kGoNetHttpProgram, Speaks::kBoth, false, false,
      "Go's net/http (clients/go, built with Debian's Go 1.19), a process"},
 }};
 
@@ -58,6 +63,11 @@ std::optional<std::string> resolve_client(Scenario& s, bool client_given, bool p
     }
     kind = find_client("h1");
     s.client = kind->name;
+  }
+  if (kind->go_model) {
+    if (!s.go_timing) s.go_timing = kDefaultGoTiming;
+  } else {
+    s.go_timing.reset();
   }
   if (kind->waits_for_alert) {
     if (!s.alert_grace) s.alert_grace = kDefaultAlertGrace;

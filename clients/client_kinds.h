@@ -24,6 +24,7 @@ struct ClientKindInfo {
   const ExternalProgram* program = nullptr;  // external program; nullptr for a profile
   Speaks speaks = Speaks::kH2;
   bool waits_for_alert = false;  // uses the scenario's alert_grace
+  bool go_model = false;         // runs clients/go_model.h: uses the scenario's go_timing
   std::string_view help;
 };
 
@@ -37,6 +38,11 @@ std::string client_names(bool in_process_only = false);
 // --proto h1 becomes the h1 client (unless the client was named explicitly: an error), `h1`
 // implies --proto h1, a program that speaks one protocol refuses the other; alert_grace is set
 // for clients that use it and cleared for the others. Returns the error text for the user.
+// The `go` model's timing defaults, calibrated on this project's 2-core VM against Debian's Go
+// 1.19 (docs/calibration.md).
+inline constexpr Scenario::GoTiming kDefaultGoTiming{std::chrono::microseconds(20),
+                                                     std::chrono::microseconds(10)};
+
 std::optional<std::string> resolve_client(Scenario& s, bool client_given, bool proto_given);
 
 }  // namespace h2race

@@ -63,6 +63,10 @@ std::optional<Outcome> TlsClientConn::connect(const sockaddr_storage& addr, sock
   return std::nullopt;
 }
 
+void TlsClientConn::stop_reading() {
+  if (fd_) shutdown(fd_.get(), SHUT_RD);
+}
+
 std::optional<Outcome> TlsClientConn::handshake() {
   for (;;) {
     ERR_clear_error();

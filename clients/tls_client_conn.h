@@ -4,6 +4,7 @@
 #pragma once
 
 #include <netinet/in.h>
+#include <poll.h>
 #include <openssl/ssl.h>
 
 #include <chrono>
@@ -42,6 +43,14 @@ class TlsClientConn {
   // until (default: the iteration's deadline) bounds the wait; running out is a `timeout` failure.
   ReadResult read_some(std::vector<uint8_t>& out, bool wait,
                        std::optional<Clock::time_point> until = std::nullopt);
+
+  // Blocks until the socket is readable (or at EOF/error) or `until` passed, without touching
+  // the SSL object: a second thread may wait here while the first writes (the `go` model's
+  // read loop), as long as the SSL calls themselves are serialised.
+  bool wait_readable(Clock::time_point until) { return wait_for(POLLIN, until); }
+
+  // Makes a reader blocked in wait_readable() return (shutdown for reading: nothing is sent).
+  void stop_reading();
 
   const std::optional<ConnKey>& key() const { return key_; }
 

@@ -12,10 +12,16 @@ void Histogram::add(const Outcome& outcome, std::string_view truth) {
   ++it->second.count;
   ++truth_[std::string(truth)];
   ++pairs_[{std::string(truth), outcome.cls}];
+  if (outcome.redials > 0) add_redials({1, outcome.redials});
   if (outcome.grace.count() > 0) {
     const auto us = static_cast<uint64_t>(outcome.grace.count());
     add_grace({1, us, us});
   }
+}
+
+void Histogram::add_redials(const Redials& r) {
+  redials_.iterations += r.iterations;
+  redials_.connections += r.connections;
 }
 
 void Histogram::add_grace(const Grace& g) {
@@ -46,6 +52,7 @@ void Histogram::merge(const Histogram& other) {
   for (const auto& [t, c] : other.truth_) truth_[t] += c;
   for (const auto& [p, c] : other.pairs_) pairs_[p] += c;
   add_grace(other.grace_);
+  add_redials(other.redials_);
 }
 
 double Histogram::fidelity() const {

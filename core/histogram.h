@@ -47,6 +47,15 @@ class Histogram {
   const Grace& grace() const { return grace_; }
   void add_grace(const Grace& g);
 
+  // Iterations whose client dialled more than one connection (the `go1.19` model's redials),
+  // and how many connections it dropped in all.
+  struct Redials {
+    uint64_t iterations = 0;
+    uint64_t connections = 0;
+  };
+  const Redials& redials() const { return redials_; }
+  void add_redials(const Redials& r);
+
   // Used by the JSON loader: adds count iterations of cls under truth with an example.
   void add_pair(const std::string& truth, const std::string& cls, uint64_t count,
                 const std::string& example);
@@ -62,6 +71,7 @@ class Histogram {
   std::map<std::string, uint64_t> truth_;
   std::map<std::pair<std::string, std::string>, uint64_t> pairs_;
   Grace grace_;
+  Redials redials_;
 };
 
 }  // namespace h2race

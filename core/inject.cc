@@ -107,6 +107,15 @@ void end_connection() {
 
 bool connection_failed() { return t_conn.failed; }
 
+ConnectionHandle current_connection() { return {t_conn.rv, t_conn.key, t_conn.side}; }
+
+void join_connection(const ConnectionHandle& handle) {
+  if (!handle.rv) return;
+  t_conn = {handle.rv, handle.key, handle.side, false};
+}
+
+void leave_connection() { t_conn = ThreadConn{}; }
+
 namespace detail {
 
 void reach(Point p) {
@@ -135,7 +144,8 @@ void reach(Point p) {
         record_failure(what + ": reached outside a connection");
         return;
       }
-      const int other = 1 - t_conn.side;
+      // The peer whose thread the target runs on (the own side for the read loop's points).
+      const int other = point_side(action->target) == Side::kClient ? 0 : 1;
       std::unique_lock lock(rv->mu);
       rv->cv.wait_for(lock, action->duration, [&] {
         return rv->reached.test(static_cast<size_t>(action->target)) || rv->side_ended[other];

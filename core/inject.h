@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "core/points.h"
@@ -14,6 +15,8 @@
 #include "core/truth_table.h"
 
 namespace h2race {
+
+class Rendezvous;
 
 // Installs sched for the lifetime of this object (one at a time per process).
 class ScheduleScope {
@@ -31,6 +34,16 @@ class ScheduleScope {
 // this thread reaches belong to that connection.
 void begin_connection(const ConnKey& key, Side side);
 void end_connection();
+// A second thread of the same peer (the `go` model's read loop) joins the connection the
+// calling thread began, so its points count for that connection; leave_connection() undoes it.
+struct ConnectionHandle {
+  std::shared_ptr<Rendezvous> rv;
+  ConnKey key;
+  int side = 0;
+};
+ConnectionHandle current_connection();
+void join_connection(const ConnectionHandle& handle);
+void leave_connection();
 // Failures seen on this thread's current connection so far (for the driver's per-iteration check).
 bool connection_failed();
 

@@ -17,6 +17,9 @@ struct Outcome {
   int alert = -1;   // TLS alert number, when one was received
   // Time a client spent after the first transport error waiting for an alert (prefer-alert).
   std::chrono::microseconds grace{0};
+  // Connections a Go-like client dialled and dropped before this outcome (its Transport
+  // retries a request whose new connection died before the request was handed to it).
+  uint32_t redials = 0;
 };
 
 Outcome ok_outcome(std::string_view raw = "200 OK");

@@ -14,6 +14,9 @@
 namespace h2race {
 
 enum class Side : uint8_t { kClient, kServer };
+// The thread a point runs on: a wait: orders two threads, so it may name any point of another
+// thread — the server's, or the client's read loop from the client's caller and back.
+enum class Thread : uint8_t { kClient, kClientReadLoop, kServer };
 
 enum class Point : uint8_t {
   kClientConnected,
@@ -28,6 +31,9 @@ enum class Point : uint8_t {
   kServerAfterAlert,
   kServerBeforeClose,
   kServerAfterClose,
+  kClientReadLoopStarted,
+  kClientReadError,
+  kClientConnReserved,
   kCount
 };
 inline constexpr size_t kPointCount = static_cast<size_t>(Point::kCount);
@@ -35,28 +41,34 @@ inline constexpr size_t kPointCount = static_cast<size_t>(Point::kCount);
 struct PointInfo {
   Point point;
   std::string_view name;
-  Side side;
+  Thread thread;
 };
 
 inline constexpr std::array<PointInfo, kPointCount> kPoints = {{
-    {Point::kClientConnected, "client.connected", Side::kClient},
-    {Point::kClientHandshakeDone, "client.handshake_done", Side::kClient},
-    {Point::kClientBeforePreface, "client.before_preface", Side::kClient},
-    {Point::kClientAfterPreface, "client.after_preface", Side::kClient},
-    {Point::kClientBeforeHeaders, "client.before_headers", Side::kClient},
-    {Point::kClientBeforeRead, "client.before_read", Side::kClient},
-    {Point::kServerAccepted, "server.accepted", Side::kServer},
-    {Point::kServerBeforeAlert, "server.before_alert", Side::kServer},
-    {Point::kServerCertVerified, "server.cert_verified", Side::kServer},
-    {Point::kServerAfterAlert, "server.after_alert", Side::kServer},
-    {Point::kServerBeforeClose, "server.before_close", Side::kServer},
-    {Point::kServerAfterClose, "server.after_close", Side::kServer},
+    {Point::kClientConnected, "client.connected", Thread::kClient},
+    {Point::kClientHandshakeDone, "client.handshake_done", Thread::kClient},
+    {Point::kClientBeforePreface, "client.before_preface", Thread::kClient},
+    {Point::kClientAfterPreface, "client.after_preface", Thread::kClient},
+    {Point::kClientBeforeHeaders, "client.before_headers", Thread::kClient},
+    {Point::kClientBeforeRead, "client.before_read", Thread::kClient},
+    {Point::kServerAccepted, "server.accepted", Thread::kServer},
+    {Point::kServerBeforeAlert, "server.before_alert", Thread::kServer},
+    {Point::kServerCertVerified, "server.cert_verified", Thread::kServer},
+    {Point::kServerAfterAlert, "server.after_alert", Thread::kServer},
+    {Point::kServerBeforeClose, "server.before_close", Thread::kServer},
+    {Point::kServerAfterClose, "server.after_close", Thread::kServer},
+    // The `go` model's read loop (its own thread): started, before its first read; and after a
+    // read error has marked the connection closed and aborted its stream.
+    {Point::kClientReadLoopStarted, "client.read_loop_started", Thread::kClientReadLoop},
+    {Point::kClientReadError, "client.read_error", Thread::kClientReadLoop},
+    // The `go` model: the request has reserved the connection, its stream has no ID yet.
+    {Point::kClientConnReserved, "client.conn_reserved", Thread::kClient},
 }};
 
 constexpr bool points_follow_enum() {
   for (size_t i = 0; i < kPointCount; ++i) {
     if (static_cast<size_t>(kPoints[i].point) != i) return false;
-    const std::string_view prefix = kPoints[i].side == Side::kClient ? "client." : "server.";
+    const std::string_view prefix = kPoints[i].thread == Thread::kServer ? "server." : "client.";
     if (!kPoints[i].name.starts_with(prefix)) return false;
   }
   return true;
@@ -64,7 +76,10 @@ constexpr bool points_follow_enum() {
 static_assert(points_follow_enum(), "kPoints: one row per Point, in enum order, named side.point");
 
 constexpr std::string_view point_name(Point p) { return kPoints[static_cast<size_t>(p)].name; }
-constexpr Side point_side(Point p) { return kPoints[static_cast<size_t>(p)].side; }
+constexpr Thread point_thread(Point p) { return kPoints[static_cast<size_t>(p)].thread; }
+constexpr Side point_side(Point p) {
+  return point_thread(p) == Thread::kServer ? Side::kServer : Side::kClient;
+}
 std::optional<Point> parse_point(std::string_view name);
 
 }  // namespace h2race

@@ -106,6 +106,10 @@ nlohmann::json Scenario::to_json() const {
                    {"fresh_server", fresh_server}};
   j["schedule"] = schedule ? nlohmann::json(*schedule) : nlohmann::json(nullptr);
   if (alert_grace) j["alert_grace_ms"] = alert_grace->count();
+  if (go_timing) {
+    j["go_timing"] = {{"handoff_us", go_timing->handoff.count()},
+                      {"headers_us", go_timing->headers.count()}};
+  }
   if (server_close == ServerClose::kLinger) j["linger_ms"] = linger.count();
   return j;
 }
@@ -140,6 +144,17 @@ Scenario Scenario::from_json(const nlohmann::json& j) {
   }
   if (j.contains("alert_grace_ms") && j["alert_grace_ms"].is_number_integer()) {
     s.alert_grace = std::chrono::milliseconds(j["alert_grace_ms"].get<int64_t>());
+  }
+  if (j.contains("go_timing") && j["go_timing"].is_object()) {
+    const auto& g = j["go_timing"];
+    for (const char* k : {"handoff_us", "headers_us"}) {
+      if (!g.contains(k) || !g[k].is_number_unsigned()) {
+        throw std::invalid_argument(
+            fmt::format("scenario.go_timing.{}: missing or not a non-negative integer", k));
+      }
+    }
+    s.go_timing = GoTiming{std::chrono::microseconds(g["handoff_us"].get<int64_t>()),
+                           std::chrono::microseconds(g["headers_us"].get<int64_t>())};
   }
   if (j.contains("linger_ms") && j["linger_ms"].is_number_integer()) {
     s.linger = std::chrono::milliseconds(j["linger_ms"].get<int64_t>());

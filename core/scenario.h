@@ -53,6 +53,15 @@ struct Scenario {
   // How long a client that prefers the alert keeps reading after a transport error; set only
   // for clients that do (resolve_client() in clients/client_kinds.h sets and clears it).
   std::optional<std::chrono::milliseconds> alert_grace;
+  // The `go` model's timing: Go's CPU work between the preface flush and the request's
+  // reservation (the dial goroutine handing the connection over), and between that and the
+  // HEADERS write. Set only for clients that run the model (resolve_client()).
+  struct GoTiming {
+    std::chrono::microseconds handoff{0};
+    std::chrono::microseconds headers{0};
+    bool operator==(const GoTiming&) const = default;
+  };
+  std::optional<GoTiming> go_timing;
   std::chrono::milliseconds linger{1000};      // linger close: bound on draining the client
 
   // The fields that make two histograms comparable (not iterations or timeout).

@@ -91,10 +91,11 @@ std::variant<Action, LineError> parse_wait(const Token& act, Point point) {
   }
   const auto tp = parse_point(target);
   if (!tp) return LineError{act.column + 5, fmt::format("unknown injection point '{}'", target)};
-  if (point_side(*tp) == point_side(point)) {
+  if (point_thread(*tp) == point_thread(point)) {
     return LineError{act.column + 5,
-                     fmt::format("'{}' waits on its own side ('{}'): wait: blocks until the other "
-                                 "peer reaches a point",
+                     fmt::format("'{}' waits on its own side ('{}'): wait: blocks until another "
+                                 "thread (the other peer, or the client's read loop) reaches a "
+                                 "point",
                                  point_name(point), target)};
   }
   a.target = *tp;

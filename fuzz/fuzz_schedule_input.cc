@@ -38,7 +38,7 @@ FuzzCase decode_fuzz_input(const uint8_t* data, size_t size) {
         break;
       default: {
         const size_t t = param & kPointMask;
-        if (t >= kPointCount || kPoints[t].side == point_side(point)) continue;
+        if (t >= kPointCount || kPoints[t].thread == point_thread(point)) continue;
         a.kind = Action::Kind::kWait;
         a.duration = kFuzzWaitBound;
         a.target = kPoints[t].point;

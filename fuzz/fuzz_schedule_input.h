@@ -5,7 +5,7 @@
 //           into kFuzzCerts (an index past either table's end means the first row);
 //   then triples [point, action, param]: point = p & 0x3f, a row of kPoints (core/points.h;
 //           past the end: the triple is skipped); action = a % 3: 0 yield, 1 sleep param us,
-//           2 wait for the point in row param & 0x3f, which must be on the other side
+//           2 wait for the point in row param & 0x3f, which must run on another thread
 //           (otherwise the triple is skipped), bound kFuzzWaitBound.
 // A later triple for the same point replaces an earlier one. Every input is a valid schedule.
 #pragma once
@@ -23,7 +23,8 @@ namespace h2race {
 
 inline constexpr std::chrono::microseconds kFuzzWaitBound = std::chrono::milliseconds(2);
 // In-process clients the fuzzer drives; append only.
-inline constexpr std::array<std::string_view, 3> kFuzzClients = {"go", "sequential", "h1"};
+inline constexpr std::array<std::string_view, 5> kFuzzClients = {"go", "sequential", "h1",
+                                                                  "go1.19", "prefer-alert"};
 inline constexpr std::array<ClientCert, 4> kFuzzCerts = {ClientCert::kNone, ClientCert::kUntrusted,
                                                          ClientCert::kExpired, ClientCert::kValid};
 

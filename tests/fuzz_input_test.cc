@@ -47,9 +47,9 @@ std::string without_bounds(std::string text) {
 TEST(FuzzInput, SeedsEqualTheirReproducers) {
   const std::pair<const char*, const char*> pairs[] = {
       {"go_no_connection", "h2:no_connection"},
-      {"go_alert", "tls_alert:certificate_required"},
-      {"go_write_econnreset", "write:ECONNRESET"},
-      {"sequential_write_epipe", "write:EPIPE"}};
+      {"go119_alert", "tls_alert:certificate_required"},
+      {"go119_write_econnreset", "write:ECONNRESET"},
+      {"go119_write_epipe", "write:EPIPE"}};
   for (const auto& [seed, cls] : pairs) {
     const FuzzCase fc = decode_file(seed);
     const Schedule rep = reproducer(cls);
@@ -80,6 +80,7 @@ TEST(FuzzInput, PointRowsTheSeedsUseStayInPlace) {
   EXPECT_EQ(kFuzzClients[0], "go");
   EXPECT_EQ(kFuzzClients[1], "sequential");
   EXPECT_EQ(kFuzzClients[2], "h1");
+  EXPECT_EQ(kFuzzClients[3], "go1.19");
 }
 
 TEST(FuzzInput, PastTheEndNumbersAreSkippedNotWrapped) {

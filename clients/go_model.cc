@@ -1,0 +1,249 @@
+// The model's order of operations, per connection (Go's names in brackets):
+//   1. connect and handshake; TLS 1.3 returns after the client's Finished is written.
+//   2. write preface + SETTINGS + WINDOW_UPDATE and flush [newClientConn]; a write error fails the
+//      dial and is what the user sees.
+//   3. start the read loop on its own thread [go cc.readLoop()]. A read error marks the
+//      connection closed and aborts every stream with that error [readLoop cleanup].
+//   4. the request reserves the connection [ReserveNewRequest, after the dial goroutine hands the
+//      connection over]; closed → the Transport dials a new connection [ErrNoCachedConn].
+//   5. the stream gets its ID [awaitOpenSlotForStreamLocked]; closed → Go <= 1.20 redials
+//      [errClientConnUnusable], Go >= 1.21 reports h2:no_connection [errClientConnNotEstablished].
+//   6. write HEADERS [writeHeaders]; a write error aborts the stream with it.
+//   7. wait for the response or an abort; the first abort wins [abortOnce].
+// Steps 4 and 6 come after Go's own CPU work (handoff, header encoding): ClientTarget::go_timing
+// holds those durations, spent spinning as Go's runtime would, calibrated against real Go
+// (`h2race calibrate`). Everything else — when the alert arrives, when the read loop's thread
+// wakes — is left to the kernel and the scheduler.
+#include "clients/go_model.h"
+
+#include <fmt/format.h>
+#include <sys/socket.h>
+
+#include <atomic>
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "clients/h2_client_session.h"
+#include "core/classes.h"
+#include "core/inject.h"
+
+namespace h2race {
+namespace {
+
+// Go's Transport retries without a bound; a model that redials forever would hang a run.
+constexpr uint32_t kMaxRedials = 16;
+
+void spin_for(std::chrono::microseconds d) {
+  const auto until = Clock::now() + d;
+  while (Clock::now() < until) {
+  }
+}
+
+bool is_transport_error(const Outcome& o) {
+  return o.alert < 0 && o.cls != cls::kOk && o.cls != cls::kTimeout;
+}
+
+// Reads on after a transport error (prefer-alert, when no read loop runs yet): the alert on its
+// way, if one arrives within grace, else the error.
+Outcome read_alert_for(TlsClientConn& conn, std::chrono::milliseconds grace, Outcome error) {
+  const auto start = Clock::now();
+  auto waited = [&] {
+    return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
+  };
+  std::vector<uint8_t> discard;
+  for (;;) {
+    auto r = conn.read_some(discard, /*wait=*/true, start + grace);
+    discard.clear();
+    if (!r.failure) continue;
+    Outcome out = r.failure->alert >= 0 ? *r.failure : std::move(error);
+    out.grace = waited();
+    return out;
+  }
+}
+
+// One HTTP/2 connection as Go's ClientConn sees it: the caller's thread writes, the read loop's
+// thread reads; io_mu serialises the SSL object and the nghttp2 session (Go's tls.Conn allows a
+// Read and a Write at once; here they take turns, each for a few microseconds).
+class GoConn {
+ public:
+  GoConn(TlsClientConn& conn, H2ClientSession& h2, Clock::time_point deadline)
+      : conn_(conn), h2_(h2), deadline_(deadline) {}
+  ~GoConn() { stop(); }
+  GoConn(const GoConn&) = delete;
+  GoConn& operator=(const GoConn&) = delete;
+
+  std::optional<Outcome> write(const std::vector<uint8_t>& bytes) {
+    std::lock_guard io(io_mu_);
+    return conn_.write_all(bytes);
+  }
+  void start_read_loop() {
+    reader_ = std::thread([this, conn = current_connection()] {
+      join_connection(conn);
+      read_loop();
+      leave_connection();
+    });
+  }
+  // Under the connection's mutex: closed (the read loop failed) or not; if not, runs `then`.
+  template <typename F>
+  bool closed_else(F then) {
+    std::lock_guard lock(mu_);
+    if (closed_) return true;
+    then();
+    return false;
+  }
+  std::optional<Outcome> read_error() {
+    std::lock_guard lock(mu_);
+    return read_error_;
+  }
+  void add_stream() { stream_ = true; }  // under closed_else
+  void abort(Outcome why) {
+    std::lock_guard lock(mu_);
+    abort_locked(std::move(why));
+  }
+  // The stream's end: the first abort or the response; timeout at the deadline.
+  Outcome await() {
+    std::unique_lock lock(mu_);
+    if (!cv_.wait_until(lock, deadline_, [&] { return abort_.has_value(); })) {
+      return timeout_outcome("read");
+    }
+    return *abort_;
+  }
+  // prefer-alert: waits up to grace for the read loop's error; the alert if it is one.
+  std::optional<Outcome> await_alert(std::chrono::milliseconds grace) {
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, grace, [&] { return read_error_.has_value(); });
+    if (read_error_ && read_error_->alert >= 0) return read_error_;
+    return std::nullopt;
+  }
+  void stop() {
+    if (!reader_.joinable()) return;
+    stopping_ = true;
+    conn_.stop_reading();  // wakes the read loop's poll; nothing is sent to the server
+    reader_.join();
+  }
+
+ private:
+  void abort_locked(Outcome why) {
+    if (abort_) return;  // the first abort wins
+    abort_ = std::move(why);
+    cv_.notify_all();
+  }
+  void fail(Outcome why) {
+    std::lock_guard lock(mu_);
+    closed_ = true;
+    read_error_ = why;
+    if (stream_) abort_locked(std::move(why));
+    cv_.notify_all();
+  }
+  void read_loop() {
+    at(Point::kClientReadLoopStarted);
+    std::vector<uint8_t> in;
+    for (;;) {
+      const bool ready = conn_.wait_readable(deadline_);
+      if (stopping_) return;
+      if (!ready) return fail(timeout_outcome("read"));
+      TlsClientConn::ReadResult r;
+      std::optional<Outcome> done;
+      {
+        std::lock_guard io(io_mu_);
+        r = conn_.read_some(in, /*wait=*/false);
+        if (!in.empty()) {
+          done = h2_.feed(in);
+          in.clear();
+          // SETTINGS ACK and the like; their failure is not what the user sees.
+          (void)conn_.write_all(h2_.pending());
+        }
+      }
+      if (stopping_) return;
+      if (done) {
+        std::lock_guard lock(mu_);
+        if (stream_) return abort_locked(std::move(*done));
+      }
+      if (done || r.failure) {
+        fail(done ? *done : *r.failure);
+        return at(Point::kClientReadError);
+      }
+    }
+  }
+
+  TlsClientConn& conn_;
+  H2ClientSession& h2_;
+  const Clock::time_point deadline_;
+  std::mutex io_mu_;
+  std::mutex mu_;  // Go's cc.mu
+  std::condition_variable cv_;
+  bool closed_ = false;
+  bool stream_ = false;
+  std::optional<Outcome> read_error_;
+  std::optional<Outcome> abort_;
+  std::atomic<bool> stopping_{false};
+  std::thread reader_;
+};
+
+struct Attempt {
+  bool redial = false;
+  ClientResult result;
+};
+
+Attempt run_connection(const ClientTarget& t, const GoModelOptions& options) {
+  TlsClientConn conn(t.ctx, t.deadline);
+  if (auto f = conn.connect(t.addr, t.addr_len, t.source_ipv4)) return {false, {*f, conn.key()}};
+  const auto key = conn.key();
+  if (auto f = conn.handshake()) return {false, {*f, key}};
+  auto done = [&](Outcome o) { return Attempt{false, {std::move(o), key}}; };
+
+  H2ClientSession h2(t.authority);
+  GoConn cc(conn, h2, t.deadline);
+  at(Point::kClientBeforePreface);
+  if (auto f = cc.write(h2.preface())) {
+    if (options.alert_grace && is_transport_error(*f)) {
+      return done(read_alert_for(conn, *options.alert_grace, *f));
+    }
+    return done(*f);
+  }
+  at(Point::kClientAfterPreface);
+  cc.start_read_loop();
+
+  spin_for(t.go_timing.handoff);
+  if (cc.closed_else([] {})) return {true, {}};
+  at(Point::kClientConnReserved);
+  spin_for(t.go_timing.headers);
+  if (cc.closed_else([&] { cc.add_stream(); })) {
+    if (options.redial_unusable) return {true, {}};
+    const Outcome cause = *cc.read_error();
+    if (options.alert_grace && cause.alert >= 0) return done(cause);
+    return done(no_connection_outcome(cause));
+  }
+  at(Point::kClientBeforeHeaders);
+  if (auto f = cc.write(h2.request())) cc.abort(*f);
+  at(Point::kClientBeforeRead);
+  Outcome result = cc.await();
+  if (options.alert_grace && is_transport_error(result)) {
+    const auto start = Clock::now();
+    if (auto alert = cc.await_alert(*options.alert_grace)) result = *alert;
+    // At least 1 us: the histogram counts the iterations that took the grace path.
+    result.grace = std::max(std::chrono::microseconds(1),
+                            std::chrono::ceil<std::chrono::microseconds>(Clock::now() - start));
+  }
+  return done(std::move(result));
+}
+
+}  // namespace
+
+ClientResult run_go_model(const ClientTarget& t, const GoModelOptions& options) {
+  for (uint32_t redials = 0;; ++redials) {
+    Attempt a = run_connection(t, options);
+    if (a.redial && redials == kMaxRedials) {
+      a.result.outcome = other_outcome("h2", fmt::format("gave up after {} redials", redials));
+    }
+    if (!a.redial || redials == kMaxRedials) {
+      a.result.outcome.redials = redials;
+      return a.result;
+    }
+  }
+}
+
+}  // namespace h2race
