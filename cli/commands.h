@@ -99,6 +99,16 @@ struct ServeFlags {
 };
 int serve_command(const ServeFlags& flags);
 
+struct CalibrateFlags {
+  Scenario scenario;  // the run flags; --model and --against name the two clients
+  std::string model = "go1.19";
+  std::string against = "go-net-http";
+  uint64_t batches = 10;
+  double alpha = 0.001;
+  std::string json_path;
+};
+int calibrate_command(CalibrateFlags& flags);
+
 struct ProbeFlags {
   Scenario scenario;
   std::string url, ca, cert, key, expect, json_path;

@@ -10,7 +10,7 @@
 //      [errClientConnUnusable], Go >= 1.21 reports h2:no_connection [errClientConnNotEstablished].
 //   6. write HEADERS [writeHeaders]; a write error aborts the stream with it.
 //   7. wait for the response or an abort; the first abort wins [abortOnce].
-// Steps 4 and 6 come after Go's own CPU work (handoff, header encoding): ClientTarget::go_timing
+// Steps 4 and 6 come after Go's own CPU work (the dial goroutine's handoff; header encoding): ClientTarget::go_timing
 // holds those durations, spent spinning as Go's runtime would, calibrated against real Go
 // (`h2race calibrate`). Everything else — when the alert arrives, when the read loop's thread
 // wakes — is left to the kernel and the scheduler.
@@ -22,6 +22,7 @@
 #include <atomic>
 
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -34,7 +35,7 @@ namespace h2race {
 namespace {
 
 // Go's Transport retries without a bound; a model that redials forever would hang a run.
-constexpr uint32_t kMaxRedials = 16;
+constexpr uint32_t kMaxRedials = 64;
 
 void spin_for(std::chrono::microseconds d) {
   const auto until = Clock::now() + d;
@@ -64,6 +65,62 @@ Outcome read_alert_for(TlsClientConn& conn, std::chrono::milliseconds grace, Out
   }
 }
 
+// The thread a client worker's read loops run on, one per worker, reused for every connection:
+// a thread created per connection would start tens of microseconds late, while Go starts a
+// goroutine on an idle processor at once. Waking this one takes a futex wake, as waking an idle
+// processor does in Go's scheduler.
+class ReadLoopThread {
+ public:
+  ReadLoopThread() : thread_([this] { serve(); }) {}
+  ~ReadLoopThread() {
+    {
+      std::lock_guard lock(mu_);
+      quit_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  void start(std::function<void()> job) {
+    {
+      std::lock_guard lock(mu_);
+      job_ = std::move(job);
+      busy_ = true;
+    }
+    cv_.notify_all();
+  }
+  void wait() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return !busy_; });
+  }
+
+ private:
+  void serve() {
+    std::unique_lock lock(mu_);
+    for (;;) {
+      cv_.wait(lock, [&] { return quit_ || job_; });
+      if (quit_) return;
+      auto job = std::move(*job_);
+      job_.reset();
+      lock.unlock();
+      job();
+      lock.lock();
+      busy_ = false;
+      cv_.notify_all();
+    }
+  }
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::optional<std::function<void()>> job_;
+  bool busy_ = false;
+  bool quit_ = false;
+  std::thread thread_;  // last: starts once the members above exist
+};
+
+ReadLoopThread& read_loop_thread() {
+  thread_local ReadLoopThread t;
+  return t;
+}
+
 // One HTTP/2 connection as Go's ClientConn sees it: the caller's thread writes, the read loop's
 // thread reads; io_mu serialises the SSL object and the nghttp2 session (Go's tls.Conn allows a
 // Read and a Write at once; here they take turns, each for a few microseconds).
@@ -75,12 +132,16 @@ class GoConn {
   GoConn(const GoConn&) = delete;
   GoConn& operator=(const GoConn&) = delete;
 
-  std::optional<Outcome> write(const std::vector<uint8_t>& bytes) {
+  // Writes what make() builds from the nghttp2 session; both under io_mu, since the read loop
+  // feeds the same session.
+  template <typename F>
+  std::optional<Outcome> write(F make) {
     std::lock_guard io(io_mu_);
-    return conn_.write_all(bytes);
+    return conn_.write_all(make());
   }
   void start_read_loop() {
-    reader_ = std::thread([this, conn = current_connection()] {
+    started_ = true;
+    read_loop_thread().start([this, conn = current_connection()] {
       join_connection(conn);
       read_loop();
       leave_connection();
@@ -119,10 +180,11 @@ class GoConn {
     return std::nullopt;
   }
   void stop() {
-    if (!reader_.joinable()) return;
+    if (!started_) return;
+    started_ = false;
     stopping_ = true;
     conn_.stop_reading();  // wakes the read loop's poll; nothing is sent to the server
-    reader_.join();
+    read_loop_thread().wait();
   }
 
  private:
@@ -180,7 +242,7 @@ class GoConn {
   std::optional<Outcome> read_error_;
   std::optional<Outcome> abort_;
   std::atomic<bool> stopping_{false};
-  std::thread reader_;
+  bool started_ = false;
 };
 
 struct Attempt {
@@ -198,7 +260,7 @@ Attempt run_connection(const ClientTarget& t, const GoModelOptions& options) {
   H2ClientSession h2(t.authority);
   GoConn cc(conn, h2, t.deadline);
   at(Point::kClientBeforePreface);
-  if (auto f = cc.write(h2.preface())) {
+  if (auto f = cc.write([&] { return h2.preface(); })) {
     if (options.alert_grace && is_transport_error(*f)) {
       return done(read_alert_for(conn, *options.alert_grace, *f));
     }
@@ -210,15 +272,15 @@ Attempt run_connection(const ClientTarget& t, const GoModelOptions& options) {
   spin_for(t.go_timing.handoff);
   if (cc.closed_else([] {})) return {true, {}};
   at(Point::kClientConnReserved);
-  spin_for(t.go_timing.headers);
   if (cc.closed_else([&] { cc.add_stream(); })) {
     if (options.redial_unusable) return {true, {}};
     const Outcome cause = *cc.read_error();
     if (options.alert_grace && cause.alert >= 0) return done(cause);
     return done(no_connection_outcome(cause));
   }
+  spin_for(t.go_timing.headers);
   at(Point::kClientBeforeHeaders);
-  if (auto f = cc.write(h2.request())) cc.abort(*f);
+  if (auto f = cc.write([&] { return h2.request(); })) cc.abort(*f);
   at(Point::kClientBeforeRead);
   Outcome result = cc.await();
   if (options.alert_grace && is_transport_error(result)) {

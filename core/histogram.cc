@@ -1,6 +1,7 @@
 #include "core/histogram.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace h2race {
 
@@ -71,6 +72,16 @@ std::vector<ClassCount> Histogram::classes() const {
 uint64_t Histogram::count(std::string_view cls) const {
   auto it = classes_.find(cls);
   return it == classes_.end() ? 0 : it->second.count;
+}
+
+double total_variation(const Histogram& a, const Histogram& b) {
+  if (a.iterations() == 0 || b.iterations() == 0) return 0;
+  std::map<std::string, std::pair<double, double>> shares;
+  for (const auto& c : a.classes()) shares[c.cls].first = double(c.count) / a.iterations();
+  for (const auto& c : b.classes()) shares[c.cls].second = double(c.count) / b.iterations();
+  double sum = 0;
+  for (const auto& [cls, s] : shares) sum += std::abs(s.first - s.second);
+  return sum / 2;
 }
 
 }  // namespace h2race

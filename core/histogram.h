@@ -74,4 +74,8 @@ class Histogram {
   Redials redials_;
 };
 
+// Total variation distance between two histograms' class distributions: half the sum of the
+// absolute differences of the shares, 0 (same) .. 1 (disjoint). 0 when either is empty.
+double total_variation(const Histogram& a, const Histogram& b);
+
 }  // namespace h2race

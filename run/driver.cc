@@ -45,11 +45,9 @@ void prepare_external(const Scenario& s, const Pki& pki, const ClientKindInfo& k
 
 }  // namespace
 
-RunRecord run_scenario(const Scenario& scenario, const Pki& pki, const DriverHooks& hooks,
-                       const Schedule* schedule) {
-  std::optional<ScheduleScope> schedule_scope;
-  if (schedule) schedule_scope.emplace(*schedule);
-  ignore_sigpipe();
+namespace {
+
+const ClientKindInfo& checked_kind(const Scenario& scenario) {
   const ClientKindInfo* kind = find_client(scenario.client);
   if (!kind) throw std::runtime_error(fmt::format("unknown client '{}'", scenario.client));
   if ((kind->speaks == Speaks::kH1 && scenario.proto != Proto::kH1) ||
@@ -57,26 +55,30 @@ RunRecord run_scenario(const Scenario& scenario, const Pki& pki, const DriverHoo
     throw std::runtime_error(fmt::format("client {} does not speak {} (resolve_client first)",
                                          scenario.client, name(scenario.proto)));
   }
-  TruthTable truth;
-  auto client_ctx = make_client_ctx(scenario, pki);
+  return *kind;
+}
 
+// Clients run one at a time when they cannot say which connection was theirs.
+int jobs_for(const Scenario& s, const ClientKindInfo& kind) {
+  return kind.program && !kind.program->reports_local_address ? 1 : std::max(1, s.jobs);
+}
+
+// The run itself: `shared` is the server for every iteration, or null for a fresh server per
+// iteration (then truth is the table those servers record into).
+RunRecord run_iterations_on(const Scenario& scenario, const Pki& pki, MtlsServer* shared,
+                            TruthTable& truth, const DriverHooks& hooks) {
+  ignore_sigpipe();
+  const ClientKindInfo& kind = checked_kind(scenario);
+  auto client_ctx = make_client_ctx(scenario, pki);
   // External programs get the PKI as files and make a batch of requests per process. One that
   // cannot say which connection was its own runs alone, so the server's only record is its.
-  int jobs = std::max(1, scenario.jobs);
+  const int jobs = jobs_for(scenario, kind);
+  const bool sole = kind.program && !kind.program->reports_local_address;
   uint64_t batch = 1;
   External ext;
-  const bool sole = kind->program && !kind->program->reports_local_address;
-  if (kind->program) {
-    prepare_external(scenario, pki, *kind, ext);
-    if (!scenario.fresh_server) batch = kind->program->batch;
-    if (sole) jobs = 1;
-  }
-
-  // One listener for the whole run; the server needs a thread per client in flight so that a
-  // client never waits for another connection's handshake.
-  std::unique_ptr<MtlsServer> shared;
-  if (!scenario.fresh_server) {
-    shared = std::make_unique<MtlsServer>(pki, server_options(scenario, jobs + 1), &truth);
+  if (kind.program) {
+    prepare_external(scenario, pki, kind, ext);
+    if (shared) batch = kind.program->batch;
   }
 
   // Each result is paired with the server's truth as soon as the client has it: an external
@@ -98,11 +100,11 @@ RunRecord run_scenario(const Scenario& scenario, const Pki& pki, const DriverHoo
       std::unique_ptr<MtlsServer> fresh;
       if (!shared) fresh = std::make_unique<MtlsServer>(pki, server_options(scenario, 1), &truth);
       const MtlsServer& server = shared ? *shared : *fresh;
-      if (kind->run) {
-        return pair_with_truth(kind->run(client_target(scenario, client_ctx.get(),
-                                                       server.address(), server.address_len(),
-                                                       fmt::format("127.0.0.1:{}", server.port()),
-                                                       first, /*rotate_source=*/true)));
+      if (kind.run) {
+        return pair_with_truth(kind.run(client_target(scenario, client_ctx.get(),
+                                                      server.address(), server.address_len(),
+                                                      fmt::format("127.0.0.1:{}", server.port()),
+                                                      first, /*rotate_source=*/true)));
       }
       ExternalSetup s = ext.setup;
       s.url = fmt::format("https://127.0.0.1:{}/", server.port());
@@ -110,8 +112,36 @@ RunRecord run_scenario(const Scenario& scenario, const Pki& pki, const DriverHoo
       run_external(s, count, sink);
     };
   };
-  RunRecord run = run_iterations(scenario, jobs, batch, hooks, make_worker);
-  shared.reset();
+  return run_iterations(scenario, jobs, batch, hooks, make_worker);
+}
+
+}  // namespace
+
+SharedServer::SharedServer(const Scenario& s, const Pki& pki, int jobs)
+    // The server needs a thread per client in flight so that a client never waits for another
+    // connection's handshake.
+    : server(std::make_unique<MtlsServer>(pki, server_options(s, jobs + 1), &truth)) {}
+
+SharedServer::~SharedServer() = default;
+
+RunRecord run_scenario_on(const Scenario& scenario, const Pki& pki, SharedServer& shared,
+                          const DriverHooks& hooks) {
+  return run_iterations_on(scenario, pki, shared.server.get(), shared.truth, hooks);
+}
+
+RunRecord run_scenario(const Scenario& scenario, const Pki& pki, const DriverHooks& hooks,
+                       const Schedule* schedule) {
+  std::optional<ScheduleScope> schedule_scope;
+  if (schedule) schedule_scope.emplace(*schedule);
+  RunRecord run;
+  if (scenario.fresh_server) {
+    TruthTable truth;
+    run = run_iterations_on(scenario, pki, nullptr, truth, hooks);
+  } else {
+    // One listener for the whole run.
+    SharedServer shared(scenario, pki, jobs_for(scenario, checked_kind(scenario)));
+    run = run_scenario_on(scenario, pki, shared, hooks);
+  }
   if (schedule_scope) {
     run.schedule_failures = schedule_scope->failures();
     run.first_schedule_failure = schedule_scope->first_failure();

@@ -4,6 +4,9 @@
 #pragma once
 
 #include "core/run_record.h"
+#include "core/truth_table.h"
+#include <memory>
+
 #include "core/pki.h"
 #include "core/scenario.h"
 #include "core/schedule.h"
@@ -16,5 +19,18 @@ namespace h2race {
 // With a schedule, every iteration runs under it; waits that ran out are counted in the record.
 RunRecord run_scenario(const Scenario& scenario, const Pki& pki, const DriverHooks& hooks = {},
                        const Schedule* schedule = nullptr);
+
+// A server that outlives one run: `calibrate` runs a model and a real program against the same
+// one. Its options come from the first scenario; threads are enough for `jobs` clients.
+class MtlsServer;
+struct SharedServer {
+  SharedServer(const Scenario& s, const Pki& pki, int jobs);
+  ~SharedServer();
+  TruthTable truth;
+  std::unique_ptr<MtlsServer> server;
+};
+// run_scenario against a server that is already listening (no --fresh-server).
+RunRecord run_scenario_on(const Scenario& scenario, const Pki& pki, SharedServer& shared,
+                          const DriverHooks& hooks = {});
 
 }  // namespace h2race
