@@ -22,13 +22,38 @@ struct Cli {
   ReportFlags report_flags;
   ServeFlags serve_flags;
   ProbeFlags probe_flags;
+  CalibrateFlags calibrate_flags;
   CLI::App *run = nullptr, *replay = nullptr, *soak = nullptr, *compare = nullptr, *merge = nullptr,
-           *matrix = nullptr, *report = nullptr, *serve = nullptr, *probe = nullptr;
+           *matrix = nullptr, *report = nullptr, *serve = nullptr, *probe = nullptr,
+           *calibrate = nullptr;
 };
 
 void CliDeleter::operator()(Cli* cli) const { std::default_delete<Cli>{}(cli); }
 
 namespace {
+
+// `calibrate`: the run flags without --client (--model and --against name the two clients).
+void add_calibrate_command(CLI::App& app, Cli& cli) {
+  CalibrateFlags& f = cli.calibrate_flags;
+  f.scenario.iterations = 5000;
+  CLI::App* cmd = cli.calibrate = app.add_subcommand(
+      "calibrate",
+      "a model and the real program it models, same server, interleaved batches: histograms "
+      "side by side, homogeneity test, total variation distance (TVD)");
+  add_scenario_flags(cmd, f.scenario);
+  cmd->remove_option(cmd->get_option("--client"));
+  cmd->add_option("--model", f.model, "in-process profile that claims to be the program")
+      ->capture_default_str();
+  cmd->add_option("--against", f.against, "the real program (an external client)")
+      ->capture_default_str();
+  cmd->add_option("--batches", f.batches, "alternating batches per side")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{10'000}))
+      ->capture_default_str();
+  cmd->add_option("--alpha", f.alpha, "significance level of the homogeneity test")
+      ->check(CLI::Range(1e-12, 0.5))
+      ->capture_default_str();
+  cmd->add_option("--json", f.json_path, "write both histograms, the comparison and the TVD");
+}
 
 bool has_subcommand(const CLI::App& app, const std::string& name) {
   for (const CLI::App* sub : app.get_subcommands({})) {
@@ -201,6 +226,7 @@ CliPtr make_cli() {
                   "exit 1 when connections fall in more than one class");
   probe->add_flag("-q,--quiet", pf.quiet, "do not print the table");
 
+  add_calibrate_command(app, *cli);
   return cli;
 }
 
@@ -245,6 +271,7 @@ int dispatch(Cli& cli) {
     if (cli.soak->parsed()) return soak_command(cli.soak_flags);
     if (cli.serve->parsed()) return serve_command(cli.serve_flags);
     if (cli.probe->parsed()) return probe_command(cli.probe_flags);
+    if (cli.calibrate->parsed()) return calibrate_command(cli.calibrate_flags);
   } catch (const UsageError& e) {
     fmt::print(stderr, "h2race {}: {}\n", cli.app.get_subcommands().front()->get_name(), e.what());
     return kExitUsage;

@@ -52,6 +52,12 @@ std::string text_table(const RunRecord& run) {
         g.iterations, static_cast<double>(g.total_us) / static_cast<double>(g.iterations),
         g.max_us);
   }
+  if (const auto& r = h.redials(); r.iterations > 0) {
+    out += fmt::format(
+        "redials: {} requests ({:.2f}%) went out on a later connection; {} connections dropped\n",
+        r.iterations, 100.0 * static_cast<double>(r.iterations) / static_cast<double>(h.iterations()),
+        r.connections);
+  }
   if (run.schedule_failures > 0) {
     out += fmt::format("SCHEDULE FAILED in {} waits (first: {})\n", run.schedule_failures,
                        run.first_schedule_failure);

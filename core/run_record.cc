@@ -39,6 +39,10 @@ nlohmann::json to_json(const RunRecord& run) {
                         {"total_us", h.grace().total_us},
                         {"max_us", h.grace().max_us}};
   }
+  if (h.redials().iterations > 0) {
+    j["redials"] = {{"iterations", h.redials().iterations},
+                    {"connections", h.redials().connections}};
+  }
   if (run.target) j["target"] = {{"url", run.target->url}, {"expect", run.target->expect}};
   if (run.scenario.schedule) {
     j["schedule_failures"] = {{"count", run.schedule_failures},
@@ -89,6 +93,19 @@ RunRecord run_record_from_json(const nlohmann::json& j) {
       *field = g[key].get<uint64_t>();
     }
     run.histogram.add_grace(grace);
+  }
+  if (j.contains("redials") && j["redials"].is_object()) {
+    const auto& r = j["redials"];
+    Histogram::Redials redials;
+    for (auto [key, field] : {std::pair{"iterations", &redials.iterations},
+                              std::pair{"connections", &redials.connections}}) {
+      if (!r.contains(key) || !r[key].is_number_unsigned()) {
+        throw std::invalid_argument(
+            fmt::format("field \"redials.{}\" is missing or not a non-negative integer", key));
+      }
+      *field = r[key].get<uint64_t>();
+    }
+    run.histogram.add_redials(redials);
   }
   if (j.contains("target") && j["target"].is_object()) {
     const auto& t = j["target"];

@@ -124,6 +124,28 @@ TEST(ExternalPeers, NghttpNeverNamesTheCause) {
   EXPECT_EQ(j["truth"], nlohmann::json({{"tls_alert:certificate_required", 10}}));
 }
 
+// The model and the program run against one server: both histograms are complete and paired,
+// and the distance between them is stated (its size is measured, not asserted: it races).
+TEST(Calibrate, RunsModelAndProgramAgainstOneServerAndStatesTheDistance) {
+  const fs::path path = temp("h2race-calibrate.json");
+  const Result r = h2race("calibrate -n 40 --batches 2 --json " + path.string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("calibrate go1.19 against go-net-http"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("TVD "), std::string::npos) << r.output;
+  std::ifstream in(path);
+  const auto j = nlohmann::json::parse(in);
+  for (const char* side : {"model", "real"}) {
+    EXPECT_EQ(j[side]["iterations"], 40) << side;
+    EXPECT_EQ(j[side]["truth"], nlohmann::json({{"tls_alert:certificate_required", 40}})) << side;
+  }
+  EXPECT_EQ(j["model"]["scenario"]["client"], "go1.19");
+  EXPECT_EQ(j["real"]["scenario"]["client"], "go-net-http");
+  EXPECT_GE(j["tvd"].get<double>(), 0.0);
+  EXPECT_LE(j["tvd"].get<double>(), 1.0);
+  EXPECT_EQ(h2race("calibrate -n 10 --model go-net-http").code, 2);
+  EXPECT_EQ(h2race("calibrate -n 10 --against go").code, 2);
+}
+
 TEST(ExternalPeers, MissingProgramExits2NamingTheClient) {
   Result r = shell("PATH=/nonexistent " + std::string(H2RACE_BIN) + " run --client curl -n 1");
   EXPECT_EQ(r.code, 2) << r.output;

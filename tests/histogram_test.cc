@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
+
 namespace h2race {
 namespace {
 
@@ -164,6 +166,34 @@ TEST(HistogramJson, RejectsMissingFields) {
     j.erase(field);
     EXPECT_THROW(run_record_from_json(j), std::invalid_argument) << field;
   }
+}
+
+// A Go-like client's redials are counted per request and survive the JSON round trip and merge.
+TEST(Histogram, RedialsRoundTripAndMerge) {
+  Histogram h;
+  Outcome o = alert_outcome(116);
+  o.redials = 3;
+  h.add(o, "tls_alert:certificate_required");
+  h.add(alert_outcome(116), "tls_alert:certificate_required");
+  RunRecord run;
+  run.histogram = h;
+  const RunRecord back = run_record_from_json(to_json(run));
+  EXPECT_EQ(back.histogram.redials().iterations, 1u);
+  EXPECT_EQ(back.histogram.redials().connections, 3u);
+  Histogram merged = back.histogram;
+  merged.merge(h);
+  EXPECT_EQ(merged.redials().connections, 6u);
+}
+
+TEST(Histogram, TotalVariationIsHalfTheSumOfShareDifferences) {
+  Histogram a, b;
+  for (int i = 0; i < 3; ++i) a.add(alert_outcome(116), "x");
+  a.add(errno_outcome("write", EPIPE), "x");
+  for (int i = 0; i < 2; ++i) b.add(alert_outcome(116), "x");
+  for (int i = 0; i < 2; ++i) b.add(errno_outcome("write", ECONNRESET), "x");
+  // shares: alert .75 vs .5, EPIPE .25 vs 0, ECONNRESET 0 vs .5 -> (.25 + .25 + .5) / 2
+  EXPECT_DOUBLE_EQ(total_variation(a, b), 0.5);
+  EXPECT_DOUBLE_EQ(total_variation(a, a), 0.0);
 }
 
 }  // namespace
