@@ -6,9 +6,9 @@
 
 #include <cerrno>
 
-#include "core/run_record.h"
 #include "core/inject.h"
 #include "core/outcome.h"
+#include "core/run_record.h"
 
 namespace h2race {
 namespace {

@@ -9,11 +9,11 @@
 
 #include "cli/commands.h"
 #include "clients/client_kinds.h"
-#include "run/driver.h"
 #include "core/interrupt.h"
-#include "run/matrix.h"
 #include "core/pki.h"
 #include "core/report.h"
+#include "run/driver.h"
+#include "run/matrix.h"
 
 namespace h2race::cli {
 
@@ -30,8 +30,8 @@ int matrix_command(const MatrixFlags& f) {
   for (Scenario s : builtin_matrix()) {
     if (interrupted()) break;
     // A process per connection (curl, nghttp) runs at tens per second, not thousands.
-    s.iterations =
-        find_client(s.client)->program ? std::min(f.iterations, f.external_iterations) : f.iterations;
+    s.iterations = find_client(s.client)->program ? std::min(f.iterations, f.external_iterations)
+                                                  : f.iterations;
     s.jobs = f.jobs;
     auto& pki = pkis[s.key_type];
     if (!pki) pki = std::make_unique<Pki>(s.key_type);

@@ -5,15 +5,15 @@
 #include <filesystem>
 #include <iostream>
 
-#include "clients/client.h"
-#include "core/alert_names.h"
 #include "cli/commands.h"
-#include "clients/client_kinds.h"
 #include "cli/progress.h"
-#include "core/interrupt.h"
-#include "run/probe.h"
-#include "core/report.h"
+#include "clients/client.h"
+#include "clients/client_kinds.h"
+#include "core/alert_names.h"
 #include "core/classes.h"
+#include "core/interrupt.h"
+#include "core/report.h"
+#include "run/probe.h"
 
 namespace h2race::cli {
 namespace {
@@ -64,7 +64,8 @@ int probe_command(ProbeFlags& f) {
     Progress progress(done, f.scenario.iterations);
     DriverHooks hooks;
     hooks.done = &done;
-    run = run_probe(f.scenario, target, ctx.get(), f.expect.empty() ? std::string(cls::kUnknownTruth) : f.expect, hooks);
+    run = run_probe(f.scenario, target, ctx.get(),
+                    f.expect.empty() ? std::string(cls::kUnknownTruth) : f.expect, hooks);
   }
   if (!f.json_path.empty()) write_file_atomically(f.json_path, to_json(run).dump(2) + "\n");
   if (!f.quiet) std::cout << text_table(run) << std::flush;

@@ -9,10 +9,10 @@
 #include <variant>
 
 #include "cli/commands.h"
-#include "run/driver.h"
 #include "core/inject.h"
 #include "core/interrupt.h"
 #include "core/pki.h"
+#include "run/driver.h"
 
 namespace h2race::cli {
 

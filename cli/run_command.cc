@@ -6,11 +6,11 @@
 
 #include "cli/commands.h"
 #include "cli/progress.h"
-#include "run/driver.h"
 #include "core/inject.h"
 #include "core/interrupt.h"
 #include "core/pki.h"
 #include "core/report.h"
+#include "run/driver.h"
 
 namespace h2race::cli {
 

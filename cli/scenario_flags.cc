@@ -5,9 +5,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "clients/client_kinds.h"
 #include "cli/commands.h"
 #include "cli/enum_option.h"
+#include "clients/client_kinds.h"
 
 namespace h2race::cli {
 
@@ -36,8 +36,7 @@ void add_scenario_flags(CLI::App* cmd, Scenario& s) {
       ->check(CLI::Range(int64_t{1}, int64_t{3'600'000}))
       ->default_str("5000");
   cmd->add_option_function<int64_t>(
-         "--alert-grace-ms",
-         [&s](int64_t ms) { s.alert_grace = std::chrono::milliseconds(ms); },
+         "--alert-grace-ms", [&s](int64_t ms) { s.alert_grace = std::chrono::milliseconds(ms); },
          "prefer-alert: how long to keep reading for an alert after a transport error")
       ->check(CLI::Range(int64_t{0}, int64_t{60'000}))
       ->default_str("100");

@@ -9,10 +9,10 @@
 #include <string>
 
 #include "cli/commands.h"
-#include "run/driver.h"
+#include "core/classes.h"
 #include "core/interrupt.h"
 #include "core/pki.h"
-#include "core/classes.h"
+#include "run/driver.h"
 
 namespace h2race::cli {
 namespace {

@@ -138,8 +138,8 @@ std::vector<std::string> go_net_http_argv(const ExternalSetup& s, uint64_t count
 }
 
 // One line per request: "<local address of the connection it used, or ->\t<ok N | error TEXT>".
-void run_line_protocol(const ExternalSetup& s, const std::vector<std::string>& argv,
-                       uint64_t count, const ResultSink& sink) {
+void run_line_protocol(const ExternalSetup& s, const std::vector<std::string>& argv, uint64_t count,
+                       const ResultSink& sink) {
   uint64_t answered = 0;
   auto on_line = [&](const std::string& line) {
     ClientResult r;
@@ -161,10 +161,10 @@ void run_line_protocol(const ExternalSetup& s, const std::vector<std::string>& a
 
 const ExternalProgram kCurlProgram{"curl", "curl", 1, true, false, false, curl_argv};
 // nghttp does not tell its local address: it runs alone, paired with the server's sole record.
-const ExternalProgram kNghttpProgram{"nghttp", "nghttp2-client", 1, false, false, false,
-                                     nghttp_argv};
-const ExternalProgram kGoNetHttpProgram{
-    "go-net-http", "golang-1.19-go", 200, true, true, true, go_net_http_argv};
+const ExternalProgram kNghttpProgram{"nghttp", "nghttp2-client", 1, false, false,
+                                     false,    nghttp_argv};
+const ExternalProgram kGoNetHttpProgram{"go-net-http", "golang-1.19-go", 200, true, true,
+                                        true,          go_net_http_argv};
 
 void run_external(const ExternalSetup& setup, uint64_t count, const ResultSink& sink) {
   const auto argv = setup.def->argv(setup, count);

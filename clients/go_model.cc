@@ -10,8 +10,9 @@
 //      [errClientConnUnusable], Go >= 1.21 reports h2:no_connection [errClientConnNotEstablished].
 //   6. write HEADERS [writeHeaders]; a write error aborts the stream with it.
 //   7. wait for the response or an abort; the first abort wins [abortOnce].
-// Steps 4 and 6 come after Go's own CPU work (the dial goroutine's handoff; header encoding): ClientTarget::go_timing
-// holds those durations, spent spinning as Go's runtime would, calibrated against real Go
+// Steps 4 and 6 come after Go's own CPU work (the dial goroutine's handoff; header encoding):
+// ClientTarget::go_timing holds those durations, spent spinning as Go's runtime would, calibrated
+// against real Go
 // (`h2race calibrate`). Everything else — when the alert arrives, when the read loop's thread
 // wakes — is left to the kernel and the scheduler.
 #include "clients/go_model.h"
@@ -20,7 +21,6 @@
 #include <sys/socket.h>
 
 #include <atomic>
-
 #include <condition_variable>
 #include <functional>
 #include <mutex>

@@ -4,8 +4,8 @@
 #pragma once
 
 #include <netinet/in.h>
-#include <poll.h>
 #include <openssl/ssl.h>
+#include <poll.h>
 
 #include <chrono>
 #include <cstdint>

@@ -11,7 +11,6 @@
 
 namespace h2race {
 
-
 class Rendezvous {
  public:
   std::mutex mu;

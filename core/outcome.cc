@@ -17,7 +17,9 @@ std::string errno_name(int err) {
   return n ? std::string(n) : fmt::format("E{}", err);
 }
 
-Outcome ok_outcome(std::string_view raw) { return {std::string(cls::kOk), std::string(raw), "", 0, -1}; }
+Outcome ok_outcome(std::string_view raw) {
+  return {std::string(cls::kOk), std::string(raw), "", 0, -1};
+}
 
 Outcome errno_outcome(std::string_view op, int err, std::string_view raw) {
   if (err == 0) return eof_outcome(op, raw);
@@ -38,7 +40,8 @@ Outcome eof_outcome(std::string_view op, std::string_view raw) {
 }
 
 Outcome timeout_outcome(std::string_view stage) {
-  return {std::string(cls::kTimeout), fmt::format("timed out during {}", stage), std::string(stage), 0, -1};
+  return {std::string(cls::kTimeout), fmt::format("timed out during {}", stage), std::string(stage),
+          0, -1};
 }
 
 Outcome other_outcome(std::string_view op, std::string_view raw) {

@@ -1,11 +1,12 @@
-#include "core/stats.h"
 #include "core/report.h"
-#include "core/classes.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <map>
+
+#include "core/classes.h"
+#include "core/stats.h"
 
 namespace h2race {
 namespace {
@@ -55,7 +56,8 @@ std::string text_table(const RunRecord& run) {
   if (const auto& r = h.redials(); r.iterations > 0) {
     out += fmt::format(
         "redials: {} requests ({:.2f}%) went out on a later connection; {} connections dropped\n",
-        r.iterations, 100.0 * static_cast<double>(r.iterations) / static_cast<double>(h.iterations()),
+        r.iterations,
+        100.0 * static_cast<double>(r.iterations) / static_cast<double>(h.iterations()),
         r.connections);
   }
   if (run.schedule_failures > 0) {

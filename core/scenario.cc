@@ -167,8 +167,8 @@ Scenario Scenario::from_json(const nlohmann::json& j) {
 
 std::string Scenario::id() const {
   std::string tls_id = tls == TlsVersion::k13 ? "tls13" : "tls12";
-  return fmt::format("{}-{}-{}-{}-{}-{}{}{}", name(proto), tls_id, name(client_cert),
-                     client, name(server_close), name(key_type),
+  return fmt::format("{}-{}-{}-{}-{}-{}{}{}", name(proto), tls_id, name(client_cert), client,
+                     name(server_close), name(key_type),
                      server_read == ServerRead::kRecord ? "-record" : "",
                      fresh_server ? "-fresh" : "");
 }

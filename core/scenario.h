@@ -62,7 +62,7 @@ struct Scenario {
     bool operator==(const GoTiming&) const = default;
   };
   std::optional<GoTiming> go_timing;
-  std::chrono::milliseconds linger{1000};      // linger close: bound on draining the client
+  std::chrono::milliseconds linger{1000};  // linger close: bound on draining the client
 
   // The fields that make two histograms comparable (not iterations or timeout).
   nlohmann::json to_json() const;

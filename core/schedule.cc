@@ -131,8 +131,7 @@ std::optional<LineError> parse_line(std::string_view line, int line_no,
   if (tokens.empty()) return std::nullopt;
   const auto point = parse_point(tokens[0].text);
   if (!point) {
-    return LineError{tokens[0].column,
-                     fmt::format("unknown injection point '{}'", tokens[0].text)};
+    return LineError{tokens[0].column, fmt::format("unknown injection point '{}'", tokens[0].text)};
   }
   if (tokens.size() < 2) {
     return LineError{

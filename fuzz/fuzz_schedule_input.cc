@@ -56,8 +56,8 @@ FuzzCase decode_fuzz_input(const uint8_t* data, size_t size) {
 std::string encode_fuzz_input(const FuzzCase& fc) {
   const auto client = std::find(kFuzzClients.begin(), kFuzzClients.end(), fc.scenario.client);
   const auto cert = std::find(kFuzzCerts.begin(), kFuzzCerts.end(), fc.scenario.client_cert);
-  std::string out(1, static_cast<char>(((cert - kFuzzCerts.begin()) << 4) |
-                                       (client - kFuzzClients.begin())));
+  std::string out(
+      1, static_cast<char>(((cert - kFuzzCerts.begin()) << 4) | (client - kFuzzClients.begin())));
   for (size_t p = 0; p < kPointCount; ++p) {
     const auto& a = fc.schedule.actions[p];
     if (!a) continue;

@@ -23,8 +23,8 @@ namespace h2race {
 
 inline constexpr std::chrono::microseconds kFuzzWaitBound = std::chrono::milliseconds(2);
 // In-process clients the fuzzer drives; append only.
-inline constexpr std::array<std::string_view, 5> kFuzzClients = {"go", "sequential", "h1",
-                                                                  "go1.19", "prefer-alert"};
+inline constexpr std::array<std::string_view, 5> kFuzzClients = {"go", "sequential", "h1", "go1.19",
+                                                                 "prefer-alert"};
 inline constexpr std::array<ClientCert, 4> kFuzzCerts = {ClientCert::kNone, ClientCert::kUntrusted,
                                                          ClientCert::kExpired, ClientCert::kValid};
 

@@ -21,11 +21,11 @@
 #include <utility>
 
 #include "clients/client_kinds.h"
-#include "fuzz/fuzz_schedule_input.h"
 #include "core/inject.h"
 #include "core/interrupt.h"
 #include "core/pki.h"
 #include "core/truth_table.h"
+#include "fuzz/fuzz_schedule_input.h"
 #include "servers/mtls_server.h"
 
 namespace h2race {
@@ -86,10 +86,10 @@ Iteration run_once(const FuzzCase& fc) {
   ScheduleScope scope(fc.schedule);
   Scenario s = fc.scenario;
   s.timeout = std::chrono::seconds(2);
-  const ClientTarget t = client_target(s, client_ctx(fc.scenario), env->server->address(),
-                                       env->server->address_len(),
-                                       fmt::format("127.0.0.1:{}", env->server->port()), 0,
-                                       /*rotate_source=*/false);
+  const ClientTarget t =
+      client_target(s, client_ctx(fc.scenario), env->server->address(), env->server->address_len(),
+                    fmt::format("127.0.0.1:{}", env->server->port()), 0,
+                    /*rotate_source=*/false);
   r = find_client(fc.scenario.client)->run(t);
   if (r.key) truth = env->truth.take(*r.key, std::chrono::seconds(2));
   // The server must be done with the connection before the schedule it reads goes away.

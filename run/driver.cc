@@ -94,23 +94,23 @@ RunRecord run_iterations_on(const Scenario& scenario, const Pki& pki, MtlsServer
       }
       record(r.outcome, t ? *t : cls::kUnknownTruth);
     };
-    return [&, pair_with_truth, sink = ResultSink(pair_with_truth)](uint64_t first,
-                                                                    uint64_t count) {
-      // --fresh-server builds a whole new server per iteration, as the seed program does.
-      std::unique_ptr<MtlsServer> fresh;
-      if (!shared) fresh = std::make_unique<MtlsServer>(pki, server_options(scenario, 1), &truth);
-      const MtlsServer& server = shared ? *shared : *fresh;
-      if (kind.run) {
-        return pair_with_truth(kind.run(client_target(scenario, client_ctx.get(),
-                                                      server.address(), server.address_len(),
-                                                      fmt::format("127.0.0.1:{}", server.port()),
-                                                      first, /*rotate_source=*/true)));
-      }
-      ExternalSetup s = ext.setup;
-      s.url = fmt::format("https://127.0.0.1:{}/", server.port());
-      s.server = server.address();
-      run_external(s, count, sink);
-    };
+    return
+        [&, pair_with_truth, sink = ResultSink(pair_with_truth)](uint64_t first, uint64_t count) {
+          // --fresh-server builds a whole new server per iteration, as the seed program does.
+          std::unique_ptr<MtlsServer> fresh;
+          if (!shared)
+            fresh = std::make_unique<MtlsServer>(pki, server_options(scenario, 1), &truth);
+          const MtlsServer& server = shared ? *shared : *fresh;
+          if (kind.run) {
+            return pair_with_truth(kind.run(client_target(
+                scenario, client_ctx.get(), server.address(), server.address_len(),
+                fmt::format("127.0.0.1:{}", server.port()), first, /*rotate_source=*/true)));
+          }
+          ExternalSetup s = ext.setup;
+          s.url = fmt::format("https://127.0.0.1:{}/", server.port());
+          s.server = server.address();
+          run_external(s, count, sink);
+        };
   };
   return run_iterations(scenario, jobs, batch, hooks, make_worker);
 }

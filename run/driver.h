@@ -3,13 +3,13 @@
 // for the same connection.
 #pragma once
 
-#include "core/run_record.h"
-#include "core/truth_table.h"
 #include <memory>
 
 #include "core/pki.h"
+#include "core/run_record.h"
 #include "core/scenario.h"
 #include "core/schedule.h"
+#include "core/truth_table.h"
 #include "run/iterations.h"
 
 namespace h2race {

@@ -47,8 +47,7 @@ std::vector<Scenario> builtin_matrix() {
   add(Proto::kH1, "go-net-http", ClientCert::kNone, ServerClose::kImmediate);
   // A server that reads one TLS record at a time (BoringSSL's own socket BIO) leaves the
   // client's bytes behind its Finished unread: its immediate close sends RST.
-  for (std::string_view c :
-       {"go", "sequential", "curl", "go-net-http"}) {
+  for (std::string_view c : {"go", "sequential", "curl", "go-net-http"}) {
     add(Proto::kH2, c, ClientCert::kNone, ServerClose::kImmediate, TlsVersion::k13,
         ServerRead::kRecord);
   }

@@ -7,9 +7,9 @@
 
 #include <string>
 
-#include "run/iterations.h"
 #include "core/run_record.h"
 #include "core/scenario.h"
+#include "run/iterations.h"
 
 namespace h2race {
 

@@ -126,8 +126,8 @@ TEST(ExternalRules, AnAlertNameNoRfcKnowsIsOtherNotAMadeUpClass) {
   const Outcome curl = classify_external(
       "curl", {56, "curl: (56) OpenSSL SSL_read: tlsv13 alert frobnicated, errno 0"});
   EXPECT_EQ(curl.cls, "other");
-  const Outcome go = classify_external("go-net-http",
-                                       {0, "error Get \"x\": remote error: tls: gremlins"});
+  const Outcome go =
+      classify_external("go-net-http", {0, "error Get \"x\": remote error: tls: gremlins"});
   EXPECT_EQ(go.cls, "other");
 }
 

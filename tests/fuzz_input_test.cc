@@ -54,8 +54,7 @@ TEST(FuzzInput, SeedsEqualTheirReproducers) {
     const FuzzCase fc = decode_file(seed);
     const Schedule rep = reproducer(cls);
     EXPECT_EQ(without_bounds(actions_of(fc.schedule)), actions_of(rep)) << seed;
-    EXPECT_NE(rep.scenario_flags.find("--client " + fc.scenario.client), std::string::npos)
-        << seed;
+    EXPECT_NE(rep.scenario_flags.find("--client " + fc.scenario.client), std::string::npos) << seed;
   }
 }
 
@@ -65,8 +64,8 @@ TEST(FuzzInput, CommittedSeedsAreCanonicalSoNewPointsKeepTheirMeaning) {
   for (const auto& entry : std::filesystem::directory_iterator(std::string(H2RACE_SOURCE_DIR) +
                                                                "/fuzz/seeds/schedule")) {
     const std::string bytes = read(entry.path());
-    const FuzzCase fc = decode_fuzz_input(reinterpret_cast<const uint8_t*>(bytes.data()),
-                                          bytes.size());
+    const FuzzCase fc =
+        decode_fuzz_input(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
     EXPECT_EQ(encode_fuzz_input(fc), bytes) << entry.path();
   }
 }

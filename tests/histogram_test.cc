@@ -1,10 +1,10 @@
-#include "core/stats.h"
-#include "core/environment.h"
-#include "core/run_record.h"
-
 #include <gtest/gtest.h>
 
 #include <cerrno>
+
+#include "core/environment.h"
+#include "core/run_record.h"
+#include "core/stats.h"
 
 namespace h2race {
 namespace {

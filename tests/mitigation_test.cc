@@ -5,8 +5,8 @@
 
 #include <variant>
 
-#include "run/driver.h"
 #include "core/inject.h"
+#include "run/driver.h"
 
 namespace h2race {
 namespace {
@@ -35,8 +35,7 @@ constexpr const char* kAlert = "tls_alert:certificate_required";
 
 TEST(PreferAlert, ReportsTheAlertWhereGoReportsWriteEconnreset) {
   const Schedule s = reproducer("write:ECONNRESET");
-  EXPECT_GE(replay(s, "go", ServerClose::kImmediate).histogram.count("write:ECONNRESET"),
-            19u);
+  EXPECT_GE(replay(s, "go", ServerClose::kImmediate).histogram.count("write:ECONNRESET"), 19u);
   const RunRecord fixed = replay(s, "prefer-alert", ServerClose::kImmediate);
   EXPECT_EQ(fixed.schedule_failures, 0u) << fixed.first_schedule_failure;
   EXPECT_GE(fixed.histogram.count(kAlert), 19u);
@@ -45,15 +44,12 @@ TEST(PreferAlert, ReportsTheAlertWhereGoReportsWriteEconnreset) {
 
 TEST(PreferAlert, ReportsTheAlertWhereGoReportsNoConnection) {
   const Schedule s = reproducer("h2:no_connection");
-  EXPECT_GE(replay(s, "prefer-alert", ServerClose::kImmediate).histogram.count(kAlert),
-            19u);
+  EXPECT_GE(replay(s, "prefer-alert", ServerClose::kImmediate).histogram.count(kAlert), 19u);
 }
 
 TEST(Linger, WriteEpipeScheduleNoLongerYieldsEpipe) {
   const Schedule s = reproducer("write:EPIPE");
-  EXPECT_GE(
-      replay(s, "sequential", ServerClose::kImmediate).histogram.count("write:EPIPE"),
-      19u);
+  EXPECT_GE(replay(s, "sequential", ServerClose::kImmediate).histogram.count("write:EPIPE"), 19u);
   const RunRecord lingered = replay(s, "sequential", ServerClose::kLinger);
   EXPECT_EQ(lingered.histogram.count("write:EPIPE"), 0u);
   EXPECT_GE(lingered.histogram.count(kAlert), 19u);
@@ -68,8 +64,7 @@ TEST(Linger, WriteEconnresetScheduleNoLongerYieldsAWriteError) {
 TEST(Reset, ForcesWriteEconnresetOnTheFirstWriteAfterTheClose) {
   // The server resets the connection before the client writes its preface.
   const auto parsed = parse_schedule("client.before_preface wait:server.after_close\n", "inline");
-  const RunRecord r =
-      replay(std::get<Schedule>(parsed), "sequential", ServerClose::kReset);
+  const RunRecord r = replay(std::get<Schedule>(parsed), "sequential", ServerClose::kReset);
   EXPECT_GE(r.histogram.count("write:ECONNRESET"), 19u);
   EXPECT_EQ(r.histogram.truth().at(kAlert), 20u);
 }
