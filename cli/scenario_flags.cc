@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include "cli/commands.h"
 #include "cli/enum_option.h"
@@ -40,24 +41,23 @@ void add_scenario_flags(CLI::App* cmd, Scenario& s) {
          "prefer-alert: how long to keep reading for an alert after a transport error")
       ->check(CLI::Range(int64_t{0}, int64_t{60'000}))
       ->default_str("100");
-  cmd->add_option_function<int64_t>(
-         "--go-handoff-us",
-         [&s](int64_t us) {
-           s.go_timing = s.go_timing.value_or(kDefaultGoTiming);
-           s.go_timing->handoff = std::chrono::microseconds(us);
-         },
-         "go models: Go's CPU time from the preface flush to the request taking the connection")
-      ->check(CLI::Range(int64_t{0}, int64_t{100'000}))
-      ->default_str(std::to_string(kDefaultGoTiming.handoff.count()));
-  cmd->add_option_function<int64_t>(
-         "--go-headers-us",
-         [&s](int64_t us) {
-           s.go_timing = s.go_timing.value_or(kDefaultGoTiming);
-           s.go_timing->headers = std::chrono::microseconds(us);
-         },
-         "go models: Go's CPU time from taking the connection to writing HEADERS")
-      ->check(CLI::Range(int64_t{0}, int64_t{100'000}))
-      ->default_str(std::to_string(kDefaultGoTiming.headers.count()));
+  using GoTiming = Scenario::GoTiming;
+  for (auto [flag, field, help] :
+       {std::tuple{"--go-handoff-us", &GoTiming::handoff,
+                   "go models: Go's CPU time from the preface flush to the request taking the "
+                   "connection"},
+        std::tuple{"--go-headers-us", &GoTiming::headers,
+                   "go models: Go's CPU time from taking the connection to writing HEADERS"}}) {
+    cmd->add_option_function<int64_t>(
+           flag,
+           [&s, field = field](int64_t us) {
+             s.go_timing = s.go_timing.value_or(kDefaultGoTiming);
+             (*s.go_timing).*field = std::chrono::microseconds(us);
+           },
+           help)
+        ->check(CLI::Range(int64_t{0}, int64_t{100'000}))
+        ->default_str(std::to_string((kDefaultGoTiming.*field).count()));
+  }
   cmd->add_option_function<int64_t>(
          "--linger-ms", [&s](int64_t ms) { s.linger = std::chrono::milliseconds(ms); },
          "--server-close linger: how long the server drains the client before closing")

@@ -29,6 +29,12 @@ ClientTarget client_target(const Scenario& s, SSL_CTX* ctx, const sockaddr_stora
   return t;
 }
 
+std::optional<ClientResult> open_connection(TlsClientConn& conn, const ClientTarget& t) {
+  if (auto f = conn.connect(t.addr, t.addr_len, t.source_ipv4)) return ClientResult{*f, conn.key()};
+  if (auto f = conn.handshake()) return ClientResult{*f, conn.key()};
+  return std::nullopt;
+}
+
 namespace {
 
 // Version pinned as the scenario says, ALPN for its protocol, verification on, no resumption;

@@ -44,6 +44,9 @@ ClientTarget client_target(const Scenario& s, SSL_CTX* ctx, const sockaddr_stora
                            socklen_t addr_len, std::string authority, uint64_t iteration,
                            bool rotate_source);
 
+// Connects and handshakes conn as t says; the iteration's result when either fails.
+std::optional<ClientResult> open_connection(TlsClientConn& conn, const ClientTarget& t);
+
 ClientResult run_go_client(const ClientTarget& target);
 ClientResult run_go119_client(const ClientTarget& target);
 ClientResult run_sequential_client(const ClientTarget& target);

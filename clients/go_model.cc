@@ -252,9 +252,8 @@ struct Attempt {
 
 Attempt run_connection(const ClientTarget& t, const GoModelOptions& options) {
   TlsClientConn conn(t.ctx, t.deadline);
-  if (auto f = conn.connect(t.addr, t.addr_len, t.source_ipv4)) return {false, {*f, conn.key()}};
+  if (auto failed = open_connection(conn, t)) return {false, *failed};
   const auto key = conn.key();
-  if (auto f = conn.handshake()) return {false, {*f, key}};
   auto done = [&](Outcome o) { return Attempt{false, {std::move(o), key}}; };
 
   H2ClientSession h2(t.authority);

@@ -12,9 +12,8 @@ namespace h2race {
 
 ClientResult run_h1_client(const ClientTarget& t) {
   TlsClientConn conn(t.ctx, t.deadline);
-  if (auto f = conn.connect(t.addr, t.addr_len, t.source_ipv4)) return {*f, conn.key()};
+  if (auto failed = open_connection(conn, t)) return *failed;
   const auto key = conn.key();
-  if (auto f = conn.handshake()) return {*f, key};
 
   const std::string request = "GET / HTTP/1.1\r\nHost: " + t.authority +
                               "\r\nUser-Agent: h2race/" H2RACE_VERSION "\r\n\r\n";

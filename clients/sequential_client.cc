@@ -11,9 +11,8 @@ namespace h2race {
 
 ClientResult run_sequential_client(const ClientTarget& t) {
   TlsClientConn conn(t.ctx, t.deadline);
-  if (auto f = conn.connect(t.addr, t.addr_len, t.source_ipv4)) return {*f, conn.key()};
+  if (auto failed = open_connection(conn, t)) return *failed;
   const auto key = conn.key();
-  if (auto f = conn.handshake()) return {*f, key};
 
   H2ClientSession h2(t.authority);
   at(Point::kClientBeforePreface);

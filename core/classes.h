@@ -8,17 +8,24 @@
 
 namespace h2race::cls {
 
+// The request's own end: it succeeded, ran out of time, or ended in text no rule knows.
 inline constexpr std::string_view kOk = "ok";
 inline constexpr std::string_view kTimeout = "timeout";
 inline constexpr std::string_view kOther = "other";
-// Go's "client conn could not be established": the connection died before the request went out.
-inline constexpr std::string_view kNoConnection = "h2:no_connection";
+
+// Transport errors, as the failed call and its errno (or a plain TCP EOF).
 inline constexpr std::string_view kWriteEpipe = "write:EPIPE";
 inline constexpr std::string_view kWriteEconnreset = "write:ECONNRESET";
 inline constexpr std::string_view kReadEconnreset = "read:ECONNRESET";
 inline constexpr std::string_view kReadEof = "read:EOF";
-inline constexpr std::string_view kCertificateRequired = "tls_alert:certificate_required";
+
+// The TLS alert the server sent: tls_alert:<RFC 8446 name>.
 inline constexpr std::string_view kAlertPrefix = "tls_alert:";
+inline constexpr std::string_view kCertificateRequired = "tls_alert:certificate_required";
+
+// HTTP/2: Go's "client conn could not be established" (the connection died before the request
+// went out), and the frames that end a connection or a stream, with nghttp2's code names.
+inline constexpr std::string_view kNoConnection = "h2:no_connection";
 inline constexpr std::string_view kGoawayPrefix = "h2:goaway:";
 inline constexpr std::string_view kRstStreamPrefix = "h2:rst_stream:";
 

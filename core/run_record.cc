@@ -1,10 +1,11 @@
-#include "core/stats.h"
 #include "core/run_record.h"
 
 #include <fmt/format.h>
 
 #include <map>
 #include <stdexcept>
+
+#include "core/stats.h"
 
 namespace h2race {
 
@@ -61,6 +62,18 @@ const nlohmann::json& require(const nlohmann::json& j, const char* key,
   if (!ok) throw std::invalid_argument(fmt::format("field \"{}\" is not {}", key, type_name));
   return v;
 }
+// An object of non-negative integers, each read into its field.
+void read_counters(const nlohmann::json& j, const char* object,
+                   std::initializer_list<std::pair<const char*, uint64_t*>> fields) {
+  for (const auto& [key, field] : fields) {
+    const auto& o = j[object];
+    if (!o.contains(key) || !o[key].is_number_unsigned()) {
+      throw std::invalid_argument(
+          fmt::format("field \"{}.{}\" is missing or not a non-negative integer", object, key));
+    }
+    *field = o[key].get<uint64_t>();
+  }
+}
 }  // namespace
 
 RunRecord run_record_from_json(const nlohmann::json& j) {
@@ -81,30 +94,17 @@ RunRecord run_record_from_json(const nlohmann::json& j) {
   if (j.contains("partial") && j["partial"].is_boolean()) run.partial = j["partial"].get<bool>();
   if (j.contains("env") && j["env"].is_object()) run.env = j["env"];
   if (j.contains("alert_grace") && j["alert_grace"].is_object()) {
-    const auto& g = j["alert_grace"];
     Histogram::Grace grace;
-    for (auto [key, field] :
-         {std::pair{"iterations", &grace.iterations}, std::pair{"total_us", &grace.total_us},
-          std::pair{"max_us", &grace.max_us}}) {
-      if (!g.contains(key) || !g[key].is_number_unsigned()) {
-        throw std::invalid_argument(
-            fmt::format("field \"alert_grace.{}\" is missing or not a non-negative integer", key));
-      }
-      *field = g[key].get<uint64_t>();
-    }
+    read_counters(j, "alert_grace",
+                  {{"iterations", &grace.iterations},
+                   {"total_us", &grace.total_us},
+                   {"max_us", &grace.max_us}});
     run.histogram.add_grace(grace);
   }
   if (j.contains("redials") && j["redials"].is_object()) {
-    const auto& r = j["redials"];
     Histogram::Redials redials;
-    for (auto [key, field] : {std::pair{"iterations", &redials.iterations},
-                              std::pair{"connections", &redials.connections}}) {
-      if (!r.contains(key) || !r[key].is_number_unsigned()) {
-        throw std::invalid_argument(
-            fmt::format("field \"redials.{}\" is missing or not a non-negative integer", key));
-      }
-      *field = r[key].get<uint64_t>();
-    }
+    read_counters(j, "redials",
+                  {{"iterations", &redials.iterations}, {"connections", &redials.connections}});
     run.histogram.add_redials(redials);
   }
   if (j.contains("target") && j["target"].is_object()) {
