@@ -55,103 +55,110 @@ void add_calibrate_command(CLI::App& app, Cli& cli) {
   cmd->add_option("--json", f.json_path, "write both histograms, the comparison and the TVD");
 }
 
-bool has_subcommand(const CLI::App& app, const std::string& name) {
-  for (const CLI::App* sub : app.get_subcommands({})) {
-    if (sub->check_name(name)) return true;
-  }
-  return false;
+// `run`: the scenario flags, a schedule, JSON, the divergence check.
+void add_run_command(CLI::App& app, Cli& cli) {
+  cli.run_flags.scenario.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  CLI::App* run = cli.run = app.add_subcommand(
+      "run", "run a scenario N times and print the error histogram (defaults: the seed case)");
+  add_scenario_flags(run, cli.run_flags.scenario);
+  run->add_option("--schedule", cli.run_flags.schedule_path,
+                  "apply this schedule file to every iteration");
+  run->add_option("--json", cli.run_flags.json_path, "write the histogram as JSON to this file");
+  run->add_flag("--fail-on-divergence", cli.run_flags.fail_on_divergence,
+                "exit 1 when iterations fall in more than one class");
+  run->add_flag("-q,--quiet", cli.run_flags.quiet, "do not print the table");
 }
 
-}  // namespace
-
-CliPtr make_cli() {
-  CliPtr cli(std::make_unique<Cli>().release());
-  CLI::App& app = cli->app;
-  app.description("h2race: reproduce, measure and fuzz error races on TLS/HTTP2 connections");
-  app.require_subcommand(1);
-  app.set_version_flag("--version", H2RACE_VERSION);
-
-  cli->run_flags.scenario.jobs =
-      static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  CLI::App* run = cli->run = app.add_subcommand(
-      "run", "run a scenario N times and print the error histogram (defaults: the seed case)");
-  add_scenario_flags(run, cli->run_flags.scenario);
-  run->add_option("--schedule", cli->run_flags.schedule_path,
-                  "apply this schedule file to every iteration");
-  run->add_option("--json", cli->run_flags.json_path, "write the histogram as JSON to this file");
-  run->add_flag("--fail-on-divergence", cli->run_flags.fail_on_divergence,
-                "exit 1 when iterations fall in more than one class");
-  run->add_flag("-q,--quiet", cli->run_flags.quiet, "do not print the table");
-
-  CLI::App* replay = cli->replay = app.add_subcommand(
+// `replay`: a schedule file, K times.
+void add_replay_command(CLI::App& app, Cli& cli) {
+  CLI::App* replay = cli.replay = app.add_subcommand(
       "replay", "replay a schedule K times; exit 0 iff every replay gave the same class");
-  replay->add_option("file", cli->replay_flags.file, "schedule file (see fuzz/reproducers/)")
+  replay->add_option("file", cli.replay_flags.file, "schedule file (see fuzz/reproducers/)")
       ->required();
-  replay->add_option("--times", cli->replay_flags.times, "number of replays")
+  replay->add_option("--times", cli.replay_flags.times, "number of replays")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1'000'000}))
       ->capture_default_str();
-  replay->add_flag("-q,--quiet", cli->replay_flags.quiet, "print only the summary line");
+  replay->add_flag("-q,--quiet", cli.replay_flags.quiet, "print only the summary line");
+}
 
-  cli->soak_flags.scenario.jobs = cli->run_flags.scenario.jobs;
-  CLI::App* soak = cli->soak = app.add_subcommand(
+// `soak`: the scenario flags, with the total and chunk sizes of a long run.
+void add_soak_command(CLI::App& app, Cli& cli) {
+  cli.soak_flags.scenario.jobs = cli.run_flags.scenario.jobs;
+  CLI::App* soak = cli.soak = app.add_subcommand(
       "soak", "long run in chunks; fails if RSS or open fds grow, or iterations hang");
-  add_scenario_flags(soak, cli->soak_flags.scenario);
+  add_scenario_flags(soak, cli.soak_flags.scenario);
   soak->remove_option(soak->get_option("--iterations"));
-  soak->add_option("-n,--iterations", cli->soak_flags.iterations, "total iterations")
+  soak->add_option("-n,--iterations", cli.soak_flags.iterations, "total iterations")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1'000'000'000}))
       ->capture_default_str();
-  soak->add_option("--chunk", cli->soak_flags.chunk, "iterations per chunk (one sample each)")
+  soak->add_option("--chunk", cli.soak_flags.chunk, "iterations per chunk (one sample each)")
       ->check(CLI::Range(uint64_t{1}, uint64_t{100'000'000}))
       ->capture_default_str();
+}
 
-  CLI::App* compare = cli->compare = app.add_subcommand(
+// `compare`: two histograms and a significance level.
+void add_compare_command(CLI::App& app, Cli& cli) {
+  CLI::App* compare = cli.compare = app.add_subcommand(
       "compare", "compare two histograms of one scenario: exit 0 same, 1 differs");
-  compare->add_option("baseline", cli->compare_flags.baseline, "baseline histogram JSON")
+  compare->add_option("baseline", cli.compare_flags.baseline, "baseline histogram JSON")
       ->required();
-  compare->add_option("current", cli->compare_flags.current, "current histogram JSON")->required();
-  compare->add_option("--alpha", cli->compare_flags.alpha, "significance level")
+  compare->add_option("current", cli.compare_flags.current, "current histogram JSON")->required();
+  compare->add_option("--alpha", cli.compare_flags.alpha, "significance level")
       ->check(CLI::Range(1e-12, 0.5))
       ->capture_default_str();
-  compare->add_flag("--force", cli->compare_flags.force, "compare even different scenarios");
-  compare->add_option("--json", cli->compare_flags.json_path, "write the verdict as JSON");
+  compare->add_flag("--force", cli.compare_flags.force, "compare even different scenarios");
+  compare->add_option("--json", cli.compare_flags.json_path, "write the verdict as JSON");
+}
 
+// `merge`: histograms of one scenario into one file.
+void add_merge_command(CLI::App& app, Cli& cli) {
   CLI::App* merge =
       app.add_subcommand("merge", "sum histograms of the same scenario into one file");
-  cli->merge = merge;
-  merge->add_option("inputs", cli->merge_flags.inputs, "histogram JSON files")->required();
-  merge->add_option("-o,--out", cli->merge_flags.out, "output file")->required();
+  cli.merge = merge;
+  merge->add_option("inputs", cli.merge_flags.inputs, "histogram JSON files")->required();
+  merge->add_option("-o,--out", cli.merge_flags.out, "output file")->required();
+}
 
-  cli->matrix_flags.jobs = cli->run_flags.scenario.jobs;
-  CLI::App* matrix = cli->matrix = app.add_subcommand(
+// `matrix`: the built-in scenario set.
+void add_matrix_command(CLI::App& app, Cli& cli) {
+  cli.matrix_flags.jobs = cli.run_flags.scenario.jobs;
+  CLI::App* matrix = cli.matrix = app.add_subcommand(
       "matrix", "run every scenario of the built-in matrix: one JSON each + a summary");
-  matrix->add_option("-n,--iterations", cli->matrix_flags.iterations, "iterations per scenario")
+  matrix->add_option("-n,--iterations", cli.matrix_flags.iterations, "iterations per scenario")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1'000'000'000}))
       ->capture_default_str();
   matrix
-      ->add_option("--external-iterations", cli->matrix_flags.external_iterations,
+      ->add_option("--external-iterations", cli.matrix_flags.external_iterations,
                    "at most this many for the external programs (a process per connection)")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1'000'000'000}))
       ->capture_default_str();
-  matrix->add_option("--out", cli->matrix_flags.out_dir, "output directory")->capture_default_str();
-  matrix->add_option("--jobs", cli->matrix_flags.jobs, "client workers")
-      ->check(CLI::Range(1, 256))
+  matrix->add_option("--out", cli.matrix_flags.out_dir, "output directory")->capture_default_str();
+  matrix->add_option("--jobs", cli.matrix_flags.jobs, "client workers")
+      ->check(CLI::Range(1, kMaxJobs))
       ->capture_default_str();
+}
 
-  CLI::App* report = cli->report =
+// `report`: Markdown and SVG of histograms.
+void add_report_command(CLI::App& app, Cli& cli) {
+  CLI::App* report = cli.report =
       app.add_subcommand("report", "Markdown table and SVG chart of histograms");
-  report->add_option("inputs", cli->report_flags.inputs, "histogram JSON files or directories")
+  report->add_option("inputs", cli.report_flags.inputs, "histogram JSON files or directories")
       ->required();
-  report->add_option("--md", cli->report_flags.md_path, "write the Markdown table here");
-  report->add_option("--svg", cli->report_flags.svg_path, "write the SVG chart here");
+  report->add_option("--md", cli.report_flags.md_path, "write the Markdown table here");
+  report->add_option("--svg", cli.report_flags.svg_path, "write the SVG chart here");
+}
 
-  ServeFlags& sf = cli->serve_flags;
-  CLI::App* serve = cli->serve = app.add_subcommand(
+// `serve`: the server side of a scenario, alone.
+void add_serve_command(CLI::App& app, Cli& cli) {
+  ServeFlags& sf = cli.serve_flags;
+  CLI::App* serve = cli.serve = app.add_subcommand(
       "serve", "the in-process mTLS server alone, for any client; Ctrl-C prints the truth summary");
   serve->add_option("--address", sf.address, "loopback address to listen on (127.0.0.0/8 or ::1)")
       ->capture_default_str();
   serve->add_option("--port", sf.port, "port to listen on (0: any free port)")
       ->capture_default_str();
-  add_enum_option(serve, "--proto", sf.scenario.proto, "h2: ALPN offers h2 and http/1.1; h1: http/1.1 only");
+  add_enum_option(serve, "--proto", sf.scenario.proto,
+                  "h2: ALPN offers h2 and http/1.1; h1: http/1.1 only");
   add_enum_option(serve, "--tls", sf.scenario.tls, "TLS version");
   add_enum_option(serve, "--key", sf.scenario.key_type, "key type of every certificate");
   add_enum_option(serve, "--server-close", sf.scenario.server_close,
@@ -166,7 +173,7 @@ CliPtr make_cli() {
       ->check(CLI::Range(int64_t{1}, int64_t{60'000}))
       ->default_str("1000");
   serve->add_option("--threads", sf.threads, "connections handled at once")
-      ->check(CLI::Range(1, 256))
+      ->check(CLI::Range(1, kMaxJobs))
       ->capture_default_str();
   serve->add_option("--ready-file", sf.ready_file,
                     "once listening, write the URL and the CA path (one per line) to this file");
@@ -175,11 +182,14 @@ CliPtr make_cli() {
                     "removed on exit)");
   serve->add_option("--json", sf.json_path, "on exit, write the truth summary as JSON here");
   serve->add_flag("-q,--quiet", sf.quiet, "no truth line per connection (summary only)");
+}
 
-  ProbeFlags& pf = cli->probe_flags;
-  pf.scenario.jobs = cli->run_flags.scenario.jobs;
+// `probe`: the in-process clients against a server h2race did not start.
+void add_probe_command(CLI::App& app, Cli& cli) {
+  ProbeFlags& pf = cli.probe_flags;
+  pf.scenario.jobs = cli.run_flags.scenario.jobs;
   pf.scenario.iterations = 1000;
-  CLI::App* probe = cli->probe = app.add_subcommand(
+  CLI::App* probe = cli.probe = app.add_subcommand(
       "probe", "the in-process clients against an external server (loopback unless allowed)");
   probe->add_option("url", pf.url, "https://HOST[:PORT]/ of the server (the request is GET /)")
       ->required();
@@ -204,7 +214,7 @@ CliPtr make_cli() {
           },
           "CLASS"));
   probe->add_option("--jobs", pf.scenario.jobs, "connections in flight")
-      ->check(CLI::Range(1, 256))
+      ->check(CLI::Range(1, kMaxJobs))
       ->capture_default_str();
   probe
       ->add_option_function<int64_t>(
@@ -225,8 +235,28 @@ CliPtr make_cli() {
   probe->add_flag("--fail-on-divergence", pf.fail_on_divergence,
                   "exit 1 when connections fall in more than one class");
   probe->add_flag("-q,--quiet", pf.quiet, "do not print the table");
+}
 
-  add_calibrate_command(app, *cli);
+bool has_subcommand(const CLI::App& app, const std::string& name) {
+  for (const CLI::App* sub : app.get_subcommands({})) {
+    if (sub->check_name(name)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+CliPtr make_cli() {
+  CliPtr cli(std::make_unique<Cli>().release());
+  CLI::App& app = cli->app;
+  app.description("h2race: reproduce, measure and fuzz error races on TLS/HTTP2 connections");
+  app.require_subcommand(1);
+  app.set_version_flag("--version", H2RACE_VERSION);
+  for (auto add : {add_run_command, add_replay_command, add_soak_command, add_compare_command,
+                   add_merge_command, add_matrix_command, add_report_command, add_serve_command,
+                   add_probe_command, add_calibrate_command}) {
+    add(app, *cli);
+  }
   return cli;
 }
 
