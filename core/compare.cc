@@ -1,4 +1,3 @@
-#include "core/stats.h"
 #include "core/compare.h"
 
 #include <fmt/format.h>
@@ -8,6 +7,8 @@
 #include <boost/math/distributions/hypergeometric.hpp>
 #include <cmath>
 #include <set>
+
+#include "core/stats.h"
 
 namespace h2race {
 
@@ -56,49 +57,43 @@ double min_expected(uint64_t base_x, uint64_t base_n, uint64_t cur_x, uint64_t c
 }
 }  // namespace
 
-Comparison compare_histograms(const Histogram& base, const Histogram& cur, double alpha) {
-  Comparison c;
-  c.alpha = alpha;
-  std::set<std::string> names;
-  for (const auto& x : base.classes()) names.insert(x.cls);
-  for (const auto& x : cur.classes()) names.insert(x.cls);
+namespace {
+
+// One class's shares in both runs, its interval and its test (exact where counts are small).
+ClassComparison compare_class(const std::string& name, const Histogram& base, const Histogram& cur,
+                              double per_class_alpha) {
   const uint64_t nb = base.iterations(), nc = cur.iterations();
-  const double per_class_alpha = alpha / static_cast<double>(std::max<size_t>(1, names.size()));
-
-  for (const auto& name : names) {
-    ClassComparison cc;
-    cc.cls = name;
-    cc.base_count = base.count(name);
-    cc.cur_count = cur.count(name);
-    cc.base_rate = nb ? static_cast<double>(cc.base_count) / static_cast<double>(nb) : 0;
-    cc.cur_rate = nc ? static_cast<double>(cc.cur_count) / static_cast<double>(nc) : 0;
-    cc.base_ci = wilson95(cc.base_count, nb);
-    cc.cur_ci = wilson95(cc.cur_count, nc);
-    // The exact test where counts are small; chi-square where it is accurate, because the
-    // exact test's sum over every table gets slow for tens of thousands of iterations.
-    if (min_expected(cc.base_count, nb, cc.cur_count, nc) >= 5) {
-      cc.test = "chi2";
-      cc.p = chi_square_2x2(cc.base_count, nb, cc.cur_count, nc);
-    } else {
-      cc.test = "fisher";
-      cc.p = fisher_exact_two_sided(cc.base_count, nb, cc.cur_count, nc);
-    }
-    cc.differs = cc.p < per_class_alpha;
-    if (cc.base_count == 0 && cc.cur_count > 0) {
-      // What the baseline could have missed: with none in nb, the rate is below 3/nb (95%).
-      cc.note = fmt::format("new; baseline of {} could miss a rate up to {:.3g}% (rule of three)",
-                            nb, 100.0 * rule_of_three(nb));
-    } else if (cc.cur_count == 0 && cc.base_count > 0) {
-      cc.note = fmt::format("gone; current run of {} could miss a rate up to {:.3g}%", nc,
-                            100.0 * rule_of_three(nc));
-    }
-    c.classes.push_back(std::move(cc));
+  ClassComparison cc;
+  cc.cls = name;
+  cc.base_count = base.count(name);
+  cc.cur_count = cur.count(name);
+  cc.base_rate = nb ? static_cast<double>(cc.base_count) / static_cast<double>(nb) : 0;
+  cc.cur_rate = nc ? static_cast<double>(cc.cur_count) / static_cast<double>(nc) : 0;
+  cc.base_ci = wilson95(cc.base_count, nb);
+  cc.cur_ci = wilson95(cc.cur_count, nc);
+  // The exact test where counts are small; chi-square where it is accurate, because the
+  // exact test's sum over every table gets slow for tens of thousands of iterations.
+  if (min_expected(cc.base_count, nb, cc.cur_count, nc) >= 5) {
+    cc.test = "chi2";
+    cc.p = chi_square_2x2(cc.base_count, nb, cc.cur_count, nc);
+  } else {
+    cc.test = "fisher";
+    cc.p = fisher_exact_two_sided(cc.base_count, nb, cc.cur_count, nc);
   }
-  std::sort(c.classes.begin(), c.classes.end(), [](const auto& a, const auto& b) {
-    return a.base_count + a.cur_count > b.base_count + b.cur_count;
-  });
+  cc.differs = cc.p < per_class_alpha;
+  if (cc.base_count == 0 && cc.cur_count > 0) {
+    // What the baseline could have missed: with none in nb, the rate is below 3/nb (95%).
+    cc.note = fmt::format("new; baseline of {} could miss a rate up to {:.3g}% (rule of three)", nb,
+                          100.0 * rule_of_three(nb));
+  } else if (cc.cur_count == 0 && cc.base_count > 0) {
+    cc.note = fmt::format("gone; current run of {} could miss a rate up to {:.3g}%", nc,
+                          100.0 * rule_of_three(nc));
+  }
+  return cc;
+}
 
-  // Homogeneity: 2 x k table with rare columns pooled.
+// Chi-square test of homogeneity on the 2 x k table, rare columns pooled (into c).
+void test_homogeneity(Comparison& c, uint64_t nb, uint64_t nc) {
   std::vector<std::pair<double, double>> columns;
   std::pair<double, double> pooled{0, 0};
   const double n = static_cast<double>(nb + nc);
@@ -138,13 +133,11 @@ Comparison compare_histograms(const Histogram& base, const Histogram& cur, doubl
     c.p_homogeneity = boost::math::cdf(
         boost::math::complement(boost::math::chi_squared_distribution<double>(c.df), chi2));
   }
+}
 
-  const bool any_class =
-      std::any_of(c.classes.begin(), c.classes.end(), [](const auto& cc) { return cc.differs; });
-  const bool homogeneity_rejects = c.homogeneity_tested && c.p_homogeneity < alpha;
-  c.differs = any_class || homogeneity_rejects;
+std::string verdict_of(const Comparison& c, double alpha) {
   if (!c.differs) {
-    c.verdict = fmt::format("SAME: no class changed beyond sampling noise (alpha {})", alpha);
+    return fmt::format("SAME: no class changed beyond sampling noise (alpha {})", alpha);
   } else {
     std::string which;
     for (const auto& cc : c.classes) {
@@ -153,12 +146,34 @@ Comparison compare_histograms(const Histogram& base, const Histogram& cur, doubl
                              100 * cc.base_rate, 100 * cc.cur_rate);
       }
     }
-    c.verdict = fmt::format("DIFFERS (alpha {}): {}", alpha,
-                            which.empty() ? fmt::format("distribution as a whole (chi2 {:.1f}, df "
-                                                        "{}, p {:.3g})",
-                                                        c.chi2, c.df, c.p_homogeneity)
-                                          : which);
+    return fmt::format("DIFFERS (alpha {}): {}", alpha,
+                       which.empty() ? fmt::format("distribution as a whole (chi2 {:.1f}, df "
+                                                   "{}, p {:.3g})",
+                                                   c.chi2, c.df, c.p_homogeneity)
+                                     : which);
   }
+}
+
+}  // namespace
+
+Comparison compare_histograms(const Histogram& base, const Histogram& cur, double alpha) {
+  Comparison c;
+  c.alpha = alpha;
+  std::set<std::string> names;
+  for (const auto& x : base.classes()) names.insert(x.cls);
+  for (const auto& x : cur.classes()) names.insert(x.cls);
+  const double per_class_alpha = alpha / static_cast<double>(std::max<size_t>(1, names.size()));
+  for (const auto& name : names)
+    c.classes.push_back(compare_class(name, base, cur, per_class_alpha));
+  std::sort(c.classes.begin(), c.classes.end(), [](const auto& a, const auto& b) {
+    return a.base_count + a.cur_count > b.base_count + b.cur_count;
+  });
+  test_homogeneity(c, base.iterations(), cur.iterations());
+  const bool any_class =
+      std::any_of(c.classes.begin(), c.classes.end(), [](const auto& cc) { return cc.differs; });
+  const bool homogeneity_rejects = c.homogeneity_tested && c.p_homogeneity < alpha;
+  c.differs = any_class || homogeneity_rejects;
+  c.verdict = verdict_of(c, alpha);
   return c;
 }
 
