@@ -76,18 +76,11 @@ void read_counters(const nlohmann::json& j, const char* object,
 }
 }  // namespace
 
-RunRecord run_record_from_json(const nlohmann::json& j) {
-  using vt = nlohmann::json::value_t;
-  if (!j.is_object()) throw std::invalid_argument("top level is not a JSON object");
-  const auto& schema = require(j, "schema", vt::string, "a string");
-  if (schema.get<std::string>() != kHistogramSchema) {
-    throw std::invalid_argument(fmt::format("field \"schema\" is \"{}\", expected \"{}\"",
-                                            schema.get<std::string>(), kHistogramSchema));
-  }
-  RunRecord run;
-  run.scenario = Scenario::from_json(require(j, "scenario", vt::object, "an object"));
-  const uint64_t iterations =
-      require(j, "iterations", vt::number_unsigned, "a non-negative integer").get<uint64_t>();
+namespace {
+
+// The fields a run may have beyond its histogram: how long, whether interrupted, the
+// environment, prefer-alert's waits, redials, a probe's target, a schedule's failures.
+void read_run_fields(const nlohmann::json& j, RunRecord& run) {
   if (j.contains("elapsed_s") && j["elapsed_s"].is_number()) {
     run.elapsed_s = j["elapsed_s"].get<double>();
   }
@@ -124,7 +117,11 @@ RunRecord run_record_from_json(const nlohmann::json& j) {
       run.first_schedule_failure = f["first"].get<std::string>();
     }
   }
+}
 
+// classes (examples, counts) and pairs, which must agree with each other and with iterations.
+void read_histogram(const nlohmann::json& j, uint64_t iterations, RunRecord& run) {
+  using vt = nlohmann::json::value_t;
   std::map<std::string, std::string> examples;
   for (const auto& c : require(j, "classes", vt::array, "an array")) {
     if (!c.is_object() || !c.contains("class") || !c["class"].is_string()) {
@@ -155,6 +152,24 @@ RunRecord run_record_from_json(const nlohmann::json& j) {
                       c["class"].get<std::string>()));
     }
   }
+}
+
+}  // namespace
+
+RunRecord run_record_from_json(const nlohmann::json& j) {
+  using vt = nlohmann::json::value_t;
+  if (!j.is_object()) throw std::invalid_argument("top level is not a JSON object");
+  const auto& schema = require(j, "schema", vt::string, "a string");
+  if (schema.get<std::string>() != kHistogramSchema) {
+    throw std::invalid_argument(fmt::format("field \"schema\" is \"{}\", expected \"{}\"",
+                                            schema.get<std::string>(), kHistogramSchema));
+  }
+  RunRecord run;
+  run.scenario = Scenario::from_json(require(j, "scenario", vt::object, "an object"));
+  const uint64_t iterations =
+      require(j, "iterations", vt::number_unsigned, "a non-negative integer").get<uint64_t>();
+  read_run_fields(j, run);
+  read_histogram(j, iterations, run);
   return run;
 }
 
