@@ -17,7 +17,6 @@
 // wakes — is left to the kernel and the scheduler.
 #include "clients/go_model.h"
 
-#include <fmt/format.h>
 #include <sys/socket.h>
 
 #include <atomic>
@@ -33,9 +32,6 @@
 
 namespace h2race {
 namespace {
-
-// Go's Transport retries without a bound; a model that redials forever would hang a run.
-constexpr uint32_t kMaxRedials = 64;
 
 void spin_for(std::chrono::microseconds d) {
   const auto until = Clock::now() + d;
@@ -269,10 +265,10 @@ Attempt run_connection(const ClientTarget& t, const GoModelOptions& options) {
   cc.start_read_loop();
 
   spin_for(t.go_timing.handoff);
-  if (cc.closed_else([] {})) return {true, {}};
+  if (cc.closed_else([] {})) return {true, {timeout_outcome("redial"), key}};
   at(Point::kClientConnReserved);
   if (cc.closed_else([&] { cc.add_stream(); })) {
-    if (options.redial_unusable) return {true, {}};
+    if (options.redial_unusable) return {true, {timeout_outcome("redial"), key}};
     const Outcome cause = *cc.read_error();
     if (options.alert_grace && cause.alert >= 0) return done(cause);
     return done(no_connection_outcome(cause));
@@ -295,12 +291,11 @@ Attempt run_connection(const ClientTarget& t, const GoModelOptions& options) {
 }  // namespace
 
 ClientResult run_go_model(const ClientTarget& t, const GoModelOptions& options) {
+  // Go's Transport redials until the request's deadline (the client's timeout); past it the user
+  // sees a timeout, paired with the last connection's truth.
   for (uint32_t redials = 0;; ++redials) {
     Attempt a = run_connection(t, options);
-    if (a.redial && redials == kMaxRedials) {
-      a.result.outcome = other_outcome("h2", fmt::format("gave up after {} redials", redials));
-    }
-    if (!a.redial || redials == kMaxRedials) {
+    if (!a.redial || Clock::now() >= t.deadline) {
       a.result.outcome.redials = redials;
       return a.result;
     }

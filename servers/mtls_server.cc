@@ -10,16 +10,17 @@
 
 #include <cerrno>
 #include <cstring>
+#include <functional>
 #include <stdexcept>
 
 #include "core/alert_names.h"
+#include "core/classes.h"
 #include "core/inject.h"
 #include "core/loopback.h"
 #include "core/outcome.h"
 #include "servers/read_ahead_bio.h"
 #include "servers/responder.h"
 #include "servers/server_ctx.h"
-#include "core/classes.h"
 
 namespace h2race {
 namespace {
@@ -158,6 +159,36 @@ void MtlsServer::close_after_failed_handshake(UniqueFd& fd) const {
   }
 }
 
+namespace {
+
+// What the server did when the handshake failed: the alert it sent, or the socket's failure.
+std::string failed_handshake_truth(SSL* ssl, int ret, const ServerConnState& st) {
+  if (st.alert_sent >= 0) return std::string(cls::kAlertPrefix) + alert_name(st.alert_sent);
+  const int saved_errno = errno;
+  return classify_ssl_failure("read", SSL_get_error(ssl, ret), saved_errno, ERR_peek_error()).cls;
+}
+
+// Answers the request over the negotiated protocol. The truth is recorded just before the
+// response is written (`ok`), so a client that has its answer finds it; `other` if no response.
+void serve_request(SSL* ssl, const std::function<void(std::string)>& record) {
+  bool responded = false;
+  auto on_response = [&] {
+    responded = true;
+    record(std::string(cls::kOk));
+  };
+  const uint8_t* alpn = nullptr;
+  unsigned alpn_len = 0;
+  SSL_get0_alpn_selected(ssl, &alpn, &alpn_len);
+  if (alpn_len == 2 && std::memcmp(alpn, "h2", 2) == 0) {
+    serve_h2(ssl, on_response);
+  } else {
+    serve_h1(ssl, on_response);
+  }
+  if (!responded) record(std::string(cls::kOther));
+}
+
+}  // namespace
+
 void MtlsServer::handle(UniqueFd fd, const sockaddr_storage& peer) {
   // The peer from accept4 and the listener's own address: no getpeername/getsockname per
   // connection.
@@ -198,34 +229,13 @@ void MtlsServer::handle(UniqueFd fd, const sockaddr_storage& peer) {
   ERR_clear_error();
   const int ret = SSL_accept(ssl.get());
   if (ret != 1) {
-    if (st.alert_sent >= 0) {
-      record(std::string(cls::kAlertPrefix) + alert_name(st.alert_sent));
-    } else {
-      const int saved_errno = errno;
-      record(
-          classify_ssl_failure("read", SSL_get_error(ssl.get(), ret), saved_errno, ERR_peek_error())
-              .cls);
-    }
+    record(failed_handshake_truth(ssl.get(), ret, st));
     ERR_clear_error();
     ssl.reset();
     close_after_failed_handshake(fd);
     return;
   }
-
-  bool responded = false;
-  auto on_response = [&] {
-    responded = true;
-    record(std::string(cls::kOk));
-  };
-  const uint8_t* alpn = nullptr;
-  unsigned alpn_len = 0;
-  SSL_get0_alpn_selected(ssl.get(), &alpn, &alpn_len);
-  if (alpn_len == 2 && std::memcmp(alpn, "h2", 2) == 0) {
-    serve_h2(ssl.get(), on_response);
-  } else {
-    serve_h1(ssl.get(), on_response);
-  }
-  if (!responded) record(std::string(cls::kOther));
+  serve_request(ssl.get(), record);
   SSL_shutdown(ssl.get());
   ERR_clear_error();
 }
