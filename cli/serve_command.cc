@@ -20,6 +20,38 @@
 
 namespace h2race::cli {
 
+namespace {
+
+// What a client needs to connect: the URL, the CA, the server's and the clients' PEM files.
+void print_endpoints(const std::string& url, const PkiFiles& files) {
+  fmt::print("url {}\nca {}\nserver-cert {} {}\n", url, files.ca().string(),
+             files.server_cert().string(), files.server_key().string());
+  for (const auto& [spelling, which] : spellings<ClientCert>()) {
+    if (which == ClientCert::kNone) continue;
+    fmt::print("client-cert {} {} {}\n", spelling, files.cert(which).string(),
+               files.key(which).string());
+  }
+  std::fflush(stdout);
+}
+
+// Prints the truth summary and returns it as JSON.
+nlohmann::json summarize(const std::string& url, const std::map<std::string, uint64_t>& summary) {
+  nlohmann::json j = {{"url", url}, {"connections", 0}, {"truth", nlohmann::json::object()}};
+  uint64_t total = 0;
+  std::string text;
+  for (const auto& [cls, n] : summary) {
+    total += n;
+    j["truth"][cls] = n;
+    text += fmt::format("  {:>8}  {}\n", n, cls);
+  }
+  j["connections"] = total;
+  fmt::print("summary: {} connections\n{}", total, text);
+  std::fflush(stdout);
+  return j;
+}
+
+}  // namespace
+
 int serve_command(const ServeFlags& f) {
   if (!is_loopback(f.address)) {
     throw UsageError(
@@ -60,14 +92,7 @@ int serve_command(const ServeFlags& f) {
   const bool v6 = f.address.find(':') != std::string::npos;
   const std::string url =
       fmt::format("https://{}:{}/", v6 ? "[" + f.address + "]" : f.address, server->port());
-  fmt::print("url {}\nca {}\nserver-cert {} {}\n", url, files.ca().string(),
-             files.server_cert().string(), files.server_key().string());
-  for (const auto& [spelling, which] : spellings<ClientCert>()) {
-    if (which == ClientCert::kNone) continue;
-    fmt::print("client-cert {} {} {}\n", spelling, files.cert(which).string(),
-               files.key(which).string());
-  }
-  std::fflush(stdout);
+  print_endpoints(url, files);
   if (!f.ready_file.empty()) {
     write_file_atomically(f.ready_file, fmt::format("{}\n{}\n", url, files.ca().string()));
   }
@@ -75,17 +100,7 @@ int serve_command(const ServeFlags& f) {
   while (!interrupted()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   server.reset();  // joins the server's threads: every connection is in the summary
 
-  nlohmann::json j = {{"url", url}, {"connections", 0}, {"truth", nlohmann::json::object()}};
-  uint64_t total = 0;
-  std::string text;
-  for (const auto& [cls, n] : summary) {
-    total += n;
-    j["truth"][cls] = n;
-    text += fmt::format("  {:>8}  {}\n", n, cls);
-  }
-  j["connections"] = total;
-  fmt::print("summary: {} connections\n{}", total, text);
-  std::fflush(stdout);
+  const nlohmann::json j = summarize(url, summary);
   if (!f.json_path.empty()) write_file_atomically(f.json_path, j.dump(2) + "\n");
   if (!f.ready_file.empty()) std::filesystem::remove(f.ready_file);
   return 0;
