@@ -216,20 +216,7 @@ void add_probe_command(CLI::App& app, Cli& cli) {
   probe->add_option("--jobs", pf.scenario.jobs, "connections in flight")
       ->check(CLI::Range(1, kMaxJobs))
       ->capture_default_str();
-  probe
-      ->add_option_function<int64_t>(
-          "--timeout-ms",
-          [&pf](int64_t ms) { pf.scenario.timeout = std::chrono::milliseconds(ms); },
-          "bound on each connection")
-      ->check(CLI::Range(int64_t{1}, int64_t{3'600'000}))
-      ->default_str("5000");
-  probe
-      ->add_option_function<int64_t>(
-          "--alert-grace-ms",
-          [&pf](int64_t ms) { pf.scenario.alert_grace = std::chrono::milliseconds(ms); },
-          "prefer-alert: how long to keep reading for an alert after a transport error")
-      ->check(CLI::Range(int64_t{0}, int64_t{60'000}))
-      ->default_str("100");
+  add_client_bound_flags(probe, pf.scenario);
   probe->add_flag("--allow-remote", pf.allow_remote, "allow a target outside 127.0.0.0/8 and ::1");
   probe->add_option("--json", pf.json_path, "write the histogram as JSON to this file");
   probe->add_flag("--fail-on-divergence", pf.fail_on_divergence,

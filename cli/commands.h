@@ -25,6 +25,8 @@ struct UsageError : std::runtime_error {
 
 // Declares the scenario flags of DESIGN.md's `run` on cmd, writing into s.
 void add_scenario_flags(CLI::App* cmd, Scenario& s);
+// Declares --timeout-ms and --alert-grace-ms (shared by run and probe).
+void add_client_bound_flags(CLI::App* cmd, Scenario& s);
 // Declares --client (every kind in clients/client_kinds.cc, or the in-process ones only).
 void add_client_option(CLI::App* cmd, Scenario& s, bool in_process_only);
 // Resolves combinations CLI11 cannot express (h1 client vs. h2 proto); throws UsageError.

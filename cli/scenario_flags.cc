@@ -12,6 +12,19 @@
 
 namespace h2race::cli {
 
+void add_client_bound_flags(CLI::App* cmd, Scenario& s) {
+  cmd->add_option_function<int64_t>(
+         "--timeout-ms", [&s](int64_t ms) { s.timeout = std::chrono::milliseconds(ms); },
+         "bound on each iteration; past it the class is `timeout`")
+      ->check(CLI::Range(int64_t{1}, int64_t{3'600'000}))
+      ->default_str("5000");
+  cmd->add_option_function<int64_t>(
+         "--alert-grace-ms", [&s](int64_t ms) { s.alert_grace = std::chrono::milliseconds(ms); },
+         "prefer-alert: how long to keep reading for an alert after a transport error")
+      ->check(CLI::Range(int64_t{0}, int64_t{60'000}))
+      ->default_str("100");
+}
+
 void add_scenario_flags(CLI::App* cmd, Scenario& s) {
   cmd->add_option("-n,--iterations", s.iterations, "number of iterations (connections)")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1'000'000'000}))
@@ -31,16 +44,7 @@ void add_scenario_flags(CLI::App* cmd, Scenario& s) {
       ->capture_default_str();
   cmd->add_flag("--fresh-server", s.fresh_server,
                 "a new server (listener, SSL_CTX) per iteration, as the seed program does");
-  cmd->add_option_function<int64_t>(
-         "--timeout-ms", [&s](int64_t ms) { s.timeout = std::chrono::milliseconds(ms); },
-         "bound on each iteration; past it the class is `timeout`")
-      ->check(CLI::Range(int64_t{1}, int64_t{3'600'000}))
-      ->default_str("5000");
-  cmd->add_option_function<int64_t>(
-         "--alert-grace-ms", [&s](int64_t ms) { s.alert_grace = std::chrono::milliseconds(ms); },
-         "prefer-alert: how long to keep reading for an alert after a transport error")
-      ->check(CLI::Range(int64_t{0}, int64_t{60'000}))
-      ->default_str("100");
+  add_client_bound_flags(cmd, s);
   using GoTiming = Scenario::GoTiming;
   for (auto [flag, field, help] :
        {std::tuple{"--go-handoff-us", &GoTiming::handoff,
