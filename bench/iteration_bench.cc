@@ -7,6 +7,7 @@
 #include <thread>
 #include <utility>
 
+#include "clients/client_kinds.h"
 #include "run/driver.h"
 
 namespace h2race {
@@ -16,8 +17,8 @@ void BM_Iteration(benchmark::State& state, std::string_view client, KeyType key)
   const Pki pki(key);
   Scenario s;
   s.client = client;
-  if (client == "h1") s.proto = Proto::kH1;
   s.key_type = key;
+  resolve_client(s, /*client_given=*/true, /*proto_given=*/false);
   s.iterations = 2000;
   s.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   for (auto _ : state) {
@@ -29,13 +30,12 @@ void BM_Iteration(benchmark::State& state, std::string_view client, KeyType key)
 
 // Named BM_Iteration/<client>/<key> so that --benchmark_filter takes the names.
 [[maybe_unused]] const bool kRegistered = [] {
-  const std::pair<ClientKind, KeyType> cases[] = {{"go", KeyType::kEd25519},
-                                                  {"sequential", KeyType::kEd25519},
-                                                  {"h1", KeyType::kEd25519},
-                                                  {"go", KeyType::kP256}};
+  const std::pair<std::string_view, KeyType> cases[] = {{"go", KeyType::kEd25519},
+                                                        {"sequential", KeyType::kEd25519},
+                                                        {"h1", KeyType::kEd25519},
+                                                        {"go", KeyType::kP256}};
   for (const auto& [client, key] : cases) {
-    const std::string bench =
-        "BM_Iteration/" + std::string(name(client)) + "/" + std::string(name(key));
+    const std::string bench = "BM_Iteration/" + std::string(client) + "/" + std::string(name(key));
     benchmark::RegisterBenchmark(bench.c_str(), BM_Iteration, client, key)
         ->Unit(benchmark::kMillisecond)
         ->UseRealTime();
