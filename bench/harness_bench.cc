@@ -6,6 +6,7 @@
 
 #include <cerrno>
 
+#include "core/classes.h"
 #include "core/inject.h"
 #include "core/outcome.h"
 #include "core/run_record.h"
@@ -25,11 +26,11 @@ void BM_Classify(benchmark::State& state) {
 BENCHMARK(BM_Classify);
 
 void BM_HistogramMerge(benchmark::State& state) {
-  const std::string truth = "tls_alert:certificate_required";
+  const std::string truth(cls::kCertificateRequired);
   Histogram part;
-  for (const char* cls : {"tls_alert:certificate_required", "write:EPIPE", "write:ECONNRESET",
-                          "h2:no_connection", "read:EOF", "timeout"}) {
-    part.add({cls, "example", "", 0, -1, {}}, truth);
+  for (std::string_view c : {cls::kCertificateRequired, cls::kWriteEpipe, cls::kWriteEconnreset,
+                             cls::kNoConnection, cls::kReadEof, cls::kTimeout}) {
+    part.add({std::string(c), "example", "", 0, -1, {}}, truth);
   }
   for (auto _ : state) {
     Histogram total;
@@ -41,7 +42,7 @@ void BM_HistogramMerge(benchmark::State& state) {
 BENCHMARK(BM_HistogramMerge);
 
 void BM_HistogramAdd(benchmark::State& state) {
-  const Outcome o{"tls_alert:certificate_required", "remote error", "read", 0, 116, {}};
+  const Outcome o{std::string(cls::kCertificateRequired), "remote error", "read", 0, 116, {}};
   Histogram h;
   for (auto _ : state) h.add(o, o.cls);
   benchmark::DoNotOptimize(h.iterations());

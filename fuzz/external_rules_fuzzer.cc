@@ -5,6 +5,7 @@
 #include <cstring>
 #include <string>
 
+#include "core/classes.h"
 #include "core/external_rules.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -15,11 +16,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const int exit_code = data[1];
   const std::string text(reinterpret_cast<const char*>(data + 2), size - 2);
   const Outcome o = classify_external(client, {exit_code, text});
-  static constexpr const char* kPrefixes[] = {
-      "tls_alert:", "write:", "read:", "connect:", "h2:", "timeout", "ok", "other"};
+  static constexpr std::string_view kPrefixes[] = {cls::kAlertPrefix, "write:",   "read:",
+                                                   "connect:",        "h2:",      cls::kTimeout,
+                                                   cls::kOk,          cls::kOther};
   bool known = false;
-  for (const char* p : kPrefixes) known = known || o.cls.rfind(p, 0) == 0;
+  for (std::string_view p : kPrefixes) known = known || o.cls.starts_with(p);
   if (!known) std::abort();
-  if (o.cls == "other" && o.raw.empty()) std::abort();
+  if (o.cls == cls::kOther && o.raw.empty()) std::abort();
   return 0;
 }
