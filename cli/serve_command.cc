@@ -50,9 +50,8 @@ nlohmann::json summarize(const std::string& url, const std::map<std::string, uin
   return j;
 }
 
-}  // namespace
-
-int serve_command(const ServeFlags& f) {
+// Rejects bad flags before anything is started: a UsageError names the flag.
+void check_serve_flags(const ServeFlags& f) {
   if (!is_loopback(f.address)) {
     throw UsageError(
         fmt::format("--address {}: h2race listens on loopback only (127.0.0.0/8, ::1)", f.address));
@@ -62,6 +61,12 @@ int serve_command(const ServeFlags& f) {
   if (!f.pki_dir.empty() && !std::filesystem::is_directory(f.pki_dir)) {
     throw UsageError(fmt::format("--pki-dir {}: not a directory", f.pki_dir));
   }
+}
+
+}  // namespace
+
+int serve_command(const ServeFlags& f) {
+  check_serve_flags(f);
 
   install_interrupt_handlers();
   ignore_sigpipe();
