@@ -1,4 +1,4 @@
-// Every subcommand and flag of `h2race`, declared in one place with CLI11; harness/cli/main.cc
+// Every subcommand and flag of `h2race`, declared in one place with CLI11; cli/main.cc
 // runs them, fuzz/cli_args_fuzzer.cc only parses them.
 #include "cli/cli_app.h"
 

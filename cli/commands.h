@@ -23,7 +23,7 @@ struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Declares the scenario flags of DESIGN.md's `run` on cmd, writing into s.
+// Declares the scenario flags of `run` (docs/usage.md) on cmd, writing into s.
 void add_scenario_flags(CLI::App* cmd, Scenario& s);
 // Declares --timeout-ms and --alert-grace-ms (shared by run and probe).
 void add_client_bound_flags(CLI::App* cmd, Scenario& s);

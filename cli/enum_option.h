@@ -1,4 +1,4 @@
-// A CLI11 option whose value is one of an enum's spellings (harness/scenario.h); the error
+// A CLI11 option whose value is one of an enum's spellings (core/scenario.h); the error
 // message names the allowed ones.
 #pragma once
 

@@ -1,4 +1,4 @@
-// The `h2race` binary: parse (harness/cli/cli_app.cc declares every flag), then run.
+// The `h2race` binary: parse (cli/cli_app.cc declares every flag), then run.
 #include <fmt/format.h>
 
 #include "cli/cli_app.h"

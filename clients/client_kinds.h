@@ -39,7 +39,7 @@ std::string client_names(bool in_process_only = false);
 // implies --proto h1, a program that speaks one protocol refuses the other; alert_grace is set
 // for clients that use it and cleared for the others. Returns the error text for the user.
 // The `go` model's timing defaults, calibrated on this project's 2-core VM against Debian's Go
-// 1.19 (docs/calibration.md).
+// 1.19 (docs/go-model.md).
 inline constexpr Scenario::GoTiming kDefaultGoTiming{std::chrono::microseconds(10),
                                                      std::chrono::microseconds(0)};
 

@@ -1,7 +1,7 @@
-// The canonical class names (DESIGN "class"): tests, baselines and users' scripts depend on these
-// spellings, so every place that names a class uses a constant from here, never a literal.
-// Classes built from parts (tls_alert:<name>, <op>:<errno name>, h2:goaway:<code>) are made by
-// the helpers in core/outcome.h from the prefixes below.
+// The canonical class names (README "What the output means"): tests, baselines and users' scripts
+// depend on these spellings, so every place that names a class uses a constant from here, never a
+// literal. Classes built from parts (tls_alert:<name>, <op>:<errno name>, h2:goaway:<code>) are
+// made by the helpers in core/outcome.h from the prefixes below.
 #pragma once
 
 #include <string_view>

@@ -1,5 +1,5 @@
 // Outcome: what one iteration ended with, as the user of a client would see it, plus the
-// canonical class (DESIGN.md "class") that histograms count.
+// canonical class (README "What the output means") that histograms count.
 #pragma once
 
 #include <chrono>

@@ -1,5 +1,5 @@
 // In-memory test PKI made at start-up: a trusted CA, a server certificate for the loopback
-// names, and client certificates for every ClientCert case. harness/pki_files.h writes them out for
+// names, and client certificates for every ClientCert case. core/pki_files.h writes them out for
 // peers outside the process.
 #pragma once
 

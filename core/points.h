@@ -1,4 +1,4 @@
-// Injection points (DESIGN "injection point"): named places in a peer, `side.point`, where a
+// Injection points (docs/schedules-and-fuzzing.md): named places in a peer, `side.point`, where a
 // schedule may act. Every fact about a point is one row of kPoints; the compiler checks that the
 // rows follow the enum. Rows are only ever appended: a point's position is its number in the
 // schedule fuzzer's input (fuzz/fuzz_schedule_input.h), so inserting a row would change what the

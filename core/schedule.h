@@ -1,5 +1,5 @@
-// Schedules (DESIGN "schedule"): per injection point an action — sleep, yield, or wait until the
-// *other* peer reached a given point on the same connection. Text form, one per line:
+// Schedules (docs/schedules-and-fuzzing.md): per injection point an action — sleep, yield, or wait
+// until the *other* peer reached a given point on the same connection. Text form, one per line:
 //   client.before_preface wait:server.after_close
 // with optional header lines "# scenario: FLAGS" and "# expect: CLASS" for `h2race replay`.
 #pragma once

@@ -1,4 +1,5 @@
-// The CLI contract of DESIGN.md: exit codes, error messages that name the bad input, JSON output.
+// The CLI contract (docs/usage.md): exit codes, error messages that name the bad input, JSON
+// output.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>

@@ -93,7 +93,8 @@ TEST(ReadAheadBio, CloseAfterReadingAheadSendsFin) {
 }
 
 // The control: reading only the record the TLS stack asked for leaves the rest unread, and the
-// kernel answers the close with RST (the DESIGN's mechanics; what `--server-read record` does).
+// kernel answers the close with RST (the Linux mechanics, docs/peers.md; what `--server-read
+// record` does).
 TEST(ReadAheadBio, CloseAfterReadingOneRecordOnlySendsRst) {
   TcpPair p = connected_pair();
   ASSERT_EQ(write(p.client.get(), kFlight.data(), kFlight.size()),
