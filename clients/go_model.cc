@@ -6,8 +6,8 @@
 //      connection closed and aborts every stream with that error [readLoop cleanup].
 //   4. the request reserves the connection [ReserveNewRequest, after the dial goroutine hands the
 //      connection over]; closed → the Transport dials a new connection [ErrNoCachedConn].
-//   5. the stream gets its ID [awaitOpenSlotForStreamLocked]; closed → Go <= 1.20 redials
-//      [errClientConnUnusable], Go >= 1.21 reports h2:no_connection [errClientConnNotEstablished].
+//   5. the stream gets its ID [awaitOpenSlotForStreamLocked]; closed → Go <= 1.23 redials
+//      [errClientConnUnusable], Go >= 1.24 reports h2:no_connection [errClientConnNotEstablished].
 //   6. write HEADERS [writeHeaders]; a write error aborts the stream with it.
 //   7. wait for the response or an abort; the first abort wins [abortOnce].
 // Steps 4 and 6 come after Go's own CPU work (the dial goroutine's handoff; header encoding):

@@ -13,8 +13,8 @@
 namespace h2race {
 
 struct GoModelOptions {
-  // Go <= 1.20: a connection found closed after the request reserved it is errClientConnUnusable,
-  // which the Transport retries on a new connection. Go >= 1.21 reports
+  // Go <= 1.23: a connection found closed after the request reserved it is errClientConnUnusable,
+  // which the Transport retries on a new connection. Go >= 1.24 reports
   // errClientConnNotEstablished ("client conn could not be established") instead.
   bool redial_unusable = false;
   // prefer-alert: after a transport error, wait this long for the read loop's alert.
