@@ -24,10 +24,7 @@ int merge_command(const MergeFlags& f) {
       throw UsageError(fmt::format("{} is scenario {}, but {} is {}: merge sums one scenario only",
                                    path, r.scenario.id(), first_path, total.scenario.id()));
     }
-    total.histogram.merge(r.histogram);
-    total.elapsed_s += r.elapsed_s;
-    total.partial = total.partial || r.partial;
-    total.schedule_failures += r.schedule_failures;
+    absorb(total, r);
   }
   write_file_atomically(f.out, to_json(total).dump(2) + "\n");
   fmt::print("merged {} files: {} iterations of {}{} -> {}\n", f.inputs.size(),

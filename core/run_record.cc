@@ -9,6 +9,14 @@
 
 namespace h2race {
 
+void absorb(RunRecord& total, const RunRecord& part) {
+  total.histogram.merge(part.histogram);
+  total.elapsed_s += part.elapsed_s;
+  total.partial = total.partial || part.partial;
+  total.schedule_failures += part.schedule_failures;
+  if (total.env.empty()) total.env = part.env;
+}
+
 nlohmann::json to_json(const RunRecord& run) {
   const Histogram& h = run.histogram;
   nlohmann::json classes = nlohmann::json::array();

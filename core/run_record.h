@@ -31,6 +31,10 @@ struct RunRecord {
   std::optional<ProbeInfo> target;  // set by `probe`
 };
 
+// Adds another run of the same scenario to total: histograms merged, times summed, partial if
+// either was, schedule failures summed; total takes part's env if it has none.
+void absorb(RunRecord& total, const RunRecord& part);
+
 inline constexpr std::string_view kHistogramSchema = "h2race/histogram/1";
 
 nlohmann::json to_json(const RunRecord& run);

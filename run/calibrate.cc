@@ -6,17 +6,6 @@
 #include "run/driver.h"
 
 namespace h2race {
-namespace {
-
-void absorb(RunRecord& total, const RunRecord& part) {
-  total.histogram.merge(part.histogram);
-  total.elapsed_s += part.elapsed_s;
-  total.partial = total.partial || part.partial;
-  total.env = part.env;
-}
-
-}  // namespace
-
 Calibration run_calibration(const Scenario& model, const Scenario& real, const Pki& pki,
                             uint64_t batches, double alpha, const DriverHooks& hooks) {
   Calibration c;
