@@ -248,6 +248,7 @@ struct Attempt {
 
 Attempt run_connection(const ClientTarget& t, const GoModelOptions& options) {
   TlsClientConn conn(t.ctx, t.deadline);
+  conn.end_flight_like_go();
   if (auto failed = open_connection(conn, t)) return {false, *failed};
   const auto key = conn.key();
   auto done = [&](Outcome o) { return Attempt{false, {std::move(o), key}}; };

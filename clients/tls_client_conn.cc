@@ -67,11 +67,52 @@ void TlsClientConn::stop_reading() {
   if (fd_) shutdown(fd_.get(), SHUT_RD);
 }
 
+void TlsClientConn::set_cork(bool on) {
+  const int v = on ? 1 : 0;
+  setsockopt(fd_.get(), IPPROTO_TCP, TCP_CORK, &v, sizeof(v));
+  corked_ = on;
+}
+
+// BoringSSL calls this on the client when the server asks for a certificate, before the client
+// writes its last flight: from here on the kernel holds what is written until set_cork(false).
+int TlsClientConn::cork_flight(SSL* /*ssl*/, void* self) {
+  static_cast<TlsClientConn*>(self)->set_cork(true);
+  return 1;
+}
+
+std::optional<Outcome> TlsClientConn::send_trailing_record() {
+  if (SSL_version(ssl_.get()) == TLS1_3_VERSION &&
+      SSL_key_update(ssl_.get(), SSL_KEY_UPDATE_NOT_REQUESTED) == 1) {
+    for (;;) {
+      ERR_clear_error();
+      // A zero-length SSL_write flushes the queued KeyUpdate and nothing else.
+      const uint8_t none = 0;
+      const int r = SSL_write(ssl_.get(), &none, 0);
+      if (r >= 0) break;
+      const int saved_errno = errno;
+      const int e = SSL_get_error(ssl_.get(), r);
+      if (e == SSL_ERROR_WANT_WRITE) {
+        set_cork(false);  // a full send buffer: let it drain
+        if (!wait_for(POLLOUT)) return timeout_outcome("handshake");
+        continue;
+      }
+      set_cork(false);
+      return classify_ssl_failure("handshake", e, saved_errno, ERR_peek_error());
+    }
+  }
+  set_cork(false);
+  return std::nullopt;
+}
+
 std::optional<Outcome> TlsClientConn::handshake() {
+  if (end_flight_like_go_) SSL_set_cert_cb(ssl_.get(), &TlsClientConn::cork_flight, this);
   for (;;) {
     ERR_clear_error();
     const int r = SSL_connect(ssl_.get());
     if (r == 1) {
+      if (corked_) {
+        if (auto f = send_trailing_record()) return f;
+      }
       at(Point::kClientHandshakeDone);
       return std::nullopt;
     }
@@ -82,6 +123,7 @@ std::optional<Outcome> TlsClientConn::handshake() {
         return timeout_outcome("handshake");
       continue;
     }
+    if (corked_) set_cork(false);
     return classify_ssl_failure("handshake", e, saved_errno, ERR_peek_error());
   }
 }

@@ -32,6 +32,16 @@ class TlsClientConn {
   std::optional<Outcome> connect(const sockaddr_storage& addr, socklen_t len,
                                  uint32_t source_ipv4 = 0);
   std::optional<Outcome> handshake();
+
+  // Go's crypto/tls writes each message of its last flight as a record of its own (CCS,
+  // Certificate, [CertificateVerify,] Finished, one TCP segment); BoringSSL packs them into one
+  // record. A server that reads one record at a time and fails on the Certificate thus leaves
+  // Go's Finished unread, and its close is an RST, where it reads all of BoringSSL's flight and
+  // closes with a FIN. Called before handshake(), this makes the flight end the way Go's does
+  // for such a server: a KeyUpdate record follows it in the same segment (held by TCP_CORK from
+  // the server's CertificateRequest on). A server that accepts the client just processes it.
+  // TLS 1.3 only (KeyUpdate does not exist before it).
+  void end_flight_like_go() { end_flight_like_go_ = true; }
   std::optional<Outcome> write_all(std::span<const uint8_t> data);
 
   struct ReadResult {
@@ -58,11 +68,16 @@ class TlsClientConn {
   // Waits for events on the socket until `until`; false when that time passed.
   bool wait_for(short events, Clock::time_point until);
   bool wait_for(short events) { return wait_for(events, deadline_); }
+  static int cork_flight(SSL* ssl, void* self);
+  std::optional<Outcome> send_trailing_record();
+  void set_cork(bool on);
 
   Clock::time_point deadline_;
   UniqueFd fd_;
   bssl::UniquePtr<SSL> ssl_;
   std::optional<ConnKey> key_;
+  bool end_flight_like_go_ = false;
+  bool corked_ = false;
 };
 
 }  // namespace h2race
