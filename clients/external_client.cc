@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <cstdlib>
 #include <optional>
 #include <vector>
@@ -137,7 +138,23 @@ std::vector<std::string> go_net_http_argv(const ExternalSetup& s, uint64_t count
   return argv;
 }
 
-// One line per request: "<local address of the connection it used, or ->\t<ok N | error TEXT>".
+// "redials=N\t" before the answer: the program dialled N more connections for the request than
+// the one the answer came from (Go's Transport redials a connection that died before the request
+// took it); absent means none.
+uint32_t take_redials(std::string& answer) {
+  constexpr std::string_view kField = "redials=";
+  const size_t tab = answer.find('\t');
+  if (!answer.starts_with(kField) || tab == std::string::npos) return 0;
+  uint32_t n = 0;
+  const char* first = answer.data() + kField.size();
+  const auto [end, ec] = std::from_chars(first, answer.data() + tab, n);
+  if (ec != std::errc() || end != answer.data() + tab) return 0;
+  answer.erase(0, tab + 1);
+  return n;
+}
+
+// One line per request: "<local address of the connection it used, or ->\t[redials=N\t]<ok N |
+// error TEXT>".
 void run_line_protocol(const ExternalSetup& s, const std::vector<std::string>& argv, uint64_t count,
                        const ResultSink& sink) {
   uint64_t answered = 0;
@@ -145,8 +162,10 @@ void run_line_protocol(const ExternalSetup& s, const std::vector<std::string>& a
     ClientResult r;
     const size_t tab = line.find('\t');
     const std::string local = tab == std::string::npos ? "" : line.substr(0, tab);
-    const std::string answer = tab == std::string::npos ? line : line.substr(tab + 1);
+    std::string answer = tab == std::string::npos ? line : line.substr(tab + 1);
+    const uint32_t redials = take_redials(answer);
     r.outcome = classify_external(s.client, {0, answer});
+    r.outcome.redials = redials;
     r.key = key_from_local(local, s.server);
     ++answered;
     sink(std::move(r));

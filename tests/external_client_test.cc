@@ -90,5 +90,23 @@ TEST_F(FakeGoNetHttp, AProgramThatStopsEarlyStillYieldsOneResultPerRequest) {
   }
 }
 
+TEST_F(FakeGoNetHttp, ReportsTheRequestsRedials) {
+  // Go's Transport dialled twice more before the connection the answer came from; a malformed
+  // field is part of the answer, not a count.
+  program(std::string("printf '127.0.0.1:40001\\tredials=2\\terror remote error: tls: "
+                      "certificate required\\n'\n") +
+          "echo '" + kEpipeLine + "'\n" + "printf '127.0.0.1:40003\\tredials=x\\tok 200\\n'\n");
+  std::vector<ClientResult> got;
+  run_external(setup_, 3, [&](ClientResult r) { got.push_back(std::move(r)); });
+  ASSERT_EQ(got.size(), 3u);
+  EXPECT_EQ(got[0].outcome.cls, "tls_alert:certificate_required") << got[0].outcome.raw;
+  EXPECT_EQ(got[0].outcome.redials, 2u);
+  ASSERT_TRUE(got[0].key);
+  EXPECT_EQ(got[0].key->client_port, 40001);
+  EXPECT_EQ(got[1].outcome.redials, 0u);
+  EXPECT_EQ(got[2].outcome.redials, 0u);
+  EXPECT_NE(got[2].outcome.raw.find("redials=x"), std::string::npos) << got[2].outcome.raw;
+}
+
 }  // namespace
 }  // namespace h2race

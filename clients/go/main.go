@@ -4,8 +4,11 @@
 //
 // Output, one line per request, tab-separated:
 //
-//	<local address> \t ok <status>
-//	<local address> \t error <err.Error() with newlines replaced by spaces>
+//	<local address> \t [redials=N \t] ok <status>
+//	<local address> \t [redials=N \t] error <err.Error() with newlines replaced by spaces>
+//
+// redials=N: the request dialled N connections besides the last one (the Transport redials an
+// HTTP/2 connection that died before the request took it); left out when N is 0.
 //
 // The local address is that of the connection the request went out on (httptrace's GotConn),
 // else of the last connection dialed for it (the handshake failed), else "-" (nothing dialed).
@@ -83,16 +86,18 @@ func clientTLS(caFile, certFile, keyFile string) (*tls.Config, error) {
 func request(url string, tlsConfig *tls.Config, proto string, timeout time.Duration) string {
 	var mu sync.Mutex
 	var lastDialed, used string
+	dials := 0
 	dialer := &net.Dialer{Timeout: timeout}
 	transport := &http.Transport{
 		TLSClientConfig: tlsConfig.Clone(),
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 			c, err := dialer.DialContext(ctx, network, addr)
+			mu.Lock()
+			dials++
 			if err == nil {
-				mu.Lock()
 				lastDialed = c.LocalAddr().String()
-				mu.Unlock()
 			}
+			mu.Unlock()
 			return c, err
 		},
 	}
@@ -131,6 +136,9 @@ func request(url string, tlsConfig *tls.Config, proto string, timeout time.Durat
 	}
 	if local == "" {
 		local = "-"
+	}
+	if dials > 1 {
+		local += fmt.Sprintf("\tredials=%d", dials-1)
 	}
 	return local + "\t" + result
 }
