@@ -53,6 +53,20 @@ void add_calibrate_command(CLI::App& app, Cli& cli) {
       ->check(CLI::Range(1e-12, 0.5))
       ->capture_default_str();
   cmd->add_option("--json", f.json_path, "write both histograms, the comparison and the TVD");
+  cmd->add_flag("--fit", f.fit,
+                "search the go model's timing: every pair of the two grids below runs -n "
+                "iterations in the same batches as the real program; prints each TVD and the best");
+  for (auto [flag, values] : {std::pair{"--fit-preface-us", &f.fit_preface_us},
+                              std::pair{"--fit-handoff-us", &f.fit_handoff_us},
+                              std::pair{"--fit-headers-us", &f.fit_headers_us},
+                              std::pair{"--fit-read-loop-us", &f.fit_read_loop_us}}) {
+    cmd->add_option(flag, *values,
+                    fmt::format("--fit: the --go-{} values tried (comma-separated)",
+                                std::string_view(flag).substr(6)))
+        ->delimiter(',')
+        ->check(CLI::Range(0, 100'000))
+        ->capture_default_str();
+  }
 }
 
 // `run`: the scenario flags, a schedule, JSON, the divergence check.

@@ -108,6 +108,12 @@ struct CalibrateFlags {
   uint64_t batches = 10;
   double alpha = 0.001;
   std::string json_path;
+  bool fit = false;  // search the go model's timing on the grid below instead of one comparison
+  // --fit's grid, one list per Scenario::GoTiming field (cli_app.cc names them).
+  std::vector<int> fit_preface_us{0, 20, 40};
+  std::vector<int> fit_handoff_us{0, 10};
+  std::vector<int> fit_headers_us{0, 10, 25};
+  std::vector<int> fit_read_loop_us{0, 10, 25};
 };
 int calibrate_command(CalibrateFlags& flags);
 

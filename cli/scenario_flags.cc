@@ -51,7 +51,13 @@ void add_scenario_flags(CLI::App* cmd, Scenario& s) {
                    "go models: Go's CPU time from the preface flush to the request taking the "
                    "connection"},
         std::tuple{"--go-headers-us", &GoTiming::headers,
-                   "go models: Go's CPU time from taking the connection to writing HEADERS"}}) {
+                   "go models: Go's CPU time from taking the connection to writing HEADERS"},
+        std::tuple{"--go-preface-us", &GoTiming::preface,
+                   "go models: Go's CPU time from its handshake's last flush to writing the "
+                   "preface"},
+        std::tuple{"--go-read-loop-us", &GoTiming::read_loop,
+                   "go models: from starting the read loop to its first read (Go waking an idle "
+                   "processor)"}}) {
     cmd->add_option_function<int64_t>(
            flag,
            [&s, field = field](int64_t us) {

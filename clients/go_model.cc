@@ -17,6 +17,7 @@
 // wakes — is left to the kernel and the scheduler.
 #include "clients/go_model.h"
 
+#include <sys/prctl.h>
 #include <sys/socket.h>
 
 #include <atomic>
@@ -91,6 +92,9 @@ class ReadLoopThread {
 
  private:
   void serve() {
+    // Sleeps of a few microseconds (the read loop's start delay) need the kernel's timer slack
+    // (50 us by default) out of the way.
+    prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
     std::unique_lock lock(mu_);
     for (;;) {
       cv_.wait(lock, [&] { return quit_ || job_; });
@@ -135,10 +139,14 @@ class GoConn {
     std::lock_guard io(io_mu_);
     return conn_.write_all(make());
   }
-  void start_read_loop() {
+  // The read loop's first read comes `delay` after this call at the earliest: the time Go takes
+  // to wake an idle processor and have it steal the new goroutine. Its thread sleeps meanwhile,
+  // leaving the core to the writer, as Go's woken processor does not stop the running one.
+  void start_read_loop(std::chrono::microseconds delay) {
     started_ = true;
-    read_loop_thread().start([this, conn = current_connection()] {
+    read_loop_thread().start([this, conn = current_connection(), from = Clock::now() + delay] {
       join_connection(conn);
+      if (Clock::now() < from) std::this_thread::sleep_until(from);
       read_loop();
       leave_connection();
     });
@@ -255,6 +263,7 @@ Attempt run_connection(const ClientTarget& t, const GoModelOptions& options) {
 
   H2ClientSession h2(t.authority);
   GoConn cc(conn, h2, t.deadline);
+  spin_for(t.go_timing.preface);
   at(Point::kClientBeforePreface);
   if (auto f = cc.write([&] { return h2.preface(); })) {
     if (options.alert_grace && is_transport_error(*f)) {
@@ -263,7 +272,7 @@ Attempt run_connection(const ClientTarget& t, const GoModelOptions& options) {
     return done(*f);
   }
   at(Point::kClientAfterPreface);
-  cc.start_read_loop();
+  cc.start_read_loop(t.go_timing.read_loop);
 
   spin_for(t.go_timing.handoff);
   if (cc.closed_else([] {})) return {true, {timeout_outcome("redial"), key}};

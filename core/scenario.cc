@@ -108,7 +108,9 @@ nlohmann::json Scenario::to_json() const {
   if (alert_grace) j["alert_grace_ms"] = alert_grace->count();
   if (go_timing) {
     j["go_timing"] = {{"handoff_us", go_timing->handoff.count()},
-                      {"headers_us", go_timing->headers.count()}};
+                      {"headers_us", go_timing->headers.count()},
+                      {"preface_us", go_timing->preface.count()},
+                      {"read_loop_us", go_timing->read_loop.count()}};
   }
   if (server_close == ServerClose::kLinger) j["linger_ms"] = linger.count();
   return j;
@@ -147,14 +149,18 @@ Scenario Scenario::from_json(const nlohmann::json& j) {
   }
   if (j.contains("go_timing") && j["go_timing"].is_object()) {
     const auto& g = j["go_timing"];
-    for (const char* k : {"handoff_us", "headers_us"}) {
+    // preface_us and read_loop_us came later: files without them were measured without those
+    // delays (0).
+    auto us = [&](const char* k, bool required) {
+      if (!g.contains(k) && !required) return std::chrono::microseconds(0);
       if (!g.contains(k) || !g[k].is_number_unsigned()) {
         throw std::invalid_argument(
             fmt::format("scenario.go_timing.{}: missing or not a non-negative integer", k));
       }
-    }
-    s.go_timing = GoTiming{std::chrono::microseconds(g["handoff_us"].get<int64_t>()),
-                           std::chrono::microseconds(g["headers_us"].get<int64_t>())};
+      return std::chrono::microseconds(g[k].get<int64_t>());
+    };
+    s.go_timing = GoTiming{us("handoff_us", true), us("headers_us", true), us("preface_us", false),
+                           us("read_loop_us", false)};
   }
   if (j.contains("linger_ms") && j["linger_ms"].is_number_integer()) {
     s.linger = std::chrono::milliseconds(j["linger_ms"].get<int64_t>());

@@ -59,6 +59,8 @@ struct Scenario {
   struct GoTiming {
     std::chrono::microseconds handoff{0};
     std::chrono::microseconds headers{0};
+    std::chrono::microseconds preface{0};    // handshake's last flush -> preface write
+    std::chrono::microseconds read_loop{0};  // read loop started -> its first read
     bool operator==(const GoTiming&) const = default;
   };
   std::optional<GoTiming> go_timing;

@@ -6,27 +6,78 @@
 #include "run/driver.h"
 
 namespace h2race {
-Calibration run_calibration(const Scenario& model, const Scenario& real, const Pki& pki,
-                            uint64_t batches, double alpha, const DriverHooks& hooks) {
-  Calibration c;
-  c.model.scenario = model;
-  c.real.scenario = real;
-  SharedServer server(model, pki, std::max(model.jobs, real.jobs));
-  batches = std::clamp<uint64_t>(batches, 1, model.iterations);
+namespace {
+
+// Runs every scenario's iterations in `batches` rounds, one batch of each per round in the
+// given order, against one server. Returns each scenario's batches in order.
+std::vector<std::vector<RunRecord>> run_interleaved(std::span<const Scenario> scenarios,
+                                                    const Pki& pki, uint64_t batches,
+                                                    const DriverHooks& hooks) {
+  int jobs = 1;
+  for (const Scenario& s : scenarios) jobs = std::max(jobs, s.jobs);
+  const uint64_t iterations = scenarios.front().iterations;
+  SharedServer server(scenarios.front(), pki, jobs);
+  batches = std::clamp<uint64_t>(batches, 1, iterations);
+  std::vector<std::vector<RunRecord>> out(scenarios.size());
   for (uint64_t b = 0; b < batches && !interrupted(); ++b) {
     // Batch b's share of the iterations: the first (iterations % batches) batches take one more.
-    const uint64_t n = model.iterations / batches + (b < model.iterations % batches ? 1 : 0);
-    for (auto [scenario, record] : {std::pair{&model, &c.model}, std::pair{&real, &c.real}}) {
-      Scenario part = *scenario;
+    const uint64_t n = iterations / batches + (b < iterations % batches ? 1 : 0);
+    for (size_t i = 0; i < scenarios.size() && !interrupted(); ++i) {
+      Scenario part = scenarios[i];
       part.iterations = n;
-      absorb(*record, run_scenario_on(part, pki, server, hooks));
+      out[i].push_back(run_scenario_on(part, pki, server, hooks));
     }
   }
-  c.model.partial = c.model.partial || c.model.histogram.iterations() < model.iterations;
-  c.real.partial = c.real.partial || c.real.histogram.iterations() < real.iterations;
+  return out;
+}
+
+// The batches first, first + step, ... of one scenario as one record (partial when short).
+RunRecord total(const Scenario& s, const std::vector<RunRecord>& batches, size_t first = 0,
+                size_t step = 1) {
+  RunRecord r;
+  r.scenario = s;
+  for (size_t b = first; b < batches.size(); b += step) absorb(r, batches[b]);
+  r.partial = r.partial || (step == 1 && r.histogram.iterations() < s.iterations);
+  return r;
+}
+
+}  // namespace
+
+Calibration run_calibration(const Scenario& model, const Scenario& real, const Pki& pki,
+                            uint64_t batches, double alpha, const DriverHooks& hooks) {
+  const Scenario scenarios[] = {model, real};
+  const auto runs = run_interleaved(scenarios, pki, batches, hooks);
+  Calibration c;
+  c.model = total(model, runs[0]);
+  c.real = total(real, runs[1]);
   c.tvd = total_variation(c.real.histogram, c.model.histogram);
+  c.real_self_tvd =
+      total_variation(total(real, runs[1], 0, 2).histogram, total(real, runs[1], 1, 2).histogram);
   c.comparison = compare_histograms(c.real.histogram, c.model.histogram, alpha);
   return c;
+}
+
+Fit run_fit(const Scenario& model, const Scenario& real, const Pki& pki, uint64_t batches,
+            std::span<const Scenario::GoTiming> grid, const DriverHooks& hooks) {
+  std::vector<Scenario> scenarios{real};
+  for (const auto& timing : grid) {
+    scenarios.push_back(model);
+    scenarios.back().go_timing = timing;
+  }
+  const auto runs = run_interleaved(scenarios, pki, batches, hooks);
+  Fit fit;
+  fit.real = total(real, runs[0]);
+  fit.real_self_tvd =
+      total_variation(total(real, runs[0], 0, 2).histogram, total(real, runs[0], 1, 2).histogram);
+  for (size_t i = 0; i < grid.size(); ++i) {
+    FitCandidate c{grid[i], total(scenarios[i + 1], runs[i + 1]), 0};
+    c.tvd = total_variation(fit.real.histogram, c.model.histogram);
+    if (c.tvd < (fit.candidates.empty() ? 2.0 : fit.candidates[fit.best].tvd)) {
+      fit.best = fit.candidates.size();
+    }
+    fit.candidates.push_back(std::move(c));
+  }
+  return fit;
 }
 
 }  // namespace h2race
