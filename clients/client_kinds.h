@@ -40,8 +40,11 @@ std::string client_names(bool in_process_only = false);
 // for clients that use it and cleared for the others. Returns the error text for the user.
 // The `go` model's timing defaults, calibrated on this project's 2-core VM against Debian's Go
 // 1.19 (docs/go-model.md).
-inline constexpr Scenario::GoTiming kDefaultGoTiming{std::chrono::microseconds(10),
-                                                     std::chrono::microseconds(0)};
+inline constexpr Scenario::GoTiming kDefaultGoTiming{
+    .handoff = std::chrono::microseconds(5),
+    .headers = std::chrono::microseconds(0),
+    .preface = std::chrono::microseconds(10),
+    .read_loop = std::chrono::microseconds(25)};
 
 std::optional<std::string> resolve_client(Scenario& s, bool client_given, bool proto_given);
 
