@@ -153,7 +153,7 @@ Scenario Scenario::from_json(const nlohmann::json& j) {
     // delays (0).
     auto us = [&](const char* k, bool required) {
       if (!g.contains(k) && !required) return std::chrono::microseconds(0);
-      if (!g.contains(k) || !g[k].is_number_unsigned()) {
+      if (!g.contains(k) || !g[k].is_number_integer() || g[k].get<int64_t>() < 0) {
         throw std::invalid_argument(
             fmt::format("scenario.go_timing.{}: missing or not a non-negative integer", k));
       }

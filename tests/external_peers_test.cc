@@ -146,6 +146,32 @@ TEST(Calibrate, RunsModelAndProgramAgainstOneServerAndStatesTheDistance) {
   EXPECT_EQ(h2race("calibrate -n 10 --against go").code, 2);
 }
 
+// --fit runs every timing of the grid in the same batches as the real program and names the one
+// nearest to it; which one that is races, so only the shape is asserted.
+TEST(Calibrate, FitRunsEveryTimingOfTheGridAndNamesTheBest) {
+  const fs::path path = temp("h2race-fit.json");
+  const Result r = h2race(
+      "calibrate --fit -n 20 --batches 2 --fit-preface-us 0 --fit-handoff-us 0,7 "
+      "--fit-headers-us 3 --fit-read-loop-us 0 --json " +
+      path.string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("best: --go-preface-us 0 --go-handoff-us "), std::string::npos)
+      << r.output;
+  std::ifstream in(path);
+  const auto j = nlohmann::json::parse(in);
+  ASSERT_EQ(j["candidates"].size(), 2u);
+  EXPECT_EQ(j["candidates"][1]["handoff_us"], 7);
+  EXPECT_EQ(j["candidates"][1]["headers_us"], 3);
+  EXPECT_EQ(j["candidates"][1]["model"]["scenario"]["go_timing"]["handoff_us"], 7);
+  EXPECT_EQ(j["real"]["iterations"], 20);
+  for (const auto& c : j["candidates"]) EXPECT_EQ(c["model"]["iterations"], 20);
+  const auto best = j["best"].get<size_t>();
+  ASSERT_LT(best, 2u);
+  EXPECT_LE(j["candidates"][best]["tvd"].get<double>(),
+            j["candidates"][1 - best]["tvd"].get<double>());
+  EXPECT_EQ(h2race("calibrate --fit -n 10 --model sequential").code, 2);
+}
+
 TEST(ExternalPeers, MissingProgramExits2NamingTheClient) {
   Result r = shell("PATH=/nonexistent " + std::string(H2RACE_BIN) + " run --client curl -n 1");
   EXPECT_EQ(r.code, 2) << r.output;
