@@ -26,6 +26,9 @@ struct ClientKindInfo {
   bool waits_for_alert = false;  // uses the scenario's alert_grace
   bool go_model = false;         // runs clients/go_model.h: uses the scenario's go_timing
   std::string_view help;
+  // The real program this profile claims to be (a row of this table): `report` and `matrix`
+  // show the two side by side, and `calibrate` measures their distance.
+  std::string_view models = {};
 };
 
 std::span<const ClientKindInfo> client_kinds();
@@ -40,11 +43,10 @@ std::string client_names(bool in_process_only = false);
 // for clients that use it and cleared for the others. Returns the error text for the user.
 // The `go` model's timing defaults, calibrated on this project's 2-core VM against Debian's Go
 // 1.19 (docs/go-model.md).
-inline constexpr Scenario::GoTiming kDefaultGoTiming{
-    .handoff = std::chrono::microseconds(5),
-    .headers = std::chrono::microseconds(0),
-    .preface = std::chrono::microseconds(10),
-    .read_loop = std::chrono::microseconds(25)};
+inline constexpr Scenario::GoTiming kDefaultGoTiming{.handoff = std::chrono::microseconds(5),
+                                                     .headers = std::chrono::microseconds(0),
+                                                     .preface = std::chrono::microseconds(10),
+                                                     .read_loop = std::chrono::microseconds(25)};
 
 std::optional<std::string> resolve_client(Scenario& s, bool client_given, bool proto_given);
 

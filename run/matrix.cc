@@ -37,9 +37,11 @@ std::vector<Scenario> builtin_matrix() {
   add(Proto::kH2, "go", ClientCert::kValid, ServerClose::kImmediate);
   add(Proto::kH1, "h1", ClientCert::kValid, ServerClose::kImmediate);
   add(Proto::kH2, "go", ClientCert::kNone, ServerClose::kImmediate, TlsVersion::k12);
-  // Real programs (clients/external_client.h) against the same server, with the same fixes.
-  for (std::string_view c : {"curl", "go-net-http", "nghttp"}) {
-    for (ServerClose close : {ServerClose::kImmediate, ServerClose::kLinger, ServerClose::kReset}) {
+  // Real programs (clients/external_client.h) against the same server, with the same fixes; the
+  // model of Go's client (go1.19) in the row above the real Go 1.19 (go-net-http), so the two
+  // compare at a glance (`h2race calibrate` measures their distance).
+  for (ServerClose close : {ServerClose::kImmediate, ServerClose::kLinger, ServerClose::kReset}) {
+    for (std::string_view c : {"curl", "nghttp", "go1.19", "go-net-http"}) {
       add(Proto::kH2, c, ClientCert::kNone, close);
     }
   }
@@ -47,7 +49,7 @@ std::vector<Scenario> builtin_matrix() {
   add(Proto::kH1, "go-net-http", ClientCert::kNone, ServerClose::kImmediate);
   // A server that reads one TLS record at a time (BoringSSL's own socket BIO) leaves the
   // client's bytes behind its Finished unread: its immediate close sends RST.
-  for (std::string_view c : {"go", "sequential", "curl", "go-net-http"}) {
+  for (std::string_view c : {"go", "sequential", "curl", "go1.19", "go-net-http"}) {
     add(Proto::kH2, c, ClientCert::kNone, ServerClose::kImmediate, TlsVersion::k13,
         ServerRead::kRecord);
   }

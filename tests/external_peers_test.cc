@@ -5,6 +5,7 @@
 // with the server's truth, and the outcomes that are fixed by construction (linger, valid cert,
 // prefer-alert).
 #include <arpa/inet.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -170,6 +171,32 @@ TEST(Calibrate, FitRunsEveryTimingOfTheGridAndNamesTheBest) {
   EXPECT_LE(j["candidates"][best]["tvd"].get<double>(),
             j["candidates"][1 - best]["tvd"].get<double>());
   EXPECT_EQ(h2race("calibrate --fit -n 10 --model sequential").code, 2);
+}
+
+// report puts the model's row right above the program it models, whatever the file names' order.
+TEST(Report, PlacesTheModelBesideTheProgram) {
+  const fs::path dir = temp("h2race-report-pairs");
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  for (auto [file, client] : {std::pair{"a.json", "go-net-http"}, std::pair{"b.json", "go"},
+                              std::pair{"c.json", "go1.19"}}) {
+    ASSERT_EQ(
+        h2race(fmt::format("run -q -n 3 --client {} --json {}", client, (dir / file).string()))
+            .code,
+        0);
+  }
+  const Result r = h2race(fmt::format("report {} --md {}", dir.string(), (dir / "r.md").string()));
+  ASSERT_EQ(r.code, 0) << r.output;
+  std::ifstream in(dir / "r.md");
+  const std::string md((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t model = md.find("-go1.19-"), program = md.find("-go-net-http-"),
+               other = md.find("-go-immediate");
+  ASSERT_NE(model, std::string::npos) << md;
+  ASSERT_NE(program, std::string::npos) << md;
+  ASSERT_NE(other, std::string::npos) << md;
+  EXPECT_LT(model, program) << md;
+  EXPECT_LT(program, other) << md;
+  fs::remove_all(dir);
 }
 
 TEST(ExternalPeers, MissingProgramExits2NamingTheClient) {
