@@ -81,6 +81,9 @@ void add_run_command(CLI::App& app, Cli& cli) {
   run->add_flag("--fail-on-divergence", cli.run_flags.fail_on_divergence,
                 "exit 1 when iterations fall in more than one class");
   run->add_flag("-q,--quiet", cli.run_flags.quiet, "do not print the table");
+  run->add_flag("--explain", cli.run_flags.explain,
+                "after the table, the first connection of every class as a timeline of both "
+                "peers (in-process clients)");
 }
 
 // `replay`: a schedule file, K times.
@@ -93,6 +96,9 @@ void add_replay_command(CLI::App& app, Cli& cli) {
       ->check(CLI::Range(uint64_t{1}, uint64_t{1'000'000}))
       ->capture_default_str();
   replay->add_flag("-q,--quiet", cli.replay_flags.quiet, "print only the summary line");
+  replay->add_flag(
+      "--explain", cli.replay_flags.explain,
+      "after the summary, the first replay of every class as a timeline of both peers");
 }
 
 // `soak`: the scenario flags, with the total and chunk sizes of a long run.

@@ -47,6 +47,7 @@ struct RunFlags {
   std::string schedule_path;
   bool fail_on_divergence = false;
   bool quiet = false;
+  bool explain = false;
 };
 int run_command(RunFlags& flags);
 
@@ -54,6 +55,7 @@ struct ReplayFlags {
   std::string file;
   uint64_t times = 20;
   bool quiet = false;
+  bool explain = false;
 };
 int replay_command(const ReplayFlags& flags);
 

@@ -37,13 +37,14 @@ int replay_command(const ReplayFlags& f) {
     ++index;
     if (!f.quiet) fmt::print("replay {:>3}: {:<34} truth {}\n", index, o.cls, truth);
   };
+  hooks.explain = f.explain;
   const RunRecord run = run_scenario(scenario, pki, hooks, &schedule);
   if (run.partial && interrupted()) return interrupt_exit_code();
 
   const auto classes = run.histogram.classes();
   std::string summary;
   for (const auto& c : classes) summary += fmt::format(" {} {}/{}", c.cls, c.count, f.times);
-  fmt::print("{}:{}\n", f.file, summary);
+  fmt::print("{}:{}\n{}", f.file, summary, format_examples(run.examples));
   if (run.schedule_failures > 0) {
     fmt::print(stderr, "{}: schedule did not hold: {} waits expired (first: {})\n", f.file,
                run.schedule_failures, run.first_schedule_failure);

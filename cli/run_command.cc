@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/progress.h"
+#include "clients/client_kinds.h"
 #include "core/inject.h"
 #include "core/interrupt.h"
 #include "core/pki.h"
@@ -24,6 +25,12 @@ int run_command(RunFlags& f) {
   }
   if (!f.json_path.empty()) check_output_path("--json", f.json_path);
   check_external_program(f.scenario);
+  if (f.explain && !find_client(f.scenario.client)->run) {
+    throw UsageError(
+        fmt::format("--explain: --client {} is a separate process; its events cannot "
+                    "be recorded (use an in-process client)",
+                    f.scenario.client));
+  }
 
   install_interrupt_handlers();
   const Pki pki(f.scenario.key_type);
@@ -33,10 +40,11 @@ int run_command(RunFlags& f) {
     Progress progress(done, f.scenario.iterations);
     DriverHooks hooks;
     hooks.done = &done;
+    hooks.explain = f.explain;
     run = run_scenario(f.scenario, pki, hooks, schedule ? &*schedule : nullptr);
   }
   if (!f.json_path.empty()) write_file_atomically(f.json_path, to_json(run).dump(2) + "\n");
-  if (!f.quiet) std::cout << text_table(run) << std::flush;
+  if (!f.quiet) std::cout << text_table(run) << format_examples(run.examples) << std::flush;
   if (run.schedule_failures > 0) {
     fmt::print(stderr, "h2race run: schedule {} did not hold: {} waits expired (first: {})\n",
                f.schedule_path, run.schedule_failures, run.first_schedule_failure);

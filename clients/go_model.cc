@@ -17,6 +17,7 @@
 // wakes — is left to the kernel and the scheduler.
 #include "clients/go_model.h"
 
+#include <fmt/format.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 
@@ -193,6 +194,10 @@ class GoConn {
 
  private:
   void abort_locked(Outcome why) {
+    if (explaining()) {
+      note("abort", abort_ ? fmt::format("{}: too late, the stream was already aborted", why.cls)
+                           : fmt::format("{}: the first abort, what the user sees", why.cls));
+    }
     if (abort_) return;  // the first abort wins
     abort_ = std::move(why);
     cv_.notify_all();
@@ -201,7 +206,11 @@ class GoConn {
     std::lock_guard lock(mu_);
     closed_ = true;
     read_error_ = why;
-    if (stream_) abort_locked(std::move(why));
+    if (stream_) {
+      abort_locked(std::move(why));
+    } else if (explaining()) {
+      note("closed", fmt::format("{} before the request took the connection", why.cls));
+    }
     cv_.notify_all();
   }
   void read_loop() {
@@ -275,10 +284,16 @@ Attempt run_connection(const ClientTarget& t, const GoModelOptions& options) {
   cc.start_read_loop(t.go_timing.read_loop);
 
   spin_for(t.go_timing.handoff);
-  if (cc.closed_else([] {})) return {true, {timeout_outcome("redial"), key}};
+  if (cc.closed_else([] {})) {
+    note("redial", "the connection closed before the request took it [ErrNoCachedConn]");
+    return {true, {timeout_outcome("redial"), key}};
+  }
   at(Point::kClientConnReserved);
   if (cc.closed_else([&] { cc.add_stream(); })) {
-    if (options.redial_unusable) return {true, {timeout_outcome("redial"), key}};
+    if (options.redial_unusable) {
+      note("redial", "the connection closed before the stream got its ID [errClientConnUnusable]");
+      return {true, {timeout_outcome("redial"), key}};
+    }
     const Outcome cause = *cc.read_error();
     if (options.alert_grace && cause.alert >= 0) return done(cause);
     return done(no_connection_outcome(cause));

@@ -1,5 +1,6 @@
 #include "clients/tls_client_conn.h"
 
+#include <fmt/format.h>
 #include <netinet/tcp.h>
 #include <openssl/err.h>
 #include <poll.h>
@@ -101,6 +102,7 @@ std::optional<Outcome> TlsClientConn::send_trailing_record() {
     }
   }
   set_cork(false);
+  if (explaining()) note("flight", "ends with a KeyUpdate record, as Go's ends with Finished");
   return std::nullopt;
 }
 
@@ -134,14 +136,19 @@ std::optional<Outcome> TlsClientConn::write_all(std::span<const uint8_t> data) {
     ERR_clear_error();
     // BoringSSL wants the same buffer back after WANT_WRITE, which a retry of this call gives.
     const int r = SSL_write(ssl_.get(), data.data(), static_cast<int>(data.size()));
-    if (r > 0) return std::nullopt;  // partial writes are off: r == data.size()
+    if (r > 0) {  // partial writes are off: r == data.size()
+      if (explaining()) note("write", fmt::format("{} bytes: ok", data.size()));
+      return std::nullopt;
+    }
     const int saved_errno = errno;
     const int e = SSL_get_error(ssl_.get(), r);
     if (e == SSL_ERROR_WANT_WRITE || e == SSL_ERROR_WANT_READ) {
       if (!wait_for(e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT)) return timeout_outcome("write");
       continue;
     }
-    return classify_ssl_failure("write", e, saved_errno, ERR_peek_error());
+    Outcome failed = classify_ssl_failure("write", e, saved_errno, ERR_peek_error());
+    if (explaining()) note("write", fmt::format("{} bytes: {}", data.size(), failed.cls));
+    return failed;
   }
 }
 
@@ -154,6 +161,7 @@ TlsClientConn::ReadResult TlsClientConn::read_some(std::vector<uint8_t>& out, bo
     ERR_clear_error();
     const int r = SSL_read(ssl_.get(), buf, sizeof(buf));
     if (r > 0) {
+      if (explaining()) note("read", fmt::format("{} bytes", r));
       out.insert(out.end(), buf, buf + r);
       result.bytes += static_cast<size_t>(r);
       continue;  // drain what is already there
@@ -169,6 +177,7 @@ TlsClientConn::ReadResult TlsClientConn::read_some(std::vector<uint8_t>& out, bo
       continue;
     }
     result.failure = classify_ssl_failure("read", e, saved_errno, ERR_peek_error());
+    if (explaining()) note("read", result.failure->cls);
     return result;
   }
 }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <bitset>
 #include <condition_variable>
 #include <memory>
@@ -19,20 +20,44 @@ class Rendezvous {
   bool begun[2] = {false, false};
   bool side_ended[2] = {false, false};  // a side that ended can reach no further point
   int ended = 0;
+  // --explain: (time, side, event, detail), in the order recorded.
+  std::vector<std::pair<Clock::time_point, TimelineEvent>> events;
 };
 
 namespace detail {
 std::atomic<const Schedule*> g_schedule{nullptr};
+std::atomic<bool> g_timelines{false};
 }  // namespace detail
 
 namespace {
+
+// Finished timelines not taken (connections the driver does not ask about, e.g. those a Go
+// model dropped before redialling) are dropped beyond this many.
+constexpr size_t kMaxFinishedTimelines = 4096;
 
 struct Registry {
   std::mutex mu;
   std::unordered_map<ConnKey, std::shared_ptr<Rendezvous>, ConnKeyHash> conns;
   std::atomic<uint64_t> failures{0};
   std::string first_failure;  // guarded by mu
+  bool timelines = false;
+  std::condition_variable finished_cv;
+  std::unordered_map<ConnKey, Timeline, ConnKeyHash> finished;  // guarded by mu
 };
+
+// Times relative to the first event, sorted (two threads append under one lock, so the order
+// is already that of the clock but for ties).
+Timeline to_timeline(std::vector<std::pair<Clock::time_point, TimelineEvent>> events) {
+  std::stable_sort(events.begin(), events.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  Timeline out;
+  for (auto& [at, e] : events) {
+    e.t_us =
+        std::chrono::duration_cast<std::chrono::microseconds>(at - events.front().first).count();
+    out.push_back(std::move(e));
+  }
+  return out;
+}
 // The injection registry: lives exactly as long as the ScheduleScope that installed it.
 std::unique_ptr<Registry> g_registry;
 
@@ -56,14 +81,29 @@ void record_failure(const std::string& msg) {
 
 }  // namespace
 
-ScheduleScope::ScheduleScope(const Schedule& sched) {
+ScheduleScope::ScheduleScope(const Schedule& sched, bool record_timelines) {
   g_registry = std::make_unique<Registry>();
+  g_registry->timelines = record_timelines;
+  detail::g_timelines.store(record_timelines);
   detail::g_schedule.store(&sched);
 }
 
 ScheduleScope::~ScheduleScope() {
   detail::g_schedule.store(nullptr);
+  detail::g_timelines.store(false);
   g_registry.reset();
+}
+
+Timeline take_timeline(const ConnKey& key, std::chrono::milliseconds wait) {
+  Registry* reg = g_registry.get();
+  if (!reg || !reg->timelines) return {};
+  std::unique_lock lock(reg->mu);
+  reg->finished_cv.wait_for(lock, wait, [&] { return reg->finished.count(key) > 0; });
+  auto it = reg->finished.find(key);
+  if (it == reg->finished.end()) return {};
+  Timeline t = std::move(it->second);
+  reg->finished.erase(it);
+  return t;
 }
 
 uint64_t ScheduleScope::failures() const { return g_registry->failures.load(); }
@@ -98,6 +138,12 @@ void end_connection() {
     std::lock_guard lock(reg->mu);
     auto it = reg->conns.find(t_conn.key);
     if (it != reg->conns.end() && it->second == t_conn.rv && ++t_conn.rv->ended == 2) {
+      if (reg->timelines) {
+        if (reg->finished.size() >= kMaxFinishedTimelines) reg->finished.clear();
+        std::lock_guard rv_lock(t_conn.rv->mu);
+        reg->finished[t_conn.key] = to_timeline(std::move(t_conn.rv->events));
+        reg->finished_cv.notify_all();
+      }
       reg->conns.erase(it);
     }
   }
@@ -117,11 +163,23 @@ void leave_connection() { t_conn = ThreadConn{}; }
 
 namespace detail {
 
+void note(std::string_view event, std::string detail) {
+  Rendezvous* rv = t_conn.rv.get();
+  if (!rv) return;
+  const auto now = Clock::now();
+  std::lock_guard lock(rv->mu);
+  rv->events.push_back({now,
+                        {0, t_conn.side == 0 ? Side::kClient : Side::kServer, std::string(event),
+                         std::move(detail)}});
+}
+
 void reach(Point p) {
   const Schedule* sched = g_schedule.load(std::memory_order_acquire);
   if (!sched) return;
   Rendezvous* rv = t_conn.rv.get();
   if (rv) {
+    // Recorded before the other peer can learn of it, so a point it waited for comes first.
+    if (g_timelines.load(std::memory_order_relaxed)) note(point_name(p), "");
     {
       std::lock_guard lock(rv->mu);
       rv->reached.set(static_cast<size_t>(p));

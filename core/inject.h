@@ -12,16 +12,19 @@
 
 #include "core/points.h"
 #include "core/schedule.h"
+#include "core/timeline.h"
 #include "core/truth_table.h"
 
 namespace h2race {
 
 class Rendezvous;
 
-// Installs sched for the lifetime of this object (one at a time per process).
+// Installs sched for the lifetime of this object (one at a time per process). With
+// record_timelines (`--explain`), every point reached and every note() is also recorded in its
+// connection's timeline, which take_timeline() hands over once both peers are done.
 class ScheduleScope {
  public:
-  explicit ScheduleScope(const Schedule& sched);
+  explicit ScheduleScope(const Schedule& sched, bool record_timelines = false);
   ~ScheduleScope();
   ScheduleScope(const ScheduleScope&) = delete;
   ScheduleScope& operator=(const ScheduleScope&) = delete;
@@ -47,10 +50,25 @@ void leave_connection();
 // Failures seen on this thread's current connection so far (for the driver's per-iteration check).
 bool connection_failed();
 
+// The timeline of the connection with this 4-tuple, once both peers ended it (at most `wait`);
+// empty when timelines are not recorded or it did not finish in time.
+Timeline take_timeline(const ConnKey& key, std::chrono::milliseconds wait);
+
 namespace detail {
 extern std::atomic<const Schedule*> g_schedule;
+extern std::atomic<bool> g_timelines;
 void reach(Point p);
+void note(std::string_view event, std::string detail);
 }  // namespace detail
+
+// Whether timelines are recorded: callers build a note's text only then.
+inline bool explaining() { return detail::g_timelines.load(std::memory_order_relaxed); }
+// Records what this thread's peer did on its connection (a write, a read, a close).
+inline void note(std::string_view event, std::string detail) {
+  if (explaining()) [[unlikely]] {
+    detail::note(event, std::move(detail));
+  }
+}
 
 // The injection point. Marks p reached for the other peer, then performs p's action.
 inline void at(Point p) {

@@ -15,6 +15,7 @@ void absorb(RunRecord& total, const RunRecord& part) {
   total.partial = total.partial || part.partial;
   total.schedule_failures += part.schedule_failures;
   if (total.env.empty()) total.env = part.env;
+  for (const auto& [cls, ex] : part.examples) total.examples.emplace(cls, ex);
 }
 
 nlohmann::json to_json(const RunRecord& run) {
@@ -53,6 +54,7 @@ nlohmann::json to_json(const RunRecord& run) {
                     {"connections", h.redials().connections}};
   }
   if (run.target) j["target"] = {{"url", run.target->url}, {"expect", run.target->expect}};
+  if (!run.examples.empty()) j["examples"] = to_json(run.examples);
   if (run.scenario.schedule) {
     j["schedule_failures"] = {{"count", run.schedule_failures},
                               {"first", run.first_schedule_failure}};
@@ -116,6 +118,7 @@ void read_run_fields(const nlohmann::json& j, RunRecord& run) {
     }
     run.target = ProbeInfo{t["url"].get<std::string>(), t["expect"].get<std::string>()};
   }
+  if (j.contains("examples")) run.examples = examples_from_json(j["examples"]);
   if (j.contains("schedule_failures") && j["schedule_failures"].is_object()) {
     const auto& f = j["schedule_failures"];
     if (f.contains("count") && f["count"].is_number_unsigned()) {

@@ -10,6 +10,7 @@
 
 #include "core/histogram.h"
 #include "core/scenario.h"
+#include "core/timeline.h"
 
 namespace h2race {
 
@@ -29,10 +30,12 @@ struct RunRecord {
   std::string first_schedule_failure;
   nlohmann::json env = nlohmann::json::object();
   std::optional<ProbeInfo> target;  // set by `probe`
+  Examples examples;                // --explain: the first connection of every class
 };
 
 // Adds another run of the same scenario to total: histograms merged, times summed, partial if
-// either was, schedule failures summed; total takes part's env if it has none.
+// either was, schedule failures summed; total takes part's env if it has none, and the examples
+// of classes it has none of.
 void absorb(RunRecord& total, const RunRecord& part);
 
 inline constexpr std::string_view kHistogramSchema = "h2race/histogram/1";

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 
@@ -81,17 +82,31 @@ RunRecord run_iterations_on(const Scenario& scenario, const Pki& pki, MtlsServer
     if (shared) batch = kind.program->batch;
   }
 
+  // --explain: the first timeline of every class. Every connection's is taken (and dropped if
+  // its class has one), so none accumulate.
+  std::mutex examples_mu;
+  Examples examples;
+  auto keep_example = [&](const ClientResult& r, uint64_t iteration) {
+    if (!hooks.explain || !r.key) return;
+    Timeline events = take_timeline(*r.key, kTruthWait);
+    std::lock_guard lock(examples_mu);
+    if (!events.empty() && !examples.count(r.outcome.cls)) {
+      examples.emplace(r.outcome.cls, Example{to_string(*r.key), iteration, std::move(events)});
+    }
+  };
+
   // Each result is paired with the server's truth as soon as the client has it: an external
   // program's connections are paired while the program runs, before a later connection on the
   // same 4-tuple can replace the server's record.
   auto make_worker = [&](const Record& record) -> BatchFn {
-    auto pair_with_truth = [&, sole](ClientResult r) {
+    auto pair_with_truth = [&, sole](ClientResult r, uint64_t iteration = 0) {
       std::optional<std::string> t;
       if (r.key) {
         t = truth.take(*r.key, kTruthWait);
       } else if (sole) {
         t = truth.take_sole(kTruthWait);
       }
+      keep_example(r, iteration);
       record(r.outcome, t ? *t : cls::kUnknownTruth);
     };
     return
@@ -102,9 +117,12 @@ RunRecord run_iterations_on(const Scenario& scenario, const Pki& pki, MtlsServer
             fresh = std::make_unique<MtlsServer>(pki, server_options(scenario, 1), &truth);
           const MtlsServer& server = shared ? *shared : *fresh;
           if (kind.run) {
-            return pair_with_truth(kind.run(client_target(
-                scenario, client_ctx.get(), server.address(), server.address_len(),
-                fmt::format("127.0.0.1:{}", server.port()), first, /*rotate_source=*/true)));
+            return pair_with_truth(
+                kind.run(client_target(scenario, client_ctx.get(), server.address(),
+                                       server.address_len(),
+                                       fmt::format("127.0.0.1:{}", server.port()), first,
+                                       /*rotate_source=*/true)),
+                first);
           }
           ExternalSetup s = ext.setup;
           s.url = fmt::format("https://127.0.0.1:{}/", server.port());
@@ -112,7 +130,9 @@ RunRecord run_iterations_on(const Scenario& scenario, const Pki& pki, MtlsServer
           run_external(s, count, sink);
         };
   };
-  return run_iterations(scenario, jobs, batch, hooks, make_worker);
+  RunRecord run = run_iterations(scenario, jobs, batch, hooks, make_worker);
+  run.examples = std::move(examples);
+  return run;
 }
 
 }  // namespace
@@ -131,8 +151,11 @@ RunRecord run_scenario_on(const Scenario& scenario, const Pki& pki, SharedServer
 
 RunRecord run_scenario(const Scenario& scenario, const Pki& pki, const DriverHooks& hooks,
                        const Schedule* schedule) {
+  // --explain without a schedule records through an empty one: every point passes at once.
+  static const Schedule kNoActions;
   std::optional<ScheduleScope> schedule_scope;
-  if (schedule) schedule_scope.emplace(*schedule);
+  if (schedule || hooks.explain)
+    schedule_scope.emplace(schedule ? *schedule : kNoActions, hooks.explain);
   RunRecord run;
   if (scenario.fresh_server) {
     TruthTable truth;

@@ -19,6 +19,8 @@ struct DriverHooks {
   std::atomic<uint64_t>* done = nullptr;
   // Called after every iteration with its outcome and truth (from the worker threads).
   std::function<void(const Outcome&, std::string_view truth)> on_iteration;
+  // --explain: keep the timeline of the first connection of every class (RunRecord::examples).
+  bool explain = false;
 };
 
 // Records one iteration (from a worker thread; not shared between workers).

@@ -2,10 +2,12 @@
 
 #include <arpa/inet.h>
 #include <fmt/format.h>
+#include <linux/sockios.h>
 #include <netinet/tcp.h>
 #include <openssl/err.h>
 #include <poll.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -121,8 +123,32 @@ void MtlsServer::worker() {
   }
 }
 
+namespace {
+
+// --explain: what the close will put on the wire. Bytes the client sent that the server has not
+// read make the kernel send RST instead of FIN (RFC 1122 4.2.2.13, as Linux does).
+void note_close(int fd, ServerClose close) {
+  int unread = 0;
+  ioctl(fd, SIOCINQ, &unread);
+  switch (close) {
+    case ServerClose::kImmediate:
+      note("close", unread > 0 ? fmt::format("RST: {} bytes unread", unread)
+                               : std::string("FIN: nothing unread"));
+      return;
+    case ServerClose::kReset:
+      note("close", fmt::format("RST (SO_LINGER 0), {} bytes unread", unread));
+      return;
+    case ServerClose::kLinger:
+      note("close", fmt::format("FIN, then drains the client ({} bytes unread now)", unread));
+      return;
+  }
+}
+
+}  // namespace
+
 // The close points mark where the server's close takes effect on the wire: the FIN or RST.
 void MtlsServer::close_after_failed_handshake(UniqueFd& fd) const {
+  if (explaining()) note_close(fd.get(), opts_.close);
   at(Point::kServerBeforeClose);
   switch (opts_.close) {
     case ServerClose::kImmediate:

@@ -1,5 +1,6 @@
 #include "servers/read_ahead_bio.h"
 
+#include <fmt/format.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -7,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
+
+#include "core/inject.h"
 
 namespace h2race {
 namespace {
@@ -24,6 +27,7 @@ int ra_read(BIO* bio, char* out, int len) {
       return -1;
     }
     if (n == 0) return 0;
+    if (explaining()) note("read", fmt::format("{} bytes from the kernel", n));
     ra->begin = 0;
     ra->end = static_cast<size_t>(n);
   }

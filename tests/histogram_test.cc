@@ -198,3 +198,38 @@ TEST(Histogram, TotalVariationIsHalfTheSumOfShareDifferences) {
 
 }  // namespace
 }  // namespace h2race
+
+namespace h2race {
+namespace {
+
+TEST(RunRecordJson, ExamplesRoundTripAndOlderFilesHaveNone) {
+  RunRecord run;
+  run.histogram.add(Outcome{"write:EPIPE"}, "tls_alert:certificate_required");
+  run.examples["write:EPIPE"] = Example{"127.0.0.2:40000 -> 127.0.0.1:8443",
+                                        7,
+                                        {{0, Side::kServer, "close", "FIN: nothing unread"},
+                                         {12, Side::kClient, "write", "36 bytes: write:EPIPE"}}};
+  nlohmann::json j = to_json(run);
+  const RunRecord back = run_record_from_json(nlohmann::json::parse(j.dump()));
+  ASSERT_EQ(back.examples.count("write:EPIPE"), 1u);
+  const Example& ex = back.examples.at("write:EPIPE");
+  EXPECT_EQ(ex.iteration, 7u);
+  EXPECT_EQ(ex.key, "127.0.0.2:40000 -> 127.0.0.1:8443");
+  ASSERT_EQ(ex.events.size(), 2u);
+  EXPECT_EQ(ex.events[1].t_us, 12);
+  EXPECT_EQ(ex.events[1].side, Side::kClient);
+  EXPECT_EQ(ex.events[1].detail, "36 bytes: write:EPIPE");
+  j.erase("examples");
+  EXPECT_TRUE(run_record_from_json(j).examples.empty());
+  j["examples"] = {
+      {"write:EPIPE", {{"events", {{{"t_us", 0}, {"side", "middle"}, {"event", "x"}}}}}}};
+  try {
+    run_record_from_json(j);
+    ADD_FAILURE() << "a bad side was accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("examples.write:EPIPE"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace h2race
