@@ -84,6 +84,9 @@ void add_run_command(CLI::App& app, Cli& cli) {
   run->add_flag("--explain", cli.run_flags.explain,
                 "after the table, the first connection of every class as a timeline of both "
                 "peers (in-process clients)");
+  run->add_option("--pcap", cli.run_flags.pcap_path,
+                  "with --explain: the explained connections' packets as pcapng, with their TLS "
+                  "key log (tshark/Wireshark decrypt it); needs the right to capture");
 }
 
 // `replay`: a schedule file, K times.
@@ -99,6 +102,9 @@ void add_replay_command(CLI::App& app, Cli& cli) {
   replay->add_flag(
       "--explain", cli.replay_flags.explain,
       "after the summary, the first replay of every class as a timeline of both peers");
+  replay->add_option("--pcap", cli.replay_flags.pcap_path,
+                     "with --explain: the explained connection's packets as pcapng, with its TLS "
+                     "key log");
 }
 
 // `soak`: the scenario flags, with the total and chunk sizes of a long run.

@@ -1,10 +1,13 @@
 // The subcommands behind `h2race`. main.cc declares every flag; these run what was parsed.
 #pragma once
 
+#include <memory>
 #include <stdexcept>
 #include <string>
 
 #include "core/scenario.h"
+#include "core/timeline.h"
+#include "run/packet_capture.h"
 
 // Only the parser (cli_app.cc, scenario_flags.cc) needs CLI11 itself: it is a heavy header, and
 // the command files do not include it.
@@ -48,14 +51,29 @@ struct RunFlags {
   bool fail_on_divergence = false;
   bool quiet = false;
   bool explain = false;
+  std::string pcap_path;
 };
 int run_command(RunFlags& flags);
+
+// --pcap: opened before anything runs (exit 2 naming --pcap when the process may not capture);
+// write() puts the example connections' packets and key logs in a pcapng file.
+class PcapOutput {
+ public:
+  PcapOutput(const std::string& path, bool explain);
+  PacketCapture* capture() { return capture_.get(); }
+  void write(const Examples& examples);
+
+ private:
+  std::string path_;
+  std::unique_ptr<PacketCapture> capture_;
+};
 
 struct ReplayFlags {
   std::string file;
   uint64_t times = 20;
   bool quiet = false;
   bool explain = false;
+  std::string pcap_path;
 };
 int replay_command(const ReplayFlags& flags);
 

@@ -26,6 +26,7 @@ int replay_command(const ReplayFlags& f) {
   scenario.iterations = f.times;
   scenario.jobs = 1;  // replays are one at a time: each is judged on its own
   scenario.schedule = f.file;
+  PcapOutput pcap(f.pcap_path, f.explain);
 
   install_interrupt_handlers();
   const Pki pki(scenario.key_type);
@@ -38,6 +39,7 @@ int replay_command(const ReplayFlags& f) {
     if (!f.quiet) fmt::print("replay {:>3}: {:<34} truth {}\n", index, o.cls, truth);
   };
   hooks.explain = f.explain;
+  hooks.capture = pcap.capture();
   const RunRecord run = run_scenario(scenario, pki, hooks, &schedule);
   if (run.partial && interrupted()) return interrupt_exit_code();
 
@@ -45,6 +47,7 @@ int replay_command(const ReplayFlags& f) {
   std::string summary;
   for (const auto& c : classes) summary += fmt::format(" {} {}/{}", c.cls, c.count, f.times);
   fmt::print("{}:{}\n{}", f.file, summary, format_examples(run.examples));
+  pcap.write(run.examples);
   if (run.schedule_failures > 0) {
     fmt::print(stderr, "{}: schedule did not hold: {} waits expired (first: {})\n", f.file,
                run.schedule_failures, run.first_schedule_failure);

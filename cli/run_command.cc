@@ -32,6 +32,7 @@ int run_command(RunFlags& f) {
                     f.scenario.client));
   }
 
+  PcapOutput pcap(f.pcap_path, f.explain);
   install_interrupt_handlers();
   const Pki pki(f.scenario.key_type);
   std::atomic<uint64_t> done{0};
@@ -41,10 +42,12 @@ int run_command(RunFlags& f) {
     DriverHooks hooks;
     hooks.done = &done;
     hooks.explain = f.explain;
+    hooks.capture = pcap.capture();
     run = run_scenario(f.scenario, pki, hooks, schedule ? &*schedule : nullptr);
   }
   if (!f.json_path.empty()) write_file_atomically(f.json_path, to_json(run).dump(2) + "\n");
   if (!f.quiet) std::cout << text_table(run) << format_examples(run.examples) << std::flush;
+  pcap.write(run.examples);
   if (run.schedule_failures > 0) {
     fmt::print(stderr, "h2race run: schedule {} did not hold: {} waits expired (first: {})\n",
                f.schedule_path, run.schedule_failures, run.first_schedule_failure);

@@ -26,6 +26,7 @@ struct Example {
   std::string key;  // "127.0.0.2:40312 -> 127.0.0.1:8443"
   uint64_t iteration = 0;
   Timeline events;
+  std::vector<std::string> keylog;  // --pcap: the connection's TLS key log lines (not in JSON)
 };
 using Examples = std::map<std::string, Example>;  // by class
 

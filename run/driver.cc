@@ -13,6 +13,7 @@
 #include "core/interrupt.h"
 #include "core/pki_files.h"
 #include "core/truth_table.h"
+#include "run/packet_capture.h"
 #include "servers/mtls_server.h"
 
 namespace h2race {
@@ -22,6 +23,8 @@ namespace {
 // records before it closes or responds, so this only runs out when the server never got the
 // connection (the client failed to connect or timed out).
 constexpr std::chrono::milliseconds kTruthWait{1000};
+
+constexpr std::string_view kKeylogEvent = "keylog";
 
 // An external program's setup, the PKI as files for it; empty for in-process clients.
 struct External {
@@ -71,6 +74,14 @@ RunRecord run_iterations_on(const Scenario& scenario, const Pki& pki, MtlsServer
   ignore_sigpipe();
   const ClientKindInfo& kind = checked_kind(scenario);
   auto client_ctx = make_client_ctx(scenario, pki);
+  if (hooks.capture) {
+    if (!shared)
+      throw std::runtime_error("--pcap needs one server for the run (not --fresh-server)");
+    hooks.capture->start(shared->port());
+    // The key log goes into the connection's timeline; keep_example takes it out again.
+    SSL_CTX_set_keylog_callback(client_ctx.get(),
+                                [](const SSL*, const char* line) { note(kKeylogEvent, line); });
+  }
   // External programs get the PKI as files and make a batch of requests per process. One that
   // cannot say which connection was its own runs alone, so the server's only record is its.
   const int jobs = jobs_for(scenario, kind);
@@ -90,9 +101,18 @@ RunRecord run_iterations_on(const Scenario& scenario, const Pki& pki, MtlsServer
     if (!hooks.explain || !r.key) return;
     Timeline events = take_timeline(*r.key, kTruthWait);
     std::lock_guard lock(examples_mu);
-    if (!events.empty() && !examples.count(r.outcome.cls)) {
-      examples.emplace(r.outcome.cls, Example{to_string(*r.key), iteration, std::move(events)});
+    const bool example = !events.empty() && !examples.count(r.outcome.cls);
+    if (hooks.capture) example ? hooks.capture->keep(*r.key) : hooks.capture->drop(*r.key);
+    if (!example) return;
+    Example ex{to_string(*r.key), iteration, {}, {}};
+    for (auto& e : events) {
+      if (e.event == kKeylogEvent) {
+        ex.keylog.push_back(std::move(e.detail));
+      } else {
+        ex.events.push_back(std::move(e));
+      }
     }
+    examples.emplace(r.outcome.cls, std::move(ex));
   };
 
   // Each result is paired with the server's truth as soon as the client has it: an external

@@ -14,6 +14,8 @@
 
 namespace h2race {
 
+class PacketCapture;
+
 struct DriverHooks {
   // Incremented after every iteration, for a progress line; may be null.
   std::atomic<uint64_t>* done = nullptr;
@@ -21,6 +23,8 @@ struct DriverHooks {
   std::function<void(const Outcome&, std::string_view truth)> on_iteration;
   // --explain: keep the timeline of the first connection of every class (RunRecord::examples).
   bool explain = false;
+  // --pcap (with explain): started on the server's port; told which connections to keep.
+  PacketCapture* capture = nullptr;
 };
 
 // Records one iteration (from a worker thread; not shared between workers).

@@ -1,0 +1,33 @@
+// `--pcap FILE`: the explained connections' packets, decryptable with no other file.
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "core/pcapng.h"
+
+namespace h2race::cli {
+
+PcapOutput::PcapOutput(const std::string& path, bool explain) : path_(path) {
+  if (path.empty()) return;
+  if (!explain) throw UsageError("--pcap: needs --explain (it captures the explained connections)");
+  check_output_path("--pcap", path);
+  try {
+    capture_ = std::make_unique<PacketCapture>();
+  } catch (const std::runtime_error& e) {
+    throw UsageError(fmt::format("--pcap {}: {}", path, e.what()));
+  }
+}
+
+void PcapOutput::write(const Examples& examples) {
+  if (!capture_) return;
+  const std::vector<CapturedPacket> packets = capture_->finish();
+  std::string keylog;
+  for (const auto& [cls, ex] : examples) {
+    for (const auto& line : ex.keylog) keylog += line + "\n";
+  }
+  write_file_atomically(
+      path_, pcapng_bytes(capture_->linktype(), PacketCapture::kSnapLength, keylog, packets));
+  fmt::print(stderr, "pcap: {} packets of {} connections -> {}\n", packets.size(), examples.size(),
+             path_);
+}
+
+}  // namespace h2race::cli
