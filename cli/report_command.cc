@@ -1,10 +1,14 @@
 // `h2race report FILES|DIR --md OUT.md --svg OUT.svg`: Markdown table and SVG chart of runs.
 #include <fmt/format.h>
 
+#include <cctype>
+#include <filesystem>
+
 #include "cli/commands.h"
 #include "cli/histogram_files.h"
 #include "clients/client_kinds.h"
 #include "core/report.h"
+#include "core/sequence_diagram.h"
 
 namespace h2race::cli {
 namespace {
@@ -37,6 +41,37 @@ std::vector<RunRecord> models_beside_programs(std::vector<RunRecord> runs) {
   return out;
 }
 
+// The examples' sequence diagrams, as files in "<md>-diagrams/" next to the Markdown, and the
+// Markdown section that shows them.
+std::string write_diagrams(const std::vector<RunRecord>& runs, const std::string& md_path) {
+  namespace fs = std::filesystem;
+  const fs::path md(md_path);
+  const fs::path dir = md.parent_path() / (md.stem().string() + "-diagrams");
+  std::string section;
+  for (const RunRecord& run : runs) {
+    for (const auto& [cls, ex] : run.examples) {
+      if (section.empty()) {
+        std::error_code ec;
+        fs::create_directories(dir, ec);
+        if (ec)
+          throw UsageError(
+              fmt::format("--md {}: cannot create {}: {}", md_path, dir.string(), ec.message()));
+        section = "\n## Examples (`--explain`)\n";
+      }
+      std::string name = run.scenario.id() + "-" + cls + ".svg";
+      for (char& c : name) {
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.') c = '_';
+      }
+      write_file_atomically(
+          (dir / name).string(),
+          sequence_svg(fmt::format("{}: {} ({})", run.scenario.id(), cls, ex.key), ex));
+      section += fmt::format("\n### `{}`: `{}`\n\n![{}]({})\n", run.scenario.id(), cls, cls,
+                             (fs::path(dir.filename()) / name).string());
+    }
+  }
+  return section;
+}
+
 }  // namespace
 
 int report_command(const ReportFlags& f) {
@@ -48,7 +83,9 @@ int report_command(const ReportFlags& f) {
   std::vector<RunRecord> runs;
   for (const auto& path : expand_json_inputs(f.inputs)) runs.push_back(load_run(path));
   runs = models_beside_programs(std::move(runs));
-  if (!f.md_path.empty()) write_file_atomically(f.md_path, markdown_report(runs));
+  if (!f.md_path.empty()) {
+    write_file_atomically(f.md_path, markdown_report(runs) + write_diagrams(runs, f.md_path));
+  }
   if (!f.svg_path.empty()) write_file_atomically(f.svg_path, svg_report(runs));
   fmt::print("report: {} runs{}{}\n", runs.size(), f.md_path.empty() ? "" : " -> " + f.md_path,
              f.svg_path.empty() ? "" : " -> " + f.svg_path);

@@ -9,6 +9,30 @@
 #include "core/stats.h"
 
 namespace h2race {
+
+std::string xml_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
 namespace {
 std::string one_line(std::string s, size_t max) {
   for (char& c : s) {
@@ -116,28 +140,6 @@ std::string class_colour(const std::string& cls, std::map<std::string, std::stri
   return assigned[cls] = kPalette[alerts % kPalette.size()];
 }
 
-std::string xml_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 }  // namespace
 
 std::string svg_report(const std::vector<RunRecord>& runs) {

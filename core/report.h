@@ -19,4 +19,7 @@ std::string markdown_report(const std::vector<RunRecord>& runs);
 // end of each bar. Self-contained SVG, readable in any browser.
 std::string svg_report(const std::vector<RunRecord>& runs);
 
+// Text made safe for XML (SVG) content and attributes.
+std::string xml_escape(const std::string& s);
+
 }  // namespace h2race
