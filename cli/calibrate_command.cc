@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/progress.h"
+#include "cli/user_files.h"
 #include "clients/client_kinds.h"
 #include "core/interrupt.h"
 #include "core/pki.h"
@@ -57,14 +58,6 @@ int calibrate_command(CalibrateFlags& f) {
     hooks.done = &done;
     c = run_calibration(model, real, pki, f.batches, f.alpha, hooks);
   }
-  if (!f.json_path.empty()) {
-    const nlohmann::json j = {{"schema", "h2race/calibration/1"},
-                              {"model", to_json(c.model)},
-                              {"real", to_json(c.real)},
-                              {"tvd", c.tvd},
-                              {"comparison", to_json(c.comparison)}};
-    write_file_atomically(f.json_path, j.dump(2) + "\n");
-  }
   std::cout << fmt::format(
                    "calibrate {} against {}: {} iterations each in {} interleaved batches, one "
                    "server ({})\nbaseline = {} (real), current = {} (model)\n\n",
@@ -73,6 +66,14 @@ int calibrate_command(CalibrateFlags& f) {
             << text_table(c.comparison) << "\n"
             << redial_line("model", c.model.histogram) << redial_line("real", c.real.histogram)
             << fmt::format("TVD {:.4f}\n", c.tvd) << std::flush;
+  if (!f.json_path.empty()) {
+    const nlohmann::json j = {{"schema", "h2race/calibration/1"},
+                              {"model", to_json(c.model)},
+                              {"real", to_json(c.real)},
+                              {"tvd", c.tvd},
+                              {"comparison", to_json(c.comparison)}};
+    write_output("--json", f.json_path, j.dump(2) + "\n");
+  }
   if ((c.model.partial || c.real.partial) && interrupted()) return interrupt_exit_code();
   return 0;
 }

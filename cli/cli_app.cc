@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "cli/enum_option.h"
+#include "cli/user_files.h"
 
 namespace h2race::cli {
 
@@ -278,7 +279,7 @@ std::optional<int> parse_cli(Cli& cli, std::vector<std::string> args) {
 }
 
 int dispatch(Cli& cli) {
-  try {
+  auto run = [&cli] {
     if (cli.run->parsed()) return run_command(cli.run_flags);
     if (cli.replay->parsed()) return replay_command(cli.replay_flags);
     if (cli.compare->parsed()) return compare_command(cli.compare_flags);
@@ -289,11 +290,17 @@ int dispatch(Cli& cli) {
     if (cli.serve->parsed()) return serve_command(cli.serve_flags);
     if (cli.probe->parsed()) return probe_command(cli.probe_flags);
     if (cli.calibrate->parsed()) return calibrate_command(cli.calibrate_flags);
+    return kExitUsage;
+  };
+  try {
+    const int code = run();
+    // What a command printed may still sit in stdout's buffer: losing it is a failure too.
+    check_stdout();
+    return code;
   } catch (const UsageError& e) {
     fmt::print(stderr, "h2race {}: {}\n", cli.app.get_subcommands().front()->get_name(), e.what());
     return kExitUsage;
   }
-  return kExitUsage;
 }
 
 }  // namespace h2race::cli

@@ -36,11 +36,6 @@ void check_external_program(const Scenario& s);
 // Parses "--proto h1 --client go ..." (a schedule's scenario header) onto s; throws UsageError.
 void parse_scenario_text(const std::string& flags, Scenario& s, const std::string& where);
 
-// Writes via FILE.tmp and rename, so no reader ever sees half a file.
-void write_file_atomically(const std::string& path, const std::string& content);
-// Throws UsageError when the directory a output file should go to does not exist.
-void check_output_path(const std::string& flag, const std::string& path);
-
 struct RunFlags {
   Scenario scenario;
   std::string json_path;

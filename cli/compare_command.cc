@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/histogram_files.h"
+#include "cli/user_files.h"
 #include "core/compare.h"
 
 namespace h2race::cli {
@@ -33,7 +34,7 @@ int compare_command(const CompareFlags& f) {
     j["baseline"] = f.baseline;
     j["current"] = f.current;
     j["scenario"] = base.scenario.id();
-    write_file_atomically(f.json_path, j.dump(2) + "\n");
+    write_output("--json", f.json_path, j.dump(2) + "\n");
   }
   return c.differs ? kExitCheckFailed : 0;
 }

@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "cli/histogram_files.h"
+#include "cli/user_files.h"
 
 namespace h2race::cli {
 
@@ -26,7 +27,7 @@ int merge_command(const MergeFlags& f) {
     }
     absorb(total, r);
   }
-  write_file_atomically(f.out, to_json(total).dump(2) + "\n");
+  write_output("-o", f.out, to_json(total).dump(2) + "\n");
   fmt::print("merged {} files: {} iterations of {}{} -> {}\n", f.inputs.size(),
              total.histogram.iterations(), total.scenario.id(), total.partial ? " (PARTIAL)" : "",
              f.out);

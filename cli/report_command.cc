@@ -3,6 +3,7 @@
 
 #include "cli/commands.h"
 #include "cli/histogram_files.h"
+#include "cli/user_files.h"
 #include "core/report.h"
 
 namespace h2race::cli {
@@ -15,8 +16,8 @@ int report_command(const ReportFlags& f) {
   if (!f.svg_path.empty()) check_output_path("--svg", f.svg_path);
   std::vector<RunRecord> runs;
   for (const auto& path : expand_json_inputs(f.inputs)) runs.push_back(load_run(path));
-  if (!f.md_path.empty()) write_file_atomically(f.md_path, markdown_report(runs));
-  if (!f.svg_path.empty()) write_file_atomically(f.svg_path, svg_report(runs));
+  if (!f.md_path.empty()) write_output("--md", f.md_path, markdown_report(runs));
+  if (!f.svg_path.empty()) write_output("--svg", f.svg_path, svg_report(runs));
   fmt::print("report: {} runs{}{}\n", runs.size(), f.md_path.empty() ? "" : " -> " + f.md_path,
              f.svg_path.empty() ? "" : " -> " + f.svg_path);
   return 0;

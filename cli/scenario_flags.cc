@@ -1,8 +1,6 @@
 // The scenario flags shared by `run`, `replay` (schedule headers) and later subcommands.
 #include <fmt/format.h>
 
-#include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <tuple>
 
@@ -120,24 +118,6 @@ void parse_scenario_text(const std::string& flags, Scenario& s, const std::strin
     finish_scenario(s, &app);
   } catch (const UsageError& e) {
     throw UsageError(fmt::format("{}: scenario header: {}", where, e.what()));
-  }
-}
-
-void write_file_atomically(const std::string& path, const std::string& content) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    if (!out) throw UsageError(fmt::format("cannot write {}", tmp));
-    out << content;
-    if (!out.flush()) throw UsageError(fmt::format("cannot write {}", tmp));
-  }
-  std::filesystem::rename(tmp, path);
-}
-
-void check_output_path(const std::string& flag, const std::string& path) {
-  const auto dir = std::filesystem::path(path).parent_path();
-  if (!dir.empty() && !std::filesystem::is_directory(dir)) {
-    throw UsageError(fmt::format("{} {}: directory {} does not exist", flag, path, dir.string()));
   }
 }
 
