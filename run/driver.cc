@@ -132,7 +132,7 @@ RunRecord run_scenario_on(const Scenario& scenario, const Pki& pki, SharedServer
 RunRecord run_scenario(const Scenario& scenario, const Pki& pki, const DriverHooks& hooks,
                        const Schedule* schedule) {
   std::optional<ScheduleScope> schedule_scope;
-  if (schedule) schedule_scope.emplace(*schedule);
+  if (schedule) schedule_scope.emplace(*schedule, scenario.timeout);
   RunRecord run;
   if (scenario.fresh_server) {
     TruthTable truth;
