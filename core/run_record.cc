@@ -131,7 +131,9 @@ void read_run_fields(const nlohmann::json& j, RunRecord& run) {
 // A count as a histogram file may hold it: a JSON integer 0..2^53 (2^53 is where doubles, and so
 // many JSON readers, stop being exact). "135", 1.5, -5 and 1e30 are not counts.
 uint64_t read_count(const nlohmann::json& v, const std::string& field) {
-  if (!v.is_number_unsigned() || v.get<uint64_t>() > kMaxCount) {
+  // Parsed text holds a non-negative integer as unsigned; a json built in code may hold it signed.
+  const bool integer = v.is_number_unsigned() || (v.is_number_integer() && v.get<int64_t>() >= 0);
+  if (!integer || v.get<uint64_t>() > kMaxCount) {
     throw std::invalid_argument(
         fmt::format("field \"{}\" is not an integer count (0..2^53)", field));
   }
