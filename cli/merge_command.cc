@@ -25,6 +25,10 @@ int merge_command(const MergeFlags& f) {
       throw UsageError(fmt::format("{} is scenario {}, but {} is {}: merge sums one scenario only",
                                    path, r.scenario.id(), first_path, total.scenario.id()));
     }
+    // Each file is valid alone (counts <= 2^53); their sum must be too.
+    if (r.histogram.iterations() > kMaxCount - total.histogram.iterations()) {
+      throw UsageError(fmt::format("{}: the merged iterations would exceed 2^53", path));
+    }
     absorb(total, r);
   }
   write_output("-o", f.out, to_json(total).dump(2) + "\n");

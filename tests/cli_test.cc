@@ -144,6 +144,7 @@ void interrupt_mid_run(int sig, int expected_code) {
 
 TEST(Cli, SigtermWritesPartialJsonAndExits143) { interrupt_mid_run(SIGTERM, 143); }
 TEST(Cli, SigintWritesPartialJsonAndExits130) { interrupt_mid_run(SIGINT, 130); }
+TEST(Cli, SighupWritesPartialJsonAndExits129) { interrupt_mid_run(SIGHUP, 129); }
 
 // A small valid histogram file of the given scenario flags, made by the real binary.
 std::string run_json(const std::string& name, const std::string& flags) {
