@@ -177,6 +177,13 @@ void add_serve_command(CLI::App& app, Cli& cli) {
           "--server-close linger: how long to drain the client before closing")
       ->check(CLI::Range(int64_t{1}, int64_t{60'000}))
       ->default_str("1000");
+  serve
+      ->add_option_function<int64_t>(
+          "--handshake-timeout-ms",
+          [&sf](int64_t ms) { sf.handshake_timeout = std::chrono::milliseconds(ms); },
+          "bound on each handshake read: a client that connects and stalls is closed then")
+      ->check(CLI::Range(int64_t{1}, int64_t{60'000}))
+      ->default_str("1000");
   serve->add_option("--threads", sf.threads, "connections handled at once")
       ->check(CLI::Range(1, kMaxJobs))
       ->capture_default_str();

@@ -1,6 +1,7 @@
 // The subcommands behind `h2race`. main.cc declares every flag; these run what was parsed.
 #pragma once
 
+#include <chrono>
 #include <stdexcept>
 #include <string>
 
@@ -91,6 +92,8 @@ struct ServeFlags {
   uint16_t port = 0;
   Scenario scenario;  // its server side: proto, tls, key, server_close, server_read, linger
   int threads = 4;
+  // Bound on each read of a handshake: a client that connects and stalls frees its thread then.
+  std::chrono::milliseconds handshake_timeout{1000};
   std::string ready_file, json_path, pki_dir;
   bool quiet = false;
 };

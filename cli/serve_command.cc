@@ -100,6 +100,8 @@ int serve_command(const ServeFlags& f) {
   ServerOptions opts = server_options(f.scenario, f.threads);
   opts.bind_address = f.address;
   opts.port = f.port;
+  opts.guard_idle_clients = true;
+  opts.handshake_timeout = f.handshake_timeout;
   std::optional<MtlsServer> server;
   try {
     server.emplace(pki, opts, &truth);

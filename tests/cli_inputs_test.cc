@@ -4,7 +4,9 @@
 // hang, histograms are validated, values are decimal and not empty, signals are never
 // swallowed. Device nodes and FIFOs are made by the test in its own temp dir.
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -16,7 +18,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
+#include <vector>
 
+#include "core/unique_fd.h"
 #include "h2race_process.h"
 
 namespace {
@@ -312,6 +316,47 @@ TEST_F(CliInputs, SighupEndsServeLikeSigtermRemovingItsReadyFile) {
   EXPECT_EQ(WEXITSTATUS(status), 0);
   EXPECT_FALSE(fs::exists(ready));
   EXPECT_FALSE(fs::exists(pki_dir)) << pki_dir;
+}
+
+// Connects and says nothing, as a port scanner or a stuck client does.
+h2race::UniqueFd idle_connection(uint16_t port) {
+  h2race::UniqueFd fd(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  return fd;
+}
+
+TEST_F(CliInputs, IdleConnectionsDoNotStallServeForARealClient) {
+  const std::string ready = path("ready");
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    execl(H2RACE_BIN, H2RACE_BIN, "serve", "-q", "--threads", "4", "--ready-file", ready.c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  for (int i = 0; i < 300 && !fs::exists(ready); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::ifstream in(ready);
+  std::string url, ca;
+  in >> url >> ca;
+  const auto port = static_cast<uint16_t>(std::stoi(url.substr(url.rfind(':') + 1)));
+  // 16 idle connections per server thread. Before, each held a thread in a blocking read for
+  // the 5 s I/O timeout, so the probe below waited > 2 s and its class was `timeout`.
+  std::vector<h2race::UniqueFd> idle;
+  for (int i = 0; i < 64; ++i) idle.push_back(idle_connection(port));
+  const Result r = shell(std::string(H2RACE_BIN) + " probe " + url + " -n 1 --jobs 1 --ca " + ca +
+                         " --proto h1 --timeout-ms 2000 -q --json - 2>&1");
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_EQ(nlohmann::json::parse(r.output)["classes"][0]["class"],
+            "tls_alert:certificate_required");
 }
 
 }  // namespace
