@@ -3,7 +3,6 @@
 // total variation distance (TVD). Measured, not gated: it exits 0 whatever the distance.
 #include <fmt/format.h>
 
-#include <iostream>
 
 #include "cli/commands.h"
 #include "cli/progress.h"
@@ -58,14 +57,13 @@ int calibrate_command(CalibrateFlags& f) {
     hooks.done = &done;
     c = run_calibration(model, real, pki, f.batches, f.alpha, hooks);
   }
-  std::cout << fmt::format(
-                   "calibrate {} against {}: {} iterations each in {} interleaved batches, one "
-                   "server ({})\nbaseline = {} (real), current = {} (model)\n\n",
-                   model.client, real.client, model.iterations, f.batches, model.id(), real.client,
-                   model.client)
-            << text_table(c.comparison) << "\n"
-            << redial_line("model", c.model.histogram) << redial_line("real", c.real.histogram)
-            << fmt::format("TVD {:.4f}\n", c.tvd) << std::flush;
+  print_stdout(
+      fmt::format("calibrate {} against {}: {} iterations each in {} interleaved batches, one "
+                  "server ({})\nbaseline = {} (real), current = {} (model)\n\n",
+                  model.client, real.client, model.iterations, f.batches, model.id(), real.client,
+                  model.client) +
+      text_table(c.comparison) + "\n" + redial_line("model", c.model.histogram) +
+      redial_line("real", c.real.histogram) + fmt::format("TVD {:.4f}\n", c.tvd));
   if (!f.json_path.empty()) {
     const nlohmann::json j = {{"schema", "h2race/calibration/1"},
                               {"model", to_json(c.model)},

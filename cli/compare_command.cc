@@ -2,7 +2,6 @@
 // exit 0 same, 1 differs, 2 bad input.
 #include <fmt/format.h>
 
-#include <iostream>
 
 #include "cli/commands.h"
 #include "cli/histogram_files.h"
@@ -25,10 +24,10 @@ int compare_command(const CompareFlags& f) {
   }
   if (!f.json_path.empty()) check_output_path("--json", f.json_path);
   const Comparison c = compare_histograms(base.histogram, cur.histogram, f.alpha);
-  std::cout << fmt::format("baseline {} ({} iterations{})\ncurrent  {} ({} iterations{})\n",
+  print_stdout(fmt::format("baseline {} ({} iterations{})\ncurrent  {} ({} iterations{})\n",
                            f.baseline, base.histogram.iterations(), base.partial ? ", PARTIAL" : "",
-                           f.current, cur.histogram.iterations(), cur.partial ? ", PARTIAL" : "")
-            << text_table(c) << std::flush;
+                           f.current, cur.histogram.iterations(), cur.partial ? ", PARTIAL" : "") +
+               text_table(c));
   if (!f.json_path.empty()) {
     nlohmann::json j = to_json(c);
     j["baseline"] = f.baseline;

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <iostream>
 #include <map>
 
 #include "cli/commands.h"
@@ -45,7 +44,7 @@ int matrix_command(const MatrixFlags& f) {
     runs.push_back(std::move(run));
   }
   const std::string md = markdown_report(runs);
-  std::cout << md << std::flush;
+  print_stdout(md);
   write_output("--out", (std::filesystem::path(f.out_dir) / "summary.md").string(), md);
   if (interrupted()) return interrupt_exit_code();
   return 0;

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <filesystem>
-#include <iostream>
 
 #include "cli/commands.h"
 #include "cli/progress.h"
@@ -70,7 +69,7 @@ int probe_command(ProbeFlags& f) {
                     f.expect.empty() ? std::string(cls::kUnknownTruth) : f.expect, hooks);
   }
   // The table first: a JSON path that fails now must not cost the user the run.
-  if (!f.quiet) std::cout << text_table(run) << std::flush;
+  if (!f.quiet) print_stdout(text_table(run));
   if (!f.json_path.empty()) write_output("--json", f.json_path, to_json(run).dump(2) + "\n");
   if (run.partial && interrupted()) return interrupt_exit_code();
   if (f.fail_on_divergence && run.histogram.divergent()) {

@@ -1,7 +1,6 @@
 // `h2race run`: one scenario, N iterations, the histogram table and optionally its JSON.
 #include <fmt/format.h>
 
-#include <iostream>
 #include <variant>
 
 #include "cli/commands.h"
@@ -39,7 +38,7 @@ int run_command(RunFlags& f) {
     run = run_scenario(f.scenario, pki, hooks, schedule ? &*schedule : nullptr);
   }
   // The table first: a JSON path that fails now must not cost the user the run.
-  if (!f.quiet) std::cout << text_table(run) << std::flush;
+  if (!f.quiet) print_stdout(text_table(run));
   if (!f.json_path.empty()) write_output("--json", f.json_path, to_json(run).dump(2) + "\n");
   if (run.partial && interrupted()) return interrupt_exit_code();
   if (run.schedule_failures > 0) {

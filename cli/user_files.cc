@@ -15,6 +15,9 @@
 namespace h2race::cli {
 namespace {
 
+// The errno of the first failed write to stdout, 0 if none failed.
+int g_stdout_errno = 0;
+
 std::string named(const std::string& flag, const std::string& what) {
   return flag.empty() ? what : fmt::format("{}: {}", flag, what);
 }
@@ -33,8 +36,8 @@ void check_output_path(const std::string& flag, const std::string& path) {
 void write_output(const std::string& flag, const std::string& path, std::string_view content,
                   std::optional<mode_t> mode) {
   if (path == kStdoutPath) {
-    std::cout.flush();
-    if (std::fwrite(content.data(), 1, content.size(), stdout) != content.size()) check_stdout();
+    print_stdout(content);
+    check_stdout();
     return;
   }
   try {
@@ -52,12 +55,20 @@ std::string read_input(const std::string& flag, const std::string& path, size_t 
   }
 }
 
+void print_stdout(std::string_view text) {
+  std::cout.flush();
+  errno = 0;
+  const bool ok =
+      std::fwrite(text.data(), 1, text.size(), stdout) == text.size() && std::fflush(stdout) == 0;
+  if (!ok && g_stdout_errno == 0) g_stdout_errno = errno != 0 ? errno : EIO;
+}
+
 void check_stdout() {
   std::cout.flush();
   errno = 0;
   const bool flushed = std::fflush(stdout) == 0;
-  if (flushed && !std::ferror(stdout) && std::cout.good()) return;
-  const int err = errno;
+  if (flushed && !std::ferror(stdout) && std::cout.good() && g_stdout_errno == 0) return;
+  const int err = g_stdout_errno != 0 ? g_stdout_errno : errno;
   std::clearerr(stdout);
   throw UsageError(
       fmt::format("cannot write to stdout: {}", err != 0 ? std::strerror(err) : "write error"));

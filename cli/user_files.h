@@ -22,6 +22,11 @@ void write_output(const std::string& flag, const std::string& path, std::string_
 // The whole file, at most max_bytes. flag may be empty for a positional argument.
 std::string read_input(const std::string& flag, const std::string& path, size_t max_bytes);
 
+// Writes text to stdout at once; a failure is remembered with its errno for check_stdout (by the
+// end of a command, errno no longer says why) and does not stop the command: its files are still
+// written.
+void print_stdout(std::string_view text);
+
 // Flushes stdout and throws UsageError with the OS's reason when anything written to it was
 // lost (a full disk, a closed pipe): output the user asked for and did not get is a failure.
 void check_stdout();

@@ -119,7 +119,8 @@ TEST_F(CliInputs, AFullStdoutIsExit2) {
   const Result r =
       shell(std::string(H2RACE_BIN) + " run -n 3 --proto h1 2>&1 >" + full + " </dev/null");
   EXPECT_EQ(r.code, 2) << r.output;
-  EXPECT_NE(r.output.find("cannot write to stdout"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("cannot write to stdout: No space left on device"), std::string::npos)
+      << r.output;
   EXPECT_TRUE(is_char_device(full));
 }
 
@@ -254,16 +255,23 @@ TEST_F(CliInputs, AScheduleSleepLastsAtMostTheTimeout) {
 
 // Signals `run -n 1` while its one iteration sleeps in a schedule: the signal must end the
 // sleep (else this waits the full 60 s and the hang check fails) and the run must say partial.
-void interrupt_a_schedule_sleep(const fs::path& dir, int sig, int expected_code) {
+void interrupt_a_schedule_sleep(const fs::path& dir, int sig, int expected_code,
+                                bool replay = false) {
   const std::string sched = (dir / "sleep.sched").string();
-  std::ofstream(sched) << "server.accepted sleep:60000ms\n";
+  std::ofstream(sched) << "# scenario: --proto h1 --timeout-ms 3600000\n"
+                          "server.accepted sleep:60000ms\n";
   const std::string json = (dir / "out.json").string();
   const pid_t pid = fork();
   ASSERT_GE(pid, 0);
   if (pid == 0) {
-    execl(H2RACE_BIN, H2RACE_BIN, "run", "-n", "1", "--proto", "h1", "-q", "--timeout-ms",
-          "3600000", "--schedule", sched.c_str(), "--json", json.c_str(),
-          static_cast<char*>(nullptr));
+    if (replay) {
+      execl(H2RACE_BIN, H2RACE_BIN, "replay", sched.c_str(), "--times", "1", "-q",
+            static_cast<char*>(nullptr));
+    } else {
+      execl(H2RACE_BIN, H2RACE_BIN, "run", "-n", "1", "--proto", "h1", "-q", "--timeout-ms",
+            "3600000", "--schedule", sched.c_str(), "--json", json.c_str(),
+            static_cast<char*>(nullptr));
+    }
     _exit(127);
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(700));
@@ -280,6 +288,7 @@ void interrupt_a_schedule_sleep(const fs::path& dir, int sig, int expected_code)
   }
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), expected_code);
+  if (replay) return;
   std::ifstream in(json);
   ASSERT_TRUE(in.good()) << "no JSON written";
   EXPECT_TRUE(nlohmann::json::parse(in)["partial"].get<bool>());
@@ -290,6 +299,9 @@ TEST_F(CliInputs, SigtermDuringAScheduleSleepIsPartialAndExits143) {
 }
 TEST_F(CliInputs, SighupDuringAScheduleSleepIsPartialAndExits129) {
   interrupt_a_schedule_sleep(dir_, SIGHUP, 129);
+}
+TEST_F(CliInputs, SigtermDuringAReplaysSleepExits143) {
+  interrupt_a_schedule_sleep(dir_, SIGTERM, 143, /*replay=*/true);
 }
 
 TEST_F(CliInputs, SighupEndsServeLikeSigtermRemovingItsReadyFile) {
