@@ -32,7 +32,9 @@ int merge_command(const MergeFlags& f) {
     absorb(total, r);
   }
   write_output("-o", f.out, to_json(total).dump(2) + "\n");
-  fmt::print("merged {} files: {} iterations of {}{} -> {}\n", f.inputs.size(),
+  // With the JSON on stdout (-o -), the summary goes to stderr so stdout stays one JSON document.
+  fmt::print(f.out == kStdoutPath ? stderr : stdout,
+             "merged {} files: {} iterations of {}{} -> {}\n", f.inputs.size(),
              total.histogram.iterations(), total.scenario.id(), total.partial ? " (PARTIAL)" : "",
              f.out);
   return 0;

@@ -18,7 +18,10 @@ int report_command(const ReportFlags& f) {
   for (const auto& path : expand_json_inputs(f.inputs)) runs.push_back(load_run(path));
   if (!f.md_path.empty()) write_output("--md", f.md_path, markdown_report(runs));
   if (!f.svg_path.empty()) write_output("--svg", f.svg_path, svg_report(runs));
-  fmt::print("report: {} runs{}{}\n", runs.size(), f.md_path.empty() ? "" : " -> " + f.md_path,
+  // With a report on stdout (`-`), the summary goes to stderr so stdout is the report alone.
+  const bool to_stdout = f.md_path == kStdoutPath || f.svg_path == kStdoutPath;
+  fmt::print(to_stdout ? stderr : stdout, "report: {} runs{}{}\n", runs.size(),
+             f.md_path.empty() ? "" : " -> " + f.md_path,
              f.svg_path.empty() ? "" : " -> " + f.svg_path);
   return 0;
 }

@@ -122,7 +122,7 @@ int serve_command(const ServeFlags& f) {
 
   const nlohmann::json j = summarize(url, summary);
   // The ready file goes first: it says a server is listening, which is no longer true.
-  if (!f.ready_file.empty()) std::filesystem::remove(f.ready_file);
+  if (!f.ready_file.empty() && f.ready_file != kStdoutPath) std::filesystem::remove(f.ready_file);
   if (!f.json_path.empty()) write_output("--json", f.json_path, j.dump(2) + "\n");
   return 0;
 }

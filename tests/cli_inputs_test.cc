@@ -99,6 +99,11 @@ TEST_F(CliInputs, JsonDashWritesToStdout) {
   const Result r = shell(std::string(H2RACE_BIN) + " run -q -n 3 --proto h1 --json - 2>/dev/null");
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_EQ(nlohmann::json::parse(r.output)["iterations"], 3);
+  const std::string in = histogram("a.json");
+  const Result merged =
+      shell(std::string(H2RACE_BIN) + " merge " + in + " " + in + " -o - 2>/dev/null");
+  ASSERT_EQ(merged.code, 0) << merged.output;
+  EXPECT_EQ(nlohmann::json::parse(merged.output)["iterations"], 40);
 }
 
 TEST_F(CliInputs, AFailedJsonWriteStillPrintsTheTableNamesTheReasonAndLeavesNoTemporaryFile) {
