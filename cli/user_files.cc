@@ -64,11 +64,15 @@ void print_stdout(std::string_view text) {
 }
 
 void check_stdout() {
-  std::cout.flush();
+  // errno is read after each step: std::cout's flush is itself an fflush of stdout, so a failure
+  // shows there first, and the second fflush then has nothing left to fail on.
   errno = 0;
+  std::cout.flush();
+  int err = errno;
   const bool flushed = std::fflush(stdout) == 0;
+  if (err == 0) err = errno;
   if (flushed && !std::ferror(stdout) && std::cout.good() && g_stdout_errno == 0) return;
-  const int err = g_stdout_errno != 0 ? g_stdout_errno : errno;
+  if (g_stdout_errno != 0) err = g_stdout_errno;
   std::clearerr(stdout);
   throw UsageError(
       fmt::format("cannot write to stdout: {}", err != 0 ? std::strerror(err) : "write error"));

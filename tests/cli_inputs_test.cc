@@ -126,6 +126,14 @@ TEST_F(CliInputs, AFullStdoutIsExit2) {
   EXPECT_EQ(r.code, 2) << r.output;
   EXPECT_NE(r.output.find("cannot write to stdout: No space left on device"), std::string::npos)
       << r.output;
+  // fmt::print's output (merge's summary line) is checked too, with the same reason.
+  const std::string in = histogram("a.json");
+  const Result merged = shell(std::string(H2RACE_BIN) + " merge " + in + " -o " + path("m.json") +
+                              " 2>&1 >" + full + " </dev/null");
+  EXPECT_EQ(merged.code, 2) << merged.output;
+  EXPECT_NE(merged.output.find("cannot write to stdout: No space left on device"),
+            std::string::npos)
+      << merged.output;
   EXPECT_TRUE(is_char_device(full));
 }
 
