@@ -4,11 +4,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <iostream>
 #include <vector>
 
 #include "cli/commands.h"
 #include "cli/progress.h"
+#include "cli/user_files.h"
 #include "clients/client_kinds.h"
 #include "core/interrupt.h"
 #include "core/pki.h"
@@ -98,6 +98,17 @@ int fit_command(const CalibrateFlags& f, const Scenario& model, const Scenario& 
     fit = run_fit(model, real, pki, f.batches, grid, hooks);
   }
   const FitCandidate& best = fit.candidates[fit.best];
+  print_stdout(
+      fmt::format("fit {} against {}: {} timings x {} iterations in {} interleaved batches, one "
+                  "server ({})\n\n",
+                  model.client, real.client, grid.size(), model.iterations, f.batches, model.id()) +
+      fit_table(fit) +
+      fmt::format("\nbest: --go-preface-us {} --go-handoff-us {} --go-headers-us {} "
+                  "--go-read-loop-us {} (TVD {:.4f}; the real program's even against its odd "
+                  "batches: {:.4f})\n",
+                  best.timing.preface.count(), best.timing.handoff.count(),
+                  best.timing.headers.count(), best.timing.read_loop.count(), best.tvd,
+                  fit.real_self_tvd));
   if (!f.json_path.empty()) {
     nlohmann::json candidates = nlohmann::json::array();
     for (const auto& c : fit.candidates) {
@@ -113,21 +124,8 @@ int fit_command(const CalibrateFlags& f, const Scenario& model, const Scenario& 
                               {"candidates", candidates},
                               {"real_self_tvd", fit.real_self_tvd},
                               {"best", fit.best}};
-    write_file_atomically(f.json_path, j.dump(2) + "\n");
+    write_output("--json", f.json_path, j.dump(2) + "\n");
   }
-  std::cout << fmt::format(
-                   "fit {} against {}: {} timings x {} iterations in {} interleaved batches, one "
-                   "server ({})\n\n",
-                   model.client, real.client, grid.size(), model.iterations, f.batches, model.id())
-            << fit_table(fit)
-            << fmt::format(
-                   "\nbest: --go-preface-us {} --go-handoff-us {} --go-headers-us {} "
-                   "--go-read-loop-us {} (TVD {:.4f}; the real program's even against its odd "
-                   "batches: {:.4f})\n",
-                   best.timing.preface.count(), best.timing.handoff.count(),
-                   best.timing.headers.count(), best.timing.read_loop.count(), best.tvd,
-                   fit.real_self_tvd)
-            << std::flush;
   if (fit.real.partial && interrupted()) return interrupt_exit_code();
   return 0;
 }
@@ -164,23 +162,22 @@ int calibrate_command(CalibrateFlags& f) {
     hooks.done = &done;
     c = run_calibration(model, real, pki, f.batches, f.alpha, hooks);
   }
+  print_stdout(
+      fmt::format("calibrate {} against {}: {} iterations each in {} interleaved batches, one "
+                  "server ({})\nbaseline = {} (real), current = {} (model)\n\n",
+                  model.client, real.client, model.iterations, f.batches, model.id(), real.client,
+                  model.client) +
+      text_table(c.comparison) + "\n" + redial_line("model", c.model.histogram) +
+      redial_line("real", c.real.histogram) +
+      fmt::format("TVD {:.4f} (the real program's even against its odd batches: {:.4f})\n", c.tvd,
+                  c.real_self_tvd));
   if (!f.json_path.empty()) {
     const nlohmann::json j = {
         {"schema", "h2race/calibration/1"}, {"model", to_json(c.model)},
         {"real", to_json(c.real)},          {"tvd", c.tvd},
         {"real_self_tvd", c.real_self_tvd}, {"comparison", to_json(c.comparison)}};
-    write_file_atomically(f.json_path, j.dump(2) + "\n");
+    write_output("--json", f.json_path, j.dump(2) + "\n");
   }
-  std::cout << fmt::format(
-                   "calibrate {} against {}: {} iterations each in {} interleaved batches, one "
-                   "server ({})\nbaseline = {} (real), current = {} (model)\n\n",
-                   model.client, real.client, model.iterations, f.batches, model.id(), real.client,
-                   model.client)
-            << text_table(c.comparison) << "\n"
-            << redial_line("model", c.model.histogram) << redial_line("real", c.real.histogram)
-            << fmt::format("TVD {:.4f} (the real program's even against its odd batches: {:.4f})\n",
-                           c.tvd, c.real_self_tvd)
-            << std::flush;
   if ((c.model.partial || c.real.partial) && interrupted()) return interrupt_exit_code();
   return 0;
 }

@@ -8,6 +8,10 @@
 #include <thread>
 
 #include "cli/enum_option.h"
+#include "cli/flag_values.h"
+#include "cli/user_files.h"
+#include "core/classes.h"
+#include "core/outcome.h"
 
 namespace h2race::cli {
 
@@ -50,7 +54,7 @@ void add_calibrate_command(CLI::App& app, Cli& cli) {
       ->check(CLI::Range(uint64_t{1}, uint64_t{10'000}))
       ->capture_default_str();
   cmd->add_option("--alpha", f.alpha, "significance level of the homogeneity test")
-      ->check(CLI::Range(1e-12, 0.5))
+      ->check(finite_range(1e-12, 0.5))
       ->capture_default_str();
   cmd->add_option("--json", f.json_path, "write both histograms, the comparison and the TVD");
   cmd->add_flag("--fit", f.fit,
@@ -130,7 +134,7 @@ void add_compare_command(CLI::App& app, Cli& cli) {
       ->required();
   compare->add_option("current", cli.compare_flags.current, "current histogram JSON")->required();
   compare->add_option("--alpha", cli.compare_flags.alpha, "significance level")
-      ->check(CLI::Range(1e-12, 0.5))
+      ->check(finite_range(1e-12, 0.5))
       ->capture_default_str();
   compare->add_flag("--force", cli.compare_flags.force, "compare even different scenarios");
   compare->add_option("--json", cli.compare_flags.json_path, "write the verdict as JSON");
@@ -182,6 +186,7 @@ void add_serve_command(CLI::App& app, Cli& cli) {
   serve->add_option("--address", sf.address, "loopback address to listen on (127.0.0.0/8 or ::1)")
       ->capture_default_str();
   serve->add_option("--port", sf.port, "port to listen on (0: any free port)")
+      ->check(CLI::Range(0, 65535))
       ->capture_default_str();
   add_enum_option(serve, "--proto", sf.scenario.proto,
                   "h2: ALPN offers h2 and http/1.1; h1: http/1.1 only");
@@ -196,6 +201,13 @@ void add_serve_command(CLI::App& app, Cli& cli) {
       ->add_option_function<int64_t>(
           "--linger-ms", [&sf](int64_t ms) { sf.scenario.linger = std::chrono::milliseconds(ms); },
           "--server-close linger: how long to drain the client before closing")
+      ->check(CLI::Range(int64_t{1}, int64_t{60'000}))
+      ->default_str("1000");
+  serve
+      ->add_option_function<int64_t>(
+          "--handshake-timeout-ms",
+          [&sf](int64_t ms) { sf.handshake_timeout = std::chrono::milliseconds(ms); },
+          "bound on each handshake read: a client that connects and stalls is closed then")
       ->check(CLI::Range(int64_t{1}, int64_t{60'000}))
       ->default_str("1000");
   serve->add_option("--threads", sf.threads, "connections handled at once")
@@ -234,9 +246,12 @@ void add_probe_command(CLI::App& app, Cli& cli) {
                    "stands in for the truth")
       ->check(CLI::Validator(
           [](std::string& v) -> std::string {
-            return v.empty() || v.find_first_of(" \t\n") != std::string::npos
-                       ? "a class has no spaces (e.g. tls_alert:certificate_required)"
-                       : "";
+            return is_class_spelling(v) || v == cls::kUnknownTruth
+                       ? ""
+                       : fmt::format(
+                             "'{}' is not a class h2race reports (README: \"What the "
+                             "output means\"), e.g. tls_alert:certificate_required",
+                             v);
           },
           "CLASS"));
   probe->add_option("--jobs", pf.scenario.jobs, "connections in flight")
@@ -270,6 +285,7 @@ CliPtr make_cli() {
                    add_probe_command, add_calibrate_command}) {
     add(app, *cli);
   }
+  check_every_value(app);
   return cli;
 }
 
@@ -296,6 +312,10 @@ std::optional<int> parse_cli(Cli& cli, std::vector<std::string> args) {
     if (cli.run->parsed()) finish_scenario(cli.run_flags.scenario, cli.run);
     if (cli.soak->parsed()) finish_scenario(cli.soak_flags.scenario, cli.soak);
     if (cli.probe->parsed()) finish_scenario(cli.probe_flags.scenario, cli.probe);
+    if (cli.serve->parsed() && cli.serve->count("--linger-ms") > 0 &&
+        cli.serve_flags.scenario.server_close != ServerClose::kLinger) {
+      throw UsageError("--linger-ms applies only to --server-close linger");
+    }
   } catch (const UsageError& e) {
     fmt::print(stderr, "h2race {}: {}\n", app.get_subcommands().front()->get_name(), e.what());
     return kExitUsage;
@@ -304,7 +324,7 @@ std::optional<int> parse_cli(Cli& cli, std::vector<std::string> args) {
 }
 
 int dispatch(Cli& cli) {
-  try {
+  auto run = [&cli] {
     if (cli.run->parsed()) return run_command(cli.run_flags);
     if (cli.replay->parsed()) return replay_command(cli.replay_flags);
     if (cli.compare->parsed()) return compare_command(cli.compare_flags);
@@ -315,11 +335,17 @@ int dispatch(Cli& cli) {
     if (cli.serve->parsed()) return serve_command(cli.serve_flags);
     if (cli.probe->parsed()) return probe_command(cli.probe_flags);
     if (cli.calibrate->parsed()) return calibrate_command(cli.calibrate_flags);
+    return kExitUsage;
+  };
+  try {
+    const int code = run();
+    // What a command printed may still sit in stdout's buffer: losing it is a failure too.
+    check_stdout();
+    return code;
   } catch (const UsageError& e) {
     fmt::print(stderr, "h2race {}: {}\n", cli.app.get_subcommands().front()->get_name(), e.what());
     return kExitUsage;
   }
-  return kExitUsage;
 }
 
 }  // namespace h2race::cli

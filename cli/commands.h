@@ -1,6 +1,7 @@
 // The subcommands behind `h2race`. main.cc declares every flag; these run what was parsed.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -38,11 +39,6 @@ void finish_scenario(Scenario& s, const CLI::App* cmd);
 void check_external_program(const Scenario& s);
 // Parses "--proto h1 --client go ..." (a schedule's scenario header) onto s; throws UsageError.
 void parse_scenario_text(const std::string& flags, Scenario& s, const std::string& where);
-
-// Writes via FILE.tmp and rename, so no reader ever sees half a file.
-void write_file_atomically(const std::string& path, const std::string& content);
-// Throws UsageError when the directory a output file should go to does not exist.
-void check_output_path(const std::string& flag, const std::string& path);
 
 struct RunFlags {
   Scenario scenario;
@@ -116,6 +112,8 @@ struct ServeFlags {
   uint16_t port = 0;
   Scenario scenario;  // its server side: proto, tls, key, server_close, server_read, linger
   int threads = 4;
+  // Bound on each read of a handshake: a client that connects and stalls frees its thread then.
+  std::chrono::milliseconds handshake_timeout{1000};
   std::string ready_file, json_path, pki_dir;
   bool quiet = false;
 };

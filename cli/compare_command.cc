@@ -2,10 +2,9 @@
 // exit 0 same, 1 differs, 2 bad input.
 #include <fmt/format.h>
 
-#include <iostream>
-
 #include "cli/commands.h"
 #include "cli/histogram_files.h"
+#include "cli/user_files.h"
 #include "core/compare.h"
 
 namespace h2race::cli {
@@ -24,16 +23,16 @@ int compare_command(const CompareFlags& f) {
   }
   if (!f.json_path.empty()) check_output_path("--json", f.json_path);
   const Comparison c = compare_histograms(base.histogram, cur.histogram, f.alpha);
-  std::cout << fmt::format("baseline {} ({} iterations{})\ncurrent  {} ({} iterations{})\n",
+  print_stdout(fmt::format("baseline {} ({} iterations{})\ncurrent  {} ({} iterations{})\n",
                            f.baseline, base.histogram.iterations(), base.partial ? ", PARTIAL" : "",
-                           f.current, cur.histogram.iterations(), cur.partial ? ", PARTIAL" : "")
-            << text_table(c) << std::flush;
+                           f.current, cur.histogram.iterations(), cur.partial ? ", PARTIAL" : "") +
+               text_table(c));
   if (!f.json_path.empty()) {
     nlohmann::json j = to_json(c);
     j["baseline"] = f.baseline;
     j["current"] = f.current;
     j["scenario"] = base.scenario.id();
-    write_file_atomically(f.json_path, j.dump(2) + "\n");
+    write_output("--json", f.json_path, j.dump(2) + "\n");
   }
   return c.differs ? kExitCheckFailed : 0;
 }

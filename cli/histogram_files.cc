@@ -4,19 +4,15 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "cli/commands.h"
+#include "cli/user_files.h"
+#include "core/input_file.h"
 
 namespace h2race::cli {
 
 RunRecord load_run(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw UsageError(fmt::format("{}: cannot open", path));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  const std::string text = ss.str();
+  const std::string text = read_input("", path, kMaxHistogramBytes);
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
     throw UsageError(fmt::format("{}: empty file", path));
   }

@@ -4,10 +4,10 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <iostream>
 #include <map>
 
 #include "cli/commands.h"
+#include "cli/user_files.h"
 #include "clients/client_kinds.h"
 #include "core/interrupt.h"
 #include "core/pki.h"
@@ -37,15 +37,15 @@ int matrix_command(const MatrixFlags& f) {
     if (!pki) pki = std::make_unique<Pki>(s.key_type);
     RunRecord run = run_scenario(s, *pki);
     const std::string path = (std::filesystem::path(f.out_dir) / (s.id() + ".json")).string();
-    write_file_atomically(path, to_json(run).dump(2) + "\n");
+    write_output("--out", path, to_json(run).dump(2) + "\n");
     fmt::print(stderr, "{:<48} {:>7} iterations  fidelity {:.4f}{}\n", s.id(),
                run.histogram.iterations(), run.histogram.fidelity(),
                run.partial ? "  (partial)" : "");
     runs.push_back(std::move(run));
   }
   const std::string md = markdown_report(runs);
-  write_file_atomically((std::filesystem::path(f.out_dir) / "summary.md").string(), md);
-  std::cout << md << std::flush;
+  print_stdout(md);
+  write_output("--out", (std::filesystem::path(f.out_dir) / "summary.md").string(), md);
   if (interrupted()) return interrupt_exit_code();
   return 0;
 }

@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "cli/histogram_files.h"
+#include "cli/user_files.h"
 
 namespace h2race::cli {
 
@@ -24,10 +25,16 @@ int merge_command(const MergeFlags& f) {
       throw UsageError(fmt::format("{} is scenario {}, but {} is {}: merge sums one scenario only",
                                    path, r.scenario.id(), first_path, total.scenario.id()));
     }
+    // Each file is valid alone (counts <= 2^53); their sum must be too.
+    if (r.histogram.iterations() > kMaxCount - total.histogram.iterations()) {
+      throw UsageError(fmt::format("{}: the merged iterations would exceed 2^53", path));
+    }
     absorb(total, r);
   }
-  write_file_atomically(f.out, to_json(total).dump(2) + "\n");
-  fmt::print("merged {} files: {} iterations of {}{} -> {}\n", f.inputs.size(),
+  write_output("-o", f.out, to_json(total).dump(2) + "\n");
+  // With the JSON on stdout (-o -), the summary goes to stderr so stdout stays one JSON document.
+  fmt::print(f.out == kStdoutPath ? stderr : stdout,
+             "merged {} files: {} iterations of {}{} -> {}\n", f.inputs.size(),
              total.histogram.iterations(), total.scenario.id(), total.partial ? " (PARTIAL)" : "",
              f.out);
   return 0;

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/user_files.h"
 #include "core/pcapng.h"
 
 namespace h2race::cli {
@@ -24,8 +25,8 @@ void PcapOutput::write(const Examples& examples) {
   for (const auto& [cls, ex] : examples) {
     for (const auto& line : ex.keylog) keylog += line + "\n";
   }
-  write_file_atomically(
-      path_, pcapng_bytes(capture_->linktype(), PacketCapture::kSnapLength, keylog, packets));
+  write_output("--pcap", path_,
+               pcapng_bytes(capture_->linktype(), PacketCapture::kSnapLength, keylog, packets));
   fmt::print(stderr, "pcap: {} packets of {} connections -> {}\n", packets.size(), examples.size(),
              path_);
 }

@@ -3,14 +3,15 @@
 #include <fmt/format.h>
 
 #include <filesystem>
-#include <iostream>
 
 #include "cli/commands.h"
 #include "cli/progress.h"
+#include "cli/user_files.h"
 #include "clients/client.h"
 #include "clients/client_kinds.h"
 #include "core/alert_names.h"
 #include "core/classes.h"
+#include "core/input_file.h"
 #include "core/interrupt.h"
 #include "core/report.h"
 #include "run/probe.h"
@@ -18,10 +19,10 @@
 namespace h2race::cli {
 namespace {
 
+// BoringSSL reads these files itself; reading them once here first makes a directory, a FIFO,
+// a device or a huge file a UsageError naming the flag instead of a hang or a vague TLS error.
 void check_readable(const std::string& flag, const std::string& path) {
-  if (!path.empty() && !std::filesystem::is_regular_file(path)) {
-    throw UsageError(fmt::format("{} {}: no such file", flag, path));
-  }
+  if (!path.empty()) read_input(flag, path, kMaxPemBytes);
 }
 
 }  // namespace
@@ -67,10 +68,15 @@ int probe_command(ProbeFlags& f) {
     run = run_probe(f.scenario, target, ctx.get(),
                     f.expect.empty() ? std::string(cls::kUnknownTruth) : f.expect, hooks);
   }
-  if (!f.json_path.empty()) write_file_atomically(f.json_path, to_json(run).dump(2) + "\n");
-  if (!f.quiet) std::cout << text_table(run) << std::flush;
+  // The table first: a JSON path that fails now must not cost the user the run.
+  if (!f.quiet) print_stdout(text_table(run));
+  if (!f.json_path.empty()) write_output("--json", f.json_path, to_json(run).dump(2) + "\n");
   if (run.partial && interrupted()) return interrupt_exit_code();
-  if (f.fail_on_divergence && run.histogram.divergent()) return kExitCheckFailed;
+  if (f.fail_on_divergence && run.histogram.divergent()) {
+    fmt::print(stderr, "h2race probe: --fail-on-divergence: the connections fell into {} classes\n",
+               run.histogram.classes().size());
+    return kExitCheckFailed;
+  }
   return 0;
 }
 

@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/histogram_files.h"
+#include "cli/user_files.h"
 #include "clients/client_kinds.h"
 #include "core/report.h"
 #include "core/sequence_diagram.h"
@@ -62,9 +63,8 @@ std::string write_diagrams(const std::vector<RunRecord>& runs, const std::string
       for (char& c : name) {
         if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.') c = '_';
       }
-      write_file_atomically(
-          (dir / name).string(),
-          sequence_svg(fmt::format("{}: {} ({})", run.scenario.id(), cls, ex.key), ex));
+      write_output("--md", (dir / name).string(),
+                   sequence_svg(fmt::format("{}: {} ({})", run.scenario.id(), cls, ex.key), ex));
       section += fmt::format("\n### `{}`: `{}`\n\n![{}]({})\n", run.scenario.id(), cls, cls,
                              (fs::path(dir.filename()) / name).string());
     }
@@ -84,10 +84,15 @@ int report_command(const ReportFlags& f) {
   for (const auto& path : expand_json_inputs(f.inputs)) runs.push_back(load_run(path));
   runs = models_beside_programs(std::move(runs));
   if (!f.md_path.empty()) {
-    write_file_atomically(f.md_path, markdown_report(runs) + write_diagrams(runs, f.md_path));
+    // Diagrams sit next to a Markdown file; a report on stdout has none.
+    const std::string diagrams = f.md_path == kStdoutPath ? "" : write_diagrams(runs, f.md_path);
+    write_output("--md", f.md_path, markdown_report(runs) + diagrams);
   }
-  if (!f.svg_path.empty()) write_file_atomically(f.svg_path, svg_report(runs));
-  fmt::print("report: {} runs{}{}\n", runs.size(), f.md_path.empty() ? "" : " -> " + f.md_path,
+  if (!f.svg_path.empty()) write_output("--svg", f.svg_path, svg_report(runs));
+  // With a report on stdout (`-`), the summary goes to stderr so stdout is the report alone.
+  const bool to_stdout = f.md_path == kStdoutPath || f.svg_path == kStdoutPath;
+  fmt::print(to_stdout ? stderr : stdout, "report: {} runs{}{}\n", runs.size(),
+             f.md_path.empty() ? "" : " -> " + f.md_path,
              f.svg_path.empty() ? "" : " -> " + f.svg_path);
   return 0;
 }

@@ -1,11 +1,11 @@
 // `h2race run`: one scenario, N iterations, the histogram table and optionally its JSON.
 #include <fmt/format.h>
 
-#include <iostream>
 #include <variant>
 
 #include "cli/commands.h"
 #include "cli/progress.h"
+#include "cli/user_files.h"
 #include "clients/client_kinds.h"
 #include "core/inject.h"
 #include "core/interrupt.h"
@@ -19,7 +19,9 @@ int run_command(RunFlags& f) {
   std::optional<Schedule> schedule;
   if (!f.schedule_path.empty()) {
     auto loaded = load_schedule(f.schedule_path);
-    if (auto* err = std::get_if<ScheduleError>(&loaded)) throw UsageError(err->to_string());
+    if (auto* err = std::get_if<ScheduleError>(&loaded)) {
+      throw UsageError(err->line == 0 ? "--schedule: " + err->to_string() : err->to_string());
+    }
     schedule = std::get<Schedule>(std::move(loaded));
     f.scenario.schedule = f.schedule_path;
   }
@@ -45,15 +47,21 @@ int run_command(RunFlags& f) {
     hooks.capture = pcap.capture();
     run = run_scenario(f.scenario, pki, hooks, schedule ? &*schedule : nullptr);
   }
-  if (!f.json_path.empty()) write_file_atomically(f.json_path, to_json(run).dump(2) + "\n");
-  if (!f.quiet) std::cout << text_table(run) << format_examples(run.examples) << std::flush;
+  // The table first: a JSON path that fails now must not cost the user the run.
+  if (!f.quiet) print_stdout(text_table(run) + format_examples(run.examples));
+  if (!f.json_path.empty()) write_output("--json", f.json_path, to_json(run).dump(2) + "\n");
   pcap.write(run.examples);
+  if (run.partial && interrupted()) return interrupt_exit_code();
   if (run.schedule_failures > 0) {
     fmt::print(stderr, "h2race run: schedule {} did not hold: {} waits expired (first: {})\n",
                f.schedule_path, run.schedule_failures, run.first_schedule_failure);
+    return kExitCheckFailed;
   }
-  if (run.partial && interrupted()) return interrupt_exit_code();
-  if (f.fail_on_divergence && run.histogram.divergent()) return kExitCheckFailed;
+  if (f.fail_on_divergence && run.histogram.divergent()) {
+    fmt::print(stderr, "h2race run: --fail-on-divergence: the iterations fell into {} classes\n",
+               run.histogram.classes().size());
+    return kExitCheckFailed;
+  }
   return 0;
 }
 

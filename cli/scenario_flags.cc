@@ -1,13 +1,12 @@
 // The scenario flags shared by `run`, `replay` (schedule headers) and later subcommands.
 #include <fmt/format.h>
 
-#include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <tuple>
 
 #include "cli/commands.h"
 #include "cli/enum_option.h"
+#include "cli/flag_values.h"
 #include "clients/client_kinds.h"
 
 namespace h2race::cli {
@@ -93,10 +92,42 @@ void add_client_option(CLI::App* cmd, Scenario& s, bool in_process_only) {
       ->capture_default_str();
 }
 
+namespace {
+
+bool given(const CLI::App* cmd, const char* flag) {
+  const CLI::Option* opt = cmd->get_option_no_throw(flag);
+  return opt && opt->count() > 0;
+}
+
+// A flag the chosen client or close policy never reads is a mistake (the user believes it
+// changed something), not a no-op.
+void check_flags_apply(const Scenario& s, const CLI::App* cmd) {
+  const ClientKindInfo* kind = find_client(s.client);
+  if (given(cmd, "--alert-grace-ms") && kind && !kind->waits_for_alert) {
+    throw UsageError(fmt::format(
+        "--alert-grace-ms applies only to clients that wait for an alert (prefer-alert), not "
+        "--client {}",
+        s.client));
+  }
+  for (const char* flag : {"--go-handoff-us", "--go-headers-us"}) {
+    if (given(cmd, flag) && kind && !kind->go_model) {
+      throw UsageError(fmt::format("{} applies only to the Go models (go, go1.19), not --client {}",
+                                   flag, s.client));
+    }
+  }
+  if (given(cmd, "--linger-ms") && s.server_close != ServerClose::kLinger) {
+    throw UsageError(fmt::format("--linger-ms applies only to --server-close linger, not {}",
+                                 name(s.server_close)));
+  }
+}
+
+}  // namespace
+
 void finish_scenario(Scenario& s, const CLI::App* cmd) {
-  if (auto error = resolve_client(s, cmd->count("--client") > 0, cmd->count("--proto") > 0)) {
+  if (auto error = resolve_client(s, given(cmd, "--client"), given(cmd, "--proto"))) {
     throw UsageError(*error);
   }
+  check_flags_apply(s, cmd);
 }
 
 void check_external_program(const Scenario& s) {
@@ -113,6 +144,7 @@ void check_external_program(const Scenario& s) {
 void parse_scenario_text(const std::string& flags, Scenario& s, const std::string& where) {
   CLI::App app{"scenario header"};
   add_scenario_flags(&app, s);
+  check_every_value(app);
   std::vector<std::string> args;
   std::istringstream in(flags);
   for (std::string tok; in >> tok;) args.push_back(tok);
@@ -126,24 +158,6 @@ void parse_scenario_text(const std::string& flags, Scenario& s, const std::strin
     finish_scenario(s, &app);
   } catch (const UsageError& e) {
     throw UsageError(fmt::format("{}: scenario header: {}", where, e.what()));
-  }
-}
-
-void write_file_atomically(const std::string& path, const std::string& content) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    if (!out) throw UsageError(fmt::format("cannot write {}", tmp));
-    out << content;
-    if (!out.flush()) throw UsageError(fmt::format("cannot write {}", tmp));
-  }
-  std::filesystem::rename(tmp, path);
-}
-
-void check_output_path(const std::string& flag, const std::string& path) {
-  const auto dir = std::filesystem::path(path).parent_path();
-  if (!dir.empty() && !std::filesystem::is_directory(dir)) {
-    throw UsageError(fmt::format("{} {}: directory {} does not exist", flag, path, dir.string()));
   }
 }
 

@@ -11,6 +11,8 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/user_files.h"
+#include "core/file_error.h"
 #include "core/interrupt.h"
 #include "core/loopback.h"
 #include "core/pki.h"
@@ -63,6 +65,16 @@ void check_serve_flags(const ServeFlags& f) {
   }
 }
 
+// The PKI files, or a UsageError naming --pki-dir when one cannot be written (a planted link, a
+// full disk): the directory is the user's.
+std::unique_ptr<PkiFiles> write_pki_files(const Pki& pki, const std::string& dir) {
+  try {
+    return std::make_unique<PkiFiles>(pki, dir);
+  } catch (const FileError& e) {
+    throw UsageError(fmt::format("--pki-dir {}: {}", dir, e.what()));
+  }
+}
+
 }  // namespace
 
 int serve_command(const ServeFlags& f) {
@@ -71,7 +83,8 @@ int serve_command(const ServeFlags& f) {
   install_interrupt_handlers();
   ignore_sigpipe();
   const Pki pki(f.scenario.key_type);
-  const PkiFiles files(pki, f.pki_dir);
+  const std::unique_ptr<PkiFiles> pki_files = write_pki_files(pki, f.pki_dir);
+  const PkiFiles& files = *pki_files;
 
   std::mutex mu;  // one log line at a time; the summary is read after the server stopped
   std::map<std::string, uint64_t> summary;
@@ -87,6 +100,8 @@ int serve_command(const ServeFlags& f) {
   ServerOptions opts = server_options(f.scenario, f.threads);
   opts.bind_address = f.address;
   opts.port = f.port;
+  opts.guard_idle_clients = true;
+  opts.handshake_timeout = f.handshake_timeout;
   std::optional<MtlsServer> server;
   try {
     server.emplace(pki, opts, &truth);
@@ -99,15 +114,16 @@ int serve_command(const ServeFlags& f) {
       fmt::format("https://{}:{}/", v6 ? "[" + f.address + "]" : f.address, server->port());
   print_endpoints(url, files);
   if (!f.ready_file.empty()) {
-    write_file_atomically(f.ready_file, fmt::format("{}\n{}\n", url, files.ca().string()));
+    write_output("--ready-file", f.ready_file, fmt::format("{}\n{}\n", url, files.ca().string()));
   }
 
   while (!interrupted()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   server.reset();  // joins the server's threads: every connection is in the summary
 
   const nlohmann::json j = summarize(url, summary);
-  if (!f.json_path.empty()) write_file_atomically(f.json_path, j.dump(2) + "\n");
-  if (!f.ready_file.empty()) std::filesystem::remove(f.ready_file);
+  // The ready file goes first: it says a server is listening, which is no longer true.
+  if (!f.ready_file.empty() && f.ready_file != kStdoutPath) std::filesystem::remove(f.ready_file);
+  if (!f.json_path.empty()) write_output("--json", f.json_path, j.dump(2) + "\n");
   return 0;
 }
 

@@ -10,6 +10,9 @@
 #include <thread>
 #include <unordered_map>
 
+#include "core/clock.h"
+#include "core/interrupt.h"
+
 namespace h2race {
 
 class Rendezvous {
@@ -43,6 +46,7 @@ struct Registry {
   bool timelines = false;
   std::condition_variable finished_cv;
   std::unordered_map<ConnKey, Timeline, ConnKeyHash> finished;  // guarded by mu
+  std::chrono::milliseconds bound{0};
 };
 
 // Times relative to the first event, sorted (two threads append under one lock, so the order
@@ -81,8 +85,10 @@ void record_failure(const std::string& msg) {
 
 }  // namespace
 
-ScheduleScope::ScheduleScope(const Schedule& sched, bool record_timelines) {
+ScheduleScope::ScheduleScope(const Schedule& sched, std::chrono::milliseconds bound,
+                             bool record_timelines) {
   g_registry = std::make_unique<Registry>();
+  g_registry->bound = bound;
   g_registry->timelines = record_timelines;
   detail::g_timelines.store(record_timelines);
   detail::g_schedule.store(&sched);
@@ -162,6 +168,11 @@ void join_connection(const ConnectionHandle& handle) {
 void leave_connection() { t_conn = ThreadConn{}; }
 
 namespace detail {
+namespace {
+// How often a sleep or wait looks for a signal: short against any human's patience, long
+// against the cost of waking.
+constexpr auto kSignalPoll = std::chrono::milliseconds(10);
+}  // namespace
 
 void note(std::string_view event, std::string detail) {
   Rendezvous* rv = t_conn.rv.get();
@@ -192,9 +203,20 @@ void reach(Point p) {
     case Action::Kind::kYield:
       std::this_thread::yield();
       return;
-    case Action::Kind::kSleep:
-      std::this_thread::sleep_for(action->duration);
+    case Action::Kind::kSleep: {
+      const auto bound = g_registry ? g_registry->bound : std::chrono::milliseconds::max();
+      const auto until =
+          Clock::now() + std::min<std::chrono::microseconds>(action->duration, bound);
+      while (!interrupted() && Clock::now() < until) {
+        std::this_thread::sleep_for(std::min<Clock::duration>(kSignalPoll, until - Clock::now()));
+      }
+      if (action->duration > bound && !interrupted()) {
+        record_failure(fmt::format("{} sleep:{}: longer than the iteration's bound of {} ms",
+                                   point_name(p), format_duration(action->duration),
+                                   bound.count()));
+      }
       return;
+    }
     case Action::Kind::kWait: {
       const std::string what = fmt::format("{} wait:{}", point_name(p), point_name(action->target));
       if (!rv) {
@@ -203,17 +225,24 @@ void reach(Point p) {
       }
       // The peer whose thread the target runs on (the own side for the read loop's points).
       const int other = point_side(action->target) == Side::kClient ? 0 : 1;
+      const auto bound = g_registry ? g_registry->bound : std::chrono::milliseconds::max();
+      const auto limit = std::min<std::chrono::microseconds>(action->duration, bound);
+      const auto until = Clock::now() + limit;
       std::unique_lock lock(rv->mu);
-      rv->cv.wait_for(lock, action->duration, [&] {
+      // In slices, so a signal ends the wait too (a handler cannot notify a condition variable).
+      while (!rv->cv.wait_until(lock, std::min(until, Clock::now() + kSignalPoll), [&] {
         return rv->reached.test(static_cast<size_t>(action->target)) || rv->side_ended[other];
-      });
-      if (rv->reached.test(static_cast<size_t>(action->target))) return;
+      })) {
+        if (interrupted() || Clock::now() >= until) break;
+      }
+      // A signal cut the wait short: the run is partial anyway, and nothing failed to happen.
+      if (rv->reached.test(static_cast<size_t>(action->target)) || interrupted()) return;
       if (rv->side_ended[other]) {
         record_failure(fmt::format("{}: the other peer finished without reaching {}", what,
                                    point_name(action->target)));
       } else {
         record_failure(fmt::format("{}: the other peer did not reach {} within {}", what,
-                                   point_name(action->target), format_duration(action->duration)));
+                                   point_name(action->target), format_duration(limit)));
       }
       return;
     }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -19,12 +20,17 @@ namespace h2race {
 
 class Rendezvous;
 
-// Installs sched for the lifetime of this object (one at a time per process). With
-// record_timelines (`--explain`), every point reached and every note() is also recorded in its
-// connection's timeline, which take_timeline() hands over once both peers are done.
+// Installs sched for the lifetime of this object (one at a time per process). No sleep or wait
+// lasts longer than bound (the iteration's --timeout-ms; one cut short is a failure), and each
+// ends early when a signal arrives (core/interrupt.h), so a schedule cannot hold a run past
+// its timeout or past Ctrl-C. With record_timelines (`--explain`), every point reached and every
+// note() is also recorded in its connection's timeline, which take_timeline() hands over once
+// both peers are done.
 class ScheduleScope {
  public:
-  explicit ScheduleScope(const Schedule& sched, bool record_timelines = false);
+  explicit ScheduleScope(const Schedule& sched,
+                         std::chrono::milliseconds bound = std::chrono::hours(1),
+                         bool record_timelines = false);
   ~ScheduleScope();
   ScheduleScope(const ScheduleScope&) = delete;
   ScheduleScope& operator=(const ScheduleScope&) = delete;

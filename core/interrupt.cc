@@ -19,6 +19,9 @@ void install_interrupt_handlers() {
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
+  // A closed terminal or an ssh session that dropped: stop as cleanly as on SIGTERM (the default
+  // action would end the process with nothing written and temporary files left behind).
+  sigaction(SIGHUP, &sa, nullptr);
   ignore_sigpipe();
 }
 

@@ -17,6 +17,34 @@ std::string errno_name(int err) {
   return n ? std::string(n) : fmt::format("E{}", err);
 }
 
+bool is_class_spelling(std::string_view c) {
+  for (std::string_view fixed : {cls::kOk, cls::kTimeout, cls::kOther, cls::kNoConnection}) {
+    if (c == fixed) return true;
+  }
+  if (c.starts_with(cls::kAlertPrefix)) {
+    const std::string_view name = c.substr(cls::kAlertPrefix.size());
+    for (int alert = 0; alert < 256; ++alert) {
+      if (alert_name(alert) == name) return true;
+    }
+    return false;
+  }
+  for (std::string_view frame : {"goaway", "rst_stream"}) {
+    // HTTP/2 error codes (RFC 9113 section 7): 0x0..0xd, each with nghttp2's name.
+    for (uint32_t code = 0; code <= 0xd; ++code) {
+      if (h2_frame_outcome(frame, code).cls == c) return true;
+    }
+  }
+  for (std::string_view op : {"connect", "handshake", "write", "read"}) {
+    if (!c.starts_with(op) || c.size() <= op.size() || c[op.size()] != ':') continue;
+    const std::string_view err = c.substr(op.size() + 1);
+    if (err == "EOF") return true;
+    for (int e = 1; e < 4096; ++e) {
+      if (errno_name(e) == err) return true;
+    }
+  }
+  return false;
+}
+
 Outcome ok_outcome(std::string_view raw) {
   return {std::string(cls::kOk), std::string(raw), "", 0, -1};
 }

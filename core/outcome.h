@@ -43,4 +43,8 @@ Outcome classify_ssl_failure(std::string_view op, int ssl_error, int saved_errno
 // "EPIPE" for EPIPE; "E<n>" for numbers the C library cannot name.
 std::string errno_name(int err);
 
+// Whether cls is a class h2race can report (README "What the output means"), spelled exactly
+// as it reports it: what `probe --expect` accepts, so a typo cannot stand in for the truth.
+bool is_class_spelling(std::string_view cls);
+
 }  // namespace h2race

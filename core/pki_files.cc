@@ -4,20 +4,12 @@
 #include <sys/stat.h>
 
 #include <cstdlib>
-#include <fstream>
 #include <stdexcept>
+
+#include "core/output_file.h"
 
 namespace h2race {
 namespace {
-
-void write_file(const std::filesystem::path& path, const std::string& text, mode_t mode) {
-  std::ofstream out(path, std::ios::trunc);
-  if (!out || !(out << text) || !out.flush()) {
-    throw std::runtime_error(fmt::format("cannot write {}", path.string()));
-  }
-  out.close();
-  chmod(path.c_str(), mode);
-}
 
 std::filesystem::path make_private_dir() {
   const char* tmp = std::getenv("TMPDIR");
@@ -41,14 +33,14 @@ PkiFiles::PkiFiles(const Pki& pki, const std::filesystem::path& dir) {
     dir_ = dir;
   }
   try {
-    write_file(ca(), to_pem(pki.trusted_ca()), 0644);
-    write_file(server_cert(), to_pem(pki.server().cert.get()), 0644);
-    write_file(server_key(), to_pem(pki.server().key.get()), 0600);
+    write_output_file(ca(), to_pem(pki.trusted_ca()), 0644);
+    write_output_file(server_cert(), to_pem(pki.server().cert.get()), 0644);
+    write_output_file(server_key(), to_pem(pki.server().key.get()), 0600);
     for (const auto& [spelling, which] : spellings<ClientCert>()) {
       const CertKey* ck = pki.client(which);
       if (!ck) continue;
-      write_file(cert(which), to_pem(ck->cert.get()), 0644);
-      write_file(key(which), to_pem(ck->key.get()), 0600);
+      write_output_file(cert(which), to_pem(ck->cert.get()), 0644);
+      write_output_file(key(which), to_pem(ck->key.get()), 0600);
     }
   } catch (...) {
     if (owned_) std::filesystem::remove_all(dir_);

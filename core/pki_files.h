@@ -13,7 +13,8 @@ class PkiFiles {
  public:
   // dir empty: a new private directory under $TMPDIR (or /tmp), removed on destruction.
   // Otherwise dir must exist; the files are written into it and kept.
-  // Throws std::runtime_error naming the path when a file cannot be written.
+  // Throws FileError (core/file_error.h) naming the path when a file cannot be written: files
+  // go through write_output_file, so a link planted at a file's name is never written through.
   explicit PkiFiles(const Pki& pki, const std::filesystem::path& dir = {});
   ~PkiFiles();
   PkiFiles(const PkiFiles&) = delete;

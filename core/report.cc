@@ -66,8 +66,10 @@ std::string text_table(const RunRecord& run) {
   out += fmt::format("\nfidelity {:.4f} (95% CI {:.4f}..{:.4f})  divergent: {}", h.fidelity(),
                      b.low, b.high, h.divergent() ? "yes" : "no");
   if (!h.divergent() && h.iterations() > 0) {
-    out += fmt::format("  (any other class < {:.3g}% at 95%, rule of three)",
-                       100.0 * rule_of_three(h.iterations()));
+    out += rule_of_three(h.iterations()) < 1.0
+               ? fmt::format("  (any other class < {:.3g}% at 95%, rule of three)",
+                             100.0 * rule_of_three(h.iterations()))
+               : std::string("  (too few iterations to bound any other class)");
   }
   out += "\n";
   if (const auto& g = h.grace(); g.iterations > 0) {
@@ -91,6 +93,33 @@ std::string text_table(const RunRecord& run) {
   return out;
 }
 
+namespace {
+// Text from a file inside a Markdown table's code span: a `|` would end the cell (even in a code
+// span, in GitHub's tables), a line break the row, a backtick the span.
+std::string md_code(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '|':
+        out += "\\|";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '`':
+        out += '\'';
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+}  // namespace
+
 std::string markdown_report(const std::vector<RunRecord>& runs) {
   std::string out =
       "| scenario | iterations | classes | fidelity (95% CI) | divergent |\n"
@@ -99,21 +128,24 @@ std::string markdown_report(const std::vector<RunRecord>& runs) {
     const Histogram& h = run.histogram;
     std::string classes;
     for (const auto& c : h.classes()) {
-      classes += fmt::format("{}`{}` {:.2f}%", classes.empty() ? "" : ", ", c.cls,
+      classes += fmt::format("{}`{}` {:.2f}%", classes.empty() ? "" : ", ", md_code(c.cls),
                              100.0 * static_cast<double>(c.count) /
                                  static_cast<double>(std::max<uint64_t>(1, h.iterations())));
     }
     const Interval b = wilson95(h.matched(), h.iterations());
-    out += fmt::format("| `{}`{} | {} | {} | {:.4f} ({:.4f}..{:.4f}) | {} |\n", run.scenario.id(),
-                       run.partial ? " (partial)" : "", h.iterations(), classes, h.fidelity(),
-                       b.low, b.high, h.divergent() ? "yes" : "no");
+    out += fmt::format("| `{}`{} | {} | {} | {:.4f} ({:.4f}..{:.4f}) | {} |\n",
+                       md_code(run.scenario.id()), run.partial ? " (partial)" : "", h.iterations(),
+                       classes, h.fidelity(), b.low, b.high, h.divergent() ? "yes" : "no");
   }
   return out;
 }
 
 namespace {
 // Fixed colours for the classes people look for; others cycle through the palette.
-std::string class_colour(const std::string& cls, std::map<std::string, std::string>& assigned) {
+// palette_used counts the classes given a palette colour so far: counting them anew for each
+// class made a report of many classes quadratic.
+std::string class_colour(const std::string& cls, std::map<std::string, std::string>& assigned,
+                         size_t& palette_used) {
   static const std::vector<std::pair<std::string, std::string>> kFixed = {
       {std::string(cls::kOk), "#2e7d32"},
       {std::string(cls::kWriteEpipe), "#e53935"},
@@ -129,15 +161,7 @@ std::string class_colour(const std::string& cls, std::map<std::string, std::stri
   for (const auto& [name, colour] : kFixed) {
     if (name == cls) return assigned[cls] = colour;
   }
-  size_t alerts = 0;
-  for (const auto& entry : assigned) {
-    const std::string& taken = entry.first;
-    if (std::find_if(kFixed.begin(), kFixed.end(),
-                     [&](const auto& f) { return f.first == taken; }) == kFixed.end()) {
-      ++alerts;
-    }
-  }
-  return assigned[cls] = kPalette[alerts % kPalette.size()];
+  return assigned[cls] = kPalette[palette_used++ % kPalette.size()];
 }
 
 }  // namespace
@@ -146,10 +170,11 @@ std::string svg_report(const std::vector<RunRecord>& runs) {
   constexpr int kLabelW = 330, kBarW = 560, kFidW = 120, kRowH = 28, kBarH = 18, kTop = 40;
   std::map<std::string, std::string> colours;
   std::vector<std::string> legend_order;
+  size_t palette_used = 0;
   for (const auto& run : runs) {
     for (const auto& c : run.histogram.classes()) {
       if (!colours.count(c.cls)) legend_order.push_back(c.cls);
-      class_colour(c.cls, colours);
+      class_colour(c.cls, colours, palette_used);
     }
   }
   const int legend_rows = static_cast<int>((legend_order.size() + 2) / 3);

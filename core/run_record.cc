@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <map>
 #include <stdexcept>
 
@@ -130,38 +131,117 @@ void read_run_fields(const nlohmann::json& j, RunRecord& run) {
   }
 }
 
-// classes (examples, counts) and pairs, which must agree with each other and with iterations.
+// A count as a histogram file may hold it: a JSON integer 0..2^53 (2^53 is where doubles, and so
+// many JSON readers, stop being exact). "135", 1.5, -5 and 1e30 are not counts.
+uint64_t read_count(const nlohmann::json& v, const std::string& field) {
+  // Parsed text holds a non-negative integer as unsigned; a json built in code may hold it signed.
+  const bool integer = v.is_number_unsigned() || (v.is_number_integer() && v.get<int64_t>() >= 0);
+  if (!integer || v.get<uint64_t>() > kMaxCount) {
+    throw std::invalid_argument(
+        fmt::format("field \"{}\" is not an integer count (0..2^53)", field));
+  }
+  return v.get<uint64_t>();
+}
+
+// Adds c to total, refusing a sum past kMaxCount: sums of valid counts can still overflow.
+void add_checked(uint64_t& total, uint64_t c, const std::string& field) {
+  if (c > kMaxCount - total) {
+    throw std::invalid_argument(fmt::format("field \"{}\": counts sum past 2^53", field));
+  }
+  total += c;
+}
+
+const nlohmann::json& string_field(const nlohmann::json& o, const char* key, const char* array) {
+  if (!o.is_object() || !o.contains(key) || !o[key].is_string()) {
+    throw std::invalid_argument(
+        fmt::format("field \"{}\": an entry has no \"{}\" string", array, key));
+  }
+  return o[key];
+}
+
+// classes, pairs, truth, matched, fidelity and divergent describe one histogram several times
+// over: they must agree exactly (fidelity as written, i.e. to a double's precision), so a file
+// edited by hand or broken in transit is rejected rather than half believed.
 void read_histogram(const nlohmann::json& j, uint64_t iterations, RunRecord& run) {
   using vt = nlohmann::json::value_t;
-  std::map<std::string, std::string> examples;
+  std::map<std::string, std::pair<uint64_t, std::string>> classes;  // count, example
   for (const auto& c : require(j, "classes", vt::array, "an array")) {
-    if (!c.is_object() || !c.contains("class") || !c["class"].is_string()) {
-      throw std::invalid_argument("field \"classes\": entry without a \"class\" string");
+    const auto cls = string_field(c, "class", "classes").get<std::string>();
+    if (!c.contains("count")) {
+      throw std::invalid_argument(fmt::format("field \"classes\": \"{}\" has no count", cls));
     }
-    examples[c["class"].get<std::string>()] =
+    const uint64_t count = read_count(c["count"], fmt::format("classes[{}].count", cls));
+    const std::string example =
         c.contains("example") && c["example"].is_string() ? c["example"].get<std::string>() : "";
+    if (!classes.emplace(cls, std::pair{count, example}).second) {
+      throw std::invalid_argument(fmt::format("field \"classes\": \"{}\" twice", cls));
+    }
   }
+  std::map<std::pair<std::string, std::string>, uint64_t> pairs;
+  std::map<std::string, uint64_t> per_class, per_truth;
+  uint64_t total = 0;
   for (const auto& p : require(j, "pairs", vt::array, "an array")) {
-    if (!p.is_object() || !p.contains("truth") || !p["truth"].is_string() || !p.contains("class") ||
-        !p["class"].is_string() || !p.contains("count") || !p["count"].is_number_unsigned()) {
-      throw std::invalid_argument(
-          "field \"pairs\": each entry needs \"truth\", \"class\" (strings) and \"count\" (>= 0)");
+    auto key = std::pair{string_field(p, "truth", "pairs").get<std::string>(),
+                         string_field(p, "class", "pairs").get<std::string>()};
+    const std::string name = fmt::format("pairs[{}, {}].count", key.first, key.second);
+    if (!p.contains("count")) throw std::invalid_argument(fmt::format("missing \"{}\"", name));
+    const uint64_t count = read_count(p["count"], name);
+    add_checked(total, count, "pairs");
+    per_class[key.second] += count;
+    per_truth[key.first] += count;
+    if (!pairs.emplace(std::move(key), count).second) {
+      throw std::invalid_argument(fmt::format("field \"pairs\": {} twice", name));
     }
-    const auto cls = p["class"].get<std::string>();
-    run.histogram.add_pair(p["truth"].get<std::string>(), cls, p["count"].get<uint64_t>(),
-                           examples[cls]);
   }
-  if (run.histogram.iterations() != iterations) {
-    throw std::invalid_argument(fmt::format("field \"iterations\" is {} but \"pairs\" sum to {}",
-                                            iterations, run.histogram.iterations()));
+  if (total != iterations) {
+    throw std::invalid_argument(
+        fmt::format("field \"iterations\" is {} but \"pairs\" sum to {}", iterations, total));
   }
-  for (const auto& c : j["classes"]) {
-    if (c.contains("count") && c["count"].is_number_unsigned() &&
-        c["count"].get<uint64_t>() != run.histogram.count(c["class"].get<std::string>())) {
+  for (const auto& [cls, n] : per_class) {
+    if (n > 0 && !classes.contains(cls)) {
       throw std::invalid_argument(
-          fmt::format("field \"classes\": count of \"{}\" disagrees with \"pairs\"",
-                      c["class"].get<std::string>()));
+          fmt::format("field \"classes\": \"{}\" is in \"pairs\" but not listed", cls));
     }
+  }
+  for (const auto& [cls, entry] : classes) {
+    const auto it = per_class.find(cls);
+    if (entry.first != (it == per_class.end() ? 0 : it->second)) {
+      throw std::invalid_argument(
+          fmt::format("field \"classes\": count of \"{}\" disagrees with \"pairs\"", cls));
+    }
+  }
+  if (j.contains("truth")) {
+    if (!j["truth"].is_object()) throw std::invalid_argument("field \"truth\" is not an object");
+    std::map<std::string, uint64_t> truth;
+    for (const auto& [t, v] : j["truth"].items()) {
+      if (const uint64_t n = read_count(v, fmt::format("truth.{}", t)); n > 0) truth[t] = n;
+    }
+    std::erase_if(per_truth, [](const auto& e) { return e.second == 0; });
+    if (truth != per_truth) {
+      throw std::invalid_argument("field \"truth\" disagrees with \"pairs\"");
+    }
+  }
+  for (const auto& [key, count] : pairs) {
+    if (count > 0) run.histogram.add_pair(key.first, key.second, count, classes[key.second].second);
+  }
+  const Histogram& h = run.histogram;
+  if (j.contains("matched") && read_count(j["matched"], "matched") != h.matched()) {
+    throw std::invalid_argument(fmt::format("field \"matched\" is {} but \"pairs\" give {}",
+                                            j["matched"].get<uint64_t>(), h.matched()));
+  }
+  // Written by nlohmann::json as the shortest text that reads back as the same double: recomputed
+  // the same way, a true value compares equal; the tolerance only forgives another writer's last
+  // digit.
+  if (j.contains("fidelity") &&
+      (!j["fidelity"].is_number() ||
+       !(std::abs(j["fidelity"].get<double>() - h.fidelity()) <= 1e-12))) {
+    throw std::invalid_argument(
+        fmt::format("field \"fidelity\" is not {} (matched / iterations)", h.fidelity()));
+  }
+  if (j.contains("divergent") &&
+      (!j["divergent"].is_boolean() || j["divergent"].get<bool>() != h.divergent())) {
+    throw std::invalid_argument(fmt::format("field \"divergent\" is not {} ({} classes)",
+                                            h.divergent(), h.classes().size()));
   }
 }
 
@@ -177,8 +257,8 @@ RunRecord run_record_from_json(const nlohmann::json& j) {
   }
   RunRecord run;
   run.scenario = Scenario::from_json(require(j, "scenario", vt::object, "an object"));
-  const uint64_t iterations =
-      require(j, "iterations", vt::number_unsigned, "a non-negative integer").get<uint64_t>();
+  if (!j.contains("iterations")) throw std::invalid_argument("missing field \"iterations\"");
+  const uint64_t iterations = read_count(j["iterations"], "iterations");
   read_run_fields(j, run);
   read_histogram(j, iterations, run);
   return run;

@@ -39,9 +39,15 @@ struct RunRecord {
 void absorb(RunRecord& total, const RunRecord& part);
 
 inline constexpr std::string_view kHistogramSchema = "h2race/histogram/1";
+// The largest count (and sum of counts) a histogram file may hold: 2^53, the last integer a
+// double, and so every JSON reader, holds exactly.
+inline constexpr uint64_t kMaxCount = uint64_t{1} << 53;
 
 nlohmann::json to_json(const RunRecord& run);
-// Throws std::invalid_argument naming the field and what is wrong with it.
+// Throws std::invalid_argument naming the field and what is wrong with it: a count that is not
+// an integer 0..kMaxCount, a duplicate class or pair, or classes, pairs, truth, iterations,
+// matched, fidelity and divergent that do not agree exactly. Fields newer than a file are
+// optional; `pairs` is not.
 RunRecord run_record_from_json(const nlohmann::json& j);
 
 }  // namespace h2race

@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 
 #include <charconv>
-#include <fstream>
 #include <sstream>
 #include <vector>
+
+#include "core/file_error.h"
+#include "core/input_file.h"
 
 namespace h2race {
 
@@ -181,6 +183,7 @@ std::string Schedule::format() const {
 }
 
 std::string ScheduleError::to_string() const {
+  if (line == 0) return message;  // the file itself, not its text: the message names it
   return fmt::format("{}:{}:{}: {}", file, line, column, message);
 }
 
@@ -216,12 +219,13 @@ std::variant<Schedule, ScheduleError> parse_schedule(std::string_view text, std:
 }
 
 std::variant<Schedule, ScheduleError> load_schedule(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return ScheduleError{path, 0, 0, "cannot open schedule file"};
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) return ScheduleError{path, 0, 0, "cannot read schedule file"};
-  return parse_schedule(ss.str(), path);
+  std::string text;
+  try {
+    text = read_input_file(path, kMaxScheduleBytes);
+  } catch (const FileError& e) {
+    return ScheduleError{path, 0, 0, e.what()};
+  }
+  return parse_schedule(text, path);
 }
 
 }  // namespace h2race

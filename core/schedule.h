@@ -39,7 +39,7 @@ struct Schedule {
 
 struct ScheduleError {
   std::string file;
-  int line = 0;
+  int line = 0;  // 0: the file could not be read; message says why and names it
   int column = 0;
   std::string message;
   std::string to_string() const;  // "file:line:column: message"

@@ -17,6 +17,6 @@ Interval wilson95(uint64_t successes, uint64_t n) {
   return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
 }
 
-double rule_of_three(uint64_t n) { return n == 0 ? 1.0 : 3.0 / static_cast<double>(n); }
+double rule_of_three(uint64_t n) { return n <= 3 ? 1.0 : 3.0 / static_cast<double>(n); }
 
 }  // namespace h2race

@@ -13,16 +13,19 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <sstream>
 #include <thread>
 #include <utility>
 
 #include "clients/client_kinds.h"
+#include "core/file_error.h"
 #include "core/inject.h"
+#include "core/input_file.h"
 #include "core/interrupt.h"
+#include "core/output_file.h"
 #include "core/pki.h"
 #include "core/truth_table.h"
 #include "fuzz/fuzz_schedule_input.h"
@@ -107,7 +110,13 @@ constexpr int kConfirmRuns = 10;
 
 // "# replay rate: N/10" from an earlier finding of the same class, or -1.
 int recorded_rate(const std::filesystem::path& path) {
-  std::ifstream in(path);
+  std::string text;
+  try {
+    text = read_input_file(path, kMaxScheduleBytes);
+  } catch (const FileError&) {
+    return -1;
+  }
+  std::istringstream in(text);
   for (std::string line; std::getline(in, line);) {
     int n = 0;
     if (std::sscanf(line.c_str(), "# replay rate: %d/", &n) == 1) return n;
@@ -136,14 +145,11 @@ void record_finding(const FuzzCase& fc, const Iteration& first) {
   Schedule s = fc.schedule;
   s.expect = cls;
   std::filesystem::create_directories(env->findings);
-  const auto tmp = path.string() + fmt::format(".{}.tmp", getpid());
-  {
-    std::ofstream out(tmp);
-    out << fmt::format("# found by schedule_fuzzer: truth {}, client saw: {}\n", first.truth,
-                       first.outcome.raw)
-        << fmt::format("# replay rate: {}/{} in the fuzzer\n", same, kConfirmRuns) << s.format();
-  }
-  std::filesystem::rename(tmp, path);
+  write_output_file(
+      path, fmt::format("# found by schedule_fuzzer: truth {}, client saw: {}\n", first.truth,
+                        first.outcome.raw) +
+                fmt::format("# replay rate: {}/{} in the fuzzer\n", same, kConfirmRuns) +
+                s.format());
   fmt::print(stderr, "h2race finding: {} (truth {}, replays {}/{}) -> {}\n", cls, first.truth, same,
              kConfirmRuns, path.string());
   if (new_class && env->abort_on_finding) std::abort();

@@ -174,8 +174,9 @@ RunRecord run_scenario(const Scenario& scenario, const Pki& pki, const DriverHoo
   // --explain without a schedule records through an empty one: every point passes at once.
   static const Schedule kNoActions;
   std::optional<ScheduleScope> schedule_scope;
-  if (schedule || hooks.explain)
-    schedule_scope.emplace(schedule ? *schedule : kNoActions, hooks.explain);
+  if (schedule || hooks.explain) {
+    schedule_scope.emplace(schedule ? *schedule : kNoActions, scenario.timeout, hooks.explain);
+  }
   RunRecord run;
   if (scenario.fresh_server) {
     TruthTable truth;

@@ -52,7 +52,9 @@ RunRecord run_iterations(const Scenario& scenario, int jobs, uint64_t batch,
   run.scenario = scenario;
   run.histogram = std::move(total);
   run.elapsed_s = std::chrono::duration<double>(Clock::now() - start).count();
-  run.partial = run.histogram.iterations() < scenario.iterations;
+  // A signal during the last iterations still cut them short (a schedule's sleep, a wait): the
+  // run is partial whenever one arrived, even if every iteration was counted.
+  run.partial = run.histogram.iterations() < scenario.iterations || interrupted();
   run.env = environment_json();
   return run;
 }

@@ -17,6 +17,7 @@
 
 #include "core/alert_names.h"
 #include "core/classes.h"
+#include "core/clock.h"
 #include "core/inject.h"
 #include "core/loopback.h"
 #include "core/outcome.h"
@@ -105,11 +106,54 @@ uint16_t MtlsServer::port() const {
                                     : ntohs(reinterpret_cast<const sockaddr_in6&>(addr_).sin6_port);
 }
 
+namespace {
+
+// A connection accepted in guard mode that has sent nothing yet.
+struct IdleConn {
+  UniqueFd fd;
+  sockaddr_storage peer{};
+  Clock::time_point deadline;
+};
+
+bool readable_now(int fd) {
+  pollfd p{fd, POLLIN, 0};
+  return poll(&p, 1, 0) > 0;
+}
+
+}  // namespace
+
 void MtlsServer::worker() {
-  pollfd fds[2] = {{listen_fd_.get(), POLLIN, 0}, {stop_fd_.get(), POLLIN, 0}};
+  // Guard mode only: this worker's connections that have not spoken yet. Private to the worker,
+  // so no lock; a client that speaks is handled by the worker that accepted it.
+  std::vector<IdleConn> idle;
+  std::vector<pollfd> fds;
   for (;;) {
-    if (poll(fds, 2, -1) < 0 && errno != EINTR) return;
+    fds.assign({{listen_fd_.get(), POLLIN, 0}, {stop_fd_.get(), POLLIN, 0}});
+    int timeout_ms = -1;
+    const auto now = Clock::now();
+    for (const IdleConn& c : idle) {
+      fds.push_back({c.fd.get(), POLLIN, 0});
+      const auto left = std::chrono::ceil<std::chrono::milliseconds>(
+          std::max(c.deadline - now, Clock::duration{}));
+      timeout_ms = timeout_ms < 0 ? int(left.count()) : std::min(timeout_ms, int(left.count()));
+    }
+    if (poll(fds.data(), fds.size(), timeout_ms) < 0 && errno != EINTR) return;
     if (fds[1].revents) return;
+    std::vector<IdleConn> still_idle;
+    for (size_t i = 0; i < idle.size(); ++i) {
+      if (fds[2 + i].revents) {
+        handle(std::move(idle[i].fd), idle[i].peer);
+        ++completed_;
+      } else if (Clock::now() >= idle[i].deadline) {
+        if (const auto key = conn_key(idle[i].peer, addr_); key && truth_) {
+          truth_->record(*key, std::string(cls::kTimeout));
+        }
+        ++completed_;  // closed by the IdleConn's fd going out of scope
+      } else {
+        still_idle.push_back(std::move(idle[i]));
+      }
+    }
+    idle = std::move(still_idle);
     if (!(fds[0].revents & POLLIN)) continue;
     // Several workers wake for one connection; the losers get EAGAIN and poll again.
     sockaddr_storage peer{};
@@ -118,6 +162,10 @@ void MtlsServer::worker() {
         accept4(listen_fd_.get(), reinterpret_cast<sockaddr*>(&peer), &peer_len, SOCK_CLOEXEC));
     if (!fd) continue;
     ++connections_;
+    if (opts_.guard_idle_clients && !readable_now(fd.get())) {
+      idle.push_back({std::move(fd), peer, Clock::now() + opts_.io_timeout});
+      continue;
+    }
     handle(std::move(fd), peer);
     ++completed_;
   }
@@ -253,7 +301,10 @@ void MtlsServer::handle(UniqueFd fd, const sockaddr_storage& peer) {
     SSL_set_fd(ssl.get(), fd.get());
   }
   ERR_clear_error();
+  const bool short_handshake = opts_.handshake_timeout.count() > 0;
+  if (short_handshake) set_io_timeout(fd.get(), opts_.handshake_timeout);
   const int ret = SSL_accept(ssl.get());
+  if (short_handshake) set_io_timeout(fd.get(), opts_.io_timeout);
   if (ret != 1) {
     record(failed_handshake_truth(ssl.get(), ret, st));
     ERR_clear_error();

@@ -13,31 +13,13 @@
 #include <string>
 #include <thread>
 
+#include "h2race_process.h"
+
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string output;  // stdout and stderr together
-};
-
-Result h2race(const std::string& args) {
-  const std::string cmd = std::string(H2RACE_BIN) + " " + args + " 2>&1 </dev/null";
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) r.output.append(buf, n);
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return r;
-}
-
-void expect_usage_error(const std::string& args, const std::string& names) {
-  const Result r = h2race(args);
-  EXPECT_EQ(r.code, 2) << args << "\n" << r.output;
-  EXPECT_NE(r.output.find(names), std::string::npos) << args << "\n" << r.output;
-}
+using h2race::testing::expect_usage_error;
+using h2race::testing::h2race;
+using h2race::testing::Result;
 
 TEST(Cli, UnknownFlagExits2NamingIt) { expect_usage_error("run --frobnicate", "--frobnicate"); }
 TEST(Cli, UnknownSubcommandExits2) { expect_usage_error("sprint", "sprint"); }
@@ -162,6 +144,7 @@ void interrupt_mid_run(int sig, int expected_code) {
 
 TEST(Cli, SigtermWritesPartialJsonAndExits143) { interrupt_mid_run(SIGTERM, 143); }
 TEST(Cli, SigintWritesPartialJsonAndExits130) { interrupt_mid_run(SIGINT, 130); }
+TEST(Cli, SighupWritesPartialJsonAndExits129) { interrupt_mid_run(SIGHUP, 129); }
 
 // A small valid histogram file of the given scenario flags, made by the real binary.
 std::string run_json(const std::string& name, const std::string& flags) {

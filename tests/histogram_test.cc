@@ -1,8 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "core/environment.h"
+#include "core/report.h"
 #include "core/run_record.h"
 #include "core/stats.h"
 
@@ -30,6 +32,28 @@ TEST(Wilson, MatchesPublishedValues) {
 TEST(RuleOfThree, IsThreeOverN) {
   EXPECT_DOUBLE_EQ(rule_of_three(10000), 0.0003);
   EXPECT_DOUBLE_EQ(rule_of_three(500), 0.006);
+}
+
+TEST(RuleOfThree, BoundsNothingForThreeOrFewerIterations) {
+  EXPECT_DOUBLE_EQ(rule_of_three(1), 1.0);
+  EXPECT_DOUBLE_EQ(rule_of_three(3), 1.0);
+  EXPECT_DOUBLE_EQ(rule_of_three(4), 0.75);
+  RunRecord run;
+  run.histogram.add(alert_outcome(116), "tls_alert:certificate_required");
+  const std::string table = text_table(run);
+  EXPECT_EQ(table.find("300%"), std::string::npos) << table;
+  EXPECT_NE(table.find("too few iterations to bound any other class"), std::string::npos) << table;
+}
+
+TEST(Report, MarkdownEscapesWhatWouldBreakTheTable) {
+  RunRecord run;
+  Outcome odd = other_outcome("read", "x");
+  odd.cls = "weird|class\nwith`tick";
+  run.histogram.add(odd, "tls_alert:certificate_required");
+  const std::string md = markdown_report({run});
+  // Header, separator and exactly one row: nothing split the row or added a cell.
+  EXPECT_EQ(std::count(md.begin(), md.end(), '\n'), 3) << md;
+  EXPECT_NE(md.find("`weird\\|class\\nwith'tick`"), std::string::npos) << md;
 }
 
 TEST(Histogram, CountsFidelityAndDivergence) {

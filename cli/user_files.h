@@ -1,0 +1,34 @@
+// Files the user names on the command line, read and written through core/input_file.h and
+// core/output_file.h. Every failure is a UsageError (exit 2) naming the flag, the path and the
+// reason: the path is the user's choice, so its failure is not an internal error.
+#pragma once
+
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace h2race::cli {
+
+// `-` for an output flag means stdout.
+inline constexpr std::string_view kStdoutPath = "-";
+
+// Refuses a bad output path before the work that produces its content (a long run).
+void check_output_path(const std::string& flag, const std::string& path);
+// Writes content to path (or stdout for `-`); see write_output_file for how.
+void write_output(const std::string& flag, const std::string& path, std::string_view content,
+                  std::optional<mode_t> mode = std::nullopt);
+// The whole file, at most max_bytes. flag may be empty for a positional argument.
+std::string read_input(const std::string& flag, const std::string& path, size_t max_bytes);
+
+// Writes text to stdout at once; a failure is remembered with its errno for check_stdout (by the
+// end of a command, errno no longer says why) and does not stop the command: its files are still
+// written.
+void print_stdout(std::string_view text);
+
+// Flushes stdout and throws UsageError with the OS's reason when anything written to it was
+// lost (a full disk, a closed pipe): output the user asked for and did not get is a failure.
+void check_stdout();
+
+}  // namespace h2race::cli

@@ -1,0 +1,387 @@
+// The CLI contract for paths and values (docs/usage.md, "Exit codes and errors"): outputs that
+// are not regular files are refused and kept, a failed write still prints the table and names
+// the OS's reason, inputs that are not regular files or are too large are refused without a
+// hang, histograms are validated, values are decimal and not empty, signals are never
+// swallowed. Device nodes and FIFOs are made by the test in its own temp dir.
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/unique_fd.h"
+#include "h2race_process.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using h2race::testing::expect_usage_error;
+using h2race::testing::h2race;
+using h2race::testing::Result;
+using h2race::testing::shell;
+
+class CliInputs : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (fs::temp_directory_path() / "h2race-cli-inputs-XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  std::string write(const std::string& name, const std::string& text) const {
+    std::ofstream(dir_ / name) << text;
+    return path(name);
+  }
+  std::string slurp(const std::string& p) const {
+    std::ifstream in(p, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), {}};
+  }
+  // A small valid histogram made by the binary.
+  std::string histogram(const std::string& name) const {
+    const Result r = h2race("run -q -n 20 --proto h1 --json " + path(name));
+    EXPECT_EQ(r.code, 0) << r.output;
+    return path(name);
+  }
+  // /dev/full's device number, as a node in the test's own directory.
+  std::string full_device(const std::string& name) const {
+    EXPECT_EQ(mknod(path(name).c_str(), S_IFCHR | 0666, makedev(1, 7)), 0);
+    return path(name);
+  }
+  size_t entries() const { return std::distance(fs::directory_iterator(dir_), {}); }
+
+  fs::path dir_;
+};
+
+bool is_char_device(const std::string& p) {
+  struct stat st {};
+  return lstat(p.c_str(), &st) == 0 && S_ISCHR(st.st_mode);
+}
+
+// --- outputs ---
+
+TEST_F(CliInputs, JsonOntoADeviceNodeIsExit2AndTheNodeStays) {
+  if (geteuid() != 0) GTEST_SKIP() << "mknod of a character device needs root";
+  const std::string full = full_device("full");
+  expect_usage_error("run -n 5 --proto h1 --json " + full,
+                     "--json: " + full + " is a character device");
+  EXPECT_TRUE(is_char_device(full));
+}
+
+TEST_F(CliInputs, JsonOntoAFifoASymlinkOrADirectoryIsExit2) {
+  ASSERT_EQ(mkfifo(path("fifo").c_str(), 0600), 0);
+  expect_usage_error("run -n 1 --proto h1 --json " + path("fifo"), "is a FIFO");
+  fs::create_symlink("/dev/stdout", path("link"));
+  expect_usage_error("run -n 1 --proto h1 --json " + path("link"), "is a symlink");
+  expect_usage_error("run -n 1 --proto h1 --json /dev/stdout", "--json: /dev/stdout is a symlink");
+  expect_usage_error("run -n 1 --proto h1 --json " + dir_.string(), "is a directory");
+  const std::string in = histogram("a.json");
+  expect_usage_error("compare " + in + " " + in + " --json " + dir_.string(), "--json");
+  expect_usage_error("merge " + in + " -o " + dir_.string(), "-o: ");
+  expect_usage_error("report " + in + " --md " + dir_.string(), "--md: ");
+  expect_usage_error("report " + in + " --svg " + dir_.string(), "--svg: ");
+  expect_usage_error("serve --json " + dir_.string(), "--json: ");
+}
+
+TEST_F(CliInputs, JsonDashWritesToStdout) {
+  const Result r = shell(std::string(H2RACE_BIN) + " run -q -n 3 --proto h1 --json - 2>/dev/null");
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_EQ(nlohmann::json::parse(r.output)["iterations"], 3);
+  const std::string in = histogram("a.json");
+  const Result merged =
+      shell(std::string(H2RACE_BIN) + " merge " + in + " " + in + " -o - 2>/dev/null");
+  ASSERT_EQ(merged.code, 0) << merged.output;
+  EXPECT_EQ(nlohmann::json::parse(merged.output)["iterations"], 40);
+}
+
+TEST_F(CliInputs, AFailedJsonWriteStillPrintsTheTableNamesTheReasonAndLeavesNoTemporaryFile) {
+  // A file size limit of 0 fails the write as a full disk would (EFBIG instead of ENOSPC).
+  const Result r = shell("trap '' XFSZ; ulimit -f 0; " + std::string(H2RACE_BIN) +
+                         " run -n 5 --proto h1 --json " + path("out.json") + " 2>&1");
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("tls_alert:certificate_required"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("--json: cannot write " + path("out.json") + ": write: File too large"),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(entries(), 0u);
+}
+
+TEST_F(CliInputs, AFullStdoutIsExit2) {
+  if (geteuid() != 0) GTEST_SKIP() << "mknod of a character device needs root";
+  const std::string full = full_device("full");
+  const Result r =
+      shell(std::string(H2RACE_BIN) + " run -n 3 --proto h1 2>&1 >" + full + " </dev/null");
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("cannot write to stdout: No space left on device"), std::string::npos)
+      << r.output;
+  // fmt::print's output (merge's summary line) is checked too, with the same reason.
+  const std::string in = histogram("a.json");
+  const Result merged = shell(std::string(H2RACE_BIN) + " merge " + in + " -o " + path("m.json") +
+                              " 2>&1 >" + full + " </dev/null");
+  EXPECT_EQ(merged.code, 2) << merged.output;
+  EXPECT_NE(merged.output.find("cannot write to stdout: No space left on device"),
+            std::string::npos)
+      << merged.output;
+  EXPECT_TRUE(is_char_device(full));
+}
+
+TEST_F(CliInputs, AKeptFileKeepsItsMode) {
+  const std::string out = histogram("a.json");
+  ASSERT_EQ(chmod(out.c_str(), 0600), 0);
+  histogram("a.json");
+  struct stat st {};
+  ASSERT_EQ(stat(out.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0600u);
+}
+
+TEST_F(CliInputs, ServeDoesNotWriteAKeyThroughAPlantedSymlink) {
+  const std::string victim = write("victim", "victim");
+  fs::create_symlink(victim, path("client-valid.key"));
+  expect_usage_error("serve --pki-dir " + dir_.string(), "--pki-dir");
+  EXPECT_EQ(slurp(victim), "victim");
+  EXPECT_TRUE(fs::is_symlink(path("client-valid.key")));
+}
+
+// --- inputs ---
+
+TEST_F(CliInputs, AFifoInputIsExit2WithoutHanging) {
+  ASSERT_EQ(mkfifo(path("fifo").c_str(), 0600), 0);
+  expect_usage_error("compare " + path("fifo") + " " + path("fifo"), "is a FIFO");
+  expect_usage_error("merge " + path("fifo") + " -o " + path("m.json"), "is a FIFO");
+  expect_usage_error("run -n 1 --schedule " + path("fifo"), "--schedule: " + path("fifo"));
+  expect_usage_error("replay " + path("fifo"), "is a FIFO");
+}
+
+TEST_F(CliInputs, ADeviceOrADirectoryInputIsExit2NamingWhatItIs) {
+  // Reading /dev/zero is harmless; it once grew memory until the process was killed.
+  expect_usage_error("run -n 1 --schedule /dev/zero", "/dev/zero is a character device");
+  expect_usage_error("compare /dev/zero /dev/zero", "/dev/zero is a character device");
+  expect_usage_error("compare " + dir_.string() + "/ x", "is a directory");
+  expect_usage_error("probe https://127.0.0.1:1/ --ca " + dir_.string(), "--ca: ");
+}
+
+TEST_F(CliInputs, AnInputPastTheSizeCapIsExit2) {
+  { std::ofstream big(path("big.json")); }
+  fs::resize_file(path("big.json"), (64u << 20) + 1);  // sparse: costs no disk
+  expect_usage_error("compare " + path("big.json") + " " + path("big.json"), "larger than");
+}
+
+TEST_F(CliInputs, AHistogramWithABadCountIsExit2NamingFileAndField) {
+  const std::string good = histogram("a.json");
+  std::ifstream in(good);
+  auto j = nlohmann::json::parse(in);
+  j["pairs"][0]["count"] = 18446744073709551610u;
+  const std::string bad = write("bad.json", j.dump());
+  expect_usage_error("compare " + good + " " + bad, bad + ": field \"pairs[");
+  expect_usage_error("merge " + good + " " + bad + " -o " + path("m.json"), bad);
+  expect_usage_error("report " + bad + " --md " + path("r.md"), bad);
+  j = nlohmann::json::parse(slurp(good));
+  j["classes"][0]["count"] = "135";
+  expect_usage_error("compare " + good + " " + write("s.json", j.dump()), "classes[");
+}
+
+TEST_F(CliInputs, MergedCountsPast2Pow53AreExit2) {
+  auto j = nlohmann::json::parse(slurp(histogram("a.json")));
+  const uint64_t half = (uint64_t{1} << 52) + 1;
+  j["iterations"] = half;
+  j["pairs"][0]["count"] = half;
+  j["classes"][0]["count"] = half;
+  j["truth"][j["pairs"][0]["truth"].get<std::string>()] = half;
+  j["matched"] = half;
+  j.erase("fidelity");
+  const std::string big = write("big.json", j.dump());
+  expect_usage_error("merge " + big + " " + big + " -o " + path("m.json"), "exceed 2^53");
+}
+
+// --- values ---
+
+TEST(CliValues, IntegersAreDecimal) {
+  expect_usage_error("run -n 010", "--iterations: '010' is not a decimal integer");
+  expect_usage_error("run -n 0x10", "--iterations: '0x10' is not a decimal integer");
+  expect_usage_error("replay x --times 0x10", "--times");
+  expect_usage_error("serve --port 70000", "--port: Value 70000 not in range 0 to 65535");
+}
+
+TEST(CliValues, EmptyValuesAreExit2) {
+  expect_usage_error("run --json ''", "--json: the value is empty");
+  expect_usage_error("run --schedule ''", "--schedule: the value is empty");
+  expect_usage_error("probe https://127.0.0.1:1/ --ca ''", "--ca: the value is empty");
+  expect_usage_error("merge a.json -o ''", "--out: the value is empty");
+}
+
+TEST(CliValues, AlphaMustBeAFiniteNumberInRange) {
+  expect_usage_error("compare --alpha nan a b", "--alpha: 'nan' is not a number");
+  expect_usage_error("compare --alpha inf a b", "--alpha");
+  expect_usage_error("calibrate --alpha nan", "--alpha");
+}
+
+TEST(CliValues, ExpectMustBeAClassSpelling) {
+  expect_usage_error("probe https://127.0.0.1:1/ --expect bogus", "--expect: 'bogus'");
+  expect_usage_error("probe https://127.0.0.1:1/ --expect tls_alert:certificate_requird",
+                     "--expect");
+}
+
+TEST(CliValues, FlagsThatDoNotApplyAreExit2) {
+  expect_usage_error("run --client go --alert-grace-ms 50", "--alert-grace-ms applies only");
+  expect_usage_error("run --client sequential --go-handoff-us 5", "--go-handoff-us applies only");
+  expect_usage_error("run --linger-ms 50", "--linger-ms applies only");
+  expect_usage_error("serve --linger-ms 50", "--linger-ms applies only");
+}
+
+TEST(CliValues, FailOnDivergenceSaysWhyEvenWhenQuiet) {
+  // The seed case diverges (see cli_test's FailOnDivergenceIsOneWhenTheSeedCaseDiverges).
+  const Result r = h2race("run -n 2000 --fail-on-divergence -q");
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_NE(r.output.find("--fail-on-divergence: the iterations fell into"), std::string::npos)
+      << r.output;
+}
+
+// --- schedules and signals ---
+
+TEST_F(CliInputs, ARunWhoseScheduleDidNotHoldExits1) {
+  const std::string f = write("never.sched", "server.after_alert wait:client.before_read/5ms\n");
+  const Result r = h2race("run -n 3 --tls 1.2 --schedule " + f);
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_NE(r.output.find("did not hold"), std::string::npos) << r.output;
+}
+
+TEST_F(CliInputs, AScheduleSleepLastsAtMostTheTimeout) {
+  // Without the bound this sleeps 60 s; with it, the run ends after 200 ms and says why.
+  const std::string f = write("sleep.sched", "server.accepted sleep:60000ms\n");
+  const Result r = h2race("run -n 1 --proto h1 --timeout-ms 200 --schedule " + f);
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_NE(r.output.find("longer than the iteration's bound of 200 ms"), std::string::npos)
+      << r.output;
+}
+
+// Signals `run -n 1` while its one iteration sleeps in a schedule: the signal must end the
+// sleep (else this waits the full 60 s and the hang check fails) and the run must say partial.
+void interrupt_a_schedule_sleep(const fs::path& dir, int sig, int expected_code,
+                                bool replay = false) {
+  const std::string sched = (dir / "sleep.sched").string();
+  std::ofstream(sched) << "# scenario: --proto h1 --timeout-ms 3600000\n"
+                          "server.accepted sleep:60000ms\n";
+  const std::string json = (dir / "out.json").string();
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    if (replay) {
+      execl(H2RACE_BIN, H2RACE_BIN, "replay", sched.c_str(), "--times", "1", "-q",
+            static_cast<char*>(nullptr));
+    } else {
+      execl(H2RACE_BIN, H2RACE_BIN, "run", "-n", "1", "--proto", "h1", "-q", "--timeout-ms",
+            "3600000", "--schedule", sched.c_str(), "--json", json.c_str(),
+            static_cast<char*>(nullptr));
+    }
+    _exit(127);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  kill(pid, sig);
+  // A hang check, not a measurement: an unbroken sleep takes 60 s.
+  int status = 0;
+  for (int i = 0; i < 300 && waitpid(pid, &status, WNOHANG) == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  if (waitpid(pid, &status, WNOHANG) == 0 && kill(pid, 0) == 0) {
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    FAIL() << "the signal did not end the schedule's sleep within 30 s";
+  }
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), expected_code);
+  if (replay) return;
+  std::ifstream in(json);
+  ASSERT_TRUE(in.good()) << "no JSON written";
+  EXPECT_TRUE(nlohmann::json::parse(in)["partial"].get<bool>());
+}
+
+TEST_F(CliInputs, SigtermDuringAScheduleSleepIsPartialAndExits143) {
+  interrupt_a_schedule_sleep(dir_, SIGTERM, 143);
+}
+TEST_F(CliInputs, SighupDuringAScheduleSleepIsPartialAndExits129) {
+  interrupt_a_schedule_sleep(dir_, SIGHUP, 129);
+}
+TEST_F(CliInputs, SigtermDuringAReplaysSleepExits143) {
+  interrupt_a_schedule_sleep(dir_, SIGTERM, 143, /*replay=*/true);
+}
+
+TEST_F(CliInputs, SighupEndsServeLikeSigtermRemovingItsReadyFile) {
+  const std::string ready = path("ready");
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    execl(H2RACE_BIN, H2RACE_BIN, "serve", "-q", "--ready-file", ready.c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  for (int i = 0; i < 300 && !fs::exists(ready); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(fs::exists(ready));
+  std::ifstream in(ready);
+  std::string url, ca;
+  in >> url >> ca;
+  const fs::path pki_dir = fs::path(ca).parent_path();
+  kill(pid, SIGHUP);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_FALSE(fs::exists(ready));
+  EXPECT_FALSE(fs::exists(pki_dir)) << pki_dir;
+}
+
+// Connects and says nothing, as a port scanner or a stuck client does.
+h2race::UniqueFd idle_connection(uint16_t port) {
+  h2race::UniqueFd fd(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  return fd;
+}
+
+TEST_F(CliInputs, IdleConnectionsDoNotStallServeForARealClient) {
+  const std::string ready = path("ready");
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    execl(H2RACE_BIN, H2RACE_BIN, "serve", "-q", "--threads", "4", "--ready-file", ready.c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  for (int i = 0; i < 300 && !fs::exists(ready); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::ifstream in(ready);
+  std::string url, ca;
+  in >> url >> ca;
+  const auto port = static_cast<uint16_t>(std::stoi(url.substr(url.rfind(':') + 1)));
+  // 16 idle connections per server thread. Before, each held a thread in a blocking read for
+  // the 5 s I/O timeout, so the probe below waited > 2 s and its class was `timeout`.
+  std::vector<h2race::UniqueFd> idle;
+  for (int i = 0; i < 64; ++i) idle.push_back(idle_connection(port));
+  const Result r = shell(std::string(H2RACE_BIN) + " probe " + url + " -n 1 --jobs 1 --ca " + ca +
+                         " --proto h1 --timeout-ms 2000 -q --json - 2>&1");
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_EQ(nlohmann::json::parse(r.output)["classes"][0]["class"],
+            "tls_alert:certificate_required");
+}
+
+}  // namespace
