@@ -7,9 +7,9 @@
 namespace h2race {
 namespace {
 
-constexpr int kWidth = 780;
-constexpr int kClientX = 190;
-constexpr int kServerX = 620;
+constexpr int kWidth = 960;
+constexpr int kClientX = 270;
+constexpr int kServerX = 680;
 constexpr int kTop = 70;
 constexpr int kRow = 24;
 constexpr const char* kGrey = "#9e9e9e";

@@ -228,11 +228,15 @@ namespace {
 
 TEST(RunRecordJson, ExamplesRoundTripAndOlderFilesHaveNone) {
   RunRecord run;
-  run.histogram.add(Outcome{"write:EPIPE"}, "tls_alert:certificate_required");
-  run.examples["write:EPIPE"] = Example{"127.0.0.2:40000 -> 127.0.0.1:8443",
-                                        7,
-                                        {{0, Side::kServer, "close", "FIN: nothing unread"},
-                                         {12, Side::kClient, "write", "36 bytes: write:EPIPE"}}};
+  Outcome epipe;
+  epipe.cls = "write:EPIPE";
+  run.histogram.add(epipe, "tls_alert:certificate_required");
+  Example example;
+  example.key = "127.0.0.2:40000 -> 127.0.0.1:8443";
+  example.iteration = 7;
+  example.events = {{0, Side::kServer, "close", "FIN: nothing unread"},
+                    {12, Side::kClient, "write", "36 bytes: write:EPIPE"}};
+  run.examples["write:EPIPE"] = example;
   nlohmann::json j = to_json(run);
   const RunRecord back = run_record_from_json(nlohmann::json::parse(j.dump()));
   ASSERT_EQ(back.examples.count("write:EPIPE"), 1u);
