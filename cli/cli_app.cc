@@ -147,6 +147,9 @@ void add_matrix_command(CLI::App& app, Cli& cli) {
       ->check(CLI::Range(uint64_t{1}, uint64_t{1'000'000'000}))
       ->capture_default_str();
   matrix->add_option("--out", cli.matrix_flags.out_dir, "output directory")->capture_default_str();
+  matrix->add_flag("--zoo", cli.matrix_flags.zoo,
+                   "the client zoo instead: every external client x {h2, h1} x server close "
+                   "{immediate, linger}");
   matrix->add_option("--jobs", cli.matrix_flags.jobs, "client workers")
       ->check(CLI::Range(1, kMaxJobs))
       ->capture_default_str();

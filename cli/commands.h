@@ -79,9 +79,10 @@ int merge_command(const MergeFlags& flags);
 
 struct MatrixFlags {
   uint64_t iterations = 2000;
-  uint64_t external_iterations = 1000;  // cap for curl, nghttp, go-net-http scenarios
+  uint64_t external_iterations = 1000;  // cap for the external programs' scenarios
   int jobs = 2;
   std::string out_dir = "matrix";
+  bool zoo = false;  // the client zoo (run/matrix.h zoo_matrix) instead of the built-in set
 };
 int matrix_command(const MatrixFlags& flags);
 

@@ -61,7 +61,8 @@ struct SpawnSetup {
 }  // namespace
 
 ProcessResult run_process(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
-                          const std::function<void(const std::string&)>& on_stdout_line) {
+                          const std::function<void(const std::string&)>& on_stdout_line,
+                          std::chrono::milliseconds per_line) {
   Pipe out, err;
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -78,7 +79,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, std::chrono::mil
   err.write_end.reset();
 
   ProcessResult result;
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto deadline = std::chrono::steady_clock::now() + timeout;
   size_t line_start = 0;
   bool out_open = true, err_open = true;
   bool killed = false;
@@ -87,7 +88,8 @@ ProcessResult run_process(const std::vector<std::string>& argv, std::chrono::mil
       if (interrupted()) result.interrupted = true;
       if (std::chrono::steady_clock::now() >= deadline) result.timed_out = true;
       if (result.interrupted || result.timed_out) {
-        kill(pid, SIGKILL);
+        // The group: a shell's or a runtime's children would otherwise keep the pipes open.
+        kill(-pid, SIGKILL);
         killed = true;
       }
     }
@@ -109,6 +111,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, std::chrono::mil
       for (size_t nl; (nl = result.out.find('\n', line_start)) != std::string::npos;) {
         on_stdout_line(result.out.substr(line_start, nl - line_start));
         line_start = nl + 1;
+        if (per_line.count() > 0) deadline = std::chrono::steady_clock::now() + per_line;
       }
     }
   }

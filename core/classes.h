@@ -18,6 +18,13 @@ inline constexpr std::string_view kWriteEpipe = "write:EPIPE";
 inline constexpr std::string_view kWriteEconnreset = "write:ECONNRESET";
 inline constexpr std::string_view kReadEconnreset = "read:ECONNRESET";
 inline constexpr std::string_view kReadEof = "read:EOF";
+// A TLS write that failed with the library saying only that the peer had closed, no errno
+// (Python's `SSLEOFError: EOF occurred in violation of protocol` raised by a write).
+inline constexpr std::string_view kWriteEof = "write:EOF";
+// The client closed the connection's socket itself (one of its threads saw the server's close
+// and tore the connection down) before the request's own call used it: Java's
+// `ClosedChannelException`.
+inline constexpr std::string_view kClosedLocally = "conn:closed_locally";
 
 // The TLS alert the server sent: tls_alert:<RFC 8446 name>.
 inline constexpr std::string_view kAlertPrefix = "tls_alert:";
