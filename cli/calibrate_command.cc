@@ -135,6 +135,15 @@ int fit_command(const CalibrateFlags& f, const Scenario& model, const Scenario& 
 }  // namespace
 
 int calibrate_command(CalibrateFlags& f) {
+  if (f.against.empty()) {
+    for (const ClientKindInfo& k : client_kinds()) {
+      if (k.program && k.program->modeled_by == f.model) f.against = k.name;
+    }
+    if (f.against.empty()) {
+      throw UsageError(fmt::format(
+          "--model {}: no client definition says it is modeled by it; give --against", f.model));
+    }
+  }
   const Scenario model = with_client(f.scenario, "--model", f.model);
   const Scenario real = with_client(f.scenario, "--against", f.against);
   if (!find_client(model.client)->run) {

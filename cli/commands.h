@@ -105,7 +105,7 @@ int serve_command(const ServeFlags& flags);
 struct CalibrateFlags {
   Scenario scenario;  // the run flags; --model and --against name the two clients
   std::string model = "go1.19";
-  std::string against = "go-net-http";
+  std::string against;  // empty: the program whose definition says `modeled-by <model>`
   uint64_t batches = 10;
   double alpha = 0.001;
   std::string json_path;

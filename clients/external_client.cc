@@ -17,7 +17,8 @@
 namespace h2race {
 namespace {
 
-// "127.0.0.1:40312", "[::1]:40312" or "127.0.0.1 40312" (curl's -w output) as a socket address.
+// "127.0.0.1:40312", "[::1]:40312" or "127.0.0.1 40312" (a -w "%{local_ip} %{local_port}") as a
+// socket address.
 std::optional<sockaddr_storage> parse_local(std::string text) {
   std::string host, port;
   if (const size_t sp = text.find(' '); sp != std::string::npos) {
@@ -106,7 +107,7 @@ std::string expand(const ExternalSetup& s, const std::string& word, uint64_t cou
 }
 
 // One request per process: exit code and stderr are the answer, and with local-address stdout
-// the process's stdout is its connection's local address (curl's -w).
+// the process's stdout is its connection's local address.
 void run_one_request(const ExternalSetup& s, const std::vector<std::string>& argv,
                      const ResultSink& sink) {
   const ProcessResult p = run_process(argv, s.timeout + s.def->startup);
@@ -219,7 +220,7 @@ std::optional<std::filesystem::path> find_external_program(const ClientDefinitio
   fill.def = &def;
   const std::string program = expand(fill, def.program, 1);
   if (program.find('/') == std::string::npos) {
-    // A program h2race builds (go-net-http) sits next to the binary, or one dir up from a test.
+    // A program h2race builds sits next to the binary, or one dir up from a test binary.
     std::error_code ec;
     const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
     if (!ec) {

@@ -218,6 +218,9 @@ void parse_line(const std::vector<std::string>& w, ClientDefinition& d,
     expect_count(w, 1);
     if (w[1] != "yes" && w[1] != "no") throw LineError{"in-matrix takes yes or no"};
     d.in_matrix = w[1] == "yes";
+  } else if (key == "modeled-by") {
+    expect_count(w, 1);
+    d.modeled_by = w[1];
   } else if (key == "argv" || key == "cert-argv") {
     if (w.size() < 2) throw LineError{fmt::format("{} needs at least one word", key)};
     for (size_t i = 1; i < w.size(); ++i) check_placeholders(w[i], key == "cert-argv");

@@ -27,7 +27,7 @@ struct ClientDefinition {
   // line per request for a batch of requests per process.
   enum class Answers : uint8_t { kExitStatus, kLines };
   // Where the connection's local address comes from, to pair the answer with the server's
-  // truth by 4-tuple: stdout of the process (curl's -w), the line's first column, or nowhere
+  // truth by 4-tuple: stdout of the process (e.g. a -w format), the line's first column, or nowhere
   // (then the program runs one job at a time and pairs with the server's sole record).
   enum class LocalAddress : uint8_t { kNone, kStdout, kLine };
 
@@ -44,6 +44,7 @@ struct ClientDefinition {
   // Added to the per-request bound for a process's first answer (a runtime's start-up).
   std::chrono::milliseconds startup{2000};
   bool in_matrix = false;  // part of `h2race matrix`'s built-in set (every built-in is in --zoo)
+  std::string modeled_by;  // the in-process model that claims to be this program (calibrate)
   std::vector<std::string> argv;       // words with {placeholders}
   std::vector<std::string> cert_argv;  // appended when the client presents a certificate
   OutputRules rules;
