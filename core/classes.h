@@ -18,9 +18,10 @@ inline constexpr std::string_view kWriteEpipe = "write:EPIPE";
 inline constexpr std::string_view kWriteEconnreset = "write:ECONNRESET";
 inline constexpr std::string_view kReadEconnreset = "read:ECONNRESET";
 inline constexpr std::string_view kReadEof = "read:EOF";
-// A TLS write that failed with the library saying only that the peer had closed, no errno
-// (Python's `SSLEOFError: EOF occurred in violation of protocol` raised by a write).
-inline constexpr std::string_view kWriteEof = "write:EOF";
+// A write the kernel failed (EPIPE or ECONNRESET) whose errno the client's TLS layer dropped:
+// Python's ssl module reports a failed SSL_write_ex as `SSLEOFError: EOF occurred in violation
+// of protocol` (strace shows the write's -1 EPIPE).
+inline constexpr std::string_view kWriteErrnoLost = "write:errno_lost";
 // The client closed the connection's socket itself (one of its threads saw the server's close
 // and tore the connection down) before the request's own call used it: Java's
 // `ClosedChannelException`.

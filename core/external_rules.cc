@@ -127,7 +127,7 @@ Outcome classify_external(const OutputRules& rules, const ExternalReport& report
 
 bool is_canonical_class(std::string_view cls) {
   if (cls == cls::kOk || cls == cls::kTimeout || cls == cls::kOther || cls == cls::kNoConnection ||
-      cls == cls::kClosedLocally) {
+      cls == cls::kClosedLocally || cls == cls::kWriteErrnoLost) {
     return true;
   }
   if (cls.starts_with(cls::kAlertPrefix)) {

@@ -43,8 +43,8 @@ struct OutputRules {
 Outcome classify_external(const OutputRules& rules, const ExternalReport& report);
 
 // A fixed class a rule may give: ok, timeout, other, tls_alert:<RFC name>, <op>:<errno name> or
-// <op>:EOF (op connect, handshake, read, write), h2:no_connection, h2:goaway:<code>,
-// h2:rst_stream:<code>, conn:closed_locally. The README defines each.
+// <op>:EOF (op connect, handshake, read, write), write:errno_lost, h2:no_connection,
+// h2:goaway:<code>, h2:rst_stream:<code>, conn:closed_locally. The README defines each.
 bool is_canonical_class(std::string_view cls);
 
 }  // namespace h2race

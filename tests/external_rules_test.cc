@@ -181,7 +181,7 @@ const std::map<std::string, std::map<std::string, std::string>> kCapturedClasses
       {"error WriteError: EOF occurred in violation of protocol (_ssl.c:2393) <- WriteError: EOF "
        "occurred in violation of protocol (_ssl.c:2393) <- SSLEOFError: EOF occurred in "
        "violation of protocol (_ssl.c:2393)",
-       "write:EOF"}}},
+       "write:errno_lost"}}},
     {"java",
      {{"ok 200", "ok"},
       {"error SSLHandshakeException: Received fatal alert: certificate_required <- "
