@@ -1,4 +1,5 @@
-// Real peers end to end: curl, nghttp and go-net-http against the in-process server
+// Real peers end to end: every built-in client definition (curl, nghttp, go-net-http, and the
+// node, python-httpx and java adapters) against the in-process server
 // (`h2race run --client ...`), `h2race serve` with a client a user brings, and `h2race probe`
 // against nghttpd -V. scripts/setup installs the programs; a missing one fails these tests
 // (never a silent skip). Assertions hold for every interleaving: the set of classes, the pairing
@@ -109,8 +110,54 @@ TEST(ExternalPeers, GoNetHttpUnderLingerAlwaysReportsTheAlert) {
   EXPECT_EQ(j["truth"], nlohmann::json({{"tls_alert:certificate_required", 300}}));
 }
 
+// The adapters: their answers are classified (never `other`) and paired by 4-tuple (node,
+// python-httpx) or with the server's sole record (java, one job).
+TEST(ExternalPeers, NodeAnswersAreClassifiedAndPairedWithTheTruth) {
+  for (const char* proto : {"h2", "h1"}) {
+    expect_race_classes(run_json(std::string("h2race_node_") + proto + ".json",
+                                 std::string("--client node -n 200 --proto ") + proto),
+                        200, kRaceClasses);
+  }
+}
+
+TEST(ExternalPeers, PythonHttpxAnswersAreClassifiedAndPairedWithTheTruth) {
+  std::set<std::string> allowed = kRaceClasses;
+  allowed.insert("write:errno_lost");
+  for (const char* proto : {"h2", "h1"}) {
+    expect_race_classes(run_json(std::string("h2race_httpx_") + proto + ".json",
+                                 std::string("--client python-httpx -n 200 --proto ") + proto),
+                        200, allowed);
+  }
+}
+
+TEST(ExternalPeers, JavaAnswersAreClassifiedAndPairedWithTheSoleRecord) {
+  const std::set<std::string> allowed{"tls_alert:certificate_required",
+                                      "write:EPIPE",
+                                      "write:ECONNRESET",
+                                      "read:ECONNRESET",
+                                      "conn:closed_locally",
+                                      "timeout"};
+  for (const char* proto : {"h2", "h1"}) {
+    const auto j = run_json(std::string("h2race_java_") + proto + ".json",
+                            std::string("--client java -n 40 --timeout-ms 2000 --proto ") + proto);
+    EXPECT_EQ(j["iterations"], 40);
+    for (const auto& [cls, count] : classes(j)) {
+      EXPECT_TRUE(allowed.count(cls)) << cls << " x" << count << ": " << j["classes"].dump();
+    }
+    // The sole record is the request's own, or (rarely, when h2race read an answer after the
+    // next connection was recorded) none: never a different truth.
+    uint64_t paired = 0;
+    for (const auto& [truth, count] : j["truth"].items()) {
+      EXPECT_TRUE(truth == "tls_alert:certificate_required" || truth == "unknown") << truth;
+      paired += count.get<uint64_t>();
+    }
+    EXPECT_EQ(paired, 40u);
+  }
+}
+
 TEST(ExternalPeers, ValidCertificateSucceedsForEveryProgram) {
-  for (const std::string client : {"curl", "nghttp", "go-net-http"}) {
+  for (const std::string client :
+       {"curl", "nghttp", "go-net-http", "node", "python-httpx", "java"}) {
     const auto j = run_json("h2race_valid_" + client + ".json",
                             "--client " + client + " --client-cert valid -n 5");
     EXPECT_EQ(classes(j), (std::map<std::string, uint64_t>{{"ok", 5}})) << client;
@@ -154,6 +201,9 @@ TEST(ExternalPeers, MissingProgramExits2NamingTheClient) {
             " run --client go-net-http -n 1");
   EXPECT_EQ(r.code, 2) << r.output;
   EXPECT_NE(r.output.find("--client go-net-http"), std::string::npos) << r.output;
+  r = shell("PATH=/nonexistent " + std::string(H2RACE_BIN) + " run --client node -n 1");
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("Debian package nodejs"), std::string::npos) << r.output;
 }
 
 TEST(ExternalPeers, NghttpOverHttp1Exits2) {
