@@ -165,7 +165,7 @@ void run_line_protocol(const ExternalSetup& s, uint64_t count, const ResultSink&
   while (answered < count) {
     const ProcessResult p =
         run_process(external_argv(s, count - answered), s.timeout + s.def->startup, on_line,
-                    s.timeout + std::chrono::milliseconds(500));
+                    s.timeout + std::chrono::milliseconds(500), s.def->paced);
     if (p.interrupted) return;
     if (answered == count) return;
     if (p.timed_out) {

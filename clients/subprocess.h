@@ -25,10 +25,14 @@ struct ProcessResult {
 // per_line > 0 each line moves the deadline to per_line from then (timeout bounds the first).
 // Past the deadline, or on Ctrl-C, the child's whole process group is killed (a runtime's helper
 // processes too) and the child reaped: no zombie, and the pipes close with the result.
+// ack_lines: the child's stdin is a pipe, and a newline goes down it after on_stdout_line has
+// returned for each line (a paced program waits for it before its next request); otherwise its
+// stdin is /dev/null.
 // Throws std::runtime_error when the program cannot be started.
 ProcessResult run_process(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
                           const std::function<void(const std::string&)>& on_stdout_line = {},
-                          std::chrono::milliseconds per_line = std::chrono::milliseconds(0));
+                          std::chrono::milliseconds per_line = std::chrono::milliseconds(0),
+                          bool ack_lines = false);
 
 // name with a '/' is taken as is; otherwise the first executable of that name in $PATH.
 std::optional<std::filesystem::path> find_program(const std::string& name);

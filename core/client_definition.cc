@@ -214,6 +214,10 @@ void parse_line(const std::vector<std::string>& w, ClientDefinition& d,
   } else if (key == "startup-ms") {
     expect_count(w, 1);
     d.startup = std::chrono::milliseconds(parse_number(w[1], key, 600'000));
+  } else if (key == "paced") {
+    expect_count(w, 1);
+    if (w[1] != "yes" && w[1] != "no") throw LineError{"paced takes yes or no"};
+    d.paced = w[1] == "yes";
   } else if (key == "in-matrix") {
     expect_count(w, 1);
     if (w[1] != "yes" && w[1] != "no") throw LineError{"in-matrix takes yes or no"};
@@ -280,6 +284,7 @@ ClientDefinition parse_client_definition(std::string_view text, const std::strin
     if (d.local_address == ClientDefinition::LocalAddress::kLine) {
       fail("local-address line needs answers lines");
     }
+    if (d.paced) fail("paced needs answers lines");
   } else if (d.local_address == ClientDefinition::LocalAddress::kStdout) {
     fail("local-address stdout needs answers exit-status (the lines carry the address)");
   }

@@ -43,6 +43,9 @@ struct ClientDefinition {
   LocalAddress local_address = LocalAddress::kNone;
   // Added to the per-request bound for a process's first answer (a runtime's start-up).
   std::chrono::milliseconds startup{2000};
+  // The program waits for a newline on stdin after each answer before its next request; h2race
+  // sends it once the answer is paired. Exact pairing with the sole record, in a batch.
+  bool paced = false;
   bool in_matrix = false;  // part of `h2race matrix`'s built-in set (every built-in is in --zoo)
   std::string modeled_by;  // the in-process model that claims to be this program (calibrate)
   std::vector<std::string> argv;       // words with {placeholders}

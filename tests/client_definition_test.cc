@@ -92,6 +92,7 @@ TEST(ClientDefinition, MistakesNameTheFileAndLine) {
       {"name tiny\nprogram t\n", "/defs/x.client:2: no 'package' line"},
       {m + "requests-per-process 5\n", "/defs/x.client:7: answers exit-status means"},
       {m + "local-address line\n", "/defs/x.client:7: local-address line needs answers lines"},
+      {m + "paced yes\n", "/defs/x.client:7: paced needs answers lines"},
       {m + "argv {program} {url\n", "/defs/x.client:7: argv given twice"},
       {"argv {program} {url\n", "/defs/x.client:1: '{url': unclosed {"},
       {"argv a}b\n", "/defs/x.client:1: 'a}b': a lone }"},

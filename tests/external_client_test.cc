@@ -147,6 +147,22 @@ TEST_F(FakeGoNetHttp, AHungRequestIsTimeoutAndTheRestRunInANewProcess) {
   EXPECT_EQ(n, 2);
 }
 
+TEST_F(FakeGoNetHttp, APacedProgramGoesOnOnlyOnceItsAnswerWasTaken) {
+  // The program waits for a line on stdin after its first answer; the sink creates go-on when it
+  // has the first result, so the second answer tells whether the newline came after it.
+  def_.paced = true;
+  const fs::path go_on = dir_ / "go-on";
+  program(std::string("echo '") + kAlertLine + "'\nread x\nif [ -e '" + go_on.string() +
+          "' ]; then echo '" + kEpipeLine + "'; else echo '-\terror not paced'; fi\n");
+  std::vector<ClientResult> got;
+  run_external(setup_, 2, [&](ClientResult r) {
+    got.push_back(std::move(r));
+    if (got.size() == 1) std::ofstream(go_on) << "";
+  });
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[1].outcome.cls, "write:EPIPE") << got[1].outcome.raw;
+}
+
 TEST_F(FakeGoNetHttp, ArgvFillsThePlaceholders) {
   setup_.program = "/bin/go-net-http";
   setup_.ca = "/p/ca.crt";
