@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <filesystem>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <set>
@@ -72,6 +73,19 @@ void expect_count(const std::vector<std::string>& w, size_t n) {
   if (w.size() != n + 1) {
     throw LineError{fmt::format("{} takes {} value{}", w[0], n, n == 1 ? "" : "s")};
   }
+}
+
+// The value of a one-word key, from its spellings.
+template <typename T>
+T one_of(const std::vector<std::string>& w,
+         std::initializer_list<std::pair<std::string_view, T>> choices) {
+  expect_count(w, 1);
+  std::string names;
+  for (const auto& [word, value] : choices) {
+    if (w[1] == word) return value;
+    names += (names.empty() ? "" : ", ") + std::string(word);
+  }
+  throw LineError{fmt::format("{}: '{}' is not one of {}", w[0], w[1], names)};
 }
 
 // Checks every {placeholder} of a word ({{ and }} are literal braces).
@@ -158,20 +172,20 @@ void parse_line(const std::vector<std::string>& w, ClientDefinition& d,
   if (!kRepeatable.count(key) && !seen.insert(key).second) {
     throw LineError{fmt::format("{} given twice", key)};
   }
-  if (key == "name") {
+  // The keys whose value is one word, kept as written.
+  static const std::map<std::string, std::string ClientDefinition::*, std::less<>> kWordKeys{
+      {"name", &ClientDefinition::name},
+      {"summary", &ClientDefinition::summary},
+      {"program", &ClientDefinition::program},
+      {"package", &ClientDefinition::package},
+      {"modeled-by", &ClientDefinition::modeled_by}};
+  if (const auto word_key = kWordKeys.find(key); word_key != kWordKeys.end()) {
     expect_count(w, 1);
-    if (!is_name(w[1])) throw LineError{fmt::format("name '{}': use a-z, 0-9, - and .", w[1])};
-    d.name = w[1];
-  } else if (key == "summary") {
-    expect_count(w, 1);
-    d.summary = w[1];
-  } else if (key == "program") {
-    expect_count(w, 1);
-    check_placeholders(w[1], false);
-    d.program = w[1];
-  } else if (key == "package") {
-    expect_count(w, 1);
-    d.package = w[1];
+    if (key == "name" && !is_name(w[1])) {
+      throw LineError{fmt::format("name '{}': use a-z, 0-9, - and .", w[1])};
+    }
+    if (key == "program") check_placeholders(w[1], false);
+    d.*(word_key->second) = w[1];
   } else if (key == "needs") {
     expect_count(w, 2);
     check_placeholders(w[2], false);
@@ -192,39 +206,20 @@ void parse_line(const std::vector<std::string>& w, ClientDefinition& d,
     d.requests_per_process = parse_number(w[1], key, 100'000);
     if (d.requests_per_process == 0) throw LineError{"requests-per-process must be at least 1"};
   } else if (key == "answers") {
-    expect_count(w, 1);
-    if (w[1] == "exit-status") {
-      d.answers = ClientDefinition::Answers::kExitStatus;
-    } else if (w[1] == "lines") {
-      d.answers = ClientDefinition::Answers::kLines;
-    } else {
-      throw LineError{fmt::format("answers: '{}' is not exit-status or lines", w[1])};
-    }
+    using enum ClientDefinition::Answers;
+    d.answers =
+        one_of<ClientDefinition::Answers>(w, {{"exit-status", kExitStatus}, {"lines", kLines}});
   } else if (key == "local-address") {
-    expect_count(w, 1);
-    if (w[1] == "none") {
-      d.local_address = ClientDefinition::LocalAddress::kNone;
-    } else if (w[1] == "stdout") {
-      d.local_address = ClientDefinition::LocalAddress::kStdout;
-    } else if (w[1] == "line") {
-      d.local_address = ClientDefinition::LocalAddress::kLine;
-    } else {
-      throw LineError{fmt::format("local-address: '{}' is not none, stdout or line", w[1])};
-    }
+    using enum ClientDefinition::LocalAddress;
+    d.local_address = one_of<ClientDefinition::LocalAddress>(
+        w, {{"none", kNone}, {"stdout", kStdout}, {"line", kLine}});
   } else if (key == "startup-ms") {
     expect_count(w, 1);
     d.startup = std::chrono::milliseconds(parse_number(w[1], key, 600'000));
   } else if (key == "paced") {
-    expect_count(w, 1);
-    if (w[1] != "yes" && w[1] != "no") throw LineError{"paced takes yes or no"};
-    d.paced = w[1] == "yes";
+    d.paced = one_of<bool>(w, {{"yes", true}, {"no", false}});
   } else if (key == "in-matrix") {
-    expect_count(w, 1);
-    if (w[1] != "yes" && w[1] != "no") throw LineError{"in-matrix takes yes or no"};
-    d.in_matrix = w[1] == "yes";
-  } else if (key == "modeled-by") {
-    expect_count(w, 1);
-    d.modeled_by = w[1];
+    d.in_matrix = one_of<bool>(w, {{"yes", true}, {"no", false}});
   } else if (key == "argv" || key == "cert-argv") {
     if (w.size() < 2) throw LineError{fmt::format("{} needs at least one word", key)};
     for (size_t i = 1; i < w.size(); ++i) check_placeholders(w[i], key == "cert-argv");

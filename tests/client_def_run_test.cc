@@ -13,26 +13,14 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "shell_command.h"
+
 namespace h2race {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int code = -1;
-  std::string output;
-};
-
-Result h2race(const std::string& args) {
-  Result r;
-  FILE* p = popen((std::string(H2RACE_BIN) + " " + args + " 2>&1 </dev/null").c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  for (size_t n; (n = fread(buf, 1, sizeof(buf), p)) > 0;) r.output.append(buf, n);
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return r;
-}
+using Result = ShellResult;
 
 class ClientDefRun : public ::testing::Test {
  protected:

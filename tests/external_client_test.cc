@@ -62,6 +62,16 @@ class FakeGoNetHttp : public ::testing::Test {
     fs::permissions(setup_.program, fs::perms::owner_all);
   }
 
+  // Runs `count` requests; the sink creates `go_on` once it has the first result.
+  std::vector<ClientResult> run_creating_after_first(uint64_t count, const fs::path& go_on) {
+    std::vector<ClientResult> got;
+    run_external(setup_, count, [&](ClientResult r) {
+      got.push_back(std::move(r));
+      if (got.size() == 1) std::ofstream(go_on) << "";
+    });
+    return got;
+  }
+
   fs::path dir_;
   ClientDefinition def_;
   ExternalSetup setup_;
@@ -74,11 +84,7 @@ TEST_F(FakeGoNetHttp, EachAnswerArrivesBeforeTheProgramGoesOn) {
   program(std::string("echo '") + kAlertLine + "'\n" + "i=0; while [ ! -e '" + go_on.string() +
           "' ]; do\n" + "  i=$((i+1)); [ $i -gt 500 ] && exit 7; sleep 0.01\ndone\n" +  //
           "echo '" + kEpipeLine + "'\n");
-  std::vector<ClientResult> got;
-  run_external(setup_, 2, [&](ClientResult r) {
-    got.push_back(std::move(r));
-    if (got.size() == 1) std::ofstream(go_on) << "";
-  });
+  const auto got = run_creating_after_first(2, go_on);
   ASSERT_EQ(got.size(), 2u);
   EXPECT_EQ(got[0].outcome.cls, "tls_alert:certificate_required");
   EXPECT_EQ(got[1].outcome.cls, "write:EPIPE") << got[1].outcome.raw;
@@ -154,11 +160,7 @@ TEST_F(FakeGoNetHttp, APacedProgramGoesOnOnlyOnceItsAnswerWasTaken) {
   const fs::path go_on = dir_ / "go-on";
   program(std::string("echo '") + kAlertLine + "'\nread x\nif [ -e '" + go_on.string() +
           "' ]; then echo '" + kEpipeLine + "'; else echo '-\terror not paced'; fi\n");
-  std::vector<ClientResult> got;
-  run_external(setup_, 2, [&](ClientResult r) {
-    got.push_back(std::move(r));
-    if (got.size() == 1) std::ofstream(go_on) << "";
-  });
+  const auto got = run_creating_after_first(2, go_on);
   ASSERT_EQ(got.size(), 2u);
   EXPECT_EQ(got[1].outcome.cls, "write:EPIPE") << got[1].outcome.raw;
 }

@@ -24,29 +24,14 @@
 
 #include "core/pki.h"
 #include "core/pki_files.h"
+#include "shell_command.h"
 
 namespace h2race {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int code = -1;
-  std::string output;
-};
-
-Result shell(const std::string& cmd) {
-  Result r;
-  FILE* p = popen((cmd + " 2>&1 </dev/null").c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  for (size_t n; (n = fread(buf, 1, sizeof(buf), p)) > 0;) r.output.append(buf, n);
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return r;
-}
-
-Result h2race(const std::string& args) { return shell(std::string(H2RACE_BIN) + " " + args); }
+using Result = ShellResult;
 
 fs::path temp(const std::string& name) { return fs::temp_directory_path() / name; }
 
