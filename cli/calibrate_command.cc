@@ -133,6 +133,13 @@ int fit_command(const CalibrateFlags& f, const Scenario& model, const Scenario& 
 }  // namespace
 
 int calibrate_command(CalibrateFlags& f) {
+  if (f.against.empty()) {
+    f.against = program_modeled_by(f.model);
+    if (f.against.empty()) {
+      throw UsageError(fmt::format(
+          "--model {}: no client definition says it is modeled by it; give --against", f.model));
+    }
+  }
   const Scenario model = with_client(f.scenario, "--model", f.model);
   const Scenario real = with_client(f.scenario, "--against", f.against);
   if (!find_client(model.client)->run) {

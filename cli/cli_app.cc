@@ -46,10 +46,12 @@ void add_calibrate_command(CLI::App& app, Cli& cli) {
       "side by side, homogeneity test, total variation distance (TVD)");
   add_scenario_flags(cmd, f.scenario);
   cmd->remove_option(cmd->get_option("--client"));
+  cmd->remove_option(cmd->get_option("--client-def"));
   cmd->add_option("--model", f.model, "in-process profile that claims to be the program")
       ->capture_default_str();
-  cmd->add_option("--against", f.against, "the real program (an external client)")
-      ->capture_default_str();
+  cmd->add_option("--against", f.against,
+                  "the real program (an external client); default: the one whose definition "
+                  "names --model in modeled-by");
   cmd->add_option("--batches", f.batches, "alternating batches per side")
       ->check(CLI::Range(uint64_t{1}, uint64_t{10'000}))
       ->capture_default_str();
@@ -163,6 +165,9 @@ void add_matrix_command(CLI::App& app, Cli& cli) {
       ->check(CLI::Range(uint64_t{1}, uint64_t{1'000'000'000}))
       ->capture_default_str();
   matrix->add_option("--out", cli.matrix_flags.out_dir, "output directory")->capture_default_str();
+  matrix->add_flag("--zoo", cli.matrix_flags.zoo,
+                   "the client zoo instead: every external client x {h2, h1} x server close "
+                   "{immediate, linger}");
   matrix->add_option("--jobs", cli.matrix_flags.jobs, "client workers")
       ->check(CLI::Range(1, kMaxJobs))
       ->capture_default_str();

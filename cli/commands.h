@@ -95,9 +95,10 @@ int merge_command(const MergeFlags& flags);
 
 struct MatrixFlags {
   uint64_t iterations = 2000;
-  uint64_t external_iterations = 1000;  // cap for curl, nghttp, go-net-http scenarios
+  uint64_t external_iterations = 1000;  // cap for the external programs' scenarios
   int jobs = 2;
   std::string out_dir = "matrix";
+  bool zoo = false;  // the client zoo (run/matrix.h zoo_matrix) instead of the built-in set
 };
 int matrix_command(const MatrixFlags& flags);
 
@@ -122,7 +123,7 @@ int serve_command(const ServeFlags& flags);
 struct CalibrateFlags {
   Scenario scenario;  // the run flags; --model and --against name the two clients
   std::string model = "go1.19";
-  std::string against = "go-net-http";
+  std::string against;  // empty: the program whose definition says `modeled-by <model>`
   uint64_t batches = 10;
   double alpha = 0.001;
   std::string json_path;

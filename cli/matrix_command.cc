@@ -1,5 +1,6 @@
-// `h2race matrix [-n N] [--out DIR]`: every scenario of the built-in matrix, one JSON each in DIR
-// (named by scenario id) and a summary table (stdout and DIR/summary.md).
+// `h2race matrix [-n N] [--out DIR] [--zoo]`: every scenario of the built-in matrix (or the client
+// zoo), one JSON each in DIR (named by scenario id) and a summary table (stdout and
+// DIR/summary.md).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -23,13 +24,15 @@ int matrix_command(const MatrixFlags& f) {
   if (ec || !std::filesystem::is_directory(f.out_dir)) {
     throw UsageError(fmt::format("--out {}: cannot create directory: {}", f.out_dir, ec.message()));
   }
-  for (const Scenario& s : builtin_matrix()) check_external_program(s);
+  const std::vector<Scenario> scenarios = f.zoo ? zoo_matrix() : builtin_matrix();
+  for (const Scenario& s : scenarios) check_external_program(s);
   install_interrupt_handlers();
   std::map<KeyType, std::unique_ptr<Pki>> pkis;
   std::vector<RunRecord> runs;
-  for (Scenario s : builtin_matrix()) {
+  for (Scenario s : scenarios) {
     if (interrupted()) break;
-    // A process per connection (curl, nghttp) runs at tens per second, not thousands.
+    // A process per connection (or a runtime's start-up per batch) runs at tens or hundreds per
+    // second, not thousands.
     s.iterations = find_client(s.client)->program ? std::min(f.iterations, f.external_iterations)
                                                   : f.iterations;
     s.jobs = f.jobs;

@@ -14,17 +14,17 @@
 namespace h2race::cli {
 namespace {
 
-// Puts each run of a model (a client kind that `models` a program) just before the run of that
-// program in the same scenario, so the two rows are read together; the rest keep their order
-// (file names, sorted).
+// Puts each run of a model (a client kind a program's definition says it is modeled by) just
+// before the run of that program in the same scenario, so the two rows are read together; the rest
+// keep their order (file names, sorted).
 std::vector<RunRecord> models_beside_programs(std::vector<RunRecord> runs) {
   std::vector<std::vector<size_t>> models_of(runs.size());
   std::vector<bool> placed(runs.size(), false);
   for (size_t i = 0; i < runs.size(); ++i) {
-    const ClientKindInfo* kind = find_client(runs[i].scenario.client);
-    if (!kind || kind->models.empty()) continue;
+    const std::string_view program = program_modeled_by(runs[i].scenario.client);
+    if (program.empty()) continue;
     Scenario as_program = runs[i].scenario;
-    as_program.client = kind->models;
+    as_program.client = program;
     for (size_t j = 0; j < runs.size(); ++j) {
       if (runs[j].scenario.client == as_program.client &&
           runs[j].scenario.id() == as_program.id()) {

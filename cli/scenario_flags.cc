@@ -80,7 +80,8 @@ void add_client_option(CLI::App* cmd, Scenario& s, bool in_process_only) {
   for (const ClientKindInfo& k : client_kinds()) {
     if (!in_process_only || k.run) help += fmt::format("\n  {:<13} {}", k.name, k.help);
   }
-  cmd->add_option("--client", s.client, help)
+  CLI::Option* client = cmd->add_option("--client", s.client, help);
+  client
       ->check(CLI::Validator(
           [names, in_process_only](std::string& value) -> std::string {
             const ClientKindInfo* k = find_client(value);
@@ -90,6 +91,20 @@ void add_client_option(CLI::App* cmd, Scenario& s, bool in_process_only) {
           },
           names))
       ->capture_default_str();
+  if (in_process_only) return;
+  cmd->add_option_function<std::string>(
+         "--client-def",
+         [&s](const std::string& file) {
+           try {
+             s.client = std::string(add_client_definition(file).name);
+           } catch (const DefinitionError& e) {
+             throw CLI::ValidationError("--client-def", e.what());
+           }
+         },
+         "an external client of your own: its definition file (docs/peers.md, \"Client "
+         "definitions\"); the run's client is the name it declares")
+      ->excludes(client)
+      ->check(CLI::ExistingFile);
 }
 
 namespace {
@@ -132,13 +147,23 @@ void finish_scenario(Scenario& s, const CLI::App* cmd) {
 
 void check_external_program(const Scenario& s) {
   const ClientKindInfo* kind = find_client(s.client);
-  if (!kind || !kind->program || find_external_program(*kind->program)) return;
-  const ExternalProgram& p = *kind->program;
-  throw UsageError(fmt::format(
-      "--client {}: program {} not found{}; scripts/setup installs it (Debian package {}){}",
-      p.program, p.program,
-      p.built_by_h2race ? " ($H2RACE_GO_NET_HTTP, next to h2race, or in $PATH)" : " in $PATH",
-      p.package, p.built_by_h2race ? " and builds it into build/" : ""));
+  if (!kind || !kind->program) return;
+  const ClientDefinition& def = *kind->program;
+  if (!find_external_program(def)) {
+    throw UsageError(fmt::format(
+        "--client {}: program {} not found (${}, next to h2race, or in $PATH); scripts/setup "
+        "installs it (Debian package {})",
+        def.name, def.program, program_override_variable(def), def.package));
+  }
+  if (auto need = missing_need(def)) {
+    throw UsageError(fmt::format("--client {}: {} is missing; scripts/setup installs it ({})",
+                                 def.name, need->second, need->first));
+  }
+  if (s.client_cert != ClientCert::kNone && def.cert_argv.empty()) {
+    throw UsageError(fmt::format(
+        "--client {}: its definition has no cert-argv, so it cannot present a certificate",
+        def.name));
+  }
 }
 
 void parse_scenario_text(const std::string& flags, Scenario& s, const std::string& where) {

@@ -2,45 +2,114 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <vector>
 
 namespace h2race {
 namespace {
 
-const std::array<ClientKindInfo, 8> kClientKinds = {{
+const std::array<ClientKindInfo, 5> kInProcessKinds = {{
     {"go", run_go_client, nullptr, Speaks::kH2, false, true,
      "model of current Go's http2 Transport (the seed's Go 1.25; the default)"},
     {"go1.19", run_go119_client, nullptr, Speaks::kH2, false, true,
-     "model of Go 1.19's (Debian's): redials where current Go gives h2:no_connection",
-     "go-net-http"},
+     "model of Go 1.19's (Debian's): redials where current Go gives h2:no_connection"},
     {"sequential", run_sequential_client, nullptr, Speaks::kH2, false, false,
      "writes preface and request, then reads: the first failing call's error"},
     {"h1", run_h1_client, nullptr, Speaks::kH1, false, false,
      "HTTP/1.1: request, then read the answer"},
     {"prefer-alert", run_prefer_alert_client, nullptr, Speaks::kH2, true, true,
      "go, but after a transport error it waits --alert-grace-ms for the alert"},
-    {"curl", nullptr, &kCurlProgram, Speaks::kBoth, false, false,
-     "curl (OpenSSL + nghttp2), a process"},
-    {"nghttp", nullptr, &kNghttpProgram, Speaks::kH2, false, false,
-     "nghttp (nghttp2-client), a process"},
-    {"go-net-http", nullptr, &kGoNetHttpProgram, Speaks::kBoth, false, false,
-     "Go's net/http (clients/go, built with Debian's Go 1.19), a process"},
 }};
+
+// The rows, and the definitions the program rows point into (deques: adding never moves them).
+struct Registry {
+  std::deque<ClientDefinition> definitions;
+  std::deque<ClientKindInfo> kinds;
+
+  const ClientKindInfo& add(ClientDefinition def) {
+    const ClientDefinition& d = definitions.emplace_back(std::move(def));
+    const Speaks speaks = d.speaks_h1 && d.speaks_h2 ? Speaks::kBoth
+                          : d.speaks_h1              ? Speaks::kH1
+                                                     : Speaks::kH2;
+    return kinds.emplace_back(ClientKindInfo{d.name, nullptr, &d, speaks, false, false, d.summary});
+  }
+};
+
+ClientDefinition read_definition(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::error_code ec;
+  if (!in || std::filesystem::is_directory(file, ec)) {
+    throw DefinitionError(fmt::format("{}: cannot be read", file.string()));
+  }
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return parse_client_definition(text, file.string());
+}
+
+Registry& registry() {
+  static Registry r = [] {
+    Registry reg;
+    for (const ClientKindInfo& k : kInProcessKinds) reg.kinds.push_back(k);
+    if (auto dir = builtin_definition_dir()) {
+      std::vector<std::filesystem::path> files;
+      for (const auto& entry : std::filesystem::directory_iterator(*dir)) {
+        if (entry.path().extension() == ".client") files.push_back(entry.path());
+      }
+      std::sort(files.begin(), files.end());
+      for (const auto& f : files) reg.add(read_definition(f));
+    }
+    return reg;
+  }();
+  return r;
+}
 
 }  // namespace
 
-std::span<const ClientKindInfo> client_kinds() { return kClientKinds; }
+const std::deque<ClientKindInfo>& client_kinds() { return registry().kinds; }
+
+std::optional<std::filesystem::path> builtin_definition_dir() {
+  if (const char* env = std::getenv("H2RACE_CLIENT_DIR"); env && *env) return env;
+  std::error_code ec;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return std::nullopt;
+  const auto bin = self.parent_path();
+  for (const auto& dir : {bin / "clients/external", bin.parent_path() / "clients/external",
+                          bin.parent_path() / "share/h2race/clients/external"}) {
+    if (std::filesystem::is_directory(dir, ec)) return dir;
+  }
+  return std::nullopt;
+}
+
+const ClientKindInfo& add_client_definition(const std::filesystem::path& file) {
+  ClientDefinition def = read_definition(file);
+  if (find_client(def.name)) {
+    throw DefinitionError(
+        fmt::format("{}: name {} is already a client; give the definition its own name",
+                    file.string(), def.name));
+  }
+  return registry().add(std::move(def));
+}
 
 const ClientKindInfo* find_client(std::string_view name) {
-  for (const ClientKindInfo& k : kClientKinds) {
+  for (const ClientKindInfo& k : client_kinds()) {
     if (k.name == name) return &k;
   }
   return nullptr;
 }
 
+std::string_view program_modeled_by(std::string_view model) {
+  for (const ClientKindInfo& k : client_kinds()) {
+    if (k.program && !model.empty() && k.program->modeled_by == model) return k.name;
+  }
+  return {};
+}
+
 std::string client_names(bool in_process_only) {
   std::string out;
-  for (const ClientKindInfo& k : kClientKinds) {
+  for (const ClientKindInfo& k : client_kinds()) {
     if (in_process_only && !k.run) continue;
     out += (out.empty() ? "" : "|") + std::string(k.name);
   }

@@ -1,12 +1,15 @@
 // Every client kind h2race can run, declared once: its name (the --client spelling and the
 // scenario's `client`), how it runs (an in-process profile, or an external program), the
 // protocols it speaks and its help line. Help texts, validation, the h1 resolution and the driver
-// all read this table; adding a client is one row plus its code.
+// all read this table. In-process profiles are rows in client_kinds.cc; external programs are
+// rows made from client definitions (clients/external/*.client, found at run time, and any
+// --client-def file), so adding a program touches no C++.
 #pragma once
 
 #include <cstdint>
+#include <deque>
+#include <filesystem>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 
@@ -20,33 +23,45 @@ enum class Speaks : uint8_t { kH2, kH1, kBoth };
 
 struct ClientKindInfo {
   std::string_view name;
-  ClientFn run = nullptr;                    // in-process profile; nullptr for a program
-  const ExternalProgram* program = nullptr;  // external program; nullptr for a profile
+  ClientFn run = nullptr;                     // in-process profile; nullptr for a program
+  const ClientDefinition* program = nullptr;  // external program; nullptr for a profile
   Speaks speaks = Speaks::kH2;
   bool waits_for_alert = false;  // uses the scenario's alert_grace
   bool go_model = false;         // runs clients/go_model.h: uses the scenario's go_timing
   std::string_view help;
-  // The real program this profile claims to be (a row of this table): `report` and `matrix`
-  // show the two side by side, and `calibrate` measures their distance.
-  std::string_view models = {};
 };
 
-std::span<const ClientKindInfo> client_kinds();
+// The in-process rows, then one per built-in definition (in file name order), then the --client-def
+// ones. Loading a malformed built-in definition throws DefinitionError.
+const std::deque<ClientKindInfo>& client_kinds();
 // nullptr for a name no row has.
 const ClientKindInfo* find_client(std::string_view name);
+// The program whose definition says `modeled-by <model>` (go-net-http for go1.19), "" if none:
+// `report` and `matrix` show the two side by side, `calibrate` measures their distance.
+std::string_view program_modeled_by(std::string_view model);
 // "go|go1.19|...": the names, in table order, for help texts and error messages.
 std::string client_names(bool in_process_only = false);
 
-// The one place where protocol and client are reconciled: an in-process h2 profile under
-// --proto h1 becomes the h1 client (unless the client was named explicitly: an error), `h1`
-// implies --proto h1, a program that speaks one protocol refuses the other; alert_grace is set
-// for clients that use it and cleared for the others. Returns the error text for the user.
+// Where the built-in definitions are: $H2RACE_CLIENT_DIR, else the first that exists of
+// clients/external next to the h2race binary (the build dir, where the build copies them), one
+// dir up (a build dir's tests), and ../share/h2race/clients/external (an installed tree).
+std::optional<std::filesystem::path> builtin_definition_dir();
+
+// Reads, parses and adds a user's definition (--client-def); returns its row. Throws
+// DefinitionError ("FILE:LINE: ...", or "FILE: ..." when it cannot be read or its name is taken).
+const ClientKindInfo& add_client_definition(const std::filesystem::path& file);
+
 // The `go` model's timing defaults, calibrated on this project's 2-core VM against Debian's Go
 // 1.19 (docs/go-model.md).
 inline constexpr Scenario::GoTiming kDefaultGoTiming{.handoff = std::chrono::microseconds(5),
                                                      .headers = std::chrono::microseconds(0),
                                                      .preface = std::chrono::microseconds(10),
                                                      .read_loop = std::chrono::microseconds(25)};
+
+// The one place where protocol and client are reconciled: an in-process h2 profile under
+// --proto h1 becomes the h1 client (unless the client was named explicitly: an error), `h1`
+// implies --proto h1, a program that speaks one protocol refuses the other; alert_grace is set
+// for clients that use it and cleared for the others. Returns the error text for the user.
 
 std::optional<std::string> resolve_client(Scenario& s, bool client_given, bool proto_given);
 

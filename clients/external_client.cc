@@ -5,19 +5,20 @@
 #include <netinet/in.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <optional>
 #include <vector>
 
 #include "clients/subprocess.h"
-#include "core/external_rules.h"
 #include "core/truth_table.h"
 
 namespace h2race {
 namespace {
 
-// "127.0.0.1:40312", "[::1]:40312" or "127.0.0.1 40312" (curl's -w output) as a socket address.
+// "127.0.0.1:40312", "[::1]:40312" or "127.0.0.1 40312" (a -w "%{local_ip} %{local_port}") as a
+// socket address.
 std::optional<sockaddr_storage> parse_local(std::string text) {
   std::string host, port;
   if (const size_t sp = text.find(' '); sp != std::string::npos) {
@@ -56,10 +57,6 @@ std::optional<ConnKey> key_from_local(const std::string& text, const sockaddr_st
   return conn_key(*local, server);
 }
 
-std::string seconds(std::chrono::milliseconds ms) {
-  return fmt::format("{:.3f}", std::chrono::duration<double>(ms).count());
-}
-
 // What a program that died or hung left us, as the text of the requests it never answered.
 std::string failure_text(const ExternalSetup& s, const ProcessResult& p) {
   std::string why = p.timed_out     ? "did not finish in time"
@@ -67,75 +64,67 @@ std::string failure_text(const ExternalSetup& s, const ProcessResult& p) {
                                     : fmt::format("exited {} before answering", p.exit_code);
   std::string err = p.err.substr(0, 500);
   for (char& c : err) c = c == '\n' ? ' ' : c;
-  return fmt::format("{} {}: {}", s.def->program, why, err);
+  return fmt::format("{} {}: {}", s.def->name, why, err);
 }
 
-std::vector<std::string> curl_argv(const ExternalSetup& s, uint64_t) {
-  std::vector<std::string> argv{s.program.string(),
-                                "-sS",
-                                s.proto == Proto::kH2 ? "--http2" : "--http1.1",
-                                "--cacert",
-                                s.ca.string(),
-                                "--max-time",
-                                seconds(s.timeout),
-                                "-o",
-                                "/dev/null",
-                                "-w",
-                                "%{local_ip} %{local_port}"};
-  if (!s.cert.empty()) {
-    for (const std::string& a :
-         {std::string("--cert"), s.cert.string(), std::string("--key"), s.key.string()}) {
-      argv.push_back(a);
+// The value of one {placeholder} (validated when the definition was parsed).
+std::string placeholder_value(const ExternalSetup& s, std::string_view name, uint64_t count) {
+  if (name == "program") return s.program.string();
+  if (name == "dir") return s.def->dir;
+  if (name == "url") return s.url;
+  if (name == "ca") return s.ca.string();
+  if (name == "cert") return s.cert.string();
+  if (name == "key") return s.key.string();
+  if (name == "count") return std::to_string(count);
+  if (name == "proto") return std::string(h2race::name(s.proto));
+  if (name == "timeout_ms") return std::to_string(s.timeout.count());
+  if (name == "timeout_s") {
+    return fmt::format("{:.3f}", std::chrono::duration<double>(s.timeout).count());
+  }
+  // {proto:H1WORD|H2WORD}
+  const std::string_view choices = name.substr(name.find(':') + 1);
+  const size_t bar = choices.find('|');
+  return std::string(s.proto == Proto::kH1 ? choices.substr(0, bar) : choices.substr(bar + 1));
+}
+
+// A word with its placeholders filled in; {{ and }} are literal braces.
+std::string expand(const ExternalSetup& s, const std::string& word, uint64_t count) {
+  std::string out;
+  for (size_t i = 0; i < word.size(); ++i) {
+    const char c = word[i];
+    if ((c == '{' || c == '}') && i + 1 < word.size() && word[i + 1] == c) {
+      out += c;
+      ++i;
+    } else if (c == '{') {
+      const size_t close = word.find('}', i);
+      out += placeholder_value(s, std::string_view(word).substr(i + 1, close - i - 1), count);
+      i = close;
+    } else {
+      out += c;
     }
   }
-  argv.push_back(s.url);
-  return argv;
+  return out;
 }
 
-std::vector<std::string> nghttp_argv(const ExternalSetup& s, uint64_t) {
-  // nghttp checks no CA (it only warns, and -y silences that), so there is nothing to pass.
-  std::vector<std::string> argv{s.program.string(), "-y",
-                                fmt::format("--timeout={}ms", s.timeout.count())};
-  if (!s.cert.empty()) {
-    argv.push_back("--cert=" + s.cert.string());
-    argv.push_back("--key=" + s.key.string());
-  }
-  argv.push_back(s.url);
-  return argv;
-}
-
-// curl and nghttp: one request per process; exit code and stderr are the answer, and curl's
-// stdout (-w) is its connection's local address.
+// One request per process: exit code and stderr are the answer, and with local-address stdout
+// the process's stdout is its connection's local address.
 void run_one_request(const ExternalSetup& s, const std::vector<std::string>& argv,
                      const ResultSink& sink) {
-  const ProcessResult p = run_process(argv, s.timeout + std::chrono::seconds(2));
+  const ProcessResult p = run_process(argv, s.timeout + s.def->startup);
   if (p.interrupted) return;
   ClientResult r;
-  r.outcome = p.timed_out || p.term_signal ? other_outcome("", failure_text(s, p))
-                                           : classify_external(s.client, {p.exit_code, p.err});
-  if (s.def->reports_local_address) r.key = key_from_local(p.out, s.server);
-  sink(std::move(r));
-}
-
-std::vector<std::string> go_net_http_argv(const ExternalSetup& s, uint64_t count) {
-  std::vector<std::string> argv{s.program.string(),
-                                "-url",
-                                s.url,
-                                "-ca",
-                                s.ca,
-                                "-n",
-                                std::to_string(count),
-                                "-proto",
-                                std::string(name(s.proto)),
-                                "-timeout",
-                                fmt::format("{}ms", s.timeout.count())};
-  if (!s.cert.empty()) {
-    for (const std::string& a :
-         {std::string("-cert"), s.cert.string(), std::string("-key"), s.key.string()}) {
-      argv.push_back(a);
-    }
+  if (p.timed_out) {
+    r.outcome = timeout_outcome("");
+    r.outcome.raw = failure_text(s, p);
+  } else if (p.term_signal) {
+    r.outcome = other_outcome("", failure_text(s, p));
+  } else {
+    r.outcome = classify_external(s.def->rules, {p.exit_code, p.err});
   }
-  return argv;
+  if (s.def->local_address == ClientDefinition::LocalAddress::kStdout) {
+    r.key = key_from_local(p.out, s.server);
+  }
+  sink(std::move(r));
 }
 
 // "redials=N\t" before the answer: the program dialled N more connections for the request than
@@ -154,47 +143,86 @@ uint32_t take_redials(std::string& answer) {
 }
 
 // One line per request: "<local address of the connection it used, or ->\t[redials=N\t]<ok N |
-// error TEXT>".
-void run_line_protocol(const ExternalSetup& s, const std::vector<std::string>& argv, uint64_t count,
-                       const ResultSink& sink) {
+// error TEXT>". A request that does not answer within its bound is `timeout`: the process is
+// killed and a new one runs the requests that are left.
+void run_line_protocol(const ExternalSetup& s, uint64_t count, const ResultSink& sink) {
   uint64_t answered = 0;
   auto on_line = [&](const std::string& line) {
+    if (answered == count) return;  // a program printing more than asked: not ours to count
     ClientResult r;
     const size_t tab = line.find('\t');
     const std::string local = tab == std::string::npos ? "" : line.substr(0, tab);
     std::string answer = tab == std::string::npos ? line : line.substr(tab + 1);
     const uint32_t redials = take_redials(answer);
-    r.outcome = classify_external(s.client, {0, answer});
+    r.outcome = classify_external(s.def->rules, {0, answer});
     r.outcome.redials = redials;
-    r.key = key_from_local(local, s.server);
+    if (s.def->local_address == ClientDefinition::LocalAddress::kLine) {
+      r.key = key_from_local(local, s.server);
+    }
     ++answered;
     sink(std::move(r));
   };
-  const auto bound = s.timeout * static_cast<int64_t>(count) + std::chrono::seconds(2);
-  const ProcessResult p = run_process(argv, bound, on_line);
-  if (p.interrupted) return;
-  for (; answered < count; ++answered) sink({other_outcome("", failure_text(s, p)), std::nullopt});
+  // A second on top of the request's bound, so that a program's own timeout (which an adapter
+  // reports at about the same bound) is normally the one that answers.
+  const auto per_line = s.timeout + std::chrono::seconds(1);
+  while (answered < count) {
+    const ProcessResult p = run_process(external_argv(s, count - answered),
+                                        per_line + s.def->startup, on_line, per_line, s.def->paced);
+    if (p.interrupted) return;
+    if (answered == count) return;
+    if (p.timed_out) {
+      // The request in flight hung; the program is gone, so the next ones get a new process.
+      ClientResult r;
+      r.outcome = timeout_outcome("");
+      r.outcome.raw = failure_text(s, p);
+      ++answered;
+      sink(std::move(r));
+      continue;
+    }
+    // It stopped early on its own: what it said is the answer of every request left (no
+    // restart: a program that cannot run would only fail again).
+    for (; answered < count; ++answered) {
+      sink({other_outcome("", failure_text(s, p)), std::nullopt});
+    }
+  }
 }
 
 }  // namespace
 
-const ExternalProgram kCurlProgram{"curl", "curl", 1, true, false, false, curl_argv};
-// nghttp does not tell its local address: it runs alone, paired with the server's sole record.
-const ExternalProgram kNghttpProgram{"nghttp", "nghttp2-client", 1, false, false,
-                                     false,    nghttp_argv};
-const ExternalProgram kGoNetHttpProgram{"go-net-http", "golang-1.19-go", 200, true, true,
-                                        true,          go_net_http_argv};
-
-void run_external(const ExternalSetup& setup, uint64_t count, const ResultSink& sink) {
-  const auto argv = setup.def->argv(setup, count);
-  if (setup.def->line_protocol) return run_line_protocol(setup, argv, count, sink);
-  run_one_request(setup, argv, sink);
+std::vector<std::string> external_argv(const ExternalSetup& setup, uint64_t count) {
+  std::vector<std::string> argv;
+  for (const std::string& w : setup.def->argv) argv.push_back(expand(setup, w, count));
+  if (!setup.cert.empty()) {
+    for (const std::string& w : setup.def->cert_argv) argv.push_back(expand(setup, w, count));
+  }
+  return argv;
 }
 
-std::optional<std::filesystem::path> find_external_program(const ExternalProgram& def) {
-  const std::string program(def.program);
-  if (def.built_by_h2race) {
-    if (const char* env = std::getenv("H2RACE_GO_NET_HTTP"); env && *env) return find_program(env);
+void run_external(const ExternalSetup& setup, uint64_t count, const ResultSink& sink) {
+  if (setup.def->answers == ClientDefinition::Answers::kLines) {
+    return run_line_protocol(setup, count, sink);
+  }
+  run_one_request(setup, external_argv(setup, count), sink);
+}
+
+std::string program_override_variable(const ClientDefinition& def) {
+  std::string var = "H2RACE_";
+  for (char c : def.name) {
+    var +=
+        c == '-' || c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return var;
+}
+
+std::optional<std::filesystem::path> find_external_program(const ClientDefinition& def) {
+  if (const char* env = std::getenv(program_override_variable(def).c_str()); env && *env) {
+    return find_program(env);
+  }
+  ExternalSetup fill;
+  fill.def = &def;
+  const std::string program = expand(fill, def.program, 1);
+  if (program.find('/') == std::string::npos) {
+    // A program h2race builds sits next to the binary, or one dir up from a test binary.
     std::error_code ec;
     const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
     if (!ec) {
@@ -204,6 +232,17 @@ std::optional<std::filesystem::path> find_external_program(const ExternalProgram
     }
   }
   return find_program(program);
+}
+
+std::optional<std::pair<std::string, std::string>> missing_need(const ClientDefinition& def) {
+  ExternalSetup fill;
+  fill.def = &def;
+  for (const auto& [package, path] : def.needs) {
+    const std::string file = expand(fill, path, 1);
+    std::error_code ec;
+    if (!std::filesystem::exists(file, ec)) return std::pair{package, file};
+  }
+  return std::nullopt;
 }
 
 }  // namespace h2race

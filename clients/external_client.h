@@ -1,6 +1,7 @@
 // External clients: real programs run as subprocesses against the run's own in-process server
-// (never anything else; `probe` uses the in-process clients). Their answers are classified by the
-// rule tables in core/external_rules.h.
+// (never anything else; `probe` uses the in-process clients). Each is described by a client
+// definition (core/client_definition.h): how to run it, how it answers, and the rules that
+// classify its answers.
 #pragma once
 
 #include <sys/socket.h>
@@ -11,36 +12,16 @@
 #include <functional>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "clients/client.h"
+#include "core/client_definition.h"
 #include "core/scenario.h"
 
 namespace h2race {
 
-struct ExternalSetup;
-
-// What h2race knows about one external program. One request per process (exit code + stderr are
-// the answer) unless it speaks the line protocol: one "<local address>\t<ok N | error TEXT>"
-// line per request, for a batch of requests per process (clients/go/main.go).
-struct ExternalProgram {
-  std::string_view program;  // the executable's name
-  std::string_view package;  // the Debian package that provides it
-  uint64_t batch = 1;        // requests per process
-  bool reports_local_address = true;
-  bool line_protocol = false;
-  bool built_by_h2race = false;  // found next to h2race or via $H2RACE_GO_NET_HTTP
-  std::vector<std::string> (*argv)(const ExternalSetup& setup, uint64_t count) = nullptr;
-};
-
-extern const ExternalProgram kCurlProgram;
-extern const ExternalProgram kNghttpProgram;
-extern const ExternalProgram kGoNetHttpProgram;
-
 struct ExternalSetup {
-  std::string client;  // the client kind's name, which selects the rule table
-  const ExternalProgram* def = nullptr;
+  const ClientDefinition* def = nullptr;
   std::filesystem::path program;
   std::string url;
   std::filesystem::path ca, cert, key;  // cert and key empty: no client certificate
@@ -49,6 +30,10 @@ struct ExternalSetup {
   sockaddr_storage server{};                // pairs the program's local address with the server's
 };
 
+// The program's argv for `count` requests: the definition's words with the placeholders filled
+// in, and its cert-argv when the client presents a certificate.
+std::vector<std::string> external_argv(const ExternalSetup& setup, uint64_t count);
+
 // Receives each request's result as soon as the program has printed it.
 using ResultSink = std::function<void(ClientResult)>;
 
@@ -56,13 +41,24 @@ using ResultSink = std::function<void(ClientResult)>;
 // the classified answer and, when the program tells its local address, the connection's
 // 4-tuple. Results arrive while the program runs, so the caller can pair each with the server's
 // truth before a later connection reuses the same 4-tuple (the server's record for it would
-// replace the earlier one). count must be at most def->batch. If the program stops early, the
-// missing requests are `other` with what it printed; if h2race is interrupted, fewer than count
-// results arrive.
+// replace the earlier one). count must be at most def->requests_per_process.
+//
+// Every request is bounded by setup.timeout (a process's first answer also by the definition's
+// startup allowance): a request past it is `timeout`, the program and its process group are
+// killed and reaped, and a new process runs the requests that are left. If the program stops
+// early, the missing requests are `other` with what it printed; if h2race is interrupted, fewer
+// than count results arrive.
 void run_external(const ExternalSetup& setup, uint64_t count, const ResultSink& sink);
 
-// Where the program is: a program h2race builds from $H2RACE_GO_NET_HTTP, next to the h2race
-// binary (the build dir) or $PATH; the others from $PATH. nullopt when it is not installed.
-std::optional<std::filesystem::path> find_external_program(const ExternalProgram& def);
+// Where the definition's program is: $H2RACE_<NAME> (the name upper-cased, '-' as '_'), next to
+// the h2race binary (or its parent dir: a build dir's tests), then $PATH (a path with a '/' is
+// taken as is, {dir} filled in). nullopt when it is not there.
+std::optional<std::filesystem::path> find_external_program(const ClientDefinition& def);
+
+// The first of the definition's `needs` whose file is missing, as (package, path).
+std::optional<std::pair<std::string, std::string>> missing_need(const ClientDefinition& def);
+
+// The environment variable that overrides where the program is: H2RACE_GO_NET_HTTP.
+std::string program_override_variable(const ClientDefinition& def);
 
 }  // namespace h2race

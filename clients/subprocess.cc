@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <stdexcept>
 #include <string_view>
 
@@ -37,9 +38,13 @@ struct Pipe {
 struct SpawnSetup {
   posix_spawn_file_actions_t actions;
   posix_spawnattr_t attr;
-  SpawnSetup(int out_fd, int err_fd) {
+  SpawnSetup(int in_fd, int out_fd, int err_fd) {
     posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    if (in_fd >= 0) {
+      posix_spawn_file_actions_adddup2(&actions, in_fd, 0);
+    } else {
+      posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    }
     posix_spawn_file_actions_adddup2(&actions, out_fd, 1);
     posix_spawn_file_actions_adddup2(&actions, err_fd, 2);
     posix_spawnattr_init(&attr);
@@ -61,14 +66,20 @@ struct SpawnSetup {
 }  // namespace
 
 ProcessResult run_process(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
-                          const std::function<void(const std::string&)>& on_stdout_line) {
+                          const std::function<void(const std::string&)>& on_stdout_line,
+                          std::chrono::milliseconds per_line, bool ack_lines) {
   Pipe out, err;
+  std::optional<Pipe> in;
+  if (ack_lines) {
+    ignore_sigpipe();
+    in.emplace();
+  }
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   pid_t pid = 0;
   {
-    SpawnSetup setup(out.write_end.get(), err.write_end.get());
+    SpawnSetup setup(in ? in->read_end.get() : -1, out.write_end.get(), err.write_end.get());
     const int rc = posix_spawn(&pid, args[0], &setup.actions, &setup.attr, args.data(), environ);
     if (rc != 0) {
       throw std::runtime_error(fmt::format("cannot start {}: {}", argv[0], std::strerror(rc)));
@@ -76,9 +87,10 @@ ProcessResult run_process(const std::vector<std::string>& argv, std::chrono::mil
   }
   out.write_end.reset();
   err.write_end.reset();
+  if (in) in->read_end.reset();
 
   ProcessResult result;
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto deadline = std::chrono::steady_clock::now() + timeout;
   size_t line_start = 0;
   bool out_open = true, err_open = true;
   bool killed = false;
@@ -87,7 +99,8 @@ ProcessResult run_process(const std::vector<std::string>& argv, std::chrono::mil
       if (interrupted()) result.interrupted = true;
       if (std::chrono::steady_clock::now() >= deadline) result.timed_out = true;
       if (result.interrupted || result.timed_out) {
-        kill(pid, SIGKILL);
+        // The group: a shell's or a runtime's children would otherwise keep the pipes open.
+        kill(-pid, SIGKILL);
         killed = true;
       }
     }
@@ -109,6 +122,12 @@ ProcessResult run_process(const std::vector<std::string>& argv, std::chrono::mil
       for (size_t nl; (nl = result.out.find('\n', line_start)) != std::string::npos;) {
         on_stdout_line(result.out.substr(line_start, nl - line_start));
         line_start = nl + 1;
+        if (in && !killed) {
+          // A child that is gone makes this fail with EPIPE (SIGPIPE ignored, below); its end
+          // shows on stdout.
+          [[maybe_unused]] const ssize_t written = write(in->write_end.get(), "\n", 1);
+        }
+        if (per_line.count() > 0) deadline = std::chrono::steady_clock::now() + per_line;
       }
     }
   }

@@ -18,6 +18,14 @@ inline constexpr std::string_view kWriteEpipe = "write:EPIPE";
 inline constexpr std::string_view kWriteEconnreset = "write:ECONNRESET";
 inline constexpr std::string_view kReadEconnreset = "read:ECONNRESET";
 inline constexpr std::string_view kReadEof = "read:EOF";
+// A write the kernel failed (EPIPE or ECONNRESET) whose errno the client's TLS layer dropped:
+// Python's ssl module reports a failed SSL_write_ex as `SSLEOFError: EOF occurred in violation
+// of protocol` (strace shows the write's -1 EPIPE).
+inline constexpr std::string_view kWriteErrnoLost = "write:errno_lost";
+// The client closed the connection's socket itself (one of its threads saw the server's close
+// and tore the connection down) before the request's own call used it: Java's
+// `ClosedChannelException`.
+inline constexpr std::string_view kClosedLocally = "conn:closed_locally";
 
 // The TLS alert the server sent: tls_alert:<RFC 8446 name>.
 inline constexpr std::string_view kAlertPrefix = "tls_alert:";

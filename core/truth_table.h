@@ -47,7 +47,7 @@ class TruthTable {
   void record(const ConnKey& key, std::string truth);
   // Removes and returns the truth for key, waiting up to wait for the server to record it.
   std::optional<std::string> take(const ConnKey& key, std::chrono::milliseconds wait);
-  // For clients that cannot say which connection was theirs (nghttp), run one at a time: waits
+  // For clients that cannot say which connection was theirs, run one at a time: waits
   // up to wait for a record, then removes them all; their truth if they agree, else nullopt.
   std::optional<std::string> take_sole(std::chrono::milliseconds wait);
   size_t size() const;

@@ -1,27 +1,46 @@
-// libFuzzer target: any text and exit code through each external client's rule table (the text
-// comes from programs h2race does not control). It must classify without crashing, give a class
-// from the canonical vocabulary, and never lose the text of an `other`.
+// libFuzzer target: any text and exit code through each built-in client definition's rules (the
+// text comes from programs h2race does not control). It must classify without crashing, give a
+// class from the canonical vocabulary, and never lose the text of an `other`. The first byte picks
+// the definition (in name order: curl, go-net-http, java, nghttp, node, python-httpx), the second
+// is the exit code.
+#include <algorithm>
 #include <cstdlib>
-#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
+#include <vector>
 
 #include "core/classes.h"
+#include "core/client_definition.h"
 #include "core/external_rules.h"
+
+namespace {
+
+std::vector<h2race::ClientDefinition> builtin_definitions() {
+  std::vector<h2race::ClientDefinition> defs;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::string(H2RACE_SOURCE_DIR) + "/clients/external")) {
+    std::ifstream in(entry.path());
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    defs.push_back(h2race::parse_client_definition(text, entry.path().string()));
+  }
+  // The seeds' first byte picks a definition by its place in name order.
+  std::sort(defs.begin(), defs.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  return defs;
+}
+
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace h2race;
-  if (size < 2) return 0;
-  static constexpr std::string_view kClients[] = {"curl", "nghttp", "go-net-http"};
-  const std::string_view client = kClients[data[0] % 3];
+  static const std::vector<ClientDefinition> kDefinitions = builtin_definitions();
+  if (size < 2 || kDefinitions.empty()) return 0;
+  const ClientDefinition& def = kDefinitions[data[0] % kDefinitions.size()];
   const int exit_code = data[1];
   const std::string text(reinterpret_cast<const char*>(data + 2), size - 2);
-  const Outcome o = classify_external(client, {exit_code, text});
-  static constexpr std::string_view kPrefixes[] = {cls::kAlertPrefix, "write:",   "read:",
-                                                   "connect:",        "h2:",      cls::kTimeout,
-                                                   cls::kOk,          cls::kOther};
-  bool known = false;
-  for (std::string_view p : kPrefixes) known = known || o.cls.starts_with(p);
-  if (!known) std::abort();
+  const Outcome o = classify_external(def.rules, {exit_code, text});
+  if (!is_canonical_class(o.cls)) std::abort();
   if (o.cls == cls::kOther && o.raw.empty()) std::abort();
   return 0;
 }

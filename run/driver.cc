@@ -35,9 +35,8 @@ struct External {
 void prepare_external(const Scenario& s, const Pki& pki, const ClientKindInfo& kind,
                       External& ext) {
   auto program = find_external_program(*kind.program);
-  if (!program) throw std::runtime_error(std::string(kind.program->program) + " is not installed");
+  if (!program) throw std::runtime_error(kind.program->program + " is not installed");
   ext.files.emplace(pki);
-  ext.setup.client = s.client;
   ext.setup.def = kind.program;
   ext.setup.program = *program;
   ext.setup.ca = ext.files->ca();
@@ -62,9 +61,13 @@ const ClientKindInfo& checked_kind(const Scenario& scenario) {
   return *kind;
 }
 
+bool reports_no_local_address(const ClientKindInfo& kind) {
+  return kind.program && !kind.program->reports_local_address();
+}
+
 // Clients run one at a time when they cannot say which connection was theirs.
 int jobs_for(const Scenario& s, const ClientKindInfo& kind) {
-  return kind.program && !kind.program->reports_local_address ? 1 : std::max(1, s.jobs);
+  return reports_no_local_address(kind) ? 1 : std::max(1, s.jobs);
 }
 
 // The run itself: `shared` is the server for every iteration, or null for a fresh server per
@@ -85,12 +88,12 @@ RunRecord run_iterations_on(const Scenario& scenario, const Pki& pki, MtlsServer
   // External programs get the PKI as files and make a batch of requests per process. One that
   // cannot say which connection was its own runs alone, so the server's only record is its.
   const int jobs = jobs_for(scenario, kind);
-  const bool sole = kind.program && !kind.program->reports_local_address;
+  const bool sole = reports_no_local_address(kind);
   uint64_t batch = 1;
   External ext;
   if (kind.program) {
     prepare_external(scenario, pki, kind, ext);
-    if (shared) batch = kind.program->batch;
+    if (shared) batch = kind.program->requests_per_process;
   }
 
   // --explain: the first timeline of every class. Every connection's is taken (and dropped if

@@ -6,10 +6,13 @@
 
 namespace h2race {
 
-std::vector<Scenario> builtin_matrix() {
+namespace {
+
+// Appends one scenario, its client and protocol reconciled.
+struct ScenarioList {
   std::vector<Scenario> out;
-  auto add = [&](Proto proto, std::string_view client, ClientCert cert, ServerClose close,
-                 TlsVersion tls = TlsVersion::k13, ServerRead read = ServerRead::kAhead) {
+  void add(Proto proto, std::string_view client, ClientCert cert, ServerClose close,
+           TlsVersion tls = TlsVersion::k13, ServerRead read = ServerRead::kAhead) {
     Scenario s;
     s.server_read = read;
     s.proto = proto;
@@ -19,7 +22,18 @@ std::vector<Scenario> builtin_matrix() {
     s.tls = tls;
     resolve_client(s, /*client_given=*/true, /*proto_given=*/true);
     out.push_back(s);
-  };
+  }
+};
+
+bool speaks(const ClientKindInfo& k, Proto p) {
+  return k.speaks == Speaks::kBoth || (k.speaks == Speaks::kH1) == (p == Proto::kH1);
+}
+
+}  // namespace
+
+std::vector<Scenario> builtin_matrix() {
+  ScenarioList list;
+  auto add = [&list](auto... args) { list.add(args...); };
   // Every certificate case through every client; h1 only with the h1 client (the others speak h2).
   for (ClientCert cert : {ClientCert::kNone, ClientCert::kUntrusted, ClientCert::kExpired}) {
     for (std::string_view c : {"go", "sequential", "prefer-alert"}) {
@@ -37,27 +51,60 @@ std::vector<Scenario> builtin_matrix() {
   add(Proto::kH2, "go", ClientCert::kValid, ServerClose::kImmediate);
   add(Proto::kH1, "h1", ClientCert::kValid, ServerClose::kImmediate);
   add(Proto::kH2, "go", ClientCert::kNone, ServerClose::kImmediate, TlsVersion::k12);
-  // Real programs (clients/external_client.h) against the same server, with the same fixes; the
-  // model of Go's client (go1.19) in the row above the real Go 1.19 (go-net-http), so the two
-  // compare at a glance (`h2race calibrate` measures their distance).
+  // Real programs (the built-in definitions marked in-matrix) against the same server, with the
+  // same fixes; a profile that models a program (go1.19 models go-net-http) in the row above it,
+  // so the two compare at a glance (`h2race calibrate` measures their distance).
+  std::vector<const ClientKindInfo*> programs;
+  for (const ClientKindInfo& k : client_kinds()) {
+    if (k.program && k.program->in_matrix) programs.push_back(&k);
+  }
+  auto with_model = [](const ClientKindInfo& program) {
+    std::vector<std::string_view> names;
+    if (!program.program->modeled_by.empty()) names.push_back(program.program->modeled_by);
+    names.push_back(program.name);
+    return names;
+  };
   for (ServerClose close : {ServerClose::kImmediate, ServerClose::kLinger, ServerClose::kReset}) {
-    for (std::string_view c : {"curl", "nghttp", "go1.19", "go-net-http"}) {
-      add(Proto::kH2, c, ClientCert::kNone, close);
+    for (const ClientKindInfo* k : programs) {
+      for (std::string_view c : with_model(*k)) add(Proto::kH2, c, ClientCert::kNone, close);
     }
   }
-  add(Proto::kH1, "curl", ClientCert::kNone, ServerClose::kImmediate);
-  add(Proto::kH1, "go-net-http", ClientCert::kNone, ServerClose::kImmediate);
+  for (const ClientKindInfo* k : programs) {
+    if (speaks(*k, Proto::kH1))
+      add(Proto::kH1, k->name, ClientCert::kNone, ServerClose::kImmediate);
+  }
   // A server that reads one TLS record at a time (BoringSSL's own socket BIO) leaves the
   // client's bytes behind its Finished unread: its immediate close sends RST.
-  for (std::string_view c : {"go", "sequential", "curl", "go1.19", "go-net-http"}) {
+  for (std::string_view c : {"go", "sequential"}) {
     add(Proto::kH2, c, ClientCert::kNone, ServerClose::kImmediate, TlsVersion::k13,
         ServerRead::kRecord);
   }
-  for (std::string_view c : {"curl", "go-net-http"}) {
-    add(Proto::kH1, c, ClientCert::kNone, ServerClose::kImmediate, TlsVersion::k13,
-        ServerRead::kRecord);
+  for (Proto proto : {Proto::kH2, Proto::kH1}) {
+    for (const ClientKindInfo* k : programs) {
+      // A program that cannot tell its connection adds nothing here: it sees no cause at all.
+      if (!speaks(*k, proto) || !k->program->reports_local_address()) continue;
+      // The models speak h2 only.
+      for (std::string_view c : proto == Proto::kH2 ? with_model(*k) : std::vector{k->name}) {
+        add(proto, c, ClientCert::kNone, ServerClose::kImmediate, TlsVersion::k13,
+            ServerRead::kRecord);
+      }
+    }
   }
-  return out;
+  return list.out;
+}
+
+std::vector<Scenario> zoo_matrix() {
+  ScenarioList list;
+  for (const ClientKindInfo& k : client_kinds()) {
+    if (!k.program) continue;
+    for (Proto proto : {Proto::kH2, Proto::kH1}) {
+      if (!speaks(k, proto)) continue;
+      for (ServerClose close : {ServerClose::kImmediate, ServerClose::kLinger}) {
+        list.add(proto, k.name, ClientCert::kNone, close);
+      }
+    }
+  }
+  return list.out;
 }
 
 }  // namespace h2race

@@ -10,4 +10,9 @@ namespace h2race {
 
 std::vector<Scenario> builtin_matrix();
 
+// The client zoo: every external program h2race knows (the built-in definitions and any
+// --client-def) x {h2, h1} (what it speaks) x server close {immediate, linger}, no client
+// certificate: which clients lose the alert, and which does linger fix.
+std::vector<Scenario> zoo_matrix();
+
 }  // namespace h2race

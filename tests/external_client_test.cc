@@ -1,15 +1,19 @@
 // The batch adapter's contract with the driver: each answer is handed over while the program
 // still runs (so it is paired with the server's truth before a later connection reuses its
-// 4-tuple), and a program that stops early still yields one result per request. A shell script
-// stands in for go-net-http, so the order of events is fixed by files, not by timing.
+// 4-tuple), a program that stops early still yields one result per request, and a request that
+// hangs is `timeout` with the program killed and reaped. A shell script stands in for
+// go-net-http (its real definition), so the order of events is fixed by files, not by timing.
 #include "clients/external_client.h"
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <signal.h>
 
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -25,6 +29,13 @@ const char* const kEpipeLine =
     "127.0.0.1:40002\terror Get \"https://127.0.0.1:443/\": write tcp "
     "127.0.0.1:40002->127.0.0.1:443: write: broken pipe";
 
+ClientDefinition go_net_http_definition() {
+  const std::string file = std::string(H2RACE_SOURCE_DIR) + "/clients/external/go-net-http.client";
+  std::ifstream in(file);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return parse_client_definition(text, file);
+}
+
 class FakeGoNetHttp : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -33,8 +44,8 @@ class FakeGoNetHttp : public ::testing::Test {
             "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
-    setup_.client = "go-net-http";
-    setup_.def = &kGoNetHttpProgram;
+    def_ = go_net_http_definition();
+    setup_.def = &def_;
     setup_.url = "https://127.0.0.1:443/";
     setup_.timeout = std::chrono::milliseconds(2000);
     auto* v4 = reinterpret_cast<sockaddr_in*>(&setup_.server);
@@ -51,7 +62,18 @@ class FakeGoNetHttp : public ::testing::Test {
     fs::permissions(setup_.program, fs::perms::owner_all);
   }
 
+  // Runs `count` requests; the sink creates `go_on` once it has the first result.
+  std::vector<ClientResult> run_creating_after_first(uint64_t count, const fs::path& go_on) {
+    std::vector<ClientResult> got;
+    run_external(setup_, count, [&](ClientResult r) {
+      got.push_back(std::move(r));
+      if (got.size() == 1) std::ofstream(go_on) << "";
+    });
+    return got;
+  }
+
   fs::path dir_;
+  ClientDefinition def_;
   ExternalSetup setup_;
 };
 
@@ -62,11 +84,7 @@ TEST_F(FakeGoNetHttp, EachAnswerArrivesBeforeTheProgramGoesOn) {
   program(std::string("echo '") + kAlertLine + "'\n" + "i=0; while [ ! -e '" + go_on.string() +
           "' ]; do\n" + "  i=$((i+1)); [ $i -gt 500 ] && exit 7; sleep 0.01\ndone\n" +  //
           "echo '" + kEpipeLine + "'\n");
-  std::vector<ClientResult> got;
-  run_external(setup_, 2, [&](ClientResult r) {
-    got.push_back(std::move(r));
-    if (got.size() == 1) std::ofstream(go_on) << "";
-  });
+  const auto got = run_creating_after_first(2, go_on);
   ASSERT_EQ(got.size(), 2u);
   EXPECT_EQ(got[0].outcome.cls, "tls_alert:certificate_required");
   EXPECT_EQ(got[1].outcome.cls, "write:EPIPE") << got[1].outcome.raw;
@@ -106,6 +124,76 @@ TEST_F(FakeGoNetHttp, ReportsTheRequestsRedials) {
   EXPECT_EQ(got[1].outcome.redials, 0u);
   EXPECT_EQ(got[2].outcome.redials, 0u);
   EXPECT_NE(got[2].outcome.raw.find("redials=x"), std::string::npos) << got[2].outcome.raw;
+}
+
+TEST_F(FakeGoNetHttp, AHungRequestIsTimeoutAndTheRestRunInANewProcess) {
+  // The first process answers once and then hangs (with a child of its own holding the pipes);
+  // the second answers the request that is left. Each process writes its pid down.
+  const fs::path pids = dir_ / "pids";
+  setup_.timeout = std::chrono::milliseconds(200);
+  def_.startup = std::chrono::milliseconds(0);
+  program("echo $$ >> '" + pids.string() + "'\n" + "if [ \"$(wc -l < '" + pids.string() +
+          "')\" -eq 1 ]; then\n" + "  echo '" + kAlertLine + "'\n  sleep 100 & wait\nfi\n" +
+          "echo '" + kEpipeLine + "'\n");
+  std::vector<ClientResult> got;
+  run_external(setup_, 3, [&](ClientResult r) { got.push_back(std::move(r)); });
+  ASSERT_EQ(got.size(), 3u);
+  EXPECT_EQ(got[0].outcome.cls, "tls_alert:certificate_required");
+  EXPECT_EQ(got[1].outcome.cls, "timeout") << got[1].outcome.raw;
+  EXPECT_NE(got[1].outcome.raw.find("did not finish in time"), std::string::npos);
+  EXPECT_EQ(got[2].outcome.cls, "write:EPIPE") << got[2].outcome.raw;
+  // Both processes are gone and reaped: kill(pid, 0) finds neither (a zombie would still be
+  // found until its parent reaped it).
+  std::ifstream in(pids);
+  int n = 0;
+  for (pid_t pid; in >> pid; ++n) {
+    EXPECT_EQ(kill(pid, 0), -1) << pid;
+    EXPECT_EQ(errno, ESRCH) << pid;
+  }
+  EXPECT_EQ(n, 2);
+}
+
+TEST_F(FakeGoNetHttp, APacedProgramGoesOnOnlyOnceItsAnswerWasTaken) {
+  // The program waits for a line on stdin after its first answer; the sink creates go-on when it
+  // has the first result, so the second answer tells whether the newline came after it.
+  def_.paced = true;
+  const fs::path go_on = dir_ / "go-on";
+  program(std::string("echo '") + kAlertLine + "'\nread x\nif [ -e '" + go_on.string() +
+          "' ]; then echo '" + kEpipeLine + "'; else echo '-\terror not paced'; fi\n");
+  const auto got = run_creating_after_first(2, go_on);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[1].outcome.cls, "write:EPIPE") << got[1].outcome.raw;
+}
+
+TEST_F(FakeGoNetHttp, ArgvFillsThePlaceholders) {
+  setup_.program = "/bin/go-net-http";
+  setup_.ca = "/p/ca.crt";
+  setup_.proto = Proto::kH1;
+  EXPECT_EQ(
+      external_argv(setup_, 7),
+      (std::vector<std::string>{"/bin/go-net-http", "-url", "https://127.0.0.1:443/", "-ca",
+                                "/p/ca.crt", "-n", "7", "-proto", "h1", "-timeout", "2000ms"}));
+  setup_.cert = "/p/c.crt";
+  setup_.key = "/p/c.key";
+  const auto argv = external_argv(setup_, 1);
+  EXPECT_EQ(std::vector<std::string>(argv.end() - 4, argv.end()),
+            (std::vector<std::string>{"-cert", "/p/c.crt", "-key", "/p/c.key"}));
+}
+
+TEST(ExternalArgv, ProtoChoiceAndLiteralBraces) {
+  ClientDefinition def = parse_client_definition(
+      "name t\nprogram t\npackage t\nspeaks h1 h2\nanswers exit-status\n"
+      "argv {program} {proto:--http1.1|--http2} -w \"%{{local_port}}\" --max-time {timeout_s}\n",
+      "/defs/t.client");
+  ExternalSetup s;
+  s.def = &def;
+  s.program = "/usr/bin/t";
+  s.timeout = std::chrono::milliseconds(1500);
+  EXPECT_EQ(external_argv(s, 1),
+            (std::vector<std::string>{"/usr/bin/t", "--http2", "-w", "%{local_port}", "--max-time",
+                                      "1.500"}));
+  s.proto = Proto::kH1;
+  EXPECT_EQ(external_argv(s, 1)[1], "--http1.1");
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
-// Real peers end to end: curl, nghttp and go-net-http against the in-process server
+// Real peers end to end: every built-in client definition (curl, nghttp, go-net-http, and the
+// node, python-httpx and java adapters) against the in-process server
 // (`h2race run --client ...`), `h2race serve` with a client a user brings, and `h2race probe`
 // against nghttpd -V. scripts/setup installs the programs; a missing one fails these tests
 // (never a silent skip). Assertions hold for every interleaving: the set of classes, the pairing
@@ -24,29 +25,14 @@
 
 #include "core/pki.h"
 #include "core/pki_files.h"
+#include "shell_command.h"
 
 namespace h2race {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int code = -1;
-  std::string output;
-};
-
-Result shell(const std::string& cmd) {
-  Result r;
-  FILE* p = popen((cmd + " 2>&1 </dev/null").c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  for (size_t n; (n = fread(buf, 1, sizeof(buf), p)) > 0;) r.output.append(buf, n);
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return r;
-}
-
-Result h2race(const std::string& args) { return shell(std::string(H2RACE_BIN) + " " + args); }
+using Result = ShellResult;
 
 fs::path temp(const std::string& name) { return fs::temp_directory_path() / name; }
 
@@ -110,8 +96,48 @@ TEST(ExternalPeers, GoNetHttpUnderLingerAlwaysReportsTheAlert) {
   EXPECT_EQ(j["truth"], nlohmann::json({{"tls_alert:certificate_required", 300}}));
 }
 
+// The adapters: their answers are classified (never `other`) and paired by 4-tuple (node,
+// python-httpx) or with the server's sole record (java, one job).
+TEST(ExternalPeers, NodeAnswersAreClassifiedAndPairedWithTheTruth) {
+  for (const char* proto : {"h2", "h1"}) {
+    expect_race_classes(run_json(std::string("h2race_node_") + proto + ".json",
+                                 std::string("--client node -n 200 --proto ") + proto),
+                        200, kRaceClasses);
+  }
+}
+
+TEST(ExternalPeers, PythonHttpxAnswersAreClassifiedAndPairedWithTheTruth) {
+  std::set<std::string> allowed = kRaceClasses;
+  allowed.insert("write:errno_lost");
+  for (const char* proto : {"h2", "h1"}) {
+    expect_race_classes(run_json(std::string("h2race_httpx_") + proto + ".json",
+                                 std::string("--client python-httpx -n 200 --proto ") + proto),
+                        200, allowed);
+  }
+}
+
+TEST(ExternalPeers, JavaAnswersAreClassifiedAndPairedWithTheSoleRecord) {
+  const std::set<std::string> allowed{"tls_alert:certificate_required",
+                                      "write:EPIPE",
+                                      "write:ECONNRESET",
+                                      "read:ECONNRESET",
+                                      "conn:closed_locally",
+                                      "timeout"};
+  for (const char* proto : {"h2", "h1"}) {
+    const auto j = run_json(std::string("h2race_java_") + proto + ".json",
+                            std::string("--client java -n 40 --timeout-ms 2000 --proto ") + proto);
+    EXPECT_EQ(j["iterations"], 40);
+    for (const auto& [cls, count] : classes(j)) {
+      EXPECT_TRUE(allowed.count(cls)) << cls << " x" << count << ": " << j["classes"].dump();
+    }
+    // Paced: every answer took its own request's records, over h1 both of the JDK's connections.
+    EXPECT_EQ(j["truth"], nlohmann::json({{"tls_alert:certificate_required", 40}})) << proto;
+  }
+}
+
 TEST(ExternalPeers, ValidCertificateSucceedsForEveryProgram) {
-  for (const std::string client : {"curl", "nghttp", "go-net-http"}) {
+  for (const std::string client :
+       {"curl", "nghttp", "go-net-http", "node", "python-httpx", "java"}) {
     const auto j = run_json("h2race_valid_" + client + ".json",
                             "--client " + client + " --client-cert valid -n 5");
     EXPECT_EQ(classes(j), (std::map<std::string, uint64_t>{{"ok", 5}})) << client;
@@ -207,6 +233,9 @@ TEST(ExternalPeers, MissingProgramExits2NamingTheClient) {
             " run --client go-net-http -n 1");
   EXPECT_EQ(r.code, 2) << r.output;
   EXPECT_NE(r.output.find("--client go-net-http"), std::string::npos) << r.output;
+  r = shell("PATH=/nonexistent " + std::string(H2RACE_BIN) + " run --client node -n 1");
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("Debian package nodejs"), std::string::npos) << r.output;
 }
 
 TEST(ExternalPeers, NghttpOverHttp1Exits2) {

@@ -1,6 +1,6 @@
 // go-net-http: N GET requests with Go's net/http, each on a fresh connection, one result line per
-// request. h2race runs it as the go-net-http client (clients/external_client.cc): the lines are
-// what a Go user would see, classified by the rule table in harness/external_rules.cc.
+// request. h2race runs it as the go-net-http client (clients/external/go-net-http.client): the
+// lines are what a Go user would see, classified by that definition's rules.
 //
 // Output, one line per request, tab-separated:
 //

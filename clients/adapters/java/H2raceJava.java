@@ -19,7 +19,9 @@
 // record).
 //
 // Usage: java H2raceJava.java --url URL --ca FILE [--cert FILE --key FILE] -n N --proto h1|h2
-//                             --timeout-ms N [--local-from-debug-log]
+//                             --timeout-ms N [--local-from-debug-log] [--paced]
+// --paced: after each line, wait for a line on stdin before the next request (h2race sends it
+// once it has paired the answer with the server's record: exact pairing without an address).
 // The key is a PEM PKCS#8 "PRIVATE KEY" (Ed25519, EC P-256 or RSA).
 
 import java.io.ByteArrayInputStream;
@@ -59,7 +61,7 @@ public class H2raceJava {
   static void usage(String msg) {
     System.err.println("h2race-java: " + msg);
     System.err.println("usage: java H2raceJava.java --url URL --ca FILE [--cert FILE --key FILE]"
-        + " -n N --proto h1|h2 --timeout-ms N [--local-from-debug-log]");
+        + " -n N --proto h1|h2 --timeout-ms N [--local-from-debug-log] [--paced]");
     System.exit(2);
   }
 
@@ -67,8 +69,13 @@ public class H2raceJava {
     Map<String, String> a = new HashMap<>(Map.of("--cert", "", "--key", "", "-n", "1",
         "--proto", "h2", "--timeout-ms", "5000"));
     boolean debugLog = false;
+    boolean paced = false;
     for (int i = 0; i < argv.length; i++) {
       String name = argv[i].equals("--n") ? "-n" : argv[i];
+      if (name.equals("--paced")) {
+        paced = true;
+        continue;
+      }
       if (name.equals("--local-from-debug-log")) {
         debugLog = true;
         continue;
@@ -114,6 +121,8 @@ public class H2raceJava {
       String addr = local == null ? "-" : local.address();
       System.out.print(addr + "\t" + answer.replace('\r', ' ').replace('\n', ' ') + "\n");
       System.out.flush();
+      // Until the newline, or the end of stdin (then nobody is pacing).
+      for (int c = 0; paced && c != '\n' && c != -1;) c = System.in.read();
     }
     System.exit(0);
   }

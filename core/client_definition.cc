@@ -1,0 +1,289 @@
+#include "core/client_definition.h"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <filesystem>
+#include <initializer_list>
+#include <map>
+#include <optional>
+#include <set>
+
+namespace h2race {
+namespace {
+
+// Thrown inside the parser with the line's text only; the caller adds FILE:LINE.
+struct LineError {
+  std::string what;
+};
+
+// A line's words: separated by blanks; "double quoted" keeps blanks (\" \\ \t inside); a # at
+// the start of a word begins a comment.
+std::vector<std::string> split_words(std::string_view line) {
+  std::vector<std::string> words;
+  size_t i = 0;
+  while (i < line.size()) {
+    if (line[i] == ' ' || line[i] == '\t' || line[i] == '\r') {
+      ++i;
+      continue;
+    }
+    if (line[i] == '#') break;
+    std::string word;
+    if (line[i] == '"') {
+      ++i;
+      bool closed = false;
+      while (i < line.size()) {
+        char c = line[i++];
+        if (c == '"') {
+          closed = true;
+          break;
+        }
+        if (c == '\\') {
+          if (i == line.size()) break;
+          const char e = line[i++];
+          c = e == 't' ? '\t' : e == 'n' ? '\n' : e;
+        }
+        word += c;
+      }
+      if (!closed) throw LineError{"unterminated quote"};
+      if (i < line.size() && line[i] != ' ' && line[i] != '\t' && line[i] != '\r') {
+        throw LineError{"a closing quote must end the word"};
+      }
+    } else {
+      while (i < line.size() && line[i] != ' ' && line[i] != '\t' && line[i] != '\r') {
+        if (line[i] == '"') throw LineError{"a quote must start the word"};
+        word += line[i++];
+      }
+    }
+    words.push_back(std::move(word));
+  }
+  return words;
+}
+
+uint64_t parse_number(const std::string& word, std::string_view key, uint64_t max) {
+  uint64_t n = 0;
+  const auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), n);
+  if (ec != std::errc() || end != word.data() + word.size() || n > max) {
+    throw LineError{fmt::format("{}: '{}' is not a number from 0 to {}", key, word, max)};
+  }
+  return n;
+}
+
+void expect_count(const std::vector<std::string>& w, size_t n) {
+  if (w.size() != n + 1) {
+    throw LineError{fmt::format("{} takes {} value{}", w[0], n, n == 1 ? "" : "s")};
+  }
+}
+
+// The value of a one-word key, from its spellings.
+template <typename T>
+T one_of(const std::vector<std::string>& w,
+         std::initializer_list<std::pair<std::string_view, T>> choices) {
+  expect_count(w, 1);
+  std::string names;
+  for (const auto& [word, value] : choices) {
+    if (w[1] == word) return value;
+    names += (names.empty() ? "" : ", ") + std::string(word);
+  }
+  throw LineError{fmt::format("{}: '{}' is not one of {}", w[0], w[1], names)};
+}
+
+// Checks every {placeholder} of a word ({{ and }} are literal braces).
+void check_placeholders(const std::string& word, bool cert_words) {
+  for (size_t i = 0; i < word.size(); ++i) {
+    if (word[i] == '}') {
+      if (i + 1 < word.size() && word[i + 1] == '}') {
+        ++i;
+        continue;
+      }
+      throw LineError{fmt::format("'{}': a lone }} (write }}}} for a brace)", word)};
+    }
+    if (word[i] != '{') continue;
+    if (i + 1 < word.size() && word[i + 1] == '{') {
+      ++i;
+      continue;
+    }
+    const size_t close = word.find('}', i);
+    if (close == std::string::npos) throw LineError{fmt::format("'{}': unclosed {{", word)};
+    const std::string_view name = std::string_view(word).substr(i + 1, close - i - 1);
+    if (!is_placeholder(name, cert_words)) {
+      throw LineError{fmt::format("'{}': unknown placeholder {{{}}}", word, name)};
+    }
+    i = close;
+  }
+}
+
+bool is_name(std::string_view s) {
+  if (s.empty() || s.size() > 40 || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= '0' && s[0] <= '9')))
+    return false;
+  for (char c : s) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.')) return false;
+  }
+  return true;
+}
+
+// rule [exit N] [contains "TEXT"]... => CLASS
+// rule ... => tls_alert|h2:goaway|h2:rst_stream after "MARKER"...
+OutputRule parse_rule(const std::vector<std::string>& w) {
+  OutputRule rule;
+  size_t i = 1;
+  for (; i < w.size() && w[i] != "=>"; ++i) {
+    if (i + 1 >= w.size()) throw LineError{fmt::format("rule: {} needs a value", w[i])};
+    if (w[i] == "exit") {
+      if (rule.exit_code) throw LineError{"rule: exit given twice"};
+      rule.exit_code = static_cast<int>(parse_number(w[++i], "rule exit", 255));
+    } else if (w[i] == "contains") {
+      rule.contains.push_back(w[++i]);
+    } else {
+      throw LineError{fmt::format("rule: '{}' is not exit, contains or =>", w[i])};
+    }
+  }
+  if (i + 1 >= w.size()) throw LineError{"rule: needs '=> CLASS'"};
+  const std::string& target = w[++i];
+  if (i + 1 == w.size()) {
+    if (!is_canonical_class(target)) {
+      throw LineError{fmt::format("rule: '{}' is not a canonical class (README)", target)};
+    }
+    rule.cls = target;
+    return rule;
+  }
+  static const std::map<std::string, RuleAction, std::less<>> kActions{
+      {"tls_alert", RuleAction::kAlertAfter},
+      {"h2:goaway", RuleAction::kGoawayAfter},
+      {"h2:rst_stream", RuleAction::kRstStreamAfter}};
+  const auto action = kActions.find(target);
+  if (action == kActions.end() || w[i + 1] != "after" || i + 2 >= w.size()) {
+    throw LineError{fmt::format(
+        "rule: '=> {} ...': only tls_alert, h2:goaway and h2:rst_stream take 'after \"MARKER\"'",
+        target)};
+  }
+  rule.action = action->second;
+  for (i += 2; i < w.size(); ++i) {
+    if (w[i].empty()) throw LineError{"rule: an empty marker"};
+    rule.markers.push_back(w[i]);
+  }
+  return rule;
+}
+
+void parse_line(const std::vector<std::string>& w, ClientDefinition& d,
+                std::set<std::string>& seen) {
+  const std::string& key = w[0];
+  static const std::set<std::string, std::less<>> kRepeatable{"rule", "alert-name", "needs"};
+  if (!kRepeatable.count(key) && !seen.insert(key).second) {
+    throw LineError{fmt::format("{} given twice", key)};
+  }
+  // The keys whose value is one word, kept as written.
+  static const std::map<std::string, std::string ClientDefinition::*, std::less<>> kWordKeys{
+      {"name", &ClientDefinition::name},
+      {"summary", &ClientDefinition::summary},
+      {"program", &ClientDefinition::program},
+      {"package", &ClientDefinition::package},
+      {"modeled-by", &ClientDefinition::modeled_by}};
+  if (const auto word_key = kWordKeys.find(key); word_key != kWordKeys.end()) {
+    expect_count(w, 1);
+    if (key == "name" && !is_name(w[1])) {
+      throw LineError{fmt::format("name '{}': use a-z, 0-9, - and .", w[1])};
+    }
+    if (key == "program") check_placeholders(w[1], false);
+    d.*(word_key->second) = w[1];
+  } else if (key == "needs") {
+    expect_count(w, 2);
+    check_placeholders(w[2], false);
+    d.needs.emplace_back(w[1], w[2]);
+  } else if (key == "speaks") {
+    if (w.size() < 2 || w.size() > 3) throw LineError{"speaks takes h2, h1 or both"};
+    for (size_t i = 1; i < w.size(); ++i) {
+      if (w[i] == "h1") {
+        d.speaks_h1 = true;
+      } else if (w[i] == "h2") {
+        d.speaks_h2 = true;
+      } else {
+        throw LineError{fmt::format("speaks: '{}' is not h1 or h2", w[i])};
+      }
+    }
+  } else if (key == "requests-per-process") {
+    expect_count(w, 1);
+    d.requests_per_process = parse_number(w[1], key, 100'000);
+    if (d.requests_per_process == 0) throw LineError{"requests-per-process must be at least 1"};
+  } else if (key == "answers") {
+    using enum ClientDefinition::Answers;
+    d.answers =
+        one_of<ClientDefinition::Answers>(w, {{"exit-status", kExitStatus}, {"lines", kLines}});
+  } else if (key == "local-address") {
+    using enum ClientDefinition::LocalAddress;
+    d.local_address = one_of<ClientDefinition::LocalAddress>(
+        w, {{"none", kNone}, {"stdout", kStdout}, {"line", kLine}});
+  } else if (key == "startup-ms") {
+    expect_count(w, 1);
+    d.startup = std::chrono::milliseconds(parse_number(w[1], key, 600'000));
+  } else if (key == "paced") {
+    d.paced = one_of<bool>(w, {{"yes", true}, {"no", false}});
+  } else if (key == "in-matrix") {
+    d.in_matrix = one_of<bool>(w, {{"yes", true}, {"no", false}});
+  } else if (key == "argv" || key == "cert-argv") {
+    if (w.size() < 2) throw LineError{fmt::format("{} needs at least one word", key)};
+    for (size_t i = 1; i < w.size(); ++i) check_placeholders(w[i], key == "cert-argv");
+    (key == "argv" ? d.argv : d.cert_argv).assign(w.begin() + 1, w.end());
+  } else if (key == "alert-name") {
+    expect_count(w, 2);
+    d.rules.alert_names.emplace_back(w[1], w[2]);
+  } else if (key == "rule") {
+    d.rules.rules.push_back(parse_rule(w));
+  } else {
+    throw LineError{fmt::format("unknown key '{}'", key)};
+  }
+}
+
+}  // namespace
+
+bool is_placeholder(std::string_view name, bool cert_words) {
+  static const std::set<std::string_view> kNames{"program", "dir",   "url",        "ca",
+                                                 "count",   "proto", "timeout_ms", "timeout_s"};
+  if (kNames.count(name)) return true;
+  if (cert_words && (name == "cert" || name == "key")) return true;
+  // {proto:H1WORD|H2WORD}: the word for the run's protocol.
+  return name.starts_with("proto:") && name.find('|') != std::string_view::npos &&
+         name.find('|') == name.rfind('|');
+}
+
+ClientDefinition parse_client_definition(std::string_view text, const std::string& file) {
+  ClientDefinition d;
+  d.dir = std::filesystem::path(file).parent_path().string();
+  if (d.dir.empty()) d.dir = ".";
+  std::set<std::string> seen;
+  size_t line_no = 0;
+  while (!text.empty()) {
+    ++line_no;
+    const size_t nl = text.find('\n');
+    const std::string_view line = text.substr(0, nl);
+    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+    try {
+      if (line.find('\0') != std::string_view::npos) throw LineError{"a NUL byte"};
+      const auto words = split_words(line);
+      if (!words.empty()) parse_line(words, d, seen);
+    } catch (const LineError& e) {
+      throw DefinitionError(fmt::format("{}:{}: {}", file, line_no, e.what));
+    }
+  }
+  auto missing = [&](std::string_view what) {
+    throw DefinitionError(fmt::format("{}:{}: no '{}' line", file, line_no, what));
+  };
+  for (std::string_view key : {"name", "program", "package", "speaks", "answers", "argv"}) {
+    if (!seen.count(std::string(key))) missing(key);
+  }
+  const auto fail = [&](std::string_view what) {
+    throw DefinitionError(fmt::format("{}:{}: {}", file, line_no, what));
+  };
+  if (d.answers == ClientDefinition::Answers::kExitStatus) {
+    if (d.requests_per_process != 1) fail("answers exit-status means requests-per-process 1");
+    if (d.local_address == ClientDefinition::LocalAddress::kLine) {
+      fail("local-address line needs answers lines");
+    }
+    if (d.paced) fail("paced needs answers lines");
+  } else if (d.local_address == ClientDefinition::LocalAddress::kStdout) {
+    fail("local-address stdout needs answers exit-status (the lines carry the address)");
+  }
+  return d;
+}
+
+}  // namespace h2race

@@ -1,0 +1,128 @@
+// `h2race run --client-def FILE`: a user's own client, defined as data. A tiny Python script
+// stands in for the program: it opens a TCP connection to the server per request (so the server
+// records a truth for it), closes it, and prints a canned answer with the connection's local
+// address. The answers' classes come from the definition's rules, and every one is paired with
+// its connection's truth by 4-tuple.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "shell_command.h"
+
+namespace h2race {
+namespace {
+
+namespace fs = std::filesystem;
+
+using Result = ShellResult;
+
+class ClientDefRun : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("h2race_client_def_" +
+            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  fs::path write(const std::string& name, const std::string& text) {
+    const fs::path p = dir_ / name;
+    std::ofstream(p) << text;
+    return p;
+  }
+
+  fs::path dir_;
+};
+
+const char* const kScript = R"(
+import socket, sys, urllib.parse
+args = dict(zip(sys.argv[1::2], sys.argv[2::2]))
+url = urllib.parse.urlparse(args["--url"])
+canned = ["ok 200", "error canned: write: broken pipe", "error something nobody has seen"]
+for i in range(int(args["-n"])):
+    s = socket.create_connection((url.hostname, url.port))
+    host, port = s.getsockname()[:2]
+    s.close()
+    print(f"{host}:{port}\t{canned[i % 3]}", flush=True)
+)";
+
+const char* const kDefinition = R"(# a scripted client for the test
+name      canned
+summary   "prints canned answers"
+program   /usr/bin/python3
+package   python3
+speaks    h2
+answers   lines
+local-address line
+requests-per-process 3
+argv      {program} {dir}/canned.py --url {url} -n {count}
+
+rule contains "ok " => ok
+rule contains "broken pipe" => write:EPIPE
+)";
+
+TEST_F(ClientDefRun, CannedAnswersAreClassifiedByItsRulesAndPairedWithTheServersTruth) {
+  write("canned.py", kScript);
+  const fs::path def = write("canned.client", kDefinition);
+  const fs::path json = dir_ / "run.json";
+  const Result r =
+      h2race("run -q -n 9 --jobs 2 --client-def " + def.string() + " --json " + json.string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  std::ifstream in(json);
+  const auto j = nlohmann::json::parse(in);
+  EXPECT_EQ(j["scenario"]["client"], "canned");
+  std::map<std::string, uint64_t> classes;
+  for (const auto& c : j["classes"]) classes[c["class"]] = c["count"];
+  EXPECT_EQ(classes,
+            (std::map<std::string, uint64_t>{{"ok", 3}, {"write:EPIPE", 3}, {"other", 3}}));
+  // Every connection's truth was found: none is "unknown".
+  uint64_t paired = 0;
+  for (const auto& [truth, count] : j["truth"].items()) {
+    EXPECT_NE(truth, "unknown") << j["truth"].dump();
+    paired += count.get<uint64_t>();
+  }
+  EXPECT_EQ(paired, 9u);
+}
+
+TEST_F(ClientDefRun, AMalformedDefinitionExits2WithFileAndLine) {
+  const fs::path def = write("bad.client", "name bad\nprogram x\nrule contains x => write:OOPS\n");
+  const Result r = h2race("run -n 1 --client-def " + def.string());
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find(def.string() + ":3: rule: 'write:OOPS'"), std::string::npos) << r.output;
+}
+
+TEST_F(ClientDefRun, AMissingProgramExits2NamingItsPackage) {
+  const fs::path def = write("gone.client",
+                             "name gone\nprogram /nonexistent/gone\npackage gone-tools\nspeaks h2\n"
+                             "answers exit-status\nargv {program} {url}\n");
+  Result r = h2race("run -n 1 --client-def " + def.string());
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("Debian package gone-tools"), std::string::npos) << r.output;
+  const fs::path needs =
+      write("needs.client",
+            "name needy\nprogram /bin/sh\npackage sh\nneeds libneedy "
+            "{dir}/no-such-lib\nspeaks h2\nanswers exit-status\nargv {program}\n");
+  r = h2race("run -n 1 --client-def " + needs.string());
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("libneedy"), std::string::npos) << r.output;
+}
+
+TEST_F(ClientDefRun, ANameThatIsTakenOrAClientGivenTooExits2) {
+  std::string taken = kDefinition;
+  taken.replace(taken.find("canned"), 6, "curl");
+  const fs::path def = write("curl.client", taken);
+  EXPECT_EQ(h2race("run -n 1 --client-def " + def.string()).code, 2);
+  const fs::path ok = write("canned.client", kDefinition);
+  EXPECT_EQ(h2race("run -n 1 --client go --client-def " + ok.string()).code, 2);
+}
+
+}  // namespace
+}  // namespace h2race
