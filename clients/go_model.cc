@@ -209,7 +209,7 @@ class GoConn {
     if (stream_) {
       abort_locked(std::move(why));
     } else if (explaining()) {
-      note("closed", fmt::format("{} before the request took the connection", why.cls));
+      note("closed", fmt::format("by {}; no stream has an ID yet", why.cls));
     }
     cv_.notify_all();
   }
@@ -285,17 +285,27 @@ Attempt run_connection(const ClientTarget& t, const GoModelOptions& options) {
 
   spin_for(t.go_timing.handoff);
   if (cc.closed_else([] {})) {
-    note("redial", "the connection closed before the request took it [ErrNoCachedConn]");
+    if (explaining()) {
+      note("redial", "the connection closed before the request took it [ErrNoCachedConn]");
+    }
     return {true, {timeout_outcome("redial"), key}};
   }
   at(Point::kClientConnReserved);
   if (cc.closed_else([&] { cc.add_stream(); })) {
     if (options.redial_unusable) {
-      note("redial", "the connection closed before the stream got its ID [errClientConnUnusable]");
+      if (explaining()) {
+        note("redial",
+             "the connection closed before the stream got its ID [errClientConnUnusable]");
+      }
       return {true, {timeout_outcome("redial"), key}};
     }
     const Outcome cause = *cc.read_error();
     if (options.alert_grace && cause.alert >= 0) return done(cause);
+    if (explaining()) {
+      note("stream",
+           "gets no ID: the connection is closed, could not be established "
+           "[errClientConnNotEstablished]");
+    }
     return done(no_connection_outcome(cause));
   }
   spin_for(t.go_timing.headers);

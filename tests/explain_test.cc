@@ -80,7 +80,8 @@ TEST(Explain, NoConnectionIsTheAlertReadBeforeTheRequestTookTheConnection) {
                   {{kS, "close", ""},
                    {kC, "client.conn_reserved", ""},
                    {kC, "read", "tls_alert:certificate_required"},
-                   {kC, "closed", "before the request took the connection"}});
+                   {kC, "closed", "no stream has an ID yet"},
+                   {kC, "stream", "gets no ID"}});
 }
 
 TEST(Explain, AlertIsTheReadLoopAbortingFirst) {
