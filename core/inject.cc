@@ -124,6 +124,9 @@ void begin_connection(const ConnKey& key, Side side) {
   Registry* reg = g_registry.get();
   const int s = side == Side::kClient ? 0 : 1;
   std::lock_guard lock(reg->mu);
+  // A finished timeline still stored under this 4-tuple is an earlier connection's (one the
+  // driver did not wait for): it must not pass for this one's.
+  reg->finished.erase(key);
   auto& rv = reg->conns[key];
   // A record from an earlier connection on the same 4-tuple that this side already used is
   // stale (its other peer never showed up): start afresh.
