@@ -76,8 +76,11 @@ void TlsClientConn::set_cork(bool on) {
 
 // BoringSSL calls this on the client when the server asks for a certificate, before the client
 // writes its last flight: from here on the kernel holds what is written until set_cork(false).
-int TlsClientConn::cork_flight(SSL* /*ssl*/, void* self) {
-  static_cast<TlsClientConn*>(self)->set_cork(true);
+// Only under TLS 1.3: there the handshake returns right after the flight, and the trailing record
+// goes into the same segment. A TLS 1.2 client waits for the server's Finished after its flight,
+// which a cork would hold back until the kernel's 200 ms cork timer fires.
+int TlsClientConn::cork_flight(SSL* ssl, void* self) {
+  if (SSL_version(ssl) == TLS1_3_VERSION) static_cast<TlsClientConn*>(self)->set_cork(true);
   return 1;
 }
 
@@ -121,6 +124,8 @@ std::optional<Outcome> TlsClientConn::handshake() {
     const int saved_errno = errno;
     const int e = SSL_get_error(ssl_.get(), r);
     if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+      // Whatever is written must reach the server before the client waits on it.
+      if (corked_ && e == SSL_ERROR_WANT_READ) set_cork(false);
       if (!wait_for(e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT))
         return timeout_outcome("handshake");
       continue;

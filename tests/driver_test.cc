@@ -91,6 +91,21 @@ TEST(Driver, Tls12AlertArrivesInsideTheHandshakeSoThereIsNoRace) {
   EXPECT_EQ(run.histogram.classes()[0].cls.rfind("tls_alert:", 0), 0u);
 }
 
+TEST(Driver, Tls12FlightOfTheGoModelIsNotHeldBack) {
+  // The go model corks its last flight to send a trailing record in the same segment (TLS 1.3).
+  // A TLS 1.2 client then waits for the server: a cork left on would hold its flight until the
+  // kernel's 200 ms cork timer, and under a 150 ms timeout every iteration would time out.
+  // Bound: at least half see the alert; a loopback TLS 1.2 handshake takes about a millisecond,
+  // so only a machine stalled for 150 ms on half the iterations could fail this.
+  Scenario s = scenario(100);
+  s.tls = TlsVersion::k12;
+  s.timeout = std::chrono::milliseconds(150);
+  const RunRecord run = run_scenario(s, pki());
+  ASSERT_EQ(run.histogram.truth().size(), 1u);
+  EXPECT_EQ(run.histogram.truth().begin()->first, "tls_alert:handshake_failure");
+  EXPECT_GE(run.histogram.count("tls_alert:handshake_failure"), 50u);
+}
+
 TEST(Driver, FreshServerPerIterationRecordsTruthToo) {
   Scenario s = scenario(50);
   s.fresh_server = true;
