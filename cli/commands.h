@@ -55,7 +55,7 @@ int run_command(RunFlags& flags);
 // write() puts the example connections' packets and key logs in a pcapng file.
 class PcapOutput {
  public:
-  PcapOutput(const std::string& path, bool explain);
+  PcapOutput(const std::string& path, bool explain, bool fresh_server);
   PacketCapture* capture() { return capture_.get(); }
   void write(const Examples& examples);
 

@@ -77,6 +77,10 @@ TEST(Pcap, BadUseIsExit2BeforeAnythingRuns) {
   EXPECT_EQ(r.code, 2) << r.output;
   EXPECT_NE(r.output.find("--pcap"), std::string::npos) << r.output;
   EXPECT_FALSE(fs::exists("/nonexistent-dir/x.pcapng"));
+  // Was exit 3 (an internal error) from the driver.
+  r = shell(kBin + " run -n 1 --explain --fresh-server --pcap /tmp/h2race-fresh.pcapng");
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("--pcap: not with --fresh-server"), std::string::npos) << r.output;
 }
 
 // Capture rights are checked when --pcap is opened, before anything runs: as root, the test
