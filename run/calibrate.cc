@@ -27,6 +27,7 @@ std::vector<std::vector<RunRecord>> run_interleaved(std::span<const Scenario> sc
   SharedServer server(scenarios.front(), pki, jobs);
   batches = std::clamp<uint64_t>(batches, 1, iterations);
   std::vector<std::vector<RunRecord>> out(scenarios.size());
+  uint64_t done = 0;  // iterations of each scenario before batch b
   for (uint64_t b = 0; b < batches && !interrupted(); ++b) {
     // Batch b's share of the iterations: the first (iterations % batches) batches take one more.
     const uint64_t n = iterations / batches + (b < iterations % batches ? 1 : 0);
@@ -39,7 +40,10 @@ std::vector<std::vector<RunRecord>> run_interleaved(std::span<const Scenario> sc
       const ClientKindInfo* kind = find_client(part.client);
       part_hooks.explain = hooks.explain && kind && kind->run;
       out[i].push_back(run_scenario_on(part, pki, server, part_hooks));
+      // An example's iteration counts from the batch's start; the user counts from the run's.
+      for (auto& [cls, ex] : out[i].back().examples) ex.iteration += done;
     }
+    done += n;
   }
   return out;
 }
