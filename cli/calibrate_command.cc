@@ -133,6 +133,8 @@ int fit_command(const CalibrateFlags& f, const Scenario& model, const Scenario& 
 }  // namespace
 
 int calibrate_command(CalibrateFlags& f) {
+  // --fit runs many timings of the model; which one's connections to explain is not clear.
+  if (f.explain && f.fit) throw UsageError("--explain: not with --fit");
   if (f.against.empty()) {
     f.against = program_modeled_by(f.model);
     if (f.against.empty()) {
@@ -167,6 +169,7 @@ int calibrate_command(CalibrateFlags& f) {
     Progress progress(done, 2 * model.iterations);
     DriverHooks hooks;
     hooks.done = &done;
+    hooks.explain = f.explain;
     c = run_calibration(model, real, pki, f.batches, f.alpha, hooks);
   }
   print_stdout(
@@ -177,7 +180,13 @@ int calibrate_command(CalibrateFlags& f) {
       text_table(c.comparison) + "\n" + redial_line("model", c.model.histogram) +
       redial_line("real", c.real.histogram) +
       fmt::format("TVD {:.4f} (the real program's even against its odd batches: {:.4f})\n", c.tvd,
-                  c.real_self_tvd));
+                  c.real_self_tvd) +
+      (c.model.examples.empty()
+           ? ""
+           : fmt::format("\nexamples of the model ({}; the real program's connections are not "
+                         "recorded: it is another process)\n",
+                         model.client) +
+                 format_examples(c.model.examples)));
   if (!f.json_path.empty()) {
     const nlohmann::json j = {
         {"schema", "h2race/calibration/1"}, {"model", to_json(c.model)},

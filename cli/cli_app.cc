@@ -59,6 +59,10 @@ void add_calibrate_command(CLI::App& app, Cli& cli) {
       ->check(finite_range(1e-12, 0.5))
       ->capture_default_str();
   cmd->add_option("--json", f.json_path, "write both histograms, the comparison and the TVD");
+  cmd->add_flag("--explain", f.explain,
+                "after the table, the first connection of every class of the MODEL as a timeline "
+                "of both peers; the real program is a separate process, so its connections are "
+                "not recorded (not with --fit)");
   cmd->add_flag("--fit", f.fit,
                 "search the go model's timing: every pair of the two grids below runs -n "
                 "iterations in the same batches as the real program; prints each TVD and the best");
@@ -268,6 +272,9 @@ void add_probe_command(CLI::App& app, Cli& cli) {
   probe->add_flag("--fail-on-divergence", pf.fail_on_divergence,
                   "exit 1 when connections fall in more than one class");
   probe->add_flag("-q,--quiet", pf.quiet, "do not print the table");
+  probe->add_flag("--explain", pf.explain,
+                  "after the table, the first connection of every class as a timeline of the "
+                  "client's side only (the server is not h2race's; its events are not seen)");
 }
 
 bool has_subcommand(const CLI::App& app, const std::string& name) {

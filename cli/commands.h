@@ -55,7 +55,7 @@ int run_command(RunFlags& flags);
 // write() puts the example connections' packets and key logs in a pcapng file.
 class PcapOutput {
  public:
-  PcapOutput(const std::string& path, bool explain);
+  PcapOutput(const std::string& path, bool explain, bool fresh_server);
   PacketCapture* capture() { return capture_.get(); }
   void write(const Examples& examples);
 
@@ -133,6 +133,7 @@ struct CalibrateFlags {
   std::vector<int> fit_handoff_us{0, 10};
   std::vector<int> fit_headers_us{0, 10, 25};
   std::vector<int> fit_read_loop_us{0, 10, 25};
+  bool explain = false;  // the model's connections only: the real program is another process
 };
 int calibrate_command(CalibrateFlags& flags);
 
@@ -142,6 +143,7 @@ struct ProbeFlags {
   bool allow_remote = false;
   bool fail_on_divergence = false;
   bool quiet = false;
+  bool explain = false;  // the client's side only: the server is someone else's
 };
 int probe_command(ProbeFlags& flags);
 

@@ -28,6 +28,14 @@ void check_readable(const std::string& flag, const std::string& path) {
 }  // namespace
 
 int probe_command(ProbeFlags& f) {
+  // Before the general refusal below, so the message names --explain as run's does.
+  if (const ClientKindInfo* kind = find_client(f.scenario.client);
+      f.explain && kind && kind->program) {
+    throw UsageError(
+        fmt::format("--explain: --client {} is a separate process; its events cannot "
+                    "be recorded (use an in-process client)",
+                    f.scenario.client));
+  }
   if (const ClientKindInfo* kind = find_client(f.scenario.client); kind && kind->program) {
     throw UsageError(fmt::format(
         "--client {}: probe runs the in-process clients ({}); run external programs against "
@@ -65,11 +73,18 @@ int probe_command(ProbeFlags& f) {
     Progress progress(done, f.scenario.iterations);
     DriverHooks hooks;
     hooks.done = &done;
+    hooks.explain = f.explain;
     run = run_probe(f.scenario, target, ctx.get(),
                     f.expect.empty() ? std::string(cls::kUnknownTruth) : f.expect, hooks);
   }
   // The table first: a JSON path that fails now must not cost the user the run.
-  if (!f.quiet) print_stdout(text_table(run));
+  if (!f.quiet) {
+    print_stdout(text_table(run) +
+                 (run.examples.empty()
+                      ? ""
+                      : "\nexamples: the client's side only (the server is not h2race's)\n" +
+                            format_examples(run.examples)));
+  }
   if (!f.json_path.empty()) write_output("--json", f.json_path, to_json(run).dump(2) + "\n");
   if (run.partial && interrupted()) return interrupt_exit_code();
   if (f.fail_on_divergence && run.histogram.divergent()) {

@@ -26,7 +26,7 @@ int replay_command(const ReplayFlags& f) {
   scenario.iterations = f.times;
   scenario.jobs = 1;  // replays are one at a time: each is judged on its own
   scenario.schedule = f.file;
-  PcapOutput pcap(f.pcap_path, f.explain);
+  PcapOutput pcap(f.pcap_path, f.explain, scenario.fresh_server);
 
   install_interrupt_handlers();
   const Pki pki(scenario.key_type);

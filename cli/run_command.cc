@@ -26,15 +26,16 @@ int run_command(RunFlags& f) {
     f.scenario.schedule = f.schedule_path;
   }
   if (!f.json_path.empty()) check_output_path("--json", f.json_path);
-  check_external_program(f.scenario);
+  // --explain first: a program that is not installed would otherwise hide the real refusal.
   if (f.explain && !find_client(f.scenario.client)->run) {
     throw UsageError(
         fmt::format("--explain: --client {} is a separate process; its events cannot "
                     "be recorded (use an in-process client)",
                     f.scenario.client));
   }
+  check_external_program(f.scenario);
 
-  PcapOutput pcap(f.pcap_path, f.explain);
+  PcapOutput pcap(f.pcap_path, f.explain, f.scenario.fresh_server);
   install_interrupt_handlers();
   const Pki pki(f.scenario.key_type);
   std::atomic<uint64_t> done{0};

@@ -44,6 +44,7 @@ struct Registry {
   std::atomic<uint64_t> failures{0};
   std::string first_failure;  // guarded by mu
   bool timelines = false;
+  int sides = 2;  // how many peers end a connection in this process
   std::condition_variable finished_cv;
   std::unordered_map<ConnKey, Timeline, ConnKeyHash> finished;  // guarded by mu
   std::chrono::milliseconds bound{0};
@@ -86,8 +87,9 @@ void record_failure(const std::string& msg) {
 }  // namespace
 
 ScheduleScope::ScheduleScope(const Schedule& sched, std::chrono::milliseconds bound,
-                             bool record_timelines) {
+                             bool record_timelines, TimelineSides sides) {
   g_registry = std::make_unique<Registry>();
+  g_registry->sides = sides == TimelineSides::kBoth ? 2 : 1;
   g_registry->bound = bound;
   g_registry->timelines = record_timelines;
   detail::g_timelines.store(record_timelines);
@@ -110,6 +112,16 @@ Timeline take_timeline(const ConnKey& key, std::chrono::milliseconds wait) {
   Timeline t = std::move(it->second);
   reg->finished.erase(it);
   return t;
+}
+
+void forget_connection(const ConnKey& key) {
+  Registry* reg = g_registry.get();
+  if (!reg) return;
+  std::lock_guard lock(reg->mu);
+  // A peer still inside the connection keeps its Rendezvous alive; its end_connection() then
+  // finds no entry and records nothing.
+  reg->conns.erase(key);
+  reg->finished.erase(key);
 }
 
 uint64_t ScheduleScope::failures() const { return g_registry->failures.load(); }
@@ -146,7 +158,7 @@ void end_connection() {
   if (reg) {
     std::lock_guard lock(reg->mu);
     auto it = reg->conns.find(t_conn.key);
-    if (it != reg->conns.end() && it->second == t_conn.rv && ++t_conn.rv->ended == 2) {
+    if (it != reg->conns.end() && it->second == t_conn.rv && ++t_conn.rv->ended == reg->sides) {
       if (reg->timelines) {
         if (reg->finished.size() >= kMaxFinishedTimelines) reg->finished.clear();
         std::lock_guard rv_lock(t_conn.rv->mu);

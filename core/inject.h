@@ -25,12 +25,14 @@ class Rendezvous;
 // ends early when a signal arrives (core/interrupt.h), so a schedule cannot hold a run past
 // its timeout or past Ctrl-C. With record_timelines (`--explain`), every point reached and every
 // note() is also recorded in its connection's timeline, which take_timeline() hands over once
-// both peers are done.
+// both peers are done, or once the client is, with TimelineSides::kClientOnly (`probe`: the server
+// is someone else's, so no server side will ever end the connection here).
+enum class TimelineSides { kBoth, kClientOnly };
 class ScheduleScope {
  public:
   explicit ScheduleScope(const Schedule& sched,
                          std::chrono::milliseconds bound = std::chrono::hours(1),
-                         bool record_timelines = false);
+                         bool record_timelines = false, TimelineSides sides = TimelineSides::kBoth);
   ~ScheduleScope();
   ScheduleScope(const ScheduleScope&) = delete;
   ScheduleScope& operator=(const ScheduleScope&) = delete;
@@ -59,6 +61,10 @@ bool connection_failed();
 // The timeline of the connection with this 4-tuple, once both peers ended it (at most `wait`);
 // empty when timelines are not recorded or it did not finish in time.
 Timeline take_timeline(const ConnKey& key, std::chrono::milliseconds wait);
+// Drops what was recorded of the connection with this 4-tuple. For a connection whose client is
+// another process (`calibrate --explain`'s real program): its client never ends it here, so the
+// server's half would stay, and a later connection on the same 4-tuple would join it.
+void forget_connection(const ConnKey& key);
 
 namespace detail {
 extern std::atomic<const Schedule*> g_schedule;

@@ -2,22 +2,59 @@
 
 #include <fmt/format.h>
 
+#include <vector>
+
 #include "core/report.h"
 
 namespace h2race {
 namespace {
 
-constexpr int kWidth = 960;
-constexpr int kClientX = 270;
-constexpr int kServerX = 680;
+constexpr int kWidth = 1000;
+constexpr int kClientX = 330;
+constexpr int kServerX = 720;
 constexpr int kTop = 70;
 constexpr int kRow = 24;
+constexpr int kLine = 15;  // between the lines of a wrapped note
+// Notes are wrapped to their lane: a client note between the time column and the client's
+// lifeline, a server note between the server's lifeline and the right edge. SVG text does not
+// wrap itself, and a long note (the Go model's "closed ... before the request took the
+// connection") ran left over the time column. A character is taken as 6.5 px at 12 px
+// sans-serif, a little wider than DejaVu Sans's average, so a line errs on the short side.
+constexpr int kTimeColumn = 90;
+constexpr int kNoteGap = 8;
+constexpr double kCharPx = 6.5;
+constexpr size_t lane_chars(int px) { return static_cast<size_t>(px / kCharPx); }
+constexpr size_t kClientNoteChars = lane_chars(kClientX - kNoteGap - kTimeColumn);
+constexpr size_t kServerNoteChars = lane_chars(kWidth - kServerX - 2 * kNoteGap);
 constexpr const char* kGrey = "#9e9e9e";
 constexpr const char* kRed = "#d32f2f";
 constexpr const char* kOrange = "#ef6c00";
 constexpr const char* kBlue = "#1565c0";
 
 bool has(const std::string& s, const char* part) { return s.find(part) != std::string::npos; }
+
+// Lines of at most `width` characters, broken at spaces; a word longer than a line is cut.
+std::vector<std::string> wrap(const std::string& text, size_t width) {
+  std::vector<std::string> lines;
+  std::string line;
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t end = text.find(' ', at);
+    if (end == std::string::npos) end = text.size();
+    std::string word = text.substr(at, end - at);
+    at = end + 1;
+    while (word.size() > width) {
+      if (!line.empty()) lines.push_back(std::move(line));
+      lines.push_back(word.substr(0, width));
+      line.clear();
+      word.erase(0, width);
+    }
+    if (!line.empty() && line.size() + 1 + word.size() > width) lines.push_back(std::move(line));
+    line = line.empty() ? word : line + " " + word;
+  }
+  if (!line.empty() || lines.empty()) lines.push_back(line);
+  return lines;
+}
 
 class Drawing {
  public:
@@ -36,15 +73,27 @@ class Drawing {
       body_ += fmt::format(R"(<text x="{}" y="{}" fill="{}" font-size="16">✗</text>)", to + dir * 4,
                            y + 12, kRed);
     }
-    const int mid = (from + to) / 2;
-    body_ += fmt::format(R"(<text x="{}" y="{}" fill="{}" text-anchor="middle">{}</text>)", mid,
-                         y - 9, colour, xml_escape(label));
+    // A failed write's arrow is short: its label starts beside the lifeline instead of being
+    // centred on the arrow, which put half of it over the client's notes.
+    const int x = fails ? from + dir * 6 : (from + to) / 2;
+    const char* anchor = !fails ? "middle" : dir > 0 ? "start" : "end";
+    body_ += fmt::format(R"(<text x="{}" y="{}" fill="{}" text-anchor="{}">{}</text>)", x, y - 9,
+                         colour, anchor, xml_escape(label));
   }
-  void aside(int y, bool client, const std::string& text, const char* colour) {
+  // Returns the number of lines the note took.
+  int aside(int y, bool client, const std::string& text, const char* colour) {
     // Client notes to the left of its lifeline, server notes to the right of its own.
-    const int x = client ? kClientX - 8 : kServerX + 8;
-    body_ += fmt::format(R"(<text x="{}" y="{}" fill="{}" text-anchor="{}">{}</text>)", x, y + 4,
-                         colour, client ? "end" : "start", xml_escape(text));
+    const int x = client ? kClientX - kNoteGap : kServerX + kNoteGap;
+    const auto lines = wrap(text, client ? kClientNoteChars : kServerNoteChars);
+    body_ += fmt::format(R"(<text x="{}" y="{}" fill="{}" text-anchor="{}">)", x, y + 4, colour,
+                         client ? "end" : "start");
+    if (lines.size() > 1) body_ += fmt::format("<title>{}</title>", xml_escape(text));
+    for (size_t i = 0; i < lines.size(); ++i) {
+      body_ += fmt::format(R"(<tspan x="{}" dy="{}">{}</tspan>)", x, i == 0 ? 0 : kLine,
+                           xml_escape(lines[i]));
+    }
+    body_ += "</text>";
+    return static_cast<int>(lines.size());
   }
   void marked(int y, const std::string& text) {
     body_ +=
@@ -56,8 +105,9 @@ class Drawing {
   void time(int y, int64_t t_us) {
     body_ += fmt::format(R"(<text x="8" y="{}" fill="{}">{} µs</text>)", y + 4, kGrey, t_us);
   }
-  std::string svg(int rows) const {
-    const int height = kTop + rows * kRow + 20;
+  // bottom: the y below the last row.
+  std::string svg(int bottom) const {
+    const int height = bottom + 20;
     std::string out =
         fmt::format(R"(<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{}" )"
                     R"(font-family="sans-serif" font-size="12">)"
@@ -82,10 +132,10 @@ class Drawing {
 
 std::string sequence_svg(const std::string& title, const Example& example) {
   Drawing d(title);
-  int row = 0;
+  int y = kTop;
   std::string client_step;  // the last client point: which write comes next
   for (const TimelineEvent& e : example.events) {
-    const int y = kTop + row * kRow;
+    int lines = 1;
     const bool client = e.side == Side::kClient;
     if (client && e.event.starts_with("client.before_")) client_step = e.event.substr(14);
     if (client && e.event == "write") {
@@ -107,14 +157,15 @@ std::string sequence_svg(const std::string& title, const Example& example) {
       const bool rst = e.detail.starts_with("RST");
       d.arrow(y, false, e.detail, rst ? kOrange : kBlue, false);
     } else if (e.event.find('.') != std::string::npos) {
-      d.aside(y, client, e.event, kGrey);  // an injection point
+      lines = d.aside(y, client, e.event, kGrey);  // an injection point
     } else {
-      d.aside(y, client, e.event + " " + e.detail, client && has(e.detail, ":") ? kRed : "#424242");
+      lines = d.aside(y, client, e.event + " " + e.detail,
+                      client && has(e.detail, ":") ? kRed : "#424242");
     }
     d.time(y, e.t_us);
-    ++row;
+    y += kRow + (lines - 1) * kLine;
   }
-  return d.svg(row);
+  return d.svg(y);
 }
 
 }  // namespace h2race

@@ -1,7 +1,10 @@
 #include "run/calibrate.h"
 
 #include <algorithm>
+#include <optional>
 
+#include "clients/client_kinds.h"
+#include "core/inject.h"
 #include "core/interrupt.h"
 #include "run/driver.h"
 
@@ -16,17 +19,31 @@ std::vector<std::vector<RunRecord>> run_interleaved(std::span<const Scenario> sc
   int jobs = 1;
   for (const Scenario& s : scenarios) jobs = std::max(jobs, s.jobs);
   const uint64_t iterations = scenarios.front().iterations;
+  // --explain records through an empty schedule for the whole run. Declared before the server,
+  // so the server's threads are gone before the recording stops.
+  static const Schedule kNoActions;
+  std::optional<ScheduleScope> explain_scope;
+  if (hooks.explain) explain_scope.emplace(kNoActions, scenarios.front().timeout, true);
   SharedServer server(scenarios.front(), pki, jobs);
   batches = std::clamp<uint64_t>(batches, 1, iterations);
   std::vector<std::vector<RunRecord>> out(scenarios.size());
+  uint64_t done = 0;  // iterations of each scenario before batch b
   for (uint64_t b = 0; b < batches && !interrupted(); ++b) {
     // Batch b's share of the iterations: the first (iterations % batches) batches take one more.
     const uint64_t n = iterations / batches + (b < iterations % batches ? 1 : 0);
     for (size_t i = 0; i < scenarios.size() && !interrupted(); ++i) {
       Scenario part = scenarios[i];
       part.iterations = n;
-      out[i].push_back(run_scenario_on(part, pki, server, hooks));
+      // Only an in-process client's connections can be explained: a program's client side is
+      // another process.
+      DriverHooks part_hooks = hooks;
+      const ClientKindInfo* kind = find_client(part.client);
+      part_hooks.explain = hooks.explain && kind && kind->run;
+      out[i].push_back(run_scenario_on(part, pki, server, part_hooks));
+      // An example's iteration counts from the batch's start; the user counts from the run's.
+      for (auto& [cls, ex] : out[i].back().examples) ex.iteration += done;
     }
+    done += n;
   }
   return out;
 }

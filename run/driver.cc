@@ -24,8 +24,6 @@ namespace {
 // connection (the client failed to connect or timed out).
 constexpr std::chrono::milliseconds kTruthWait{1000};
 
-constexpr std::string_view kKeylogEvent = "keylog";
-
 // An external program's setup, the PKI as files for it; empty for in-process clients.
 struct External {
   std::optional<PkiFiles> files;
@@ -96,33 +94,7 @@ RunRecord run_iterations_on(const Scenario& scenario, const Pki& pki, MtlsServer
     if (shared) batch = kind.program->requests_per_process;
   }
 
-  // --explain: the first timeline of every class. A connection whose class has one already is
-  // not waited for (its timeline is taken if done, else left to take_timeline's bounded store),
-  // so explaining costs no wait on most iterations.
-  std::mutex examples_mu;
-  Examples examples;
-  auto keep_example = [&](const ClientResult& r, uint64_t iteration) {
-    if (!hooks.explain || !r.key) return;
-    bool wanted;
-    {
-      std::lock_guard lock(examples_mu);
-      wanted = !examples.count(r.outcome.cls);
-    }
-    Timeline events = take_timeline(*r.key, wanted ? kTruthWait : std::chrono::milliseconds(0));
-    std::lock_guard lock(examples_mu);
-    const bool example = !events.empty() && !examples.count(r.outcome.cls);
-    if (hooks.capture) example ? hooks.capture->keep(*r.key) : hooks.capture->drop(*r.key);
-    if (!example) return;
-    Example ex{to_string(*r.key), iteration, {}, {}};
-    for (auto& e : events) {
-      if (e.event == kKeylogEvent) {
-        ex.keylog.push_back(std::move(e.detail));
-      } else {
-        ex.events.push_back(std::move(e));
-      }
-    }
-    examples.emplace(r.outcome.cls, std::move(ex));
-  };
+  ExampleKeeper examples;
 
   // Each result is paired with the server's truth as soon as the client has it: an external
   // program's connections are paired while the program runs, before a later connection on the
@@ -135,7 +107,13 @@ RunRecord run_iterations_on(const Scenario& scenario, const Pki& pki, MtlsServer
       } else if (sole) {
         t = truth.take_sole(kTruthWait);
       }
-      keep_example(r, iteration);
+      if (r.key && hooks.explain) {
+        examples.offer(r.outcome.cls, *r.key, iteration, kTruthWait, hooks.capture);
+      } else if (r.key && explaining()) {
+        // Timelines are recorded for another scenario on this server (calibrate's model); this
+        // client is another process, so the server's half of its connection would stay.
+        forget_connection(*r.key);
+      }
       record(r.outcome, t ? *t : cls::kUnknownTruth);
     };
     return
@@ -160,7 +138,7 @@ RunRecord run_iterations_on(const Scenario& scenario, const Pki& pki, MtlsServer
         };
   };
   RunRecord run = run_iterations(scenario, jobs, batch, hooks, make_worker);
-  run.examples = std::move(examples);
+  run.examples = examples.take();
   return run;
 }
 

@@ -8,9 +8,42 @@
 
 #include "core/clock.h"
 #include "core/environment.h"
+#include "core/inject.h"
 #include "core/interrupt.h"
+#include "run/packet_capture.h"
 
 namespace h2race {
+
+void ExampleKeeper::offer(const std::string& cls, const ConnKey& key, uint64_t iteration,
+                          std::chrono::milliseconds wait, PacketCapture* capture) {
+  // A connection whose class has an example already is not waited for (its timeline is taken if
+  // done, else left to take_timeline's bounded store), so explaining costs no wait on most
+  // iterations.
+  bool wanted;
+  {
+    std::lock_guard lock(mu_);
+    wanted = !examples_.count(cls);
+  }
+  Timeline events = take_timeline(key, wanted ? wait : std::chrono::milliseconds(0));
+  std::lock_guard lock(mu_);
+  const bool example = !events.empty() && !examples_.count(cls);
+  if (capture) example ? capture->keep(key) : capture->drop(key);
+  if (!example) return;
+  Example ex{to_string(key), iteration, {}, {}};
+  for (auto& e : events) {
+    if (e.event == kKeylogEvent) {
+      ex.keylog.push_back(std::move(e.detail));
+    } else {
+      ex.events.push_back(std::move(e));
+    }
+  }
+  examples_.emplace(cls, std::move(ex));
+}
+
+Examples ExampleKeeper::take() {
+  std::lock_guard lock(mu_);
+  return std::move(examples_);
+}
 
 RunRecord run_iterations(const Scenario& scenario, int jobs, uint64_t batch,
                          const DriverHooks& hooks, const WorkerFactory& make_worker) {

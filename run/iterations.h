@@ -5,12 +5,15 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <string_view>
 
 #include "core/run_record.h"
 #include "core/scenario.h"
+#include "core/truth_table.h"
 
 namespace h2race {
 
@@ -25,6 +28,27 @@ struct DriverHooks {
   bool explain = false;
   // --pcap (with explain): started on the server's port; told which connections to keep.
   PacketCapture* capture = nullptr;
+};
+
+// A timeline event that is not shown: a TLS key log line for --pcap (the driver's key log
+// callback notes it; ExampleKeeper moves it to Example::keylog).
+inline constexpr std::string_view kKeylogEvent = "keylog";
+
+// --explain: the first timeline of every class. `run` (the driver) and `probe` offer it every
+// connection; an offer takes the connection's timeline if it is done (or, for a class without an
+// example, once it is), and take_timeline's store of the others is bounded.
+class ExampleKeeper {
+ public:
+  // Takes the timeline of the connection `key` (waiting at most `wait` for its peers to end it,
+  // when cls has no example yet) and keeps it as cls's example unless cls has one. With a capture,
+  // tells it to keep or drop the connection's packets. From any worker thread.
+  void offer(const std::string& cls, const ConnKey& key, uint64_t iteration,
+             std::chrono::milliseconds wait, PacketCapture* capture = nullptr);
+  Examples take();
+
+ private:
+  std::mutex mu_;
+  Examples examples_;
 };
 
 // Records one iteration (from a worker thread; not shared between workers).

@@ -5,9 +5,11 @@
 #include <netinet/in.h>
 
 #include <cstring>
+#include <optional>
 #include <stdexcept>
 
 #include "clients/client_kinds.h"
+#include "core/inject.h"
 #include "core/interrupt.h"
 #include "core/loopback.h"
 
@@ -67,16 +69,30 @@ RunRecord run_probe(const Scenario& scenario, const ProbeTarget& target, SSL_CTX
   ignore_sigpipe();
   const ClientKindInfo* kind = find_client(scenario.client);
   if (!kind || !kind->run) throw std::invalid_argument("probe runs the in-process clients only");
+  // --explain records through an empty schedule (every point passes at once), the client's side
+  // only: the server is not in this process, so the client's end finishes a timeline.
+  static const Schedule kNoActions;
+  std::optional<ScheduleScope> explain_scope;
+  if (hooks.explain) {
+    explain_scope.emplace(kNoActions, scenario.timeout, /*record_timelines=*/true,
+                          TimelineSides::kClientOnly);
+  }
+  ExampleKeeper examples;
   auto make_worker = [&](const Record& record) -> BatchFn {
     return [&](uint64_t first, uint64_t) {
       // Rotating the source over 127.0.0.0/8 needs a loopback destination.
       const ClientResult r = kind->run(client_target(scenario, ctx, target.addr, target.addr_len,
                                                      target.authority, first, target.loopback));
+      // The client ended its connection before it returned, so the wait is only a bound.
+      if (hooks.explain && r.key) {
+        examples.offer(r.outcome.cls, *r.key, first, std::chrono::milliseconds(1000));
+      }
       record(r.outcome, expect);
     };
   };
   RunRecord run = run_iterations(scenario, scenario.jobs, 1, hooks, make_worker);
   run.target = ProbeInfo{target.url, expect};
+  run.examples = examples.take();
   return run;
 }
 

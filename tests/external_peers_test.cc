@@ -173,6 +173,30 @@ TEST(Calibrate, RunsModelAndProgramAgainstOneServerAndStatesTheDistance) {
   EXPECT_EQ(h2race("calibrate -n 10 --against go").code, 2);
 }
 
+// --explain keeps the model's connections (both peers: the server is in-process) and none of the
+// program's (its client side is another process); which classes appear races, so not asserted.
+TEST(Calibrate, ExplainShowsTheModelsConnectionsOnly) {
+  const fs::path path = temp("h2race-calibrate-explain.json");
+  const Result r = h2race("calibrate -n 40 --batches 2 --explain --json " + path.string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  const size_t examples = r.output.find("examples of the model (go1.19");
+  ASSERT_NE(examples, std::string::npos) << r.output;
+  EXPECT_GT(examples, r.output.find("TVD ")) << "after the table:\n" << r.output;
+  EXPECT_NE(r.output.find("t_us  client", examples), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("client.handshake_done", examples), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("server.accepted", examples), std::string::npos) << r.output;
+  std::ifstream in(path);
+  const auto j = nlohmann::json::parse(in);
+  ASSERT_TRUE(j["model"].contains("examples")) << j["model"].dump(2);
+  EXPECT_FALSE(j["model"]["examples"].empty());
+  EXPECT_FALSE(j["real"].contains("examples"));
+  for (const auto& [cls, ex] : j["model"]["examples"].items()) {
+    std::set<std::string> sides;
+    for (const auto& e : ex["events"]) sides.insert(e["side"].get<std::string>());
+    EXPECT_EQ(sides, (std::set<std::string>{"client", "server"})) << cls;
+  }
+}
+
 // --fit runs every timing of the grid in the same batches as the real program and names the one
 // nearest to it; which one that is races, so only the shape is asserted.
 TEST(Calibrate, FitRunsEveryTimingOfTheGridAndNamesTheBest) {

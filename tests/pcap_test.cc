@@ -5,6 +5,7 @@
 // otherwise.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -76,6 +77,30 @@ TEST(Pcap, BadUseIsExit2BeforeAnythingRuns) {
   EXPECT_EQ(r.code, 2) << r.output;
   EXPECT_NE(r.output.find("--pcap"), std::string::npos) << r.output;
   EXPECT_FALSE(fs::exists("/nonexistent-dir/x.pcapng"));
+  // Was exit 3 (an internal error) from the driver.
+  r = shell(kBin + " run -n 1 --explain --fresh-server --pcap /tmp/h2race-fresh.pcapng");
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("--pcap: not with --fresh-server"), std::string::npos) << r.output;
+}
+
+// Capture rights are checked when --pcap is opened, before anything runs: as root, the test
+// drops to nobody without capabilities (setpriv); as another user, it runs as is, unless that
+// user may capture.
+TEST(Pcap, WithoutCaptureRightsIsExit2NamingPcap) {
+  const fs::path file = fs::temp_directory_path() / "h2race-nocap.pcapng";
+  fs::remove(file);
+  std::string prefix;
+  if (geteuid() == 0) {
+    if (shell("command -v setpriv").code != 0) GTEST_SKIP() << "setpriv is not installed";
+    prefix =
+        "setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all ";
+  }
+  const Result r = shell(prefix + kBin + " run -n 1 --explain --pcap " + file.string());
+  if (r.code == 0 && geteuid() != 0) GTEST_SKIP() << "this user may capture";
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("--pcap " + file.string()), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("permission"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(file));
 }
 
 }  // namespace
