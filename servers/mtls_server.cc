@@ -293,18 +293,29 @@ void MtlsServer::handle(UniqueFd fd, const sockaddr_storage& peer) {
   } closer{ssl, fd};
   if (!ssl) return;
   SSL_set_app_data(ssl.get(), &st);
-  if (opts_.read_ahead) {
+  // `run`'s record-reading server keeps BoringSSL's own socket BIO (the behaviour it names);
+  // `serve` reads through this BIO either way for its handshake deadline.
+  if (opts_.read_ahead || opts_.guard_idle_clients) {
     read_ahead.fd = fd.get();
+    read_ahead.ahead = opts_.read_ahead;
     BIO* bio = make_read_ahead_bio(read_ahead).release();
     SSL_set_bio(ssl.get(), bio, bio);  // one BIO both ways: the SSL takes its one reference
   } else {
     SSL_set_fd(ssl.get(), fd.get());
   }
   ERR_clear_error();
-  const bool short_handshake = opts_.handshake_timeout.count() > 0;
-  if (short_handshake) set_io_timeout(fd.get(), opts_.handshake_timeout);
+  // serve: the whole handshake within handshake_timeout (the BIO bounds each read by the time
+  // left), so a client trickling its bytes frees its worker as soon as one that sends nothing.
+  const bool short_handshake = opts_.guard_idle_clients && opts_.handshake_timeout.count() > 0;
+  if (short_handshake) {
+    set_io_timeout(fd.get(), opts_.handshake_timeout);
+    read_ahead.deadline = Clock::now() + opts_.handshake_timeout;
+  }
   const int ret = SSL_accept(ssl.get());
-  if (short_handshake) set_io_timeout(fd.get(), opts_.io_timeout);
+  if (short_handshake) {
+    read_ahead.deadline.reset();
+    set_io_timeout(fd.get(), opts_.io_timeout);
+  }
   if (ret != 1) {
     record(failed_handshake_truth(ssl.get(), ret, st));
     ERR_clear_error();

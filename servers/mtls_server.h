@@ -35,10 +35,11 @@ struct ServerOptions {
   bool read_ahead = true;
   // For clients h2race does not run (`serve`), which may connect and never speak: a connection
   // that has sent nothing yet waits in its worker's poll set (up to io_timeout, then it is
-  // closed with truth `timeout`) instead of holding the worker in a blocking read, and every
-  // handshake read is bounded by handshake_timeout (0: io_timeout), so one that stalls after its
-  // first bytes frees its worker soon. Off for `run`: handling a connection only once its first
-  // bytes arrived would move server.accepted after the client's first write, changing the race.
+  // closed with truth `timeout`) instead of holding the worker in a blocking read, and the whole
+  // handshake must end within handshake_timeout (0: each read within io_timeout), so one that
+  // stalls or trickles after its first bytes frees its worker soon. Off for `run`: handling a
+  // connection only once its first bytes arrived would move server.accepted after the client's
+  // first write, changing the race.
   bool guard_idle_clients = false;
   std::chrono::milliseconds handshake_timeout{0};
 };

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,10 +17,33 @@ namespace {
 
 bool should_retry(int err) { return err == EAGAIN || err == EWOULDBLOCK || err == EINTR; }
 
+// Sets the socket's receive timeout to the time left before ra.deadline; false (errno
+// ETIMEDOUT) once none is left.
+bool bound_by_deadline(const ReadAhead& ra) {
+  const auto left =
+      std::chrono::ceil<std::chrono::microseconds>(*ra.deadline - std::chrono::steady_clock::now());
+  if (left.count() <= 0) {
+    errno = ETIMEDOUT;
+    return false;
+  }
+  timeval tv{};
+  tv.tv_sec = static_cast<time_t>(left.count() / 1000000);
+  tv.tv_usec = static_cast<suseconds_t>(left.count() % 1000000);
+  setsockopt(ra.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  return true;
+}
+
 int ra_read(BIO* bio, char* out, int len) {
   auto* ra = static_cast<ReadAhead*>(BIO_get_data(bio));
   BIO_clear_retry_flags(bio);
   if (len <= 0) return 0;
+  if (ra->deadline && !bound_by_deadline(*ra)) return -1;
+  if (!ra->ahead) {
+    const ssize_t n = read(ra->fd, out, static_cast<size_t>(len));
+    if (n < 0 && should_retry(errno)) BIO_set_retry_read(bio);
+    if (n > 0 && explaining()) note("read", fmt::format("{} bytes from the kernel", n));
+    return static_cast<int>(n);
+  }
   if (ra->begin == ra->end) {
     const ssize_t n = read(ra->fd, ra->buf.data(), ra->buf.size());
     if (n < 0) {

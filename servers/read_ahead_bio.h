@@ -9,8 +9,10 @@
 #include <openssl/bio.h>
 
 #include <array>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 
 namespace h2race {
 
@@ -18,6 +20,13 @@ namespace h2race {
 // the BIO, so a connection costs no allocation for it.
 struct ReadAhead {
   int fd = -1;
+  // false: read only what the TLS stack asks for, as BoringSSL's socket BIO does (`serve
+  // --server-read record`, which needs the deadline below too).
+  bool ahead = true;
+  // When set, no read lasts past it: each read's SO_RCVTIMEO is the time left, and a read once
+  // it passed fails with ETIMEDOUT. `serve` bounds a whole handshake this way, so a client that
+  // trickles its bytes cannot hold a worker for longer.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
   std::array<uint8_t, 16 * 1024> buf;
   size_t begin = 0;
   size_t end = 0;

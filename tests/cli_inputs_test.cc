@@ -5,6 +5,7 @@
 // swallowed. Device nodes and FIFOs are made by the test in its own temp dir.
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -352,6 +353,48 @@ h2race::UniqueFd idle_connection(uint16_t port) {
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   EXPECT_EQ(connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
   return fd;
+}
+
+// A client that trickles its ClientHello one byte every 50 ms. Bounding each read (the earlier
+// rule) never closes it: every byte comes within the bound. The whole handshake's deadline
+// (300 ms here) closes it after about 6 bytes; the test allows 60 (3 s), ten times that.
+TEST_F(CliInputs, ServeClosesAClientThatTricklesItsHandshakeAtTheDeadline) {
+  const std::string ready = path("ready");
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    execl(H2RACE_BIN, H2RACE_BIN, "serve", "-q", "--threads", "1", "--handshake-timeout-ms", "300",
+          "--ready-file", ready.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  for (int i = 0; i < 300 && !fs::exists(ready); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::ifstream in(ready);
+  std::string url, ca;
+  in >> url >> ca;
+  const auto port = static_cast<uint16_t>(std::stoi(url.substr(url.rfind(':') + 1)));
+  h2race::UniqueFd fd = idle_connection(port);
+  // A handshake record header announcing 512 bytes, then the body one byte at a time.
+  const uint8_t header[] = {0x16, 0x03, 0x01, 0x02, 0x00};
+  ASSERT_EQ(send(fd.get(), header, sizeof(header), MSG_NOSIGNAL), 5);
+  int sent = 0;
+  bool closed = false;
+  for (; sent < 60 && !closed; ++sent) {
+    pollfd p{fd.get(), POLLIN | POLLRDHUP, 0};
+    if (poll(&p, 1, 50) > 0) {
+      uint8_t buf[256];
+      const ssize_t n = recv(fd.get(), buf, sizeof(buf), 0);
+      closed = n <= 0 || (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
+      if (closed) break;
+    }
+    const uint8_t one = 0x01;
+    closed = send(fd.get(), &one, 1, MSG_NOSIGNAL) != 1;
+  }
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  EXPECT_TRUE(closed) << "still open after " << sent << " bytes (3 s)";
 }
 
 TEST_F(CliInputs, IdleConnectionsDoNotStallServeForARealClient) {
