@@ -2,6 +2,7 @@
 // from the Markdown; none for a report on stdout. The examples are built here, so what each
 // diagram must show is known exactly.
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
 #include <cerrno>
 #include <filesystem>
@@ -68,9 +69,10 @@ bool contains(const std::string& s, const std::string& part) {
 class ReportDiagrams : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / "h2race-report-diagrams";
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    // Its own directory per test: ctest runs this file's tests in parallel.
+    std::string pattern = (fs::temp_directory_path() / "h2race-report-diagrams-XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
     input_ = (dir_ / "in.json").string();
     std::ofstream(input_) << to_json(record_with_examples()).dump(2);
   }
