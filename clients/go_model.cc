@@ -25,6 +25,7 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <span>
 #include <thread>
 #include <vector>
 
@@ -264,17 +265,22 @@ struct Attempt {
 };
 
 Attempt run_connection(const ClientTarget& t, const GoModelOptions& options) {
+  // The nghttp2 session and the preface's bytes are made before the handshake: between the
+  // handshake's end and the preface write the model spends only go_timing.preface (Go's time
+  // there), not its own set-up on top. (Building the request's bytes early as well moved the
+  // HEADERS write before Go's: 51 % EPIPE against Go's 25 %.)
+  H2ClientSession h2(t.authority);
+  const std::vector<uint8_t> preface = h2.preface();
   TlsClientConn conn(t.ctx, t.deadline);
   conn.end_flight_like_go();
   if (auto failed = open_connection(conn, t)) return {false, *failed};
   const auto key = conn.key();
   auto done = [&](Outcome o) { return Attempt{false, {std::move(o), key}}; };
 
-  H2ClientSession h2(t.authority);
   GoConn cc(conn, h2, t.deadline);
   spin_for(t.go_timing.preface);
   at(Point::kClientBeforePreface);
-  if (auto f = cc.write([&] { return h2.preface(); })) {
+  if (auto f = cc.write([&] { return std::span<const uint8_t>(preface); })) {
     if (options.alert_grace && is_transport_error(*f)) {
       return done(read_alert_for(conn, *options.alert_grace, *f));
     }
