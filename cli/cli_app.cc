@@ -183,7 +183,9 @@ void add_report_command(CLI::App& app, Cli& cli) {
       app.add_subcommand("report", "Markdown table and SVG chart of histograms");
   report->add_option("inputs", cli.report_flags.inputs, "histogram JSON files or directories")
       ->required();
-  report->add_option("--md", cli.report_flags.md_path, "write the Markdown table here");
+  report->add_option("--md", cli.report_flags.md_path,
+                     "write the Markdown table here ('-': stdout); the --explain examples' "
+                     "sequence diagrams go to OUT-diagrams/ next to it (none for '-')");
   report->add_option("--svg", cli.report_flags.svg_path, "write the SVG chart here");
 }
 
@@ -243,7 +245,7 @@ void add_probe_command(CLI::App& app, Cli& cli) {
   probe->add_option("-n,--iterations", pf.scenario.iterations, "number of connections")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1'000'000'000}))
       ->capture_default_str();
-  add_client_option(probe, pf.scenario, /*in_process_only=*/false);
+  add_client_option(probe, pf.scenario, /*in_process_only=*/true);
   add_enum_option(probe, "--proto", pf.scenario.proto, "HTTP version (h1 uses the h1 client)");
   add_enum_option(probe, "--tls", pf.scenario.tls, "TLS version the client offers");
   probe->add_option("--ca", pf.ca, "PEM CA file to trust (default: the system bundle)");

@@ -55,7 +55,8 @@ int run_command(RunFlags& flags);
 // write() puts the example connections' packets and key logs in a pcapng file.
 class PcapOutput {
  public:
-  PcapOutput(const std::string& path, bool explain, bool fresh_server);
+  // stdout_busy: the command prints to stdout, so `--pcap -` would mix text and capture.
+  PcapOutput(const std::string& path, bool explain, bool fresh_server, bool stdout_busy);
   PacketCapture* capture() { return capture_.get(); }
   void write(const Examples& examples);
 

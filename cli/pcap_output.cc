@@ -7,11 +7,15 @@
 
 namespace h2race::cli {
 
-PcapOutput::PcapOutput(const std::string& path, bool explain, bool fresh_server) : path_(path) {
+PcapOutput::PcapOutput(const std::string& path, bool explain, bool fresh_server, bool stdout_busy)
+    : path_(path) {
   if (path.empty()) return;
   if (!explain) throw UsageError("--pcap: needs --explain (it captures the explained connections)");
   // The capture filters on the one server's port; a server per iteration has a port each.
   if (fresh_server) throw UsageError("--pcap: not with --fresh-server (it needs one server)");
+  if (path == kStdoutPath && stdout_busy) {
+    throw UsageError("--pcap -: stdout holds the table; give a file, or add -q (run)");
+  }
   check_output_path("--pcap", path);
   try {
     capture_ = std::make_unique<PacketCapture>();
@@ -27,10 +31,12 @@ void PcapOutput::write(const Examples& examples) {
   for (const auto& [cls, ex] : examples) {
     for (const auto& line : ex.keylog) keylog += line + "\n";
   }
+  // 0600: the file holds the connections' TLS secrets.
   write_output("--pcap", path_,
-               pcapng_bytes(capture_->linktype(), PacketCapture::kSnapLength, keylog, packets));
-  fmt::print(stderr, "pcap: {} packets of {} connections -> {}\n", packets.size(), examples.size(),
-             path_);
+               pcapng_bytes(capture_->linktype(), PacketCapture::kSnapLength, keylog, packets),
+               0600);
+  fmt::print(stderr, "pcap: {} packets of {} connection(s) -> {}\n", packets.size(),
+             examples.size(), path_);
 }
 
 }  // namespace h2race::cli

@@ -26,7 +26,7 @@ int replay_command(const ReplayFlags& f) {
   scenario.iterations = f.times;
   scenario.jobs = 1;  // replays are one at a time: each is judged on its own
   scenario.schedule = f.file;
-  PcapOutput pcap(f.pcap_path, f.explain, scenario.fresh_server);
+  PcapOutput pcap(f.pcap_path, f.explain, scenario.fresh_server, /*stdout_busy=*/true);
 
   install_interrupt_handlers();
   const Pki pki(scenario.key_type);
@@ -46,7 +46,7 @@ int replay_command(const ReplayFlags& f) {
   const auto classes = run.histogram.classes();
   std::string summary;
   for (const auto& c : classes) summary += fmt::format(" {} {}/{}", c.cls, c.count, f.times);
-  fmt::print("{}:{}\n{}", f.file, summary, format_examples(run.examples));
+  fmt::print("{}:{}\n{}", f.file, summary, f.quiet ? "" : format_examples(run.examples));
   pcap.write(run.examples);
   if (run.schedule_failures > 0) {
     fmt::print(stderr, "{}: schedule did not hold: {} waits expired (first: {})\n", f.file,

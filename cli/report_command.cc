@@ -3,6 +3,7 @@
 
 #include <cctype>
 #include <filesystem>
+#include <set>
 
 #include "cli/commands.h"
 #include "cli/histogram_files.h"
@@ -49,6 +50,7 @@ std::string write_diagrams(const std::vector<RunRecord>& runs, const std::string
   const fs::path md(md_path);
   const fs::path dir = md.parent_path() / (md.stem().string() + "-diagrams");
   std::string section;
+  std::set<std::string> names;  // two inputs may share a scenario id (e.g. a run and a probe)
   for (const RunRecord& run : runs) {
     for (const auto& [cls, ex] : run.examples) {
       if (section.empty()) {
@@ -63,6 +65,8 @@ std::string write_diagrams(const std::vector<RunRecord>& runs, const std::string
       for (char& c : name) {
         if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.') c = '_';
       }
+      const std::string stem = name.substr(0, name.size() - 4);
+      for (int n = 2; !names.insert(name).second; ++n) name = fmt::format("{}-{}.svg", stem, n);
       write_output("--md", (dir / name).string(),
                    sequence_svg(fmt::format("{}: {} ({})", run.scenario.id(), cls, ex.key), ex));
       section += fmt::format("\n### `{}`: `{}`\n\n![{}]({})\n", run.scenario.id(), cls, cls,

@@ -35,7 +35,7 @@ int run_command(RunFlags& f) {
   }
   check_external_program(f.scenario);
 
-  PcapOutput pcap(f.pcap_path, f.explain, f.scenario.fresh_server);
+  PcapOutput pcap(f.pcap_path, f.explain, f.scenario.fresh_server, /*stdout_busy=*/!f.quiet);
   install_interrupt_handlers();
   const Pki pki(f.scenario.key_type);
   std::atomic<uint64_t> done{0};

@@ -96,6 +96,16 @@ TEST(ExplainCli, ExplainWithAnExternalClientIsExit2) {
                      "--explain: --client curl");
 }
 
+TEST(ExplainCli, QuietReplayPrintsOnlyItsSummaryLine) {
+  const std::string sched = std::string(H2RACE_REPRODUCERS) + "/write:EPIPE.sched";
+  Result r = h2race("replay '" + sched + "' --times 2 --explain -q");
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_EQ(r.output.find("t_us"), std::string::npos) << r.output;
+  r = h2race("replay '" + sched + "' --times 2 --explain");
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("t_us"), std::string::npos) << r.output;
+}
+
 TEST(ExplainCli, CalibrateExplainIsNotWithFit) {
   expect_usage_error("calibrate --explain --fit -n 10", "--explain: not with --fit");
 }

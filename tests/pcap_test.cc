@@ -47,6 +47,9 @@ TEST(Pcap, EpipeCaptureShowsAlertThenPrefaceThenRstDecrypted) {
     GTEST_SKIP() << "this process may not capture: " << r.output;
   }
   ASSERT_EQ(r.code, 0) << r.output;
+  // It holds TLS secrets: owner only.
+  EXPECT_EQ(fs::status(file).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
   // One line per frame: alert description, HTTP/2 magic, RST flag.
   const Result t = shell("tshark -r " + file.string() +
                          " -T fields -E separator=, -e tls.alert_message.desc -e http2.magic "
@@ -81,6 +84,13 @@ TEST(Pcap, BadUseIsExit2BeforeAnythingRuns) {
   r = shell(kBin + " run -n 1 --explain --fresh-server --pcap /tmp/h2race-fresh.pcapng");
   EXPECT_EQ(r.code, 2) << r.output;
   EXPECT_NE(r.output.find("--pcap: not with --fresh-server"), std::string::npos) << r.output;
+  // stdout would hold the table (replay: the summary) and the capture at once.
+  for (const std::string& cmd : {std::string(" run -n 1 --explain --pcap -"),
+                                 " replay '" + kEpipe + "' --explain -q --pcap -"}) {
+    r = shell(kBin + cmd);
+    EXPECT_EQ(r.code, 2) << cmd << "\n" << r.output;
+    EXPECT_NE(r.output.find("--pcap -: stdout holds the table"), std::string::npos) << r.output;
+  }
 }
 
 // Capture rights are checked when --pcap is opened, before anything runs: as root, the test

@@ -132,6 +132,23 @@ TEST_F(ReportDiagrams, AReportOnStdoutWritesNoDiagrams) {
   }
 }
 
+TEST_F(ReportDiagrams, TwoInputsOfOneScenarioKeepTheirOwnDiagrams) {
+  // A run and a probe of the same scenario have the same id: the second's diagrams must not
+  // replace the first's.
+  const std::string second = (dir_ / "again.json").string();
+  fs::copy_file(input_, second);
+  const fs::path md = dir_ / "r.md";
+  const Result r = h2race("report " + input_ + " " + second + " --md " + md.string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  size_t files = 0;
+  for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir_ / "r-diagrams")) ++files;
+  EXPECT_EQ(files, 4u);
+  const std::string id = record_with_examples().scenario.id();
+  const std::string markdown = read_file(md);
+  EXPECT_TRUE(contains(markdown, "(r-diagrams/" + id + "-write_EPIPE.svg)")) << markdown;
+  EXPECT_TRUE(contains(markdown, "(r-diagrams/" + id + "-write_EPIPE-2.svg)")) << markdown;
+}
+
 TEST(SequenceDiagram, ALongNoteWrapsWithinTheClientLane) {
   Example ex;
   ex.events = {ev(0, Side::kClient, "closed", kLongNote)};
