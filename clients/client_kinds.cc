@@ -46,7 +46,19 @@ ClientDefinition read_definition(const std::filesystem::path& file) {
     throw DefinitionError(fmt::format("{}: cannot be read", file.string()));
   }
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return parse_client_definition(text, file.string());
+  ClientDefinition def = parse_client_definition(text, file.string());
+  // The format cannot know the in-process clients; this layer does.
+  if (!def.modeled_by.empty() &&
+      std::none_of(std::begin(kInProcessKinds), std::end(kInProcessKinds),
+                   [&](const ClientKindInfo& k) { return k.name == def.modeled_by; })) {
+    // Not client_names(): this runs while the registry that it reads is being built.
+    std::string names;
+    for (const ClientKindInfo& k : kInProcessKinds)
+      names += (names.empty() ? "" : "|") + std::string(k.name);
+    throw DefinitionError(fmt::format("{}: modeled-by {}: not an in-process client ({})",
+                                      file.string(), def.modeled_by, names));
+  }
+  return def;
 }
 
 Registry& registry() {

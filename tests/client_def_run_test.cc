@@ -118,6 +118,15 @@ TEST_F(ClientDefRun, AMissingProgramExits2NamingItsPackage) {
   EXPECT_NE(r.output.find("libneedy"), std::string::npos) << r.output;
 }
 
+TEST_F(ClientDefRun, ModeledByMustNameAnInProcessClient) {
+  std::string bad = kDefinition;
+  bad += "modeled-by nonsense\n";
+  const Result r = h2race("run -n 1 --client-def " + write("bad.client", bad).string());
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("modeled-by nonsense: not an in-process client"), std::string::npos)
+      << r.output;
+}
+
 TEST_F(ClientDefRun, ANameThatIsTakenOrAClientGivenTooExits2) {
   std::string taken = kDefinition;
   taken.replace(taken.find("canned"), 6, "curl");
