@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
 #include <initializer_list>
@@ -152,10 +153,13 @@ OutputRule parse_rule(const std::vector<std::string>& w) {
       {"h2:goaway", RuleAction::kGoawayAfter},
       {"h2:rst_stream", RuleAction::kRstStreamAfter}};
   const auto action = kActions.find(target);
-  if (action == kActions.end() || w[i + 1] != "after" || i + 2 >= w.size()) {
+  if (action == kActions.end()) {
     throw LineError{fmt::format(
         "rule: '=> {} ...': only tls_alert, h2:goaway and h2:rst_stream take 'after \"MARKER\"'",
         target)};
+  }
+  if (w[i + 1] != "after" || i + 2 >= w.size()) {
+    throw LineError{fmt::format("rule: '=> {} ...' needs 'after \"MARKER\"...'", target)};
   }
   rule.action = action->second;
   for (i += 2; i < w.size(); ++i) {
@@ -265,6 +269,8 @@ ClientDefinition parse_client_definition(std::string_view text, const std::strin
       throw DefinitionError(fmt::format("{}:{}: {}", file, line_no, e.what));
     }
   }
+  // An empty file has no line to point at: name its first.
+  line_no = std::max<size_t>(line_no, 1);
   auto missing = [&](std::string_view what) {
     throw DefinitionError(fmt::format("{}:{}: no '{}' line", file, line_no, what));
   };

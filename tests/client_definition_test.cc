@@ -97,6 +97,9 @@ TEST(ClientDefinition, MistakesNameTheFileAndLine) {
       {"argv {program} {url\n", "/defs/x.client:1: '{url': unclosed {"},
       {"argv a}b\n", "/defs/x.client:1: 'a}b': a lone }"},
       {std::string("name a\0b\n", 9), "/defs/x.client:1: a NUL byte"},
+      {m + "rule contains x => tls_alert after\n",
+       "/defs/x.client:7: rule: '=> tls_alert ...' needs 'after \"MARKER\"...'"},
+      {"", "/defs/x.client:1: no 'name' line"},
   };
   for (const auto& [text, expected] : cases) {
     const std::string error = error_of(text);
