@@ -18,6 +18,7 @@
 #include "clients/go_model.h"
 
 #include <fmt/format.h>
+#include <pthread.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 
@@ -97,6 +98,7 @@ class ReadLoopThread {
     // Sleeps of a few microseconds (the read loop's start delay) need the kernel's timer slack
     // (50 us by default) out of the way.
     prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+    pthread_setname_np(pthread_self(), "h2race-readloop");  // for top -H, perf sched, gdb
     std::unique_lock lock(mu_);
     for (;;) {
       cv_.wait(lock, [&] { return quit_ || job_; });

@@ -1,5 +1,7 @@
 #include "run/iterations.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <exception>
 #include <mutex>
@@ -61,6 +63,7 @@ RunRecord run_iterations(const Scenario& scenario, int jobs, uint64_t batch,
       if (hooks.on_iteration) hooks.on_iteration(outcome, truth);
       if (hooks.done) hooks.done->fetch_add(1, std::memory_order_relaxed);
     };
+    pthread_setname_np(pthread_self(), "h2race-client");  // for top -H, perf sched, gdb
     try {
       const BatchFn run_batch = make_worker(record);
       while (!interrupted() && !stop.load()) {

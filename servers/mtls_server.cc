@@ -6,6 +6,7 @@
 #include <netinet/tcp.h>
 #include <openssl/err.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -123,6 +124,7 @@ bool readable_now(int fd) {
 }  // namespace
 
 void MtlsServer::worker() {
+  pthread_setname_np(pthread_self(), "h2race-server");  // for top -H, perf sched, gdb
   // Guard mode only: this worker's connections that have not spoken yet. Private to the worker,
   // so no lock; a client that speaks is handled by the worker that accepted it.
   std::vector<IdleConn> idle;
