@@ -12,6 +12,9 @@
 //
 // The local address is that of the connection the request went out on (httptrace's GotConn),
 // else of the last connection dialed for it (the handshake failed), else "-" (nothing dialed).
+// A request that failed on a connection dialed after the last GotConn (the one it got died, the
+// Transport redialled, and the new one failed in its dial, e.g. its preface write) names that
+// later connection: the error is its.
 package main
 
 import (
@@ -86,7 +89,8 @@ func clientTLS(caFile, certFile, keyFile string) (*tls.Config, error) {
 func request(url string, tlsConfig *tls.Config, proto string, timeout time.Duration) string {
 	var mu sync.Mutex
 	var lastDialed, used string
-	dials := 0
+	// dials counts the dial attempts; lastDialedAt and usedAt are the count when each was set.
+	dials, lastDialedAt, usedAt := 0, 0, 0
 	dialer := &net.Dialer{Timeout: timeout}
 	transport := &http.Transport{
 		TLSClientConfig: tlsConfig.Clone(),
@@ -95,7 +99,7 @@ func request(url string, tlsConfig *tls.Config, proto string, timeout time.Durat
 			mu.Lock()
 			dials++
 			if err == nil {
-				lastDialed = c.LocalAddr().String()
+				lastDialed, lastDialedAt = c.LocalAddr().String(), dials
 			}
 			mu.Unlock()
 			return c, err
@@ -111,7 +115,7 @@ func request(url string, tlsConfig *tls.Config, proto string, timeout time.Durat
 	client := &http.Client{Transport: transport, Timeout: timeout}
 	trace := &httptrace.ClientTrace{GotConn: func(info httptrace.GotConnInfo) {
 		mu.Lock()
-		used = info.Conn.LocalAddr().String()
+		used, usedAt = info.Conn.LocalAddr().String(), dials
 		mu.Unlock()
 	}}
 	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), trace),
@@ -131,7 +135,7 @@ func request(url string, tlsConfig *tls.Config, proto string, timeout time.Durat
 	mu.Lock()
 	defer mu.Unlock()
 	local := used
-	if local == "" {
+	if local == "" || (err != nil && lastDialedAt > usedAt) {
 		local = lastDialed
 	}
 	if local == "" {
