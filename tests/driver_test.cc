@@ -4,6 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <string>
+
 #include "core/interrupt.h"
 
 namespace h2race {
@@ -66,6 +72,27 @@ void expect_truth(ClientCert cert, std::string_view client, const std::string& t
                 c.cls == "read:ECONNRESET" || c.cls == "h2:no_connection")
         << c.cls << ": " << c.example;
   }
+}
+
+// `top -H`, `perf sched` and gdb tell h2race's threads apart by name (docs/go-model.md uses it).
+TEST(Driver, ThreadsAreNamedForProfilers) {
+  Scenario s = scenario(20);
+  s.client = "go";
+  std::mutex mu;
+  std::set<std::string> names;
+  DriverHooks hooks;
+  hooks.on_iteration = [&](const Outcome&, std::string_view) {
+    std::lock_guard lock(mu);
+    for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+      std::ifstream comm(task.path() / "comm");
+      std::string name;
+      if (std::getline(comm, name)) names.insert(name);
+    }
+  };
+  run_scenario(s, pki(), hooks);
+  EXPECT_TRUE(names.contains("h2race-server"));
+  EXPECT_TRUE(names.contains("h2race-client"));
+  EXPECT_TRUE(names.contains("h2race-readloop"));
 }
 
 TEST(Driver, NoCertificateTruthIsCertificateRequired) {
