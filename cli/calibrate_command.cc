@@ -54,8 +54,8 @@ std::string fit_table(const Fit& fit) {
       if (std::find(classes.begin(), classes.end(), cls) == classes.end()) classes.push_back(cls);
     }
   }
-  std::string out = fmt::format("{:>7} {:>7} {:>7} {:>9} {:>7} {:>8}", "preface", "handoff",
-                                "headers", "read_loop", "TVD", "redials");
+  std::string out = fmt::format("{:>7} {:>7} {:>7} {:>9} {:>4} {:>7} {:>8}", "preface", "handoff",
+                                "headers", "read_loop", "spin", "TVD", "redials");
   for (const auto& cls : classes)
     out += fmt::format(" {:>{}}", cls, std::max<size_t>(7, cls.size()));
   out += "\n";
@@ -68,11 +68,12 @@ std::string fit_table(const Fit& fit) {
   };
   for (size_t i = 0; i < fit.candidates.size(); ++i) {
     const auto& c = fit.candidates[i];
-    row(fmt::format("{:>7} {:>7} {:>7} {:>9}", c.timing.preface.count(), c.timing.handoff.count(),
-                    c.timing.headers.count(), c.timing.read_loop.count()),
+    row(fmt::format("{:>7} {:>7} {:>7} {:>9} {:>4}", c.timing.preface.count(),
+                    c.timing.handoff.count(), c.timing.headers.count(), c.timing.read_loop.count(),
+                    c.timing.spin.count()),
         fmt::format("{:.4f}", c.tvd) + (i == fit.best ? "*" : ""), c.model.histogram);
   }
-  row(fmt::format("{:>33}", "real"), "", fit.real.histogram);
+  row(fmt::format("{:>38}", "real"), "", fit.real.histogram);
   return out;
 }
 
@@ -83,7 +84,9 @@ int fit_command(const CalibrateFlags& f, const Scenario& model, const Scenario& 
     for (int handoff : f.fit_handoff_us) {
       for (int headers : f.fit_headers_us) {
         for (int read_loop : f.fit_read_loop_us) {
-          grid.push_back({us(handoff), us(headers), us(preface), us(read_loop)});
+          for (int spin : f.fit_spin_us) {
+            grid.push_back({us(handoff), us(headers), us(preface), us(read_loop), us(spin)});
+          }
         }
       }
     }
@@ -104,11 +107,11 @@ int fit_command(const CalibrateFlags& f, const Scenario& model, const Scenario& 
                   model.client, real.client, grid.size(), model.iterations, f.batches, model.id()) +
       fit_table(fit) +
       fmt::format("\nbest: --go-preface-us {} --go-handoff-us {} --go-headers-us {} "
-                  "--go-read-loop-us {} (TVD {:.4f}; the real program's even against its odd "
-                  "batches: {:.4f})\n",
+                  "--go-read-loop-us {} --go-spin-us {} (TVD {:.4f}; the real program's even "
+                  "against its odd batches: {:.4f})\n",
                   best.timing.preface.count(), best.timing.handoff.count(),
-                  best.timing.headers.count(), best.timing.read_loop.count(), best.tvd,
-                  fit.real_self_tvd));
+                  best.timing.headers.count(), best.timing.read_loop.count(),
+                  best.timing.spin.count(), best.tvd, fit.real_self_tvd));
   if (!f.json_path.empty()) {
     nlohmann::json candidates = nlohmann::json::array();
     for (const auto& c : fit.candidates) {
@@ -116,6 +119,7 @@ int fit_command(const CalibrateFlags& f, const Scenario& model, const Scenario& 
                             {"handoff_us", c.timing.handoff.count()},
                             {"headers_us", c.timing.headers.count()},
                             {"read_loop_us", c.timing.read_loop.count()},
+                            {"spin_us", c.timing.spin.count()},
                             {"tvd", c.tvd},
                             {"model", to_json(c.model)}});
     }

@@ -69,7 +69,8 @@ void add_calibrate_command(CLI::App& app, Cli& cli) {
   for (auto [flag, values] : {std::pair{"--fit-preface-us", &f.fit_preface_us},
                               std::pair{"--fit-handoff-us", &f.fit_handoff_us},
                               std::pair{"--fit-headers-us", &f.fit_headers_us},
-                              std::pair{"--fit-read-loop-us", &f.fit_read_loop_us}}) {
+                              std::pair{"--fit-read-loop-us", &f.fit_read_loop_us},
+                              std::pair{"--fit-spin-us", &f.fit_spin_us}}) {
     cmd->add_option(flag, *values,
                     fmt::format("--fit: the --go-{} values tried (comma-separated)",
                                 std::string_view(flag).substr(6)))

@@ -56,8 +56,11 @@ void add_scenario_flags(CLI::App* cmd, Scenario& s) {
                    "go models: Go's CPU time from its handshake's last flush to writing the "
                    "preface"},
         std::tuple{"--go-read-loop-us", &GoTiming::read_loop,
-                   "go models: from starting the read loop to its first read (Go waking an idle "
-                   "processor)"}}) {
+                   "go models: from the read loop becoming runnable to when Go's other processor "
+                   "may steal it"},
+        std::tuple{"--go-spin-us", &GoTiming::spin,
+                   "go models: how long Go's idle processor, woken when a goroutine becomes "
+                   "runnable, spins looking for work"}}) {
     cmd->add_option_function<int64_t>(
            flag,
            [&s, field = field](int64_t us) {

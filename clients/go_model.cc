@@ -65,14 +65,18 @@ Outcome read_alert_for(TlsClientConn& conn, std::chrono::milliseconds grace, Out
   }
 }
 
-// The thread a client worker's read loops run on, one per worker, reused for every connection:
-// a thread created per connection would start tens of microseconds late, while Go starts a
-// goroutine on an idle processor at once. Waking this one takes a futex wake, as waking an idle
-// processor does in Go's scheduler.
-class ReadLoopThread {
+// Go's second processor. GOMAXPROCS is the number of cores (two here) and the writer's goroutines
+// hand over to one another on the first (runnext). Whenever a goroutine becomes runnable while a
+// processor is idle and no thread spins, Go wakes a thread [wakep] that spins looking for a
+// goroutine to steal [findrunnable] and sleeps again when it finds none. That thread competes
+// with the server for the cores: it is why the server answers Go's connections later. One
+// such thread per client worker, reused for every connection. If it finds the read loop
+// runnable, it runs it; if not, the writer's own processor runs it once the request's goroutines
+// wait [schedule] (GoConn::await).
+class Processor {
  public:
-  ReadLoopThread() : thread_([this] { serve(); }) {}
-  ~ReadLoopThread() {
+  Processor() : thread_([this] { serve(); }) {}
+  ~Processor() {
     {
       std::lock_guard lock(mu_);
       quit_ = true;
@@ -80,20 +84,44 @@ class ReadLoopThread {
     cv_.notify_all();
     thread_.join();
   }
-  void start(std::function<void()> job) {
-    {
-      std::lock_guard lock(mu_);
-      job_ = std::move(job);
-      busy_ = true;
-    }
-    cv_.notify_all();
+  // Go's wakep(): a thread that is neither spinning nor running is woken (a futex wake) to spin
+  // for `spin`; otherwise nothing happens.
+  void wakep(std::chrono::microseconds spin) {
+    std::lock_guard lock(mu_);
+    wakep_locked(spin);
   }
-  void wait() {
+  // The read loop becomes runnable [go cc.readLoop()]: stealable from `from` on, by a spinning
+  // thread, or forever (`always`: a schedule orders the threads, so the read loop must run on
+  // its own thread whatever the writer does).
+  void post(std::function<void()> job, Clock::time_point from, std::chrono::microseconds spin,
+            bool always) {
+    std::lock_guard lock(mu_);
+    job_ = std::move(job);
+    from_ = from;
+    always_ = always;
+    wakep_locked(spin);
+  }
+  // The writer's processor takes the read loop if nobody stole it.
+  std::optional<std::function<void()>> take() {
+    std::lock_guard lock(mu_);
+    auto job = std::move(job_);
+    job_.reset();
+    return job;
+  }
+  // Drops a read loop not yet run and waits for one that runs here to end.
+  void stop() {
     std::unique_lock lock(mu_);
-    cv_.wait(lock, [&] { return !busy_; });
+    job_.reset();
+    cv_.wait(lock, [&] { return !running_; });
   }
 
  private:
+  void wakep_locked(std::chrono::microseconds spin) {
+    if (spinning_ || running_) return;
+    spinning_ = true;
+    spin_until_ = Clock::now() + spin;
+    cv_.notify_all();
+  }
   void serve() {
     // Sleeps of a few microseconds (the read loop's start delay) need the kernel's timer slack
     // (50 us by default) out of the way.
@@ -101,28 +129,47 @@ class ReadLoopThread {
     pthread_setname_np(pthread_self(), "h2race-readloop");  // for top -H, perf sched, gdb
     std::unique_lock lock(mu_);
     for (;;) {
-      cv_.wait(lock, [&] { return quit_ || job_; });
+      cv_.wait(lock, [&] { return quit_ || spinning_ || (job_ && always_); });
       if (quit_) return;
-      auto job = std::move(*job_);
-      job_.reset();
-      lock.unlock();
-      job();
-      lock.lock();
-      busy_ = false;
-      cv_.notify_all();
+      for (;;) {  // spinning: look for the read loop
+        const auto now = Clock::now();
+        if (job_ && (always_ || now >= from_)) {
+          auto job = std::move(*job_);
+          job_.reset();
+          spinning_ = false;
+          running_ = true;
+          lock.unlock();
+          if (always_ && now < from_) std::this_thread::sleep_until(from_);
+          job();
+          lock.lock();
+          running_ = false;
+          cv_.notify_all();
+          break;
+        }
+        if (now >= spin_until_) {
+          spinning_ = false;
+          break;
+        }
+        lock.unlock();
+        lock.lock();
+      }
     }
   }
   std::mutex mu_;
   std::condition_variable cv_;
   std::optional<std::function<void()>> job_;
-  bool busy_ = false;
+  Clock::time_point from_;
+  Clock::time_point spin_until_;
+  bool always_ = false;
+  bool spinning_ = false;
+  bool running_ = false;
   bool quit_ = false;
   std::thread thread_;  // last: starts once the members above exist
 };
 
-ReadLoopThread& read_loop_thread() {
-  thread_local ReadLoopThread t;
-  return t;
+Processor& processor() {
+  thread_local Processor p;
+  return p;
 }
 
 // One HTTP/2 connection as Go's ClientConn sees it: the caller's thread writes, the read loop's
@@ -143,17 +190,17 @@ class GoConn {
     std::lock_guard io(io_mu_);
     return conn_.write_all(make());
   }
-  // The read loop's first read comes `delay` after this call at the earliest: the time Go takes
-  // to wake an idle processor and have it steal the new goroutine. Its thread sleeps meanwhile,
-  // leaving the core to the writer, as Go's woken processor does not stop the running one.
-  void start_read_loop(std::chrono::microseconds delay) {
+  // The read loop becomes runnable [go cc.readLoop()]: the other processor may steal it from
+  // `delay` on, while it spins; see Processor.
+  void start_read_loop(std::chrono::microseconds delay, std::chrono::microseconds spin) {
     started_ = true;
-    read_loop_thread().start([this, conn = current_connection(), from = Clock::now() + delay] {
-      join_connection(conn);
-      if (Clock::now() < from) std::this_thread::sleep_until(from);
-      read_loop();
-      leave_connection();
-    });
+    processor().post(
+        [this, conn = current_connection()] {
+          join_connection(conn);
+          read_loop();
+          leave_connection();
+        },
+        Clock::now() + delay, spin, ordering_threads());
   }
   // Under the connection's mutex: closed (the read loop failed) or not; if not, runs `then`.
   template <typename F>
@@ -174,6 +221,8 @@ class GoConn {
   }
   // The stream's end: the first abort or the response; timeout at the deadline.
   Outcome await() {
+    // The request's goroutines wait: the writer's processor runs the read loop if nobody stole it.
+    if (processor().take()) read_loop();
     std::unique_lock lock(mu_);
     if (!cv_.wait_until(lock, deadline_, [&] { return abort_.has_value(); })) {
       return timeout_outcome("read");
@@ -192,7 +241,7 @@ class GoConn {
     started_ = false;
     stopping_ = true;
     conn_.stop_reading();  // wakes the read loop's poll; nothing is sent to the server
-    read_loop_thread().wait();
+    processor().stop();
   }
 
  private:
@@ -280,7 +329,10 @@ Attempt run_connection(const ClientTarget& t, const GoModelOptions& options) {
   auto done = [&](Outcome o) { return Attempt{false, {std::move(o), key}}; };
 
   GoConn cc(conn, h2, t.deadline);
+  auto wakep = [&] { processor().wakep(t.go_timing.spin); };
+  wakep();  // the handshake's goroutine hands over to the dial goroutine
   spin_for(t.go_timing.preface);
+  wakep();  // go addConnCall.run
   at(Point::kClientBeforePreface);
   if (auto f = cc.write([&] { return std::span<const uint8_t>(preface); })) {
     if (options.alert_grace && is_transport_error(*f)) {
@@ -289,9 +341,10 @@ Attempt run_connection(const ClientTarget& t, const GoModelOptions& options) {
     return done(*f);
   }
   at(Point::kClientAfterPreface);
-  cc.start_read_loop(t.go_timing.read_loop);
+  cc.start_read_loop(t.go_timing.read_loop, t.go_timing.spin);
 
   spin_for(t.go_timing.handoff);
+  wakep();  // the dial goroutine hands the connection to the request's
   if (cc.closed_else([] {})) {
     if (explaining()) {
       note("redial", "the connection closed before the request took it [ErrNoCachedConn]");
@@ -316,6 +369,7 @@ Attempt run_connection(const ClientTarget& t, const GoModelOptions& options) {
     }
     return done(no_connection_outcome(cause));
   }
+  wakep();  // go cs.doRequest
   spin_for(t.go_timing.headers);
   at(Point::kClientBeforeHeaders);
   if (auto f = cc.write([&] { return h2.request(); })) cc.abort(*f);

@@ -75,6 +75,12 @@ void note(std::string_view event, std::string detail);
 
 // Whether timelines are recorded: callers build a note's text only then.
 inline bool explaining() { return detail::g_timelines.load(std::memory_order_relaxed); }
+// Whether the installed schedule orders threads (has a wait): a model that would otherwise run
+// two of its activities on one thread must give each its own, or a wait could block both.
+inline bool ordering_threads() {
+  const Schedule* s = detail::g_schedule.load(std::memory_order_relaxed);
+  return s != nullptr && s->has_waits();
+}
 // Records what this thread's peer did on its connection (a write, a read, a close).
 inline void note(std::string_view event, std::string detail) {
   if (explaining()) [[unlikely]] {

@@ -110,7 +110,8 @@ nlohmann::json Scenario::to_json() const {
     j["go_timing"] = {{"handoff_us", go_timing->handoff.count()},
                       {"headers_us", go_timing->headers.count()},
                       {"preface_us", go_timing->preface.count()},
-                      {"read_loop_us", go_timing->read_loop.count()}};
+                      {"read_loop_us", go_timing->read_loop.count()},
+                      {"spin_us", go_timing->spin.count()}};
   }
   if (server_close == ServerClose::kLinger) j["linger_ms"] = linger.count();
   return j;
@@ -149,8 +150,8 @@ Scenario Scenario::from_json(const nlohmann::json& j) {
   }
   if (j.contains("go_timing") && j["go_timing"].is_object()) {
     const auto& g = j["go_timing"];
-    // preface_us and read_loop_us came later: files without them were measured without those
-    // delays (0).
+    // preface_us, read_loop_us and spin_us came later: files without them were measured without
+    // those delays (0).
     auto us = [&](const char* k, bool required) {
       if (!g.contains(k) && !required) return std::chrono::microseconds(0);
       if (!g.contains(k) || !g[k].is_number_integer() || g[k].get<int64_t>() < 0) {
@@ -160,7 +161,7 @@ Scenario Scenario::from_json(const nlohmann::json& j) {
       return std::chrono::microseconds(g[k].get<int64_t>());
     };
     s.go_timing = GoTiming{us("handoff_us", true), us("headers_us", true), us("preface_us", false),
-                           us("read_loop_us", false)};
+                           us("read_loop_us", false), us("spin_us", false)};
   }
   if (j.contains("linger_ms") && j["linger_ms"].is_number_integer()) {
     s.linger = std::chrono::milliseconds(j["linger_ms"].get<int64_t>());

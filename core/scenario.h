@@ -59,8 +59,10 @@ struct Scenario {
   struct GoTiming {
     std::chrono::microseconds handoff{0};
     std::chrono::microseconds headers{0};
-    std::chrono::microseconds preface{0};    // handshake's last flush -> preface write
-    std::chrono::microseconds read_loop{0};  // read loop started -> its first read
+    std::chrono::microseconds preface{0};  // handshake's last flush -> preface write
+    std::chrono::microseconds read_loop{
+        0};                             // read loop runnable -> the other processor may steal it
+    std::chrono::microseconds spin{0};  // a woken idle processor spins this long for work
     bool operator==(const GoTiming&) const = default;
   };
   std::optional<GoTiming> go_timing;

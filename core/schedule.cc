@@ -163,6 +163,13 @@ std::string format_duration(std::chrono::microseconds d) {
   return fmt::format("{}us", d.count());
 }
 
+bool Schedule::has_waits() const {
+  for (const auto& a : actions) {
+    if (a && a->kind == Action::Kind::kWait) return true;
+  }
+  return false;
+}
+
 bool Schedule::empty() const {
   for (const auto& a : actions) {
     if (a) return false;

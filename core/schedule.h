@@ -33,6 +33,8 @@ struct Schedule {
   std::string expect;
 
   bool empty() const;
+  // Whether some point waits for another: the schedule orders the peers' threads.
+  bool has_waits() const;
   // The text form: header lines, then one "point action" per line; parse(format(s)) == s.
   std::string format() const;
 };
