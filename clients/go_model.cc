@@ -2,19 +2,19 @@
 //   1. connect and handshake; TLS 1.3 returns after the client's Finished is written.
 //   2. write preface + SETTINGS + WINDOW_UPDATE and flush [newClientConn]; a write error fails the
 //      dial and is what the user sees.
-//   3. start the read loop on its own thread [go cc.readLoop()]. A read error marks the
-//      connection closed and aborts every stream with that error [readLoop cleanup].
+//   3. the read loop becomes runnable [go cc.readLoop()]: Go's other processor steals it if it is
+//      spinning then (Processor below); if not, the writer runs it once the request waits. A read
+//      error marks the connection closed and aborts every stream with that error [readLoop].
 //   4. the request reserves the connection [ReserveNewRequest, after the dial goroutine hands the
 //      connection over]; closed → the Transport dials a new connection [ErrNoCachedConn].
 //   5. the stream gets its ID [awaitOpenSlotForStreamLocked]; closed → Go <= 1.23 redials
 //      [errClientConnUnusable], Go >= 1.24 reports h2:no_connection [errClientConnNotEstablished].
 //   6. write HEADERS [writeHeaders]; a write error aborts the stream with it.
 //   7. wait for the response or an abort; the first abort wins [abortOnce].
-// Steps 4 and 6 come after Go's own CPU work (the dial goroutine's handoff; header encoding):
-// ClientTarget::go_timing holds those durations, spent spinning as Go's runtime would, calibrated
-// against real Go
-// (`h2race calibrate`). Everything else — when the alert arrives, when the read loop's thread
-// wakes — is left to the kernel and the scheduler.
+// Between the steps, Go's own CPU work (ClientTarget::go_timing, spent spinning) and, at every
+// goroutine hand-off, Go's wakep(): the idle processor's thread is woken and spins for work. The
+// durations are calibrated against real Go (`h2race calibrate`); everything else — when the alert
+// arrives, which thread gets a core — is left to the kernel and the scheduler.
 #include "clients/go_model.h"
 
 #include <fmt/format.h>
@@ -69,10 +69,10 @@ Outcome read_alert_for(TlsClientConn& conn, std::chrono::milliseconds grace, Out
 // hand over to one another on the first (runnext). Whenever a goroutine becomes runnable while a
 // processor is idle and no thread spins, Go wakes a thread [wakep] that spins looking for a
 // goroutine to steal [findrunnable] and sleeps again when it finds none. That thread competes
-// with the server for the cores: it is why the server answers Go's connections later. One
-// such thread per client worker, reused for every connection. If it finds the read loop
-// runnable, it runs it; if not, the writer's own processor runs it once the request's goroutines
-// wait [schedule] (GoConn::await).
+// with the server for the cores, as Go's does (docs/go-model.md). One such thread per client
+// worker, reused for every connection. If it finds the read loop runnable, it runs it; if not,
+// the writer's own processor runs it once the request's goroutines wait [schedule]
+// (GoConn::await).
 class Processor {
  public:
   Processor() : thread_([this] { serve(); }) {}
