@@ -130,11 +130,11 @@ struct CalibrateFlags {
   std::string json_path;
   bool fit = false;  // search the go model's timing on the grid below instead of one comparison
   // --fit's grid, one list per Scenario::GoTiming field (cli_app.cc names them).
-  std::vector<int> fit_preface_us{10, 30};
-  std::vector<int> fit_handoff_us{25, 40};
-  std::vector<int> fit_headers_us{15, 30};
+  std::vector<int> fit_preface_us{0, 10};
+  std::vector<int> fit_handoff_us{0, 5, 15};
+  std::vector<int> fit_headers_us{0, 10, 30};
   std::vector<int> fit_read_loop_us{0};
-  std::vector<int> fit_spin_us{0, 20, 50};
+  std::vector<int> fit_spin_us{0, 50};
   bool explain = false;  // the model's connections only: the real program is another process
 };
 int calibrate_command(CalibrateFlags& flags);

@@ -72,98 +72,129 @@ Outcome read_alert_for(TlsClientConn& conn, std::chrono::milliseconds grace, Out
 // with the server for the cores, as Go's does (docs/go-model.md). One such thread per client
 // worker, reused for every connection. If it finds the read loop runnable, it runs it; if not,
 // the writer's own processor runs it once the request's goroutines wait [schedule]
-// (GoConn::await).
+// (GoConn::await). The spinning thread never holds a lock the writer needs: it watches atomics.
 class Processor {
  public:
   Processor() : thread_([this] { serve(); }) {}
   ~Processor() {
-    {
-      std::lock_guard lock(mu_);
-      quit_ = true;
-    }
-    cv_.notify_all();
+    quit_ = true;
+    wake(/*always=*/true);
     thread_.join();
   }
   // Go's wakep(): a thread that is neither spinning nor running is woken (a futex wake) to spin
-  // for `spin`; otherwise nothing happens.
+  // for `spin` once it runs; otherwise nothing happens.
   void wakep(std::chrono::microseconds spin) {
-    std::lock_guard lock(mu_);
-    wakep_locked(spin);
+    spin_us_.store(spin.count(), std::memory_order_relaxed);
+    wake(false);
   }
-  // The read loop becomes runnable [go cc.readLoop()]: stealable from `from` on, by a spinning
-  // thread, or forever (`always`: a schedule orders the threads, so the read loop must run on
-  // its own thread whatever the writer does).
+  // The read loop becomes runnable [go cc.readLoop()]: stealable from `from` on, or at once and
+  // always (`always`: a schedule orders the threads, so the read loop must run on its own thread
+  // whatever the writer does).
   void post(std::function<void()> job, Clock::time_point from, std::chrono::microseconds spin,
             bool always) {
-    std::lock_guard lock(mu_);
-    job_ = std::move(job);
-    from_ = from;
-    always_ = always;
-    wakep_locked(spin);
+    {
+      std::lock_guard lock(mu_);
+      job_ = std::move(job);
+      from_ns_.store(from.time_since_epoch().count(), std::memory_order_relaxed);
+      always_.store(always, std::memory_order_relaxed);
+      job_ready_.store(true, std::memory_order_release);
+    }
+    spin_us_.store(spin.count(), std::memory_order_relaxed);
+    wake(always);
   }
-  // The writer's processor takes the read loop if nobody stole it.
+  // The writer's processor takes the read loop if nobody stole it (and no schedule wants it on
+  // its own thread).
   std::optional<std::function<void()>> take() {
     std::lock_guard lock(mu_);
-    auto job = std::move(job_);
-    job_.reset();
-    return job;
+    if (!job_ || always_.load(std::memory_order_relaxed)) return std::nullopt;
+    return detach_locked();
   }
-  // Drops a read loop not yet run and waits for one that runs here to end.
-  void stop() {
-    std::unique_lock lock(mu_);
-    job_.reset();
-    cv_.wait(lock, [&] { return !running_; });
+  // The read loop runs on this thread now, whoever is first: the request returned without it.
+  void release() {
+    {
+      std::lock_guard lock(mu_);
+      if (!job_) return;
+      always_.store(true, std::memory_order_relaxed);
+    }
+    wake(true);
+  }
+  // A read loop nobody took never runs.
+  void drop() {
+    std::lock_guard lock(mu_);
+    if (job_) detach_locked();
+  }
+  // Waits for a read loop running here to end.
+  void wait_idle() {
+    for (int s = state_.load(); s == kRunning; s = state_.load()) state_.wait(s);
   }
 
  private:
-  void wakep_locked(std::chrono::microseconds spin) {
-    if (spinning_ || running_) return;
-    spinning_ = true;
-    spin_until_ = Clock::now() + spin;
-    cv_.notify_all();
+  enum : int { kIdle, kSpinning, kRunning };
+  std::function<void()> detach_locked() {
+    auto job = std::move(*job_);
+    job_.reset();
+    job_ready_.store(false, std::memory_order_relaxed);
+    return job;
+  }
+  // Idle → spinning, with a futex wake; `force` also when already spinning (a job that must run).
+  void wake(bool force) {
+    int idle = kIdle;
+    if (state_.compare_exchange_strong(idle, kSpinning) || force) state_.notify_all();
+  }
+  bool stealable() const {
+    if (!job_ready_.load(std::memory_order_acquire)) return false;
+    if (always_.load(std::memory_order_relaxed)) return true;
+    return Clock::now().time_since_epoch().count() >= from_ns_.load(std::memory_order_relaxed);
+  }
+  // Runs the read loop if it is still there.
+  void steal() {
+    std::function<void()> job;
+    {
+      std::lock_guard lock(mu_);
+      if (!job_) return;
+      job = detach_locked();
+      state_.store(kRunning);
+    }
+    if (Clock::now().time_since_epoch().count() < from_ns_.load(std::memory_order_relaxed)) {
+      std::this_thread::sleep_until(
+          Clock::time_point(Clock::duration(from_ns_.load(std::memory_order_relaxed))));
+    }
+    job();
+    state_.store(kIdle);
+    state_.notify_all();  // wait_idle()
   }
   void serve() {
     // Sleeps of a few microseconds (the read loop's start delay) need the kernel's timer slack
     // (50 us by default) out of the way.
     prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
     pthread_setname_np(pthread_self(), "h2race-readloop");  // for top -H, perf sched, gdb
-    std::unique_lock lock(mu_);
     for (;;) {
-      cv_.wait(lock, [&] { return quit_ || spinning_ || (job_ && always_); });
+      state_.wait(kIdle);
       if (quit_) return;
-      for (;;) {  // spinning: look for the read loop
-        const auto now = Clock::now();
-        if (job_ && (always_ || now >= from_)) {
-          auto job = std::move(*job_);
-          job_.reset();
-          spinning_ = false;
-          running_ = true;
-          lock.unlock();
-          if (always_ && now < from_) std::this_thread::sleep_until(from_);
-          job();
-          lock.lock();
-          running_ = false;
-          cv_.notify_all();
-          break;
+      // Spinning: the window starts when the thread runs, as Go's spinning M's does.
+      const auto until =
+          Clock::now() + std::chrono::microseconds(spin_us_.load(std::memory_order_relaxed));
+      for (;;) {
+        if (stealable()) {
+          steal();
+          if (state_.load() != kSpinning) break;
         }
-        if (now >= spin_until_) {
-          spinning_ = false;
-          break;
+        if (quit_) return;
+        if (Clock::now() >= until) {
+          int spinning = kSpinning;
+          if (state_.compare_exchange_strong(spinning, kIdle)) break;
         }
-        lock.unlock();
-        lock.lock();
       }
     }
   }
-  std::mutex mu_;
-  std::condition_variable cv_;
+  std::mutex mu_;  // job_
   std::optional<std::function<void()>> job_;
-  Clock::time_point from_;
-  Clock::time_point spin_until_;
-  bool always_ = false;
-  bool spinning_ = false;
-  bool running_ = false;
-  bool quit_ = false;
+  std::atomic<bool> job_ready_{false};  // job_ is set: the spinning thread reads this, not job_
+  std::atomic<int64_t> from_ns_{0};     // Clock ticks: when job_ may be stolen
+  std::atomic<bool> always_{false};
+  std::atomic<int64_t> spin_us_{0};
+  std::atomic<int> state_{kIdle};
+  std::atomic<bool> quit_{false};
   std::thread thread_;  // last: starts once the members above exist
 };
 
@@ -221,8 +252,19 @@ class GoConn {
   }
   // The stream's end: the first abort or the response; timeout at the deadline.
   Outcome await() {
-    // The request's goroutines wait: the writer's processor runs the read loop if nobody stole it.
-    if (processor().take()) read_loop();
+    // The request's goroutines wait: the writer's processor runs the read loop if nobody stole
+    // it. A stream already aborted (its HEADERS write failed) returns at once, as Go's RoundTrip
+    // does; the read loop then runs on the other thread.
+    bool aborted = false;
+    {
+      std::lock_guard lock(mu_);
+      aborted = abort_.has_value();
+    }
+    if (aborted) {
+      processor().release();
+    } else if (processor().take()) {
+      read_loop();
+    }
     std::unique_lock lock(mu_);
     if (!cv_.wait_until(lock, deadline_, [&] { return abort_.has_value(); })) {
       return timeout_outcome("read");
@@ -239,9 +281,10 @@ class GoConn {
   void stop() {
     if (!started_) return;
     started_ = false;
+    processor().drop();  // a read loop nobody took never starts
     stopping_ = true;
     conn_.stop_reading();  // wakes the read loop's poll; nothing is sent to the server
-    processor().stop();
+    processor().wait_idle();
   }
 
  private:

@@ -150,8 +150,9 @@ Scenario Scenario::from_json(const nlohmann::json& j) {
   }
   if (j.contains("go_timing") && j["go_timing"].is_object()) {
     const auto& g = j["go_timing"];
-    // preface_us, read_loop_us and spin_us came later: files without them were measured without
-    // those delays (0).
+    // preface_us and read_loop_us came later: files without them were measured without those
+    // delays (0). Files without spin_us come from the model before its second processor (before
+    // 2026-11-26): they load with 0, which describes their timing fields, not that model.
     auto us = [&](const char* k, bool required) {
       if (!g.contains(k) && !required) return std::chrono::microseconds(0);
       if (!g.contains(k) || !g[k].is_number_integer() || g[k].get<int64_t>() < 0) {
