@@ -96,8 +96,8 @@ class Processor {
       std::lock_guard lock(mu_);
       job_ = std::move(job);
       from_ns_.store(from.time_since_epoch().count(), std::memory_order_relaxed);
-      always_.store(always, std::memory_order_relaxed);
-      job_ready_.store(true, std::memory_order_release);
+      always_.store(always);
+      job_ready_.store(true);
     }
     spin_us_.store(spin.count(), std::memory_order_relaxed);
     wake(always);
@@ -106,7 +106,7 @@ class Processor {
   // its own thread).
   std::optional<std::function<void()>> take() {
     std::lock_guard lock(mu_);
-    if (!job_ || always_.load(std::memory_order_relaxed)) return std::nullopt;
+    if (!job_ || always_.load()) return std::nullopt;
     return detach_locked();
   }
   // The read loop runs on this thread now, whoever is first: the request returned without it.
@@ -114,7 +114,7 @@ class Processor {
     {
       std::lock_guard lock(mu_);
       if (!job_) return;
-      always_.store(true, std::memory_order_relaxed);
+      always_.store(true);
     }
     wake(true);
   }
@@ -133,7 +133,7 @@ class Processor {
   std::function<void()> detach_locked() {
     auto job = std::move(*job_);
     job_.reset();
-    job_ready_.store(false, std::memory_order_relaxed);
+    job_ready_.store(false);
     return job;
   }
   // Idle → spinning, with a futex wake; `force` also when already spinning (a job that must run).
@@ -142,8 +142,8 @@ class Processor {
     if (state_.compare_exchange_strong(idle, kSpinning) || force) state_.notify_all();
   }
   bool stealable() const {
-    if (!job_ready_.load(std::memory_order_acquire)) return false;
-    if (always_.load(std::memory_order_relaxed)) return true;
+    if (!job_ready_.load()) return false;
+    if (always_.load()) return true;
     return Clock::now().time_since_epoch().count() >= from_ns_.load(std::memory_order_relaxed);
   }
   // Runs the read loop if it is still there.
@@ -163,14 +163,27 @@ class Processor {
     state_.store(kIdle);
     state_.notify_all();  // wait_idle()
   }
+  // A read loop that must run on this thread (a schedule orders the threads, or the request
+  // returned without it).
+  bool must_run() const { return job_ready_.load() && always_.load(); }
   void serve() {
     // Sleeps of a few microseconds (the read loop's start delay) need the kernel's timer slack
     // (50 us by default) out of the way.
     prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
     pthread_setname_np(pthread_self(), "h2race-readloop");  // for top -H, perf sched, gdb
     for (;;) {
-      state_.wait(kIdle);
-      if (quit_) return;
+      // Idle until wakep(), a read loop that must run here, or quitting. Each is re-checked after
+      // the thread last went idle, so none can slip in while it was spinning.
+      for (;;) {
+        if (quit_) return;
+        if (state_.load() != kIdle) break;
+        if (must_run()) {
+          int idle = kIdle;
+          state_.compare_exchange_strong(idle, kSpinning);
+          break;
+        }
+        state_.wait(kIdle);
+      }
       // Spinning: the window starts when the thread runs, as Go's spinning M's does.
       const auto until =
           Clock::now() + std::chrono::microseconds(spin_us_.load(std::memory_order_relaxed));
@@ -189,6 +202,8 @@ class Processor {
   }
   std::mutex mu_;  // job_
   std::optional<std::function<void()>> job_;
+  // Sequentially consistent, as state_: a job set before a failed wake() is seen by the thread's
+  // check after it went idle.
   std::atomic<bool> job_ready_{false};  // job_ is set: the spinning thread reads this, not job_
   std::atomic<int64_t> from_ns_{0};     // Clock ticks: when job_ may be stolen
   std::atomic<bool> always_{false};
