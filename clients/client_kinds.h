@@ -54,7 +54,7 @@ const ClientKindInfo& add_client_definition(const std::filesystem::path& file);
 // The `go` model's timing defaults, calibrated on this project's 2-core VM against Debian's Go
 // 1.19 (docs/go-model.md).
 inline constexpr Scenario::GoTiming kDefaultGoTiming{.handoff = std::chrono::microseconds(5),
-                                                     .headers = std::chrono::microseconds(10),
+                                                     .headers = std::chrono::microseconds(30),
                                                      .preface = std::chrono::microseconds(0),
                                                      .read_loop = std::chrono::microseconds(0),
                                                      .spin = std::chrono::microseconds(50)};
