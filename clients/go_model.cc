@@ -78,7 +78,7 @@ class Processor {
   Processor() : thread_([this] { serve(); }) {}
   ~Processor() {
     quit_ = true;
-    wake(/*always=*/true);
+    wake(/*force=*/true);
     thread_.join();
   }
   // Go's wakep(): a thread that is neither spinning nor running is woken (a futex wake) to spin
