@@ -59,10 +59,12 @@ struct Scenario {
   struct GoTiming {
     std::chrono::microseconds handoff{0};
     std::chrono::microseconds headers{0};
-    std::chrono::microseconds preface{0};  // handshake's last flush -> preface write
-    std::chrono::microseconds read_loop{
-        0};                             // read loop runnable -> the other processor may steal it
-    std::chrono::microseconds spin{0};  // a woken idle processor spins this long for work
+    // handshake's last flush -> preface write
+    std::chrono::microseconds preface{0};
+    // the read loop runnable -> the other processor may steal it
+    std::chrono::microseconds read_loop{0};
+    // a woken idle processor spins this long for work
+    std::chrono::microseconds spin{0};
     bool operator==(const GoTiming&) const = default;
   };
   std::optional<GoTiming> go_timing;
