@@ -1,0 +1,3 @@
+module h2race/seed-program
+
+go 1.19
