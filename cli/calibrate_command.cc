@@ -2,6 +2,7 @@
 // histograms side by side (share and Wilson interval per class), the homogeneity test and the
 // total variation distance (TVD). Measured, not gated: it exits 0 whatever the distance.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <vector>
@@ -54,13 +55,22 @@ std::string fit_table(const Fit& fit) {
       if (std::find(classes.begin(), classes.end(), cls) == classes.end()) classes.push_back(cls);
     }
   }
-  std::string out = fmt::format("{:>7} {:>7} {:>7} {:>9} {:>4} {:>7} {:>8}", "preface", "handoff",
-                                "headers", "read_loop", "spin", "TVD", "redials");
+  // One column per timing field, as wide as its name.
+  auto timing_cells = [](const Scenario::GoTiming& t) {
+    std::string cells;
+    for (const auto& field : kGoTimingFields) {
+      cells += fmt::format("{:>{}} ", (t.*field.member).count(), field.name.size());
+    }
+    return cells;
+  };
+  std::string out;
+  for (const auto& field : kGoTimingFields) out += fmt::format("{} ", field.name);
+  out += fmt::format("{:>7} {:>8}", "TVD", "redials");
   for (const auto& cls : classes)
     out += fmt::format(" {:>{}}", cls, std::max<size_t>(7, cls.size()));
   out += "\n";
   auto row = [&](const std::string& head, const std::string& tvd, const Histogram& h) {
-    out += head + fmt::format(" {:>7} {:>8}", tvd, redial_share(h));
+    out += head + fmt::format("{:>7} {:>8}", tvd, redial_share(h));
     for (const auto& cls : classes) {
       out += fmt::format(" {:>{}}", share(h, cls), std::max<size_t>(7, cls.size()));
     }
@@ -68,29 +78,41 @@ std::string fit_table(const Fit& fit) {
   };
   for (size_t i = 0; i < fit.candidates.size(); ++i) {
     const auto& c = fit.candidates[i];
-    row(fmt::format("{:>7} {:>7} {:>7} {:>9} {:>4}", c.timing.preface.count(),
-                    c.timing.handoff.count(), c.timing.headers.count(), c.timing.read_loop.count(),
-                    c.timing.spin.count()),
-        fmt::format("{:.4f}", c.tvd) + (i == fit.best ? "*" : ""), c.model.histogram);
+    row(timing_cells(c.timing), fmt::format("{:.4f}", c.tvd) + (i == fit.best ? "*" : ""),
+        c.model.histogram);
   }
-  row(fmt::format("{:>38}", "real"), "", fit.real.histogram);
+  const size_t timing_width = timing_cells({}).size();
+  row(fmt::format("{:>{}}", "real ", timing_width), "", fit.real.histogram);
   return out;
 }
 
-int fit_command(const CalibrateFlags& f, const Scenario& model, const Scenario& real) {
-  using us = std::chrono::microseconds;
-  std::vector<Scenario::GoTiming> grid;
-  for (int preface : f.fit_preface_us) {
-    for (int handoff : f.fit_handoff_us) {
-      for (int headers : f.fit_headers_us) {
-        for (int read_loop : f.fit_read_loop_us) {
-          for (int spin : f.fit_spin_us) {
-            grid.push_back({us(handoff), us(headers), us(preface), us(read_loop), us(spin)});
-          }
-        }
+// Every combination of the grid's lists, one list per timing field (kGoTimingFields' order).
+std::vector<Scenario::GoTiming> fit_grid(const CalibrateFlags& f) {
+  std::vector<Scenario::GoTiming> grid{Scenario::GoTiming{}};
+  for (size_t i = 0; i < std::size(kGoTimingFields); ++i) {
+    std::vector<Scenario::GoTiming> next;
+    for (const auto& partial : grid) {
+      for (int us : f.fit_grid[i]) {
+        next.push_back(partial);
+        next.back().*kGoTimingFields[i].member = std::chrono::microseconds(us);
       }
     }
+    grid = std::move(next);
   }
+  return grid;
+}
+
+// --go-preface-us 0 --go-handoff-us 5 ...
+std::string timing_flags(const Scenario::GoTiming& t) {
+  std::vector<std::string> flags;
+  for (const auto& field : kGoTimingFields) {
+    flags.push_back(fmt::format("--go-{}-us {}", field.name, (t.*field.member).count()));
+  }
+  return fmt::format("{}", fmt::join(flags, " "));
+}
+
+int fit_command(const CalibrateFlags& f, const Scenario& model, const Scenario& real) {
+  const std::vector<Scenario::GoTiming> grid = fit_grid(f);
   const Pki pki(model.key_type);
   std::atomic<uint64_t> done{0};
   Fit fit;
@@ -106,22 +128,19 @@ int fit_command(const CalibrateFlags& f, const Scenario& model, const Scenario& 
                   "server ({})\n\n",
                   model.client, real.client, grid.size(), model.iterations, f.batches, model.id()) +
       fit_table(fit) +
-      fmt::format("\nbest: --go-preface-us {} --go-handoff-us {} --go-headers-us {} "
-                  "--go-read-loop-us {} --go-spin-us {} (TVD {:.4f}; the real program's even "
-                  "against its odd batches: {:.4f})\n",
-                  best.timing.preface.count(), best.timing.handoff.count(),
-                  best.timing.headers.count(), best.timing.read_loop.count(),
-                  best.timing.spin.count(), best.tvd, fit.real_self_tvd));
+      fmt::format("\nbest: {} (TVD {:.4f}; the real program's even against its odd batches: "
+                  "{:.4f})\n",
+                  timing_flags(best.timing), best.tvd, fit.real_self_tvd));
   if (!f.json_path.empty()) {
     nlohmann::json candidates = nlohmann::json::array();
     for (const auto& c : fit.candidates) {
-      candidates.push_back({{"preface_us", c.timing.preface.count()},
-                            {"handoff_us", c.timing.handoff.count()},
-                            {"headers_us", c.timing.headers.count()},
-                            {"read_loop_us", c.timing.read_loop.count()},
-                            {"spin_us", c.timing.spin.count()},
-                            {"tvd", c.tvd},
-                            {"model", to_json(c.model)}});
+      nlohmann::json candidate;
+      for (const auto& field : kGoTimingFields) {
+        candidate[go_timing_json_key(field)] = (c.timing.*field.member).count();
+      }
+      candidate["tvd"] = c.tvd;
+      candidate["model"] = to_json(c.model);
+      candidates.push_back(std::move(candidate));
     }
     const nlohmann::json j = {{"schema", "h2race/fit/1"},
                               {"real", to_json(fit.real)},

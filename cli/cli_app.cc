@@ -64,16 +64,12 @@ void add_calibrate_command(CLI::App& app, Cli& cli) {
                 "of both peers; the real program is a separate process, so its connections are "
                 "not recorded (not with --fit)");
   cmd->add_flag("--fit", f.fit,
-                "search the go model's timing: every pair of the two grids below runs -n "
+                "search the go model's timing: every combination of the --fit-*-us lists runs -n "
                 "iterations in the same batches as the real program; prints each TVD and the best");
-  for (auto [flag, values] : {std::pair{"--fit-preface-us", &f.fit_preface_us},
-                              std::pair{"--fit-handoff-us", &f.fit_handoff_us},
-                              std::pair{"--fit-headers-us", &f.fit_headers_us},
-                              std::pair{"--fit-read-loop-us", &f.fit_read_loop_us},
-                              std::pair{"--fit-spin-us", &f.fit_spin_us}}) {
-    cmd->add_option(flag, *values,
-                    fmt::format("--fit: the --go-{} values tried (comma-separated)",
-                                std::string_view(flag).substr(6)))
+  for (size_t i = 0; i < std::size(kGoTimingFields); ++i) {
+    const std::string_view name = kGoTimingFields[i].name;
+    cmd->add_option(fmt::format("--fit-{}-us", name), f.fit_grid[i],
+                    fmt::format("--fit: the --go-{}-us values tried (comma-separated)", name))
         ->delimiter(',')
         ->check(CLI::Range(0, 100'000))
         ->capture_default_str();

@@ -1,6 +1,7 @@
 // The subcommands behind `h2race`. main.cc declares every flag; these run what was parsed.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <memory>
 #include <stdexcept>
@@ -129,12 +130,10 @@ struct CalibrateFlags {
   double alpha = 0.001;
   std::string json_path;
   bool fit = false;  // search the go model's timing on the grid below instead of one comparison
-  // --fit's grid, one list per Scenario::GoTiming field (cli_app.cc names them).
-  std::vector<int> fit_preface_us{0, 10};
-  std::vector<int> fit_handoff_us{0, 5, 15};
-  std::vector<int> fit_headers_us{0, 10, 30};
-  std::vector<int> fit_read_loop_us{0};
-  std::vector<int> fit_spin_us{0, 50};
+  // --fit's grid: the values tried for each timing field, in kGoTimingFields' order (preface,
+  // handoff, headers, read-loop, spin, off-cpu); --fit-NAME-us sets one list.
+  std::array<std::vector<int>, std::size(kGoTimingFields)> fit_grid{
+      {{0, 10}, {5, 15}, {10, 30}, {0}, {50}, {0, 20, 30}}};
   bool explain = false;  // the model's connections only: the real program is another process
 };
 int calibrate_command(CalibrateFlags& flags);

@@ -3,7 +3,6 @@
 
 #include <filesystem>
 #include <sstream>
-#include <tuple>
 
 #include "cli/commands.h"
 #include "cli/enum_option.h"
@@ -45,31 +44,16 @@ void add_scenario_flags(CLI::App* cmd, Scenario& s) {
   cmd->add_flag("--fresh-server", s.fresh_server,
                 "a new server (listener, SSL_CTX) per iteration, as the seed program does");
   add_client_bound_flags(cmd, s);
-  using GoTiming = Scenario::GoTiming;
-  for (auto [flag, field, help] :
-       {std::tuple{"--go-handoff-us", &GoTiming::handoff,
-                   "go models: Go's CPU time from the preface flush to the request taking the "
-                   "connection"},
-        std::tuple{"--go-headers-us", &GoTiming::headers,
-                   "go models: Go's CPU time from taking the connection to writing HEADERS"},
-        std::tuple{"--go-preface-us", &GoTiming::preface,
-                   "go models: Go's CPU time from its handshake's last flush to writing the "
-                   "preface"},
-        std::tuple{"--go-read-loop-us", &GoTiming::read_loop,
-                   "go models: from the read loop becoming runnable to when Go's other processor "
-                   "may steal it"},
-        std::tuple{"--go-spin-us", &GoTiming::spin,
-                   "go models: how long Go's idle processor, woken when a goroutine becomes "
-                   "runnable, spins looking for work"}}) {
+  for (const auto& f : kGoTimingFields) {
     cmd->add_option_function<int64_t>(
-           flag,
-           [&s, field = field](int64_t us) {
+           fmt::format("--go-{}-us", f.name),
+           [&s, member = f.member](int64_t us) {
              s.go_timing = s.go_timing.value_or(kDefaultGoTiming);
-             (*s.go_timing).*field = std::chrono::microseconds(us);
+             (*s.go_timing).*member = std::chrono::microseconds(us);
            },
-           help)
+           std::string(f.help))
         ->check(CLI::Range(int64_t{0}, int64_t{100'000}))
-        ->default_str(std::to_string((kDefaultGoTiming.*field).count()));
+        ->default_str(std::to_string((kDefaultGoTiming.*f.member).count()));
   }
   cmd->add_option_function<int64_t>(
          "--linger-ms", [&s](int64_t ms) { s.linger = std::chrono::milliseconds(ms); },

@@ -53,11 +53,12 @@ const ClientKindInfo& add_client_definition(const std::filesystem::path& file);
 
 // The `go` model's timing defaults, calibrated on this project's 2-core VM against Debian's Go
 // 1.19 (docs/go-model.md).
-inline constexpr Scenario::GoTiming kDefaultGoTiming{.handoff = std::chrono::microseconds(5),
+inline constexpr Scenario::GoTiming kDefaultGoTiming{.handoff = std::chrono::microseconds(15),
                                                      .headers = std::chrono::microseconds(30),
                                                      .preface = std::chrono::microseconds(0),
                                                      .read_loop = std::chrono::microseconds(0),
-                                                     .spin = std::chrono::microseconds(50)};
+                                                     .spin = std::chrono::microseconds(50),
+                                                     .off_cpu = std::chrono::microseconds(30)};
 
 // The one place where protocol and client are reconciled: an in-process h2 profile under
 // --proto h1 becomes the h1 client (unless the client was named explicitly: an error), `h1`

@@ -9,11 +9,12 @@
 //      connection over]; closed → the Transport dials a new connection [ErrNoCachedConn].
 //   5. the stream gets its ID [awaitOpenSlotForStreamLocked]; closed → Go <= 1.23 redials
 //      [errClientConnUnusable], Go >= 1.24 reports h2:no_connection [errClientConnNotEstablished].
-//   6. write HEADERS [writeHeaders]; a write error aborts the stream with it.
+//   6. off the core for a while; then, unless the stream was aborted meanwhile, write HEADERS
+//      [encodeAndWriteHeaders]; a write error aborts the stream with it.
 //   7. wait for the response or an abort; the first abort wins [abortOnce].
-// Between the steps, Go's own CPU work (ClientTarget::go_timing, spent spinning) and, at every
-// goroutine hand-off, Go's wakep(): the idle processor's thread is woken and spins for work. The
-// durations are calibrated against real Go (`h2race calibrate`); everything else — when the alert
+// Between the steps, Go's own CPU work (ClientTarget::go_timing, spent spinning; off_cpu is a
+// sleep) and, at every goroutine hand-off, Go's wakep(): the idle processor's thread is woken
+// and spins for work. The durations are calibrated against real Go (`h2race calibrate`); everything else — when the alert
 // arrives, which thread gets a core — is left to the kernel and the scheduler.
 #include "clients/go_model.h"
 
@@ -41,6 +42,16 @@ void spin_for(std::chrono::microseconds d) {
   const auto until = Clock::now() + d;
   while (Clock::now() < until) {
   }
+}
+
+// The request's thread leaves its core for `d` (a sleep), so the read loop, the server and the
+// other worker may run on it meanwhile. A timer slack of 1 us (the kernel's default is 50) keeps
+// a sleep of tens of microseconds that long; it stays set for the worker's thread.
+void off_cpu_for(std::chrono::microseconds d) {
+  if (d.count() <= 0) return;
+  thread_local const int slack_set = prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+  (void)slack_set;
+  std::this_thread::sleep_for(d);
 }
 
 bool is_transport_error(const Outcome& o) {
@@ -265,17 +276,18 @@ class GoConn {
     std::lock_guard lock(mu_);
     abort_locked(std::move(why));
   }
+  // Go checks this before encoding HEADERS: an aborted stream writes nothing.
+  bool aborted() {
+    std::lock_guard lock(mu_);
+    return abort_.has_value();
+  }
   // The stream's end: the first abort or the response; timeout at the deadline.
   Outcome await() {
     // The request's goroutines wait: the writer's processor runs the read loop if nobody stole
-    // it. A stream already aborted (its HEADERS write failed) returns at once, as Go's RoundTrip
-    // does; the read loop then runs on the other thread.
-    bool aborted = false;
-    {
-      std::lock_guard lock(mu_);
-      aborted = abort_.has_value();
-    }
-    if (aborted) {
+    // it. A stream already aborted (its HEADERS write failed, or a stolen read loop aborted it)
+    // returns at once, as Go's RoundTrip does; a read loop nobody took then runs on the other
+    // thread.
+    if (aborted()) {
       processor().release();
     } else if (processor().take()) {
       read_loop();
@@ -428,9 +440,17 @@ Attempt run_connection(const ClientTarget& t, const GoModelOptions& options) {
     return done(no_connection_outcome(cause));
   }
   wakep();  // go cs.doRequest
+  // Go's request goroutine, its stream just numbered, is often preempted before its HEADERS
+  // (httptrace: GotConn to WroteHeaders 31 us at the median when the write succeeds, 144 us when
+  // it fails and the user still sees the alert; docs/go-model.md).
+  off_cpu_for(t.go_timing.off_cpu);
   spin_for(t.go_timing.headers);
   at(Point::kClientBeforeHeaders);
-  if (auto f = cc.write([&] { return h2.request(); })) cc.abort(*f);
+  if (!cc.aborted()) {
+    if (auto f = cc.write([&] { return h2.request(); })) cc.abort(*f);
+  } else if (explaining()) {
+    note("headers", "not written: the stream is already aborted [encodeAndWriteHeaders]");
+  }
   at(Point::kClientBeforeRead);
   Outcome result = cc.await();
   if (options.alert_grace && is_transport_error(result)) {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace h2race {
@@ -107,14 +108,17 @@ nlohmann::json Scenario::to_json() const {
   j["schedule"] = schedule ? nlohmann::json(*schedule) : nlohmann::json(nullptr);
   if (alert_grace) j["alert_grace_ms"] = alert_grace->count();
   if (go_timing) {
-    j["go_timing"] = {{"handoff_us", go_timing->handoff.count()},
-                      {"headers_us", go_timing->headers.count()},
-                      {"preface_us", go_timing->preface.count()},
-                      {"read_loop_us", go_timing->read_loop.count()},
-                      {"spin_us", go_timing->spin.count()}};
+    auto& g = j["go_timing"] = nlohmann::json::object();
+    for (const auto& f : kGoTimingFields) g[go_timing_json_key(f)] = ((*go_timing).*f.member).count();
   }
   if (server_close == ServerClose::kLinger) j["linger_ms"] = linger.count();
   return j;
+}
+
+std::string go_timing_json_key(const GoTimingField& f) {
+  std::string key(f.name);
+  std::replace(key.begin(), key.end(), '-', '_');
+  return key + "_us";
 }
 
 Scenario Scenario::from_json(const nlohmann::json& j) {
@@ -150,19 +154,17 @@ Scenario Scenario::from_json(const nlohmann::json& j) {
   }
   if (j.contains("go_timing") && j["go_timing"].is_object()) {
     const auto& g = j["go_timing"];
-    // preface_us and read_loop_us came later: files without them were measured without those
-    // delays (0). Files without spin_us come from the model before its second processor (before
-    // 2026-11-26): they load with 0, which describes their timing fields, not that model.
-    auto us = [&](const char* k, bool required) {
-      if (!g.contains(k) && !required) return std::chrono::microseconds(0);
+    GoTiming t;
+    for (const auto& f : kGoTimingFields) {
+      const std::string k = go_timing_json_key(f);
+      if (!g.contains(k) && !f.required_in_json) continue;
       if (!g.contains(k) || !g[k].is_number_integer() || g[k].get<int64_t>() < 0) {
         throw std::invalid_argument(
             fmt::format("scenario.go_timing.{}: missing or not a non-negative integer", k));
       }
-      return std::chrono::microseconds(g[k].get<int64_t>());
-    };
-    s.go_timing = GoTiming{us("handoff_us", true), us("headers_us", true), us("preface_us", false),
-                           us("read_loop_us", false), us("spin_us", false)};
+      t.*f.member = std::chrono::microseconds(g[k].get<int64_t>());
+    }
+    s.go_timing = t;
   }
   if (j.contains("linger_ms") && j["linger_ms"].is_number_integer()) {
     s.linger = std::chrono::milliseconds(j["linger_ms"].get<int64_t>());

@@ -203,7 +203,7 @@ TEST(Calibrate, FitRunsEveryTimingOfTheGridAndNamesTheBest) {
   const fs::path path = temp("h2race-fit.json");
   const Result r = h2race(
       "calibrate --fit -n 20 --batches 2 --fit-preface-us 0 --fit-handoff-us 0,7 "
-      "--fit-headers-us 3 --fit-read-loop-us 0 --fit-spin-us 4 --json " +
+      "--fit-headers-us 3 --fit-read-loop-us 0 --fit-spin-us 4 --fit-off-cpu-us 6 --json " +
       path.string());
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_NE(r.output.find("best: --go-preface-us 0 --go-handoff-us "), std::string::npos)
@@ -214,7 +214,9 @@ TEST(Calibrate, FitRunsEveryTimingOfTheGridAndNamesTheBest) {
   EXPECT_EQ(j["candidates"][1]["handoff_us"], 7);
   EXPECT_EQ(j["candidates"][1]["headers_us"], 3);
   EXPECT_EQ(j["candidates"][1]["spin_us"], 4);
+  EXPECT_EQ(j["candidates"][1]["off_cpu_us"], 6);
   EXPECT_EQ(j["candidates"][1]["model"]["scenario"]["go_timing"]["handoff_us"], 7);
+  EXPECT_EQ(j["candidates"][1]["model"]["scenario"]["go_timing"]["off_cpu_us"], 6);
   EXPECT_EQ(j["real"]["iterations"], 20);
   for (const auto& c : j["candidates"]) EXPECT_EQ(c["model"]["iterations"], 20);
   const auto best = j["best"].get<size_t>();

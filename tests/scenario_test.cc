@@ -79,18 +79,20 @@ TEST(Scenario, GoTimingRoundTripsAndOlderFilesLoadWithoutTheNewerDelays) {
   Scenario s;
   s.go_timing = Scenario::GoTiming{std::chrono::microseconds(5), std::chrono::microseconds(1),
                                    std::chrono::microseconds(10), std::chrono::microseconds(25),
-                                   std::chrono::microseconds(20)};
+                                   std::chrono::microseconds(20), std::chrono::microseconds(30)};
   EXPECT_EQ(Scenario::from_json(s.to_json()).go_timing, s.go_timing);
   auto j = s.to_json();
   j["go_timing"].erase("preface_us");
   j["go_timing"].erase("read_loop_us");
   j["go_timing"].erase("spin_us");
+  j["go_timing"].erase("off_cpu_us");
   const auto old = Scenario::from_json(j).go_timing;
   ASSERT_TRUE(old);
   EXPECT_EQ(old->handoff.count(), 5);
   EXPECT_EQ(old->preface.count(), 0);
   EXPECT_EQ(old->read_loop.count(), 0);
   EXPECT_EQ(old->spin.count(), 0);
+  EXPECT_EQ(old->off_cpu.count(), 0);
   j["go_timing"]["read_loop_us"] = -1;
   EXPECT_THROW(Scenario::from_json(j), std::invalid_argument);
 }
