@@ -54,8 +54,8 @@ const ClientKindInfo& add_client_definition(const std::filesystem::path& file);
 // The `go` model's timing defaults, calibrated on this project's 2-core VM against Debian's Go
 // 1.19 (docs/go-model.md).
 inline constexpr Scenario::GoTiming kDefaultGoTiming{.handoff = std::chrono::microseconds(15),
-                                                     .headers = std::chrono::microseconds(30),
-                                                     .preface = std::chrono::microseconds(0),
+                                                     .headers = std::chrono::microseconds(10),
+                                                     .preface = std::chrono::microseconds(10),
                                                      .read_loop = std::chrono::microseconds(0),
                                                      .spin = std::chrono::microseconds(50),
                                                      .off_cpu = std::chrono::microseconds(30)};

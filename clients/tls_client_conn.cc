@@ -32,6 +32,11 @@ bool TlsClientConn::wait_for(short events, Clock::time_point until) {
   }
 }
 
+bool TlsClientConn::reset_by_peer() const {
+  pollfd p{fd_.get(), POLLIN, 0};
+  return poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR)) != 0;
+}
+
 std::optional<Outcome> TlsClientConn::connect(const sockaddr_storage& addr, socklen_t len,
                                               uint32_t source_ipv4) {
   fd_.reset(socket(addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));

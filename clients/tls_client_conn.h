@@ -62,6 +62,11 @@ class TlsClientConn {
   // Makes a reader blocked in wait_readable() return (shutdown for reading: nothing is sent).
   void stop_reading();
 
+  // The peer has reset the connection (an RST arrived; POLLHUP or POLLERR), without reading or
+  // writing: on loopback a write into a connection the peer has closed gets its RST back before
+  // the write returns.
+  bool reset_by_peer() const;
+
   const std::optional<ConnKey>& key() const { return key_; }
 
  private:
