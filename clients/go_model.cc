@@ -9,13 +9,15 @@
 //      connection over]; closed → the Transport dials a new connection [ErrNoCachedConn].
 //   5. the stream gets its ID [awaitOpenSlotForStreamLocked]; closed → Go <= 1.23 redials
 //      [errClientConnUnusable], Go >= 1.24 reports h2:no_connection [errClientConnNotEstablished].
-//   6. off the core for a while; then, unless the stream was aborted meanwhile, write HEADERS
-//      [encodeAndWriteHeaders]; a write error aborts the stream with it.
+//   6. if the preface drew the server's RST, off the core for a while; then, unless the stream
+//      was aborted meanwhile, write HEADERS [encodeAndWriteHeaders]; a write error aborts the
+//      stream with it.
 //   7. wait for the response or an abort; the first abort wins [abortOnce].
 // Between the steps, Go's own CPU work (ClientTarget::go_timing, spent spinning; off_cpu is a
 // sleep) and, at every goroutine hand-off, Go's wakep(): the idle processor's thread is woken
-// and spins for work. The durations are calibrated against real Go (`h2race calibrate`); everything else — when the alert
-// arrives, which thread gets a core — is left to the kernel and the scheduler.
+// and spins for work. The durations are calibrated against real Go (`h2race calibrate`);
+// everything else — when the alert arrives, which thread gets a core — is left to the kernel
+// and the scheduler.
 #include "clients/go_model.h"
 
 #include <fmt/format.h>

@@ -109,7 +109,8 @@ nlohmann::json Scenario::to_json() const {
   if (alert_grace) j["alert_grace_ms"] = alert_grace->count();
   if (go_timing) {
     auto& g = j["go_timing"] = nlohmann::json::object();
-    for (const auto& f : kGoTimingFields) g[go_timing_json_key(f)] = ((*go_timing).*f.member).count();
+    for (const auto& f : kGoTimingFields)
+      g[go_timing_json_key(f)] = ((*go_timing).*f.member).count();
   }
   if (server_close == ServerClose::kLinger) j["linger_ms"] = linger.count();
   return j;

@@ -77,7 +77,7 @@ TEST(Scenario, JsonRoundTrip) {
 
 TEST(Scenario, GoTimingRoundTripsAndOlderFilesLoadWithoutTheNewerDelays) {
   Scenario s;
-  s.go_timing = Scenario::GoTiming{std::chrono::microseconds(5), std::chrono::microseconds(1),
+  s.go_timing = Scenario::GoTiming{std::chrono::microseconds(5),  std::chrono::microseconds(1),
                                    std::chrono::microseconds(10), std::chrono::microseconds(25),
                                    std::chrono::microseconds(20), std::chrono::microseconds(30)};
   EXPECT_EQ(Scenario::from_json(s.to_json()).go_timing, s.go_timing);
