@@ -10,11 +10,12 @@
 // redials=N: the request dialled N connections besides the last one (the Transport redials an
 // HTTP/2 connection that died before the request took it); left out when N is 0.
 //
-// The local address is that of the connection the request went out on (httptrace's GotConn),
-// else of the last connection dialed for it (the handshake failed), else "-" (nothing dialed).
-// A request that failed on a connection dialed after the last GotConn (the one it got died, the
-// Transport redialled, and the new one failed in its dial, e.g. its preface write) names that
-// later connection: the error is its.
+// The local address is that of the connection the error names ("write tcp LOCAL->REMOTE: ...":
+// a request whose connection died before it took it fails in the next one's dial, e.g. its
+// preface write), else of the connection the request went out on (httptrace's GotConn), else of
+// the last connection dialed for it (its handshake failed), else "-" (nothing dialed). Not simply
+// the last one dialed: the Transport may dial a spare that the request's end cancels in its
+// handshake, and the user's error is not that spare's.
 package main
 
 import (
@@ -29,10 +30,14 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
 )
+
+// Go's net.OpError text for a connection: "write tcp 127.0.0.1:40000->127.0.0.1:443: ...".
+var errorConn = regexp.MustCompile(`\btcp (\S+)->\S+: `)
 
 func main() {
 	url := flag.String("url", "", "URL to GET (required)")
@@ -89,8 +94,7 @@ func clientTLS(caFile, certFile, keyFile string) (*tls.Config, error) {
 func request(url string, tlsConfig *tls.Config, proto string, timeout time.Duration) string {
 	var mu sync.Mutex
 	var lastDialed, used string
-	// dials counts the dial attempts; lastDialedAt and usedAt are the count when each was set.
-	dials, lastDialedAt, usedAt := 0, 0, 0
+	dials := 0 // dial attempts
 	dialer := &net.Dialer{Timeout: timeout}
 	transport := &http.Transport{
 		TLSClientConfig: tlsConfig.Clone(),
@@ -99,7 +103,7 @@ func request(url string, tlsConfig *tls.Config, proto string, timeout time.Durat
 			mu.Lock()
 			dials++
 			if err == nil {
-				lastDialed, lastDialedAt = c.LocalAddr().String(), dials
+				lastDialed = c.LocalAddr().String()
 			}
 			mu.Unlock()
 			return c, err
@@ -115,7 +119,7 @@ func request(url string, tlsConfig *tls.Config, proto string, timeout time.Durat
 	client := &http.Client{Transport: transport, Timeout: timeout}
 	trace := &httptrace.ClientTrace{GotConn: func(info httptrace.GotConnInfo) {
 		mu.Lock()
-		used, usedAt = info.Conn.LocalAddr().String(), dials
+		used = info.Conn.LocalAddr().String()
 		mu.Unlock()
 	}}
 	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), trace),
@@ -134,12 +138,13 @@ func request(url string, tlsConfig *tls.Config, proto string, timeout time.Durat
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	local := used
-	if local == "" || (err != nil && lastDialedAt > usedAt) {
+	local := "-"
+	if named := errorConn.FindStringSubmatch(result); named != nil {
+		local = named[1]
+	} else if used != "" {
+		local = used
+	} else if lastDialed != "" {
 		local = lastDialed
-	}
-	if local == "" {
-		local = "-"
 	}
 	if dials > 1 {
 		local += fmt.Sprintf("\tredials=%d", dials-1)
