@@ -46,13 +46,18 @@ void spin_for(std::chrono::microseconds d) {
   }
 }
 
-// The request's thread leaves its core for `d` (a sleep), so the read loop, the server and the
-// other worker may run on it meanwhile. A timer slack of 1 us (the kernel's default is 50) keeps
-// a sleep of tens of microseconds that long; it stays set for the worker's thread.
-void off_cpu_for(std::chrono::microseconds d) {
-  if (d.count() <= 0) return;
+// The model's sleeps last microseconds; the kernel's default timer slack (50 us) would stretch
+// them. Set once per thread, for the rest of its life.
+void precise_sleeps_on_this_thread() {
   thread_local const int slack_set = prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
   (void)slack_set;
+}
+
+// The request's thread leaves its core for `d` (a sleep), so the read loop, the server and the
+// other worker may run on it meanwhile.
+void off_cpu_for(std::chrono::microseconds d) {
+  if (d.count() <= 0) return;
+  precise_sleeps_on_this_thread();
   std::this_thread::sleep_for(d);
 }
 
@@ -180,9 +185,7 @@ class Processor {
   // returned without it).
   bool must_run() const { return job_ready_.load() && always_.load(); }
   void serve() {
-    // Sleeps of a few microseconds (the read loop's start delay) need the kernel's timer slack
-    // (50 us by default) out of the way.
-    prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+    precise_sleeps_on_this_thread();                        // the read loop's start delay
     pthread_setname_np(pthread_self(), "h2race-readloop");  // for top -H, perf sched, gdb
     for (;;) {
       // Idle until wakep(), a read loop that must run here, or quitting. Each is re-checked after
