@@ -173,10 +173,8 @@ class Processor {
       job = detach_locked();
       state_.store(kRunning);
     }
-    if (Clock::now().time_since_epoch().count() < from_ns_.load(std::memory_order_relaxed)) {
-      std::this_thread::sleep_until(
-          Clock::time_point(Clock::duration(from_ns_.load(std::memory_order_relaxed))));
-    }
+    const Clock::time_point from(Clock::duration(from_ns_.load(std::memory_order_relaxed)));
+    if (Clock::now() < from) std::this_thread::sleep_until(from);
     job();
     state_.store(kIdle);
     state_.notify_all();  // wait_idle()
