@@ -96,11 +96,12 @@ void add_run_command(CLI::App& app, Cli& cli) {
                   "key log (tshark/Wireshark decrypt it); needs the right to capture");
 }
 
-// `replay`: a schedule file, K times.
+// `replay`: schedule files, each K times.
 void add_replay_command(CLI::App& app, Cli& cli) {
   CLI::App* replay = cli.replay = app.add_subcommand(
-      "replay", "replay a schedule K times; exit 0 iff every replay gave the same class");
-  replay->add_option("file", cli.replay_flags.file, "schedule file (see fuzz/reproducers/)")
+      "replay",
+      "replay each schedule K times; exit 0 iff, for every file, every replay gave one class");
+  replay->add_option("files", cli.replay_flags.files, "schedule files (see fuzz/reproducers/)")
       ->required();
   replay->add_option("--times", cli.replay_flags.times, "number of replays")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1'000'000}))

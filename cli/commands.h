@@ -6,6 +6,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "core/scenario.h"
 #include "core/timeline.h"
@@ -67,7 +68,7 @@ class PcapOutput {
 };
 
 struct ReplayFlags {
-  std::string file;
+  std::vector<std::string> files;
   uint64_t times = 20;
   bool quiet = false;
   bool explain = false;

@@ -1,35 +1,23 @@
-// `h2race replay FILE [--times K]`: runs a schedule K times, one connection at a time, with the
-// scenario from its "# scenario:" header; prints each replay's class; exit 0 iff all K gave the
-// same class (and, when the file has "# expect: CLASS", that class), with no expired wait.
+// `h2race replay FILE... [--times K]`: runs each schedule K times, one connection at a time, with
+// the scenario from its "# scenario:" header; prints each replay's class; exit 0 iff for every
+// file all K gave the same class (and, when the file has "# expect: CLASS", that class), with no
+// expired wait.
 #include <fmt/format.h>
 
-#include <iostream>
-#include <map>
 #include <mutex>
-#include <variant>
 
 #include "cli/commands.h"
-#include "core/inject.h"
+#include "cli/replay_input.h"
 #include "core/interrupt.h"
-#include "core/pki.h"
-#include "run/driver.h"
 
 namespace h2race::cli {
+namespace {
 
-int replay_command(const ReplayFlags& f) {
-  auto loaded = load_schedule(f.file);
-  if (auto* err = std::get_if<ScheduleError>(&loaded)) throw UsageError(err->to_string());
-  const Schedule schedule = std::get<Schedule>(std::move(loaded));
-
-  Scenario scenario;
-  parse_scenario_text(schedule.scenario_flags, scenario, f.file);
-  scenario.iterations = f.times;
-  scenario.jobs = 1;  // replays are one at a time: each is judged on its own
-  scenario.schedule = f.file;
-  PcapOutput pcap(f.pcap_path, f.explain, scenario.fresh_server, /*stdout_busy=*/true);
-
-  install_interrupt_handlers();
-  const Pki pki(scenario.key_type);
+// One file's replays; kExitCheckFailed when they were not stable, 0 when they were.
+int replay_file(const std::string& file, const ReplayFlags& f) {
+  const ReplayInput input = load_replay(file);
+  PcapOutput pcap(f.pcap_path, f.explain, input.scenario.fresh_server, /*stdout_busy=*/true);
+  const Pki pki(input.scenario.key_type);
   std::mutex mu;
   uint64_t index = 0;
   DriverHooks hooks;
@@ -40,30 +28,51 @@ int replay_command(const ReplayFlags& f) {
   };
   hooks.explain = f.explain;
   hooks.capture = pcap.capture();
-  const RunRecord run = run_scenario(scenario, pki, hooks, &schedule);
+  const RunRecord run = replay(input, pki, f.times, hooks);
   if (run.partial && interrupted()) return interrupt_exit_code();
 
   const auto classes = run.histogram.classes();
   std::string summary;
   for (const auto& c : classes) summary += fmt::format(" {} {}/{}", c.cls, c.count, f.times);
-  fmt::print("{}:{}\n{}", f.file, summary, f.quiet ? "" : format_examples(run.examples));
+  fmt::print("{}:{}\n{}", file, summary, f.quiet ? "" : format_examples(run.examples));
   pcap.write(run.examples);
   if (run.schedule_failures > 0) {
-    fmt::print(stderr, "{}: schedule did not hold: {} waits expired (first: {})\n", f.file,
+    fmt::print(stderr, "{}: schedule did not hold: {} waits expired (first: {})\n", file,
                run.schedule_failures, run.first_schedule_failure);
     return kExitCheckFailed;
   }
   if (classes.size() != 1) {
-    fmt::print(stderr, "{}: not stable: {} classes in {} replays\n", f.file, classes.size(),
+    fmt::print(stderr, "{}: not stable: {} classes in {} replays\n", file, classes.size(),
                f.times);
     return kExitCheckFailed;
   }
-  if (!schedule.expect.empty() && classes[0].cls != schedule.expect) {
-    fmt::print(stderr, "{}: stable, but gave {} instead of the expected {}\n", f.file,
-               classes[0].cls, schedule.expect);
+  const std::string& expect = input.schedule.expect;
+  if (!expect.empty() && classes[0].cls != expect) {
+    fmt::print(stderr, "{}: stable, but gave {} instead of the expected {}\n", file,
+               classes[0].cls, expect);
     return kExitCheckFailed;
   }
   return 0;
+}
+
+}  // namespace
+
+int replay_command(const ReplayFlags& f) {
+  // One capture holds one replay's connections; several files would mix theirs.
+  if (!f.pcap_path.empty() && f.files.size() > 1) {
+    throw UsageError("--pcap: give one schedule file (it captures that file's replays)");
+  }
+  // Every file is read and checked before the first replay, so a typo in the last one does not
+  // surface after minutes of replays.
+  for (const auto& file : f.files) load_replay(file);
+  install_interrupt_handlers();
+  int rc = 0;
+  for (const auto& file : f.files) {
+    const int file_rc = replay_file(file, f);
+    if (file_rc != 0 && file_rc != kExitCheckFailed) return file_rc;  // interrupted
+    if (file_rc != 0) rc = file_rc;
+  }
+  return rc;
 }
 
 }  // namespace h2race::cli

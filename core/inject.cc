@@ -38,7 +38,14 @@ namespace {
 // model dropped before redialling) are dropped beyond this many.
 constexpr size_t kMaxFinishedTimelines = 4096;
 
-struct Registry {
+}  // namespace
+
+// What a ScheduleScope installs. Shared: the scope, and every connection begun under it, hold
+// it, so a thread still inside such a connection (a server thread that accepted it late, a read
+// loop) keeps using its own scope's schedule and counters after the scope is gone or a later
+// scope is installed, instead of memory another thread freed.
+struct InjectionRegistry {
+  Schedule schedule;  // a copy: the scope's caller may free its own once the scope is gone
   std::mutex mu;
   std::unordered_map<ConnKey, std::shared_ptr<Rendezvous>, ConnKeyHash> conns;
   std::atomic<uint64_t> failures{0};
@@ -49,6 +56,9 @@ struct Registry {
   std::unordered_map<ConnKey, Timeline, ConnKeyHash> finished;  // guarded by mu
   std::chrono::milliseconds bound{0};
 };
+using Registry = InjectionRegistry;
+
+namespace {
 
 // Times relative to the first event, sorted (two threads append under one lock, so the order
 // is already that of the clock but for ties).
@@ -63,20 +73,24 @@ Timeline to_timeline(std::vector<std::pair<Clock::time_point, TimelineEvent>> ev
   }
   return out;
 }
-// The injection registry: lives exactly as long as the ScheduleScope that installed it.
-std::unique_ptr<Registry> g_registry;
+// The injection registry of the installed ScheduleScope, if any.
+std::atomic<std::shared_ptr<Registry>> g_registry;
 
 struct ThreadConn {
   std::shared_ptr<Rendezvous> rv;
+  std::shared_ptr<Registry> reg;  // the registry the connection began under
   ConnKey key;
   int side = 0;
   bool failed = false;
 };
 thread_local ThreadConn t_conn;
 
+// The registry this thread's points belong to: its connection's, else the installed one's.
+std::shared_ptr<Registry> registry() { return t_conn.reg ? t_conn.reg : g_registry.load(); }
+
 void record_failure(const std::string& msg) {
   t_conn.failed = true;
-  Registry* reg = g_registry.get();
+  const std::shared_ptr<Registry> reg = registry();
   if (!reg) return;
   if (reg->failures.fetch_add(1) == 0) {
     std::lock_guard lock(reg->mu);
@@ -87,23 +101,25 @@ void record_failure(const std::string& msg) {
 }  // namespace
 
 ScheduleScope::ScheduleScope(const Schedule& sched, std::chrono::milliseconds bound,
-                             bool record_timelines, TimelineSides sides) {
-  g_registry = std::make_unique<Registry>();
-  g_registry->sides = sides == TimelineSides::kBoth ? 2 : 1;
-  g_registry->bound = bound;
-  g_registry->timelines = record_timelines;
+                             bool record_timelines, TimelineSides sides)
+    : reg_(std::make_shared<Registry>()) {
+  reg_->schedule = sched;
+  reg_->sides = sides == TimelineSides::kBoth ? 2 : 1;
+  reg_->bound = bound;
+  reg_->timelines = record_timelines;
+  g_registry.store(reg_);
   detail::g_timelines.store(record_timelines);
-  detail::g_schedule.store(&sched);
+  detail::g_schedule.store(&reg_->schedule);
 }
 
 ScheduleScope::~ScheduleScope() {
   detail::g_schedule.store(nullptr);
   detail::g_timelines.store(false);
-  g_registry.reset();
+  g_registry.store(nullptr);
 }
 
 Timeline take_timeline(const ConnKey& key, std::chrono::milliseconds wait) {
-  Registry* reg = g_registry.get();
+  const std::shared_ptr<Registry> reg = g_registry.load();
   if (!reg || !reg->timelines) return {};
   std::unique_lock lock(reg->mu);
   reg->finished_cv.wait_for(lock, wait, [&] { return reg->finished.count(key) > 0; });
@@ -115,7 +131,7 @@ Timeline take_timeline(const ConnKey& key, std::chrono::milliseconds wait) {
 }
 
 void forget_connection(const ConnKey& key) {
-  Registry* reg = g_registry.get();
+  const std::shared_ptr<Registry> reg = g_registry.load();
   if (!reg) return;
   std::lock_guard lock(reg->mu);
   // A peer still inside the connection keeps its Rendezvous alive; its end_connection() then
@@ -124,16 +140,17 @@ void forget_connection(const ConnKey& key) {
   reg->finished.erase(key);
 }
 
-uint64_t ScheduleScope::failures() const { return g_registry->failures.load(); }
+uint64_t ScheduleScope::failures() const { return reg_->failures.load(); }
 
 std::string ScheduleScope::first_failure() const {
-  std::lock_guard lock(g_registry->mu);
-  return g_registry->first_failure;
+  std::lock_guard lock(reg_->mu);
+  return reg_->first_failure;
 }
 
 void begin_connection(const ConnKey& key, Side side) {
   if (detail::g_schedule.load(std::memory_order_relaxed) == nullptr) return;
-  Registry* reg = g_registry.get();
+  std::shared_ptr<Registry> reg = g_registry.load();
+  if (!reg) return;  // the scope went away since the check above
   const int s = side == Side::kClient ? 0 : 1;
   std::lock_guard lock(reg->mu);
   // A finished timeline still stored under this 4-tuple is an earlier connection's (one the
@@ -144,7 +161,7 @@ void begin_connection(const ConnKey& key, Side side) {
   // stale (its other peer never showed up): start afresh.
   if (!rv || rv->begun[s]) rv = std::make_shared<Rendezvous>();
   rv->begun[s] = true;
-  t_conn = {rv, key, s, false};
+  t_conn = {rv, std::move(reg), key, s, false};
 }
 
 void end_connection() {
@@ -154,8 +171,7 @@ void end_connection() {
     t_conn.rv->side_ended[t_conn.side] = true;
   }
   t_conn.rv->cv.notify_all();
-  Registry* reg = g_registry.get();
-  if (reg) {
+  if (const std::shared_ptr<Registry> reg = t_conn.reg) {
     std::lock_guard lock(reg->mu);
     auto it = reg->conns.find(t_conn.key);
     if (it != reg->conns.end() && it->second == t_conn.rv && ++t_conn.rv->ended == reg->sides) {
@@ -169,15 +185,16 @@ void end_connection() {
     }
   }
   t_conn.rv.reset();
+  t_conn.reg.reset();
 }
 
 bool connection_failed() { return t_conn.failed; }
 
-ConnectionHandle current_connection() { return {t_conn.rv, t_conn.key, t_conn.side}; }
+ConnectionHandle current_connection() { return {t_conn.rv, t_conn.reg, t_conn.key, t_conn.side}; }
 
 void join_connection(const ConnectionHandle& handle) {
   if (!handle.rv) return;
-  t_conn = {handle.rv, handle.key, handle.side, false};
+  t_conn = {handle.rv, handle.reg, handle.key, handle.side, false};
 }
 
 void leave_connection() { t_conn = ThreadConn{}; }
@@ -200,8 +217,11 @@ void note(std::string_view event, std::string detail) {
 }
 
 void reach(Point p) {
-  const Schedule* sched = g_schedule.load(std::memory_order_acquire);
-  if (!sched) return;
+  // Held to the end: the action below is read after a sleep or a wait, when the scope that
+  // installed the schedule may be gone.
+  const std::shared_ptr<Registry> reg = registry();
+  if (!reg) return;
+  const Schedule* sched = &reg->schedule;
   Rendezvous* rv = t_conn.rv.get();
   if (rv) {
     // Recorded before the other peer can learn of it, so a point it waited for comes first.
@@ -219,7 +239,7 @@ void reach(Point p) {
       std::this_thread::yield();
       return;
     case Action::Kind::kSleep: {
-      const auto bound = g_registry ? g_registry->bound : std::chrono::milliseconds::max();
+      const auto bound = reg->bound;
       const auto until =
           Clock::now() + std::min<std::chrono::microseconds>(action->duration, bound);
       while (!interrupted() && Clock::now() < until) {
@@ -240,7 +260,7 @@ void reach(Point p) {
       }
       // The peer whose thread the target runs on (the own side for the read loop's points).
       const int other = point_side(action->target) == Side::kClient ? 0 : 1;
-      const auto bound = g_registry ? g_registry->bound : std::chrono::milliseconds::max();
+      const auto bound = reg->bound;
       const auto limit = std::min<std::chrono::microseconds>(action->duration, bound);
       const auto until = Clock::now() + limit;
       std::unique_lock lock(rv->mu);

@@ -19,6 +19,7 @@
 namespace h2race {
 
 class Rendezvous;
+struct InjectionRegistry;
 
 // Installs sched for the lifetime of this object (one at a time per process). No sleep or wait
 // lasts longer than bound (the iteration's --timeout-ms; one cut short is a failure), and each
@@ -39,6 +40,9 @@ class ScheduleScope {
   // Wait bounds that expired, and how many; for the run's report.
   uint64_t failures() const;
   std::string first_failure() const;
+
+ private:
+  std::shared_ptr<InjectionRegistry> reg_;
 };
 
 // A peer calls this once it knows its connection's 4-tuple; until end_connection() the points
@@ -49,6 +53,7 @@ void end_connection();
 // calling thread began, so its points count for that connection; leave_connection() undoes it.
 struct ConnectionHandle {
   std::shared_ptr<Rendezvous> rv;
+  std::shared_ptr<InjectionRegistry> reg;
   ConnKey key;
   int side = 0;
 };

@@ -1,31 +1,57 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets, following the OSS-Fuzz / ClusterFuzzLite convention: honours
-# $CXX, $CXXFLAGS, $LIB_FUZZING_ENGINE and $OUT, so it runs unchanged on that infrastructure.
-# Locally it defaults to clang++-14 with libFuzzer, into build-fuzz/out.
+# Builds the libFuzzer targets under the OSS-Fuzz / ClusterFuzzLite build contract:
+#   $CC $CXX $CFLAGS $CXXFLAGS  compilers and flags (the sanitizer and coverage flags included),
+#   $LIB_FUZZING_ENGINE         link flag of the engine (-fsanitize=fuzzer for libFuzzer),
+#   $OUT                        the targets, <target>_seed_corpus.zip and <target>.options,
+#   $WORK                       scratch (the CMake build dir),
+#   $SRC                        where the checkouts live; the source tree is the one this script
+#                               is in (OSS-Fuzz and .clusterfuzzlite/build.sh run it from
+#                               $SRC/h2race).
+# Nothing is written outside $OUT and $WORK. Locally (scripts/fuzz) the defaults are clang-14,
+# ASan+UBSan, OUT=build-fuzz/out, WORK=build-fuzz.
 set -euo pipefail
-SRC="$(cd "$(dirname "$0")/.." && pwd)"
-: "${CXX:=clang++-14}"
+PROJECT="$(cd "$(dirname "$0")/.." && pwd)"
+: "${SRC:=$(dirname "$PROJECT")}"
 : "${CC:=clang-14}"
-: "${CXXFLAGS:=-O1 -g -fsanitize=fuzzer-no-link}"
+: "${CXX:=clang++-14}"
+: "${CFLAGS:=-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined -fsanitize=fuzzer-no-link}"
+: "${CXXFLAGS:=$CFLAGS}"
 : "${LIB_FUZZING_ENGINE:=-fsanitize=fuzzer}"
-: "${OUT:=$SRC/build-fuzz/out}"
-BUILD="${H2RACE_FUZZ_BUILD_DIR:-$SRC/build-fuzz}"
-mkdir -p "$OUT"
-cmake -S "$SRC" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=None \
-  -DCMAKE_CXX_COMPILER="$CXX" -DCMAKE_C_COMPILER="$CC" -DCMAKE_CXX_FLAGS="$CXXFLAGS" \
+: "${WORK:=$PROJECT/build-fuzz}"
+: "${OUT:=$WORK/out}"
+# OSS-Fuzz's builder adds -stdlib=libc++; the tree links Debian's C++ libraries (libfmt), which
+# are built against libstdc++, so the targets are too.
+CXXFLAGS="${CXXFLAGS//-stdlib=libc++/}"
+export SRC CC CXX CFLAGS CXXFLAGS LIB_FUZZING_ENGINE WORK OUT
+BUILD="$WORK/build"
+mkdir -p "$OUT" "$BUILD"
+# Every configure (re)states the flags, so a $WORK built with other sanitizers is rebuilt.
+cmake -S "$PROJECT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=None \
+  -DCMAKE_C_COMPILER="$CC" -DCMAKE_CXX_COMPILER="$CXX" \
+  -DCMAKE_C_FLAGS="$CFLAGS" -DCMAKE_CXX_FLAGS="$CXXFLAGS" \
   -DH2RACE_FUZZ=ON -DH2RACE_TESTS=OFF -DH2RACE_FUZZ_ENGINE="$LIB_FUZZING_ENGINE" >/dev/null
 TARGETS=(schedule_fuzzer schedule_parser_fuzzer histogram_json_fuzzer cli_args_fuzzer
   external_rules_fuzzer client_definition_fuzzer)
 cmake --build "$BUILD" --target "${TARGETS[@]}"
-for t in "${TARGETS[@]}"; do cp "$BUILD/fuzz/$t" "$OUT/"; done
-# Seed corpora, named the OSS-Fuzz way (<target>_seed_corpus/).
-mkdir -p "$OUT"/{schedule_fuzzer,schedule_parser_fuzzer,histogram_json_fuzzer,cli_args_fuzzer}_seed_corpus
-mkdir -p "$OUT"/{external_rules_fuzzer,client_definition_fuzzer}_seed_corpus
-cp "$SRC"/fuzz/seeds/schedule/* "$OUT/schedule_fuzzer_seed_corpus/"
-cp "$SRC"/fuzz/reproducers/*.sched "$OUT/schedule_parser_fuzzer_seed_corpus/"
-cp "$SRC"/fuzz/seeds/histogram_json/* "$OUT/histogram_json_fuzzer_seed_corpus/"
-cp "$SRC"/fuzz/seeds/cli_args/* "$OUT/cli_args_fuzzer_seed_corpus/"
-cp "$SRC"/fuzz/seeds/external_rules/* "$OUT/external_rules_fuzzer_seed_corpus/"
-# The built-in definitions are the client_definition_fuzzer's best seeds, with a few broken ones.
-cp "$SRC"/clients/external/*.client "$SRC"/fuzz/seeds/client_definition/* \
-  "$OUT/client_definition_fuzzer_seed_corpus/"
+
+# Seed corpora as OSS-Fuzz wants them: $OUT/<target>_seed_corpus.zip, flat.
+seeds() {
+  case "$1" in
+    schedule_fuzzer) echo "$PROJECT"/fuzz/seeds/schedule/* ;;
+    schedule_parser_fuzzer) echo "$PROJECT"/fuzz/reproducers/*.sched ;;
+    histogram_json_fuzzer) echo "$PROJECT"/fuzz/seeds/histogram_json/* ;;
+    cli_args_fuzzer) echo "$PROJECT"/fuzz/seeds/cli_args/* ;;
+    external_rules_fuzzer) echo "$PROJECT"/fuzz/seeds/external_rules/* ;;
+    # The built-in definitions are its best seeds, with a few broken ones.
+    client_definition_fuzzer)
+      echo "$PROJECT"/clients/external/*.client "$PROJECT"/fuzz/seeds/client_definition/* ;;
+  esac
+}
+for t in "${TARGETS[@]}"; do
+  cp "$BUILD/fuzz/$t" "$OUT/"
+  rm -f "$OUT/${t}_seed_corpus.zip"
+  # shellcheck disable=SC2046  # file names without spaces, one word each
+  zip -q -j "$OUT/${t}_seed_corpus.zip" $(seeds "$t")
+  [[ -f "$PROJECT/fuzz/$t.options" ]] && cp "$PROJECT/fuzz/$t.options" "$OUT/"
+done
+echo "fuzz/build.sh: ${#TARGETS[@]} targets and their seed corpora in $OUT"

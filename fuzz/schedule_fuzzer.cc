@@ -1,10 +1,13 @@
-// libFuzzer target: input bytes -> (client, certificate, schedule) -> one iteration against a
-// persistent in-process server. A *finding* is a client class that differs from the server's
-// truth: the first one of each class is written as a replayable schedule file
-// ($H2RACE_FINDINGS_DIR, default ./findings, named <class>.sched) and the process aborts so that
-// libFuzzer keeps the input too; findings of an already-recorded class are only counted.
-// H2RACE_FINDINGS_ABORT=0 records findings without aborting (smoke runs: then any crash is a
-// real defect of the harness).
+// libFuzzer target: input bytes -> (client, certificate, schedule) -> one replay of that schedule
+// through the functions `h2race replay` uses (cli/replay_input.h): the scenario parsed from the
+// schedule's header, a new in-process server, the truth it recorded for the connection. A
+// *finding* is a connection whose class differs from that truth. It is written to
+// $H2RACE_FINDINGS_DIR (default ./findings) as a schedule file with every setting that shapes the
+// race in its header, loaded back from that file and replayed 20 times as `h2race replay FILE
+// --times 20` does: at >= 19/20 with no expired wait it is kept as <class>.sched, a reproducer;
+// below that as unreproducible/<class>.sched with its rate ("seen, not reproducible"). Per class
+// the file that replays best is kept. A finding never aborts the process, so any crash is a
+// defect of the harness.
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -14,42 +17,35 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
-#include <memory>
-#include <mutex>
 #include <sstream>
-#include <thread>
+#include <string>
 #include <utility>
 
-#include "clients/client_kinds.h"
+#include "cli/commands.h"
+#include "cli/replay_input.h"
+#include "core/classes.h"
+#include "core/clock.h"
 #include "core/file_error.h"
-#include "core/inject.h"
 #include "core/input_file.h"
-#include "core/interrupt.h"
 #include "core/output_file.h"
 #include "core/pki.h"
-#include "core/truth_table.h"
 #include "fuzz/fuzz_schedule_input.h"
-#include "servers/mtls_server.h"
 
 namespace h2race {
 namespace {
 
+constexpr uint64_t kConfirmReplays = 20;
+constexpr uint64_t kReproducerMin = 19;  // of kConfirmReplays: the bar for a reproducer
+constexpr std::chrono::milliseconds kFuzzTimeout{1000};
+
 struct FuzzEnv {
-  Pki pki{KeyType::kEd25519};
-  TruthTable truth;
-  std::unique_ptr<MtlsServer> server;
-  std::map<std::string, bssl::UniquePtr<SSL_CTX>> client_ctx;  // by scenario id
+  Pki pki{KeyType::kEd25519};  // the scenario's default key; every input uses it
   std::filesystem::path findings;
-  bool abort_on_finding = true;
+  std::map<std::pair<std::string, std::string>, int> pair_ids;
+  std::map<std::string, Clock::time_point> last_confirm;
 };
 
 FuzzEnv* env = nullptr;
-
-SSL_CTX* client_ctx(const Scenario& s) {
-  auto& ctx = env->client_ctx[s.id()];
-  if (!ctx) ctx = make_client_ctx(s, env->pki);
-  return ctx.get();
-}
 
 // Each distinct (truth, class) pair reaches its own function, hence its own coverage edge, so
 // coverage guidance keeps an input that reaches a pair no earlier input reached.
@@ -66,49 +62,14 @@ constexpr std::array<void (*)(), sizeof...(N)> pair_table(std::integer_sequence<
   return {&reach_pair<N>...};
 }
 
-void pair_path(int id) {
+void pair_path(const std::string& truth, const std::string& seen) {
   static constexpr auto kTable = pair_table(std::make_integer_sequence<int, kPairPaths>());
-  if (id >= 0 && id < kPairPaths) kTable[id]();
+  const int id = env->pair_ids.emplace(std::make_pair(truth, seen), env->pair_ids.size())
+                     .first->second;
+  if (id < kPairPaths) kTable[id]();
 }
 
-int pair_id(const std::string& truth, const std::string& cls) {
-  static std::map<std::pair<std::string, std::string>, int> ids;
-  return ids.emplace(std::make_pair(truth, cls), static_cast<int>(ids.size())).first->second;
-}
-
-struct Iteration {
-  bool valid = false;  // the schedule held and the server's truth is known
-  Outcome outcome;
-  std::string truth;
-};
-
-Iteration run_once(const FuzzCase& fc) {
-  Iteration it;
-  ClientResult r;
-  std::optional<std::string> truth;
-  ScheduleScope scope(fc.schedule);
-  Scenario s = fc.scenario;
-  s.timeout = std::chrono::seconds(2);
-  const ClientTarget t =
-      client_target(s, client_ctx(fc.scenario), env->server->address(), env->server->address_len(),
-                    fmt::format("127.0.0.1:{}", env->server->port()), 0,
-                    /*rotate_source=*/false);
-  r = find_client(fc.scenario.client)->run(t);
-  if (r.key) truth = env->truth.take(*r.key, std::chrono::seconds(2));
-  // The server must be done with the connection before the schedule it reads goes away.
-  const auto bound = Clock::now() + std::chrono::seconds(5);
-  while (env->server->completed() < env->server->connections() && Clock::now() < bound) {
-    std::this_thread::sleep_for(std::chrono::microseconds(20));
-  }
-  it.valid = scope.failures() == 0 && truth.has_value();
-  it.outcome = std::move(r.outcome);
-  if (truth) it.truth = *truth;
-  return it;
-}
-
-constexpr int kConfirmRuns = 10;
-
-// "# replay rate: N/10" from an earlier finding of the same class, or -1.
+// The "# replay rate: N/20" of an earlier finding at path, or -1 when there is none.
 int recorded_rate(const std::filesystem::path& path) {
   std::string text;
   try {
@@ -124,35 +85,68 @@ int recorded_rate(const std::filesystem::path& path) {
   return -1;
 }
 
-// Re-runs the finding to learn how reliably it reproduces, and keeps per class the schedule
-// that reproduces best, so the findings directory converges to usable reproducers.
-void record_finding(const FuzzCase& fc, const Iteration& first) {
-  const std::string& cls = first.outcome.cls;
-  const auto path = env->findings / (cls + ".sched");
-  const bool new_class = !std::filesystem::exists(path);
-  // Natural races make most inputs findings; confirming each would cost 10 runs per exec.
-  // A known class gets at most one confirmation attempt per second.
-  static std::map<std::string, Clock::time_point> last_confirm;
-  auto& last = last_confirm[cls];
-  if (!new_class && Clock::now() - last < std::chrono::seconds(1)) return;
-  last = Clock::now();
-  int same = 0;
-  for (int i = 0; i < kConfirmRuns; ++i) {
-    const Iteration again = run_once(fc);
-    if (again.valid && again.outcome.cls == cls) ++same;
+// A client's error text on one header line.
+std::string one_line(std::string text) {
+  for (char& c : text) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
   }
-  if (!new_class && same <= recorded_rate(path)) return;
+  return text;
+}
+
+// The input as `h2race replay` would read it from a file: its scenario header parsed and
+// resolved, then spelled out in full so that the finding names every setting.
+cli::ReplayInput as_replay(const FuzzCase& fc) {
   Schedule s = fc.schedule;
-  s.expect = cls;
-  std::filesystem::create_directories(env->findings);
-  write_output_file(
-      path, fmt::format("# found by schedule_fuzzer: truth {}, client saw: {}\n", first.truth,
-                        first.outcome.raw) +
-                fmt::format("# replay rate: {}/{} in the fuzzer\n", same, kConfirmRuns) +
-                s.format());
-  fmt::print(stderr, "h2race finding: {} (truth {}, replays {}/{}) -> {}\n", cls, first.truth, same,
-             kConfirmRuns, path.string());
-  if (new_class && env->abort_on_finding) std::abort();
+  s.scenario_flags += fmt::format(" --timeout-ms {}", kFuzzTimeout.count());
+  cli::ReplayInput in = cli::parse_replay(s.format(), "schedule_fuzzer input");
+  in.schedule.scenario_flags = cli::scenario_flags_text(in.scenario);
+  return in;
+}
+
+void record_finding(const cli::ReplayInput& in, const std::string& truth, const std::string& seen,
+                    const std::string& raw) {
+  const auto reproducer = env->findings / (seen + ".sched");
+  const auto unreproducible = env->findings / "unreproducible" / (seen + ".sched");
+  const int best = recorded_rate(reproducer);
+  if (best >= static_cast<int>(kConfirmReplays)) return;  // nothing can replay better
+  // Natural races make many inputs findings, and each confirmation costs 20 replays: a class
+  // with a file already gets at most one confirmation per second.
+  auto& last = env->last_confirm[seen];
+  if ((best >= 0 || std::filesystem::exists(unreproducible)) &&
+      Clock::now() - last < std::chrono::seconds(1)) {
+    return;
+  }
+  last = Clock::now();
+
+  // The finding is judged by reading it back from a file, exactly as `h2race replay` reads it.
+  Schedule s = in.schedule;
+  s.expect = seen;
+  std::filesystem::create_directories(env->findings / "unreproducible");
+  const auto candidate = env->findings / fmt::format(".candidate-{}.sched", getpid());
+  const std::string header = fmt::format(
+      "# found by schedule_fuzzer: the server's truth {}; the client saw {} ({})\n", truth, seen,
+      one_line(raw));
+  write_output_file(candidate, header + s.format());
+  const RunRecord run = cli::replay(cli::load_replay(candidate.string()), env->pki, kConfirmReplays);
+  std::filesystem::remove(candidate);
+  const uint64_t rate = run.histogram.count(seen);
+  const bool held = run.schedule_failures == 0;
+  std::string rate_line = fmt::format("# replay rate: {}/{} through `h2race replay`'s code path",
+                                      rate, kConfirmReplays);
+  if (!held) rate_line += fmt::format(" ({} waits expired)", run.schedule_failures);
+  const std::string text = header + rate_line + "\n" + s.format();
+  if (held && rate >= kReproducerMin) {
+    if (static_cast<int>(rate) <= best) return;
+    write_output_file(reproducer, text);
+    std::filesystem::remove(unreproducible);
+    fmt::print(stderr, "h2race finding: {} (truth {}), replays {}/{} -> {}\n", seen, truth, rate,
+               kConfirmReplays, reproducer.string());
+  } else if (best < 0 && static_cast<int>(rate) > recorded_rate(unreproducible)) {
+    write_output_file(unreproducible, text);
+    fmt::print(stderr, "h2race seen, not reproducible: {} (truth {}), replays {}/{}{} -> {}\n",
+               seen, truth, rate, kConfirmReplays, held ? "" : ", waits expired",
+               unreproducible.string());
+  }
 }
 
 }  // namespace
@@ -160,25 +154,21 @@ void record_finding(const FuzzCase& fc, const Iteration& first) {
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   using namespace h2race;
-  ignore_sigpipe();
   env = new FuzzEnv();
-  ServerOptions opts;
-  opts.threads = 2;
-  opts.io_timeout = std::chrono::seconds(2);
-  env->server = std::make_unique<MtlsServer>(env->pki, opts, &env->truth);
   const char* dir = std::getenv("H2RACE_FINDINGS_DIR");
   env->findings = dir ? dir : "findings";
-  const char* abort_env = std::getenv("H2RACE_FINDINGS_ABORT");
-  env->abort_on_finding = !(abort_env && std::string(abort_env) == "0");
   return 0;
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace h2race;
-  const FuzzCase fc = decode_fuzz_input(data, size);
-  const Iteration it = run_once(fc);
-  if (!it.valid) return 0;  // a schedule that did not hold proves nothing
-  pair_path(pair_id(it.truth, it.outcome.cls));
-  if (it.outcome.cls != it.truth) record_finding(fc, it);
+  const cli::ReplayInput in = as_replay(decode_fuzz_input(data, size));
+  const RunRecord run = cli::replay(in, env->pki, 1);
+  // A schedule that did not hold, or a connection the server never recorded, proves nothing.
+  if (run.schedule_failures > 0 || run.histogram.pairs().size() != 1) return 0;
+  const auto& [truth, seen] = run.histogram.pairs().begin()->first;
+  if (truth == cls::kUnknownTruth) return 0;
+  pair_path(truth, seen);
+  if (seen != truth) record_finding(in, truth, seen, run.histogram.classes().front().example);
   return 0;
 }
