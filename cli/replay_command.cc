@@ -42,14 +42,13 @@ int replay_file(const std::string& file, const ReplayFlags& f) {
     return kExitCheckFailed;
   }
   if (classes.size() != 1) {
-    fmt::print(stderr, "{}: not stable: {} classes in {} replays\n", file, classes.size(),
-               f.times);
+    fmt::print(stderr, "{}: not stable: {} classes in {} replays\n", file, classes.size(), f.times);
     return kExitCheckFailed;
   }
   const std::string& expect = input.schedule.expect;
   if (!expect.empty() && classes[0].cls != expect) {
-    fmt::print(stderr, "{}: stable, but gave {} instead of the expected {}\n", file,
-               classes[0].cls, expect);
+    fmt::print(stderr, "{}: stable, but gave {} instead of the expected {}\n", file, classes[0].cls,
+               expect);
     return kExitCheckFailed;
   }
   return 0;

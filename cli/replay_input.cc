@@ -41,7 +41,8 @@ std::string scenario_flags_text(const Scenario& s) {
       "--key {} --jobs 1 --timeout-ms {}",
       name(s.proto), name(s.tls), s.client, name(s.client_cert), name(s.server_close),
       name(s.server_read), name(s.key_type), s.timeout.count());
-  if (s.server_close == ServerClose::kLinger) out += fmt::format(" --linger-ms {}", s.linger.count());
+  if (s.server_close == ServerClose::kLinger)
+    out += fmt::format(" --linger-ms {}", s.linger.count());
   if (s.fresh_server) out += " --fresh-server";
   if (s.alert_grace) out += fmt::format(" --alert-grace-ms {}", s.alert_grace->count());
   if (s.go_timing) {

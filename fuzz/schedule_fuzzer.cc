@@ -64,8 +64,8 @@ constexpr std::array<void (*)(), sizeof...(N)> pair_table(std::integer_sequence<
 
 void pair_path(const std::string& truth, const std::string& seen) {
   static constexpr auto kTable = pair_table(std::make_integer_sequence<int, kPairPaths>());
-  const int id = env->pair_ids.emplace(std::make_pair(truth, seen), env->pair_ids.size())
-                     .first->second;
+  const int id =
+      env->pair_ids.emplace(std::make_pair(truth, seen), env->pair_ids.size()).first->second;
   if (id < kPairPaths) kTable[id]();
 }
 
@@ -83,6 +83,15 @@ int recorded_rate(const std::filesystem::path& path) {
     if (std::sscanf(line.c_str(), "# replay rate: %d/", &n) == 1) return n;
   }
   return -1;
+}
+
+// Whether the finding at path orders the peers with waits.
+bool ordered(const std::filesystem::path& path) {
+  try {
+    return cli::load_replay(path.string()).schedule.has_waits();
+  } catch (const cli::UsageError&) {
+    return false;
+  }
 }
 
 // A client's error text on one header line.
@@ -108,26 +117,38 @@ void record_finding(const cli::ReplayInput& in, const std::string& truth, const 
   const auto reproducer = env->findings / (seen + ".sched");
   const auto unreproducible = env->findings / "unreproducible" / (seen + ".sched");
   const int best = recorded_rate(reproducer);
-  if (best >= static_cast<int>(kConfirmReplays)) return;  // nothing can replay better
-  // Natural races make many inputs findings, and each confirmation costs 20 replays: a class
-  // with a file already gets at most one confirmation per second.
+  // Nothing can replay better than a full rate with the race ordered by waits.
+  if (best >= static_cast<int>(kConfirmReplays) &&
+      (ordered(reproducer) || !in.schedule.has_waits())) {
+    return;
+  }
+  // Natural races make many inputs findings, and each confirmation costs 20 replays: an input
+  // that relies on timing alone, of a class with a file already, gets at most one confirmation
+  // per second. One whose waits held is rarer and is always tried: it may order the race.
   auto& last = env->last_confirm[seen];
-  if ((best >= 0 || std::filesystem::exists(unreproducible)) &&
+  if (!in.schedule.has_waits() && (best >= 0 || std::filesystem::exists(unreproducible)) &&
       Clock::now() - last < std::chrono::seconds(1)) {
     return;
   }
   last = Clock::now();
 
   // The finding is judged by reading it back from a file, exactly as `h2race replay` reads it.
+  // Its waits get the default bound: the fuzzer's short one keeps inputs whose waits can never
+  // hold cheap, but a wait that held ends when its point is reached, and on a slower machine or
+  // build the short bound would expire where the ordering still holds.
   Schedule s = in.schedule;
   s.expect = seen;
+  for (auto& a : s.actions) {
+    if (a && a->kind == Action::Kind::kWait) a->duration = kDefaultWaitBound;
+  }
   std::filesystem::create_directories(env->findings / "unreproducible");
   const auto candidate = env->findings / fmt::format(".candidate-{}.sched", getpid());
-  const std::string header = fmt::format(
-      "# found by schedule_fuzzer: the server's truth {}; the client saw {} ({})\n", truth, seen,
-      one_line(raw));
+  const std::string header =
+      fmt::format("# found by schedule_fuzzer: the server's truth {}; the client saw {} ({})\n",
+                  truth, seen, one_line(raw));
   write_output_file(candidate, header + s.format());
-  const RunRecord run = cli::replay(cli::load_replay(candidate.string()), env->pki, kConfirmReplays);
+  const RunRecord run =
+      cli::replay(cli::load_replay(candidate.string()), env->pki, kConfirmReplays);
   std::filesystem::remove(candidate);
   const uint64_t rate = run.histogram.count(seen);
   const bool held = run.schedule_failures == 0;
@@ -136,7 +157,11 @@ void record_finding(const cli::ReplayInput& in, const std::string& truth, const 
   if (!held) rate_line += fmt::format(" ({} waits expired)", run.schedule_failures);
   const std::string text = header + rate_line + "\n" + s.format();
   if (held && rate >= kReproducerMin) {
-    if (static_cast<int>(rate) <= best) return;
+    // At the same rate, a schedule that orders the peers with waits beats one that relies on
+    // timing (sleeps, yields): the ordering holds on another machine or build, timing may not.
+    const bool better = static_cast<int>(rate) > best ||
+                        (static_cast<int>(rate) == best && s.has_waits() && !ordered(reproducer));
+    if (!better) return;
     write_output_file(reproducer, text);
     std::filesystem::remove(unreproducible);
     fmt::print(stderr, "h2race finding: {} (truth {}), replays {}/{} -> {}\n", seen, truth, rate,

@@ -34,7 +34,7 @@ TEST(InjectionLifetime, AConnectionKeepsItsScopesScheduleAfterTheScopeIsGoneAndA
   });
   begun.wait();
   first_scope.reset();
-  first.reset();  // the caller frees its schedule once its scope is gone
+  first.reset();          // the caller frees its schedule once its scope is gone
   const Schedule second;  // no action anywhere
   ScheduleScope second_scope(second, std::chrono::seconds(1));
   replaced.count_down();
