@@ -8,7 +8,7 @@
 #include <utility>
 
 #include "clients/client_kinds.h"
-#include "run/driver.h"
+#include "harness/driver.h"
 
 namespace h2race {
 namespace {

@@ -13,7 +13,7 @@
 #include "clients/client_kinds.h"
 #include "core/interrupt.h"
 #include "core/pki.h"
-#include "run/calibrate.h"
+#include "harness/calibrate.h"
 
 namespace h2race::cli {
 namespace {

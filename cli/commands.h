@@ -10,7 +10,7 @@
 
 #include "core/scenario.h"
 #include "core/timeline.h"
-#include "run/packet_capture.h"
+#include "harness/packet_capture.h"
 
 // Only the parser (cli_app.cc, scenario_flags.cc) needs CLI11 itself: it is a heavy header, and
 // the command files do not include it.

@@ -5,7 +5,7 @@
 #include "cli/commands.h"
 #include "cli/histogram_files.h"
 #include "cli/user_files.h"
-#include "core/compare.h"
+#include "analysis/compare.h"
 
 namespace h2race::cli {
 

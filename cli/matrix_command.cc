@@ -12,9 +12,9 @@
 #include "clients/client_kinds.h"
 #include "core/interrupt.h"
 #include "core/pki.h"
-#include "core/report.h"
-#include "run/driver.h"
-#include "run/matrix.h"
+#include "analysis/report.h"
+#include "harness/driver.h"
+#include "harness/matrix.h"
 
 namespace h2race::cli {
 

@@ -13,8 +13,8 @@
 #include "core/classes.h"
 #include "core/input_file.h"
 #include "core/interrupt.h"
-#include "core/report.h"
-#include "run/probe.h"
+#include "analysis/report.h"
+#include "harness/probe.h"
 
 namespace h2race::cli {
 namespace {

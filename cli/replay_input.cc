@@ -6,7 +6,7 @@
 
 #include "cli/commands.h"
 #include "clients/client_kinds.h"
-#include "run/driver.h"
+#include "harness/driver.h"
 
 namespace h2race::cli {
 

@@ -11,7 +11,7 @@
 #include "core/run_record.h"
 #include "core/scenario.h"
 #include "core/schedule.h"
-#include "run/iterations.h"
+#include "harness/iterations.h"
 
 namespace h2race::cli {
 

@@ -9,8 +9,8 @@
 #include "cli/histogram_files.h"
 #include "cli/user_files.h"
 #include "clients/client_kinds.h"
-#include "core/report.h"
-#include "core/sequence_diagram.h"
+#include "analysis/report.h"
+#include "analysis/sequence_diagram.h"
 
 namespace h2race::cli {
 namespace {

@@ -10,8 +10,8 @@
 #include "core/inject.h"
 #include "core/interrupt.h"
 #include "core/pki.h"
-#include "core/report.h"
-#include "run/driver.h"
+#include "analysis/report.h"
+#include "harness/driver.h"
 
 namespace h2race::cli {
 

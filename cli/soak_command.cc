@@ -12,7 +12,7 @@
 #include "core/classes.h"
 #include "core/interrupt.h"
 #include "core/pki.h"
-#include "run/driver.h"
+#include "harness/driver.h"
 
 namespace h2race::cli {
 namespace {

@@ -1,4 +1,5 @@
-# Folders are layers: core (the vocabulary) <- clients, servers (the peers) <- run <- cli.
+# Folders are layers: core (the vocabulary) <- analysis (what reads finished histograms and
+# timelines) <- clients, servers (the peers) <- harness (plan, loop, truth pairing) <- cli.
 # h2race_layer() builds one static library per layer and gives it an include root that holds
 # links to exactly the folders it may see (its own and those below), so an #include that goes
 # the wrong way ("core/x.cc" including "clients/y.h") fails to compile with "No such file".

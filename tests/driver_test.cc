@@ -1,6 +1,6 @@
 // Integration: the driver against the in-process server. Every assertion here holds for every
 // interleaving: only the server's truth and outcomes that do not depend on timing are checked.
-#include "run/driver.h"
+#include "harness/driver.h"
 
 #include <gtest/gtest.h>
 

@@ -4,7 +4,7 @@
 #include <cerrno>
 
 #include "core/environment.h"
-#include "core/report.h"
+#include "analysis/report.h"
 #include "core/run_record.h"
 #include "core/stats.h"
 

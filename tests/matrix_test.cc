@@ -2,7 +2,7 @@
 // from the definitions marked in-matrix) and places the model of Go's client right above the real
 // program it models, under the same server behaviour, so `matrix`'s summary and `report` show them
 // side by side; the zoo is every external client x what it speaks x {immediate, linger}.
-#include "run/matrix.h"
+#include "harness/matrix.h"
 
 #include <gtest/gtest.h>
 

@@ -6,7 +6,7 @@
 #include <variant>
 
 #include "core/inject.h"
-#include "run/driver.h"
+#include "harness/driver.h"
 
 namespace h2race {
 namespace {

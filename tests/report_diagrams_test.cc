@@ -11,9 +11,9 @@
 #include <string>
 
 #include "core/outcome.h"
-#include "core/report.h"
+#include "analysis/report.h"
 #include "core/run_record.h"
-#include "core/sequence_diagram.h"
+#include "analysis/sequence_diagram.h"
 #include "h2race_process.h"
 
 namespace h2race {

@@ -1,4 +1,4 @@
-#include "run/driver.h"
+#include "harness/driver.h"
 
 #include <fmt/format.h>
 
@@ -13,7 +13,7 @@
 #include "core/interrupt.h"
 #include "core/pki_files.h"
 #include "core/truth_table.h"
-#include "run/packet_capture.h"
+#include "harness/packet_capture.h"
 #include "servers/mtls_server.h"
 
 namespace h2race {

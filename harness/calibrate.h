@@ -6,11 +6,11 @@
 #include <span>
 #include <vector>
 
-#include "core/compare.h"
+#include "analysis/compare.h"
 #include "core/pki.h"
 #include "core/run_record.h"
 #include "core/scenario.h"
-#include "run/iterations.h"
+#include "harness/iterations.h"
 
 namespace h2race {
 

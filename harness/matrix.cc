@@ -1,4 +1,4 @@
-#include "run/matrix.h"
+#include "harness/matrix.h"
 
 #include <string_view>
 

@@ -1,4 +1,4 @@
-#include "run/packet_capture.h"
+#include "harness/packet_capture.h"
 
 #include <fmt/format.h>
 #include <netinet/in.h>

@@ -1,4 +1,4 @@
-#include "run/calibrate.h"
+#include "harness/calibrate.h"
 
 #include <algorithm>
 #include <optional>
@@ -6,7 +6,7 @@
 #include "clients/client_kinds.h"
 #include "core/inject.h"
 #include "core/interrupt.h"
-#include "run/driver.h"
+#include "harness/driver.h"
 
 namespace h2race {
 namespace {

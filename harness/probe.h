@@ -9,7 +9,7 @@
 
 #include "core/run_record.h"
 #include "core/scenario.h"
-#include "run/iterations.h"
+#include "harness/iterations.h"
 
 namespace h2race {
 

@@ -1,4 +1,4 @@
-#include "run/iterations.h"
+#include "harness/iterations.h"
 
 #include <pthread.h>
 
@@ -12,7 +12,7 @@
 #include "core/environment.h"
 #include "core/inject.h"
 #include "core/interrupt.h"
-#include "run/packet_capture.h"
+#include "harness/packet_capture.h"
 
 namespace h2race {
 

@@ -1,4 +1,4 @@
-#include "core/report.h"
+#include "analysis/report.h"
 
 #include <fmt/format.h>
 

@@ -1,10 +1,10 @@
-#include "core/sequence_diagram.h"
+#include "analysis/sequence_diagram.h"
 
 #include <fmt/format.h>
 
 #include <vector>
 
-#include "core/report.h"
+#include "analysis/report.h"
 
 namespace h2race {
 namespace {

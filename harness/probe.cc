@@ -1,4 +1,4 @@
-#include "run/probe.h"
+#include "harness/probe.h"
 
 #include <fmt/format.h>
 #include <netdb.h>

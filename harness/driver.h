@@ -10,7 +10,7 @@
 #include "core/scenario.h"
 #include "core/schedule.h"
 #include "core/truth_table.h"
-#include "run/iterations.h"
+#include "harness/iterations.h"
 
 namespace h2race {
 
