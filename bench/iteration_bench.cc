@@ -22,7 +22,7 @@ void BM_Iteration(benchmark::State& state, std::string_view client, KeyType key)
   s.iterations = 2000;
   s.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   for (auto _ : state) {
-    const RunRecord run = run_scenario(s, pki);
+    const RunRecord run = run_scenario(plan_run(s), pki);
     benchmark::DoNotOptimize(run.histogram.iterations());
   }
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(s.iterations));

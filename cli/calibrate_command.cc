@@ -111,7 +111,9 @@ std::string timing_flags(const Scenario::GoTiming& t) {
   return fmt::format("{}", fmt::join(flags, " "));
 }
 
-int fit_command(const CalibrateFlags& f, const Scenario& model, const Scenario& real) {
+int fit_command(const CalibrateFlags& f, const RunPlan& model_plan, const RunPlan& real_plan) {
+  const Scenario& model = model_plan.scenario;
+  const Scenario& real = real_plan.scenario;
   const std::vector<Scenario::GoTiming> grid = fit_grid(f);
   const Pki pki(model.key_type);
   std::atomic<uint64_t> done{0};
@@ -120,7 +122,7 @@ int fit_command(const CalibrateFlags& f, const Scenario& model, const Scenario& 
     Progress progress(done, (grid.size() + 1) * model.iterations);
     DriverHooks hooks;
     hooks.done = &done;
-    fit = run_fit(model, real, pki, f.batches, grid, hooks);
+    fit = run_fit(model_plan, real_plan, pki, f.batches, grid, hooks);
   }
   const FitCandidate& best = fit.candidates[fit.best];
   print_stdout(
@@ -165,25 +167,26 @@ int calibrate_command(CalibrateFlags& f) {
           "--model {}: no client definition says it is modeled by it; give --against", f.model));
     }
   }
-  const Scenario model = with_client(f.scenario, "--model", f.model);
-  const Scenario real = with_client(f.scenario, "--against", f.against);
-  if (!find_client(model.client)->run) {
+  const RunPlan model_plan = plan_run(with_client(f.scenario, "--model", f.model));
+  if (!model_plan.kind->run) {
     throw UsageError(fmt::format("--model {}: not an in-process profile", f.model));
   }
-  if (!find_client(real.client)->program) {
+  const RunPlan real_plan = plan_run(with_client(f.scenario, "--against", f.against));
+  if (!real_plan.kind->program) {
     throw UsageError(fmt::format("--against {}: not an external program", f.against));
   }
   if (f.scenario.fresh_server) throw UsageError("--fresh-server: calibrate shares one server");
-  check_external_program(real);
+  const Scenario& model = model_plan.scenario;
+  const Scenario& real = real_plan.scenario;
   if (!f.json_path.empty()) check_output_path("--json", f.json_path);
 
   install_interrupt_handlers();
   if (f.fit) {
-    if (!find_client(model.client)->go_model) {
+    if (!model_plan.kind->go_model) {
       throw UsageError(
           fmt::format("--fit: --model {} has no timing to fit (not a go model)", f.model));
     }
-    return fit_command(f, model, real);
+    return fit_command(f, model_plan, real_plan);
   }
   const Pki pki(model.key_type);
   std::atomic<uint64_t> done{0};
@@ -193,7 +196,7 @@ int calibrate_command(CalibrateFlags& f) {
     DriverHooks hooks;
     hooks.done = &done;
     hooks.explain = f.explain;
-    c = run_calibration(model, real, pki, f.batches, f.alpha, hooks);
+    c = run_calibration(model_plan, real_plan, pki, f.batches, f.alpha, hooks);
   }
   print_stdout(
       fmt::format("calibrate {} against {}: {} iterations each in {} interleaved batches, one "

@@ -357,6 +357,9 @@ int dispatch(Cli& cli) {
   } catch (const UsageError& e) {
     fmt::print(stderr, "h2race {}: {}\n", cli.app.get_subcommands().front()->get_name(), e.what());
     return kExitUsage;
+  } catch (const PlanError& e) {
+    fmt::print(stderr, "h2race {}: {}\n", cli.app.get_subcommands().front()->get_name(), e.what());
+    return kExitUsage;
   }
 }
 

@@ -11,6 +11,7 @@
 #include "core/scenario.h"
 #include "core/timeline.h"
 #include "harness/packet_capture.h"
+#include "harness/run_plan.h"
 
 // Only the parser (cli_app.cc, scenario_flags.cc) needs CLI11 itself: it is a heavy header, and
 // the command files do not include it.
@@ -37,8 +38,6 @@ void add_client_bound_flags(CLI::App* cmd, Scenario& s);
 void add_client_option(CLI::App* cmd, Scenario& s, bool in_process_only);
 // Resolves combinations CLI11 cannot express (h1 client vs. h2 proto); throws UsageError.
 void finish_scenario(Scenario& s, const CLI::App* cmd);
-// Throws UsageError naming the flag when the scenario's external client program is missing.
-void check_external_program(const Scenario& s);
 // Parses "--proto h1 --client go ..." (a schedule's scenario header) onto s; throws UsageError.
 void parse_scenario_text(const std::string& flags, Scenario& s, const std::string& where);
 

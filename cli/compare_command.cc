@@ -2,10 +2,10 @@
 // exit 0 same, 1 differs, 2 bad input.
 #include <fmt/format.h>
 
+#include "analysis/compare.h"
 #include "cli/commands.h"
 #include "cli/histogram_files.h"
 #include "cli/user_files.h"
-#include "analysis/compare.h"
 
 namespace h2race::cli {
 

@@ -7,12 +7,12 @@
 #include <filesystem>
 #include <map>
 
+#include "analysis/report.h"
 #include "cli/commands.h"
 #include "cli/user_files.h"
 #include "clients/client_kinds.h"
 #include "core/interrupt.h"
 #include "core/pki.h"
-#include "analysis/report.h"
 #include "harness/driver.h"
 #include "harness/matrix.h"
 
@@ -24,21 +24,25 @@ int matrix_command(const MatrixFlags& f) {
   if (ec || !std::filesystem::is_directory(f.out_dir)) {
     throw UsageError(fmt::format("--out {}: cannot create directory: {}", f.out_dir, ec.message()));
   }
-  const std::vector<Scenario> scenarios = f.zoo ? zoo_matrix() : builtin_matrix();
-  for (const Scenario& s : scenarios) check_external_program(s);
+  // Every scenario is resolved before the first runs: a program that is missing stops the matrix
+  // now, not after an hour.
+  std::vector<RunPlan> plans;
+  for (const Scenario& s : f.zoo ? zoo_matrix() : builtin_matrix()) plans.push_back(plan_run(s));
   install_interrupt_handlers();
   std::map<KeyType, std::unique_ptr<Pki>> pkis;
   std::vector<RunRecord> runs;
-  for (Scenario s : scenarios) {
+  for (RunPlan& plan : plans) {
     if (interrupted()) break;
+    Scenario& s = plan.scenario;
     // A process per connection (or a runtime's start-up per batch) runs at tens or hundreds per
     // second, not thousands.
-    s.iterations = find_client(s.client)->program ? std::min(f.iterations, f.external_iterations)
-                                                  : f.iterations;
+    s.iterations =
+        plan.kind->program ? std::min(f.iterations, f.external_iterations) : f.iterations;
     s.jobs = f.jobs;
+    plan.jobs = plan.sole() ? 1 : f.jobs;
     auto& pki = pkis[s.key_type];
     if (!pki) pki = std::make_unique<Pki>(s.key_type);
-    RunRecord run = run_scenario(s, *pki);
+    RunRecord run = run_scenario(plan, *pki);
     const std::string path = (std::filesystem::path(f.out_dir) / (s.id() + ".json")).string();
     write_output("--out", path, to_json(run).dump(2) + "\n");
     fmt::print(stderr, "{:<48} {:>7} iterations  fidelity {:.4f}{}\n", s.id(),

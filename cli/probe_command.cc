@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "analysis/report.h"
 #include "cli/commands.h"
 #include "cli/progress.h"
 #include "cli/user_files.h"
@@ -13,7 +14,6 @@
 #include "core/classes.h"
 #include "core/input_file.h"
 #include "core/interrupt.h"
-#include "analysis/report.h"
 #include "harness/probe.h"
 
 namespace h2race::cli {
@@ -28,15 +28,9 @@ void check_readable(const std::string& flag, const std::string& path) {
 }  // namespace
 
 int probe_command(ProbeFlags& f) {
-  // Before the general refusal below, so the message names --explain as run's does.
-  if (const ClientKindInfo* kind = find_client(f.scenario.client);
-      f.explain && kind && kind->program) {
-    throw UsageError(
-        fmt::format("--explain: --client {} is a separate process; its events cannot "
-                    "be recorded (use an in-process client)",
-                    f.scenario.client));
-  }
-  if (const ClientKindInfo* kind = find_client(f.scenario.client); kind && kind->program) {
+  // --explain's refusal of a program comes first, as run's does.
+  const RunPlan plan = plan_run(f.scenario, {.explain = f.explain});
+  if (plan.kind->program) {
     throw UsageError(fmt::format(
         "--client {}: probe runs the in-process clients ({}); run external programs against "
         "`h2race serve` instead",
@@ -74,7 +68,7 @@ int probe_command(ProbeFlags& f) {
     DriverHooks hooks;
     hooks.done = &done;
     hooks.explain = f.explain;
-    run = run_probe(f.scenario, target, ctx.get(),
+    run = run_probe(plan, target, ctx.get(),
                     f.expect.empty() ? std::string(cls::kUnknownTruth) : f.expect, hooks);
   }
   // The table first: a JSON path that fails now must not cost the user the run.

@@ -16,8 +16,8 @@ namespace {
 // One file's replays; kExitCheckFailed when they were not stable, 0 when they were.
 int replay_file(const std::string& file, const ReplayFlags& f) {
   const ReplayInput input = load_replay(file);
-  PcapOutput pcap(f.pcap_path, f.explain, input.scenario.fresh_server, /*stdout_busy=*/true);
-  const Pki pki(input.scenario.key_type);
+  PcapOutput pcap(f.pcap_path, f.explain, input.scenario().fresh_server, /*stdout_busy=*/true);
+  const Pki pki(input.scenario().key_type);
   std::mutex mu;
   uint64_t index = 0;
   DriverHooks hooks;
@@ -45,7 +45,7 @@ int replay_file(const std::string& file, const ReplayFlags& f) {
     fmt::print(stderr, "{}: not stable: {} classes in {} replays\n", file, classes.size(), f.times);
     return kExitCheckFailed;
   }
-  const std::string& expect = input.schedule.expect;
+  const std::string& expect = input.schedule().expect;
   if (!expect.empty() && classes[0].cls != expect) {
     fmt::print(stderr, "{}: stable, but gave {} instead of the expected {}\n", file, classes[0].cls,
                expect);

@@ -10,29 +10,40 @@
 
 namespace h2race::cli {
 
+namespace {
+
+ReplayInput resolve(Schedule schedule, const std::string& where,
+                    std::optional<std::string> path = std::nullopt) {
+  Scenario s;
+  parse_scenario_text(schedule.scenario_flags, s, where);
+  s.jobs = 1;
+  s.schedule = std::move(path);
+  try {
+    return {plan_run(s, {.schedule = std::move(schedule)})};
+  } catch (const PlanError& e) {
+    throw UsageError(fmt::format("{}: scenario header: {}", where, e.what()));
+  }
+}
+
+}  // namespace
+
 ReplayInput parse_replay(std::string_view text, const std::string& where) {
   auto parsed = parse_schedule(text, where);
   if (auto* err = std::get_if<ScheduleError>(&parsed)) throw UsageError(err->to_string());
-  ReplayInput in{std::get<Schedule>(std::move(parsed)), {}};
-  parse_scenario_text(in.schedule.scenario_flags, in.scenario, where);
-  return in;
+  return resolve(std::get<Schedule>(std::move(parsed)), where);
 }
 
 ReplayInput load_replay(const std::string& path) {
   auto loaded = load_schedule(path);
   if (auto* err = std::get_if<ScheduleError>(&loaded)) throw UsageError(err->to_string());
-  ReplayInput in{std::get<Schedule>(std::move(loaded)), {}};
-  parse_scenario_text(in.schedule.scenario_flags, in.scenario, path);
-  in.scenario.schedule = path;
-  return in;
+  return resolve(std::get<Schedule>(std::move(loaded)), path, path);
 }
 
 RunRecord replay(const ReplayInput& input, const Pki& pki, uint64_t times,
                  const DriverHooks& hooks) {
-  Scenario s = input.scenario;
-  s.iterations = times;
-  s.jobs = 1;  // one at a time: each replay is judged on its own
-  return run_scenario(s, pki, hooks, &input.schedule);
+  RunPlan plan = input.plan;
+  plan.scenario.iterations = times;
+  return run_scenario(plan, pki, hooks);
 }
 
 std::string scenario_flags_text(const Scenario& s) {

@@ -12,12 +12,16 @@
 #include "core/scenario.h"
 #include "core/schedule.h"
 #include "harness/iterations.h"
+#include "harness/run_plan.h"
 
 namespace h2race::cli {
 
+// The plan holds the schedule and the scenario its header names (defaults for what it leaves
+// out), one connection at a time: each replay is judged on its own.
 struct ReplayInput {
-  Schedule schedule;
-  Scenario scenario;  // resolved from schedule.scenario_flags (defaults for what it leaves out)
+  RunPlan plan;
+  const Schedule& schedule() const { return *plan.schedule; }
+  const Scenario& scenario() const { return plan.scenario; }
 };
 
 // Parses a schedule's text and its scenario header; throws UsageError naming `where` and the line.

@@ -5,12 +5,12 @@
 #include <filesystem>
 #include <set>
 
+#include "analysis/report.h"
+#include "analysis/sequence_diagram.h"
 #include "cli/commands.h"
 #include "cli/histogram_files.h"
 #include "cli/user_files.h"
 #include "clients/client_kinds.h"
-#include "analysis/report.h"
-#include "analysis/sequence_diagram.h"
 
 namespace h2race::cli {
 namespace {

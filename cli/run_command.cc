@@ -3,14 +3,13 @@
 
 #include <variant>
 
+#include "analysis/report.h"
 #include "cli/commands.h"
 #include "cli/progress.h"
 #include "cli/user_files.h"
-#include "clients/client_kinds.h"
 #include "core/inject.h"
 #include "core/interrupt.h"
 #include "core/pki.h"
-#include "analysis/report.h"
 #include "harness/driver.h"
 
 namespace h2race::cli {
@@ -26,14 +25,8 @@ int run_command(RunFlags& f) {
     f.scenario.schedule = f.schedule_path;
   }
   if (!f.json_path.empty()) check_output_path("--json", f.json_path);
-  // --explain first: a program that is not installed would otherwise hide the real refusal.
-  if (f.explain && !find_client(f.scenario.client)->run) {
-    throw UsageError(
-        fmt::format("--explain: --client {} is a separate process; its events cannot "
-                    "be recorded (use an in-process client)",
-                    f.scenario.client));
-  }
-  check_external_program(f.scenario);
+  const RunPlan plan =
+      plan_run(f.scenario, {.schedule = std::move(schedule), .explain = f.explain});
 
   PcapOutput pcap(f.pcap_path, f.explain, f.scenario.fresh_server, /*stdout_busy=*/!f.quiet);
   install_interrupt_handlers();
@@ -46,7 +39,7 @@ int run_command(RunFlags& f) {
     hooks.done = &done;
     hooks.explain = f.explain;
     hooks.capture = pcap.capture();
-    run = run_scenario(f.scenario, pki, hooks, schedule ? &*schedule : nullptr);
+    run = run_scenario(plan, pki, hooks);
   }
   // The table first: a JSON path that fails now must not cost the user the run.
   if (!f.quiet) print_stdout(text_table(run) + format_examples(run.examples));

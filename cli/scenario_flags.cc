@@ -133,37 +133,6 @@ void finish_scenario(Scenario& s, const CLI::App* cmd) {
   check_flags_apply(s, cmd);
 }
 
-void check_external_program(const Scenario& s) {
-  const ClientKindInfo* kind = find_client(s.client);
-  if (!kind || !kind->program) return;
-  const ClientDefinition& def = *kind->program;
-  // A user's definition (--client-def) is named by that flag, and scripts/setup knows nothing
-  // of its package.
-  std::error_code ec;
-  const auto builtin_dir = builtin_definition_dir();
-  const bool builtin = builtin_dir && std::filesystem::equivalent(*builtin_dir, def.dir, ec);
-  const std::string flag =
-      builtin ? fmt::format("--client {}", def.name) : fmt::format("--client-def ({})", def.name);
-  const std::string installs = builtin ? "scripts/setup installs it" : "its definition says";
-  if (!find_external_program(def)) {
-    const std::string where =
-        def.program.find('/') != std::string::npos
-            ? ""
-            : fmt::format(" (${}, next to h2race, or in $PATH)", program_override_variable(def));
-    throw UsageError(fmt::format("{}: program {} not found{}; {} (Debian package {})", flag,
-                                 def.program, where, installs, def.package));
-  }
-  if (auto need = missing_need(def)) {
-    throw UsageError(
-        fmt::format("{}: {} is missing; {} ({})", flag, need->second, installs, need->first));
-  }
-  if (s.client_cert != ClientCert::kNone && def.cert_argv.empty()) {
-    throw UsageError(fmt::format(
-        "--client {}: its definition has no cert-argv, so it cannot present a certificate",
-        def.name));
-  }
-}
-
 void parse_scenario_text(const std::string& flags, Scenario& s, const std::string& where) {
   CLI::App app{"scenario header"};
   add_scenario_flags(&app, s);

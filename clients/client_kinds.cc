@@ -13,16 +13,26 @@ namespace h2race {
 namespace {
 
 const std::array<ClientKindInfo, 5> kInProcessKinds = {{
-    {"go", run_go_client, nullptr, Speaks::kH2, false, true,
-     "model of current Go's http2 Transport (the seed's Go 1.25; the default)"},
-    {"go1.19", run_go119_client, nullptr, Speaks::kH2, false, true,
-     "model of Go 1.19's (Debian's): redials where current Go gives h2:no_connection"},
-    {"sequential", run_sequential_client, nullptr, Speaks::kH2, false, false,
-     "writes preface and request, then reads: the first failing call's error"},
-    {"h1", run_h1_client, nullptr, Speaks::kH1, false, false,
-     "HTTP/1.1: request, then read the answer"},
-    {"prefer-alert", run_prefer_alert_client, nullptr, Speaks::kH2, true, true,
-     "go, but after a transport error it waits --alert-grace-ms for the alert"},
+    {.name = "go",
+     .run = run_go_client,
+     .go_model = true,
+     .help = "model of current Go's http2 Transport (the seed's Go 1.25; the default)"},
+    {.name = "go1.19",
+     .run = run_go119_client,
+     .go_model = true,
+     .help = "model of Go 1.19's (Debian's): redials where current Go gives h2:no_connection"},
+    {.name = "sequential",
+     .run = run_sequential_client,
+     .help = "writes preface and request, then reads: the first failing call's error"},
+    {.name = "h1",
+     .run = run_h1_client,
+     .speaks = Speaks::kH1,
+     .help = "HTTP/1.1: request, then read the answer"},
+    {.name = "prefer-alert",
+     .run = run_prefer_alert_client,
+     .waits_for_alert = true,
+     .go_model = true,
+     .help = "go, but after a transport error it waits --alert-grace-ms for the alert"},
 }};
 
 // The rows, and the definitions the program rows point into (deques: adding never moves them).
@@ -35,7 +45,8 @@ struct Registry {
     const Speaks speaks = d.speaks_h1 && d.speaks_h2 ? Speaks::kBoth
                           : d.speaks_h1              ? Speaks::kH1
                                                      : Speaks::kH2;
-    return kinds.emplace_back(ClientKindInfo{d.name, nullptr, &d, speaks, false, false, d.summary});
+    return kinds.emplace_back(
+        ClientKindInfo{.name = d.name, .program = &d, .speaks = speaks, .help = d.summary});
   }
 };
 

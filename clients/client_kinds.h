@@ -31,6 +31,11 @@ struct ClientKindInfo {
   std::string_view help;
 };
 
+// Whether a client kind speaks a protocol.
+inline bool speaks(const ClientKindInfo& kind, Proto proto) {
+  return kind.speaks == Speaks::kBoth || (kind.speaks == Speaks::kH1) == (proto == Proto::kH1);
+}
+
 // The in-process rows, then one per built-in definition (in file name order), then the --client-def
 // ones. Loading a malformed built-in definition throws DefinitionError.
 const std::deque<ClientKindInfo>& client_kinds();

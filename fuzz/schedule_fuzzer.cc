@@ -88,7 +88,7 @@ int recorded_rate(const std::filesystem::path& path) {
 // Whether the finding at path orders the peers with waits.
 bool ordered(const std::filesystem::path& path) {
   try {
-    return cli::load_replay(path.string()).schedule.has_waits();
+    return cli::load_replay(path.string()).schedule().has_waits();
   } catch (const cli::UsageError&) {
     return false;
   }
@@ -108,7 +108,7 @@ cli::ReplayInput as_replay(const FuzzCase& fc) {
   Schedule s = fc.schedule;
   s.scenario_flags += fmt::format(" --timeout-ms {}", kFuzzTimeout.count());
   cli::ReplayInput in = cli::parse_replay(s.format(), "schedule_fuzzer input");
-  in.schedule.scenario_flags = cli::scenario_flags_text(in.scenario);
+  in.plan.schedule->scenario_flags = cli::scenario_flags_text(in.scenario());
   return in;
 }
 
@@ -119,14 +119,14 @@ void record_finding(const cli::ReplayInput& in, const std::string& truth, const 
   const int best = recorded_rate(reproducer);
   // Nothing can replay better than a full rate with the race ordered by waits.
   if (best >= static_cast<int>(kConfirmReplays) &&
-      (ordered(reproducer) || !in.schedule.has_waits())) {
+      (ordered(reproducer) || !in.schedule().has_waits())) {
     return;
   }
   // Natural races make many inputs findings, and each confirmation costs 20 replays: an input
   // that relies on timing alone, of a class with a file already, gets at most one confirmation
   // per second. One whose waits held is rarer and is always tried: it may order the race.
   auto& last = env->last_confirm[seen];
-  if (!in.schedule.has_waits() && (best >= 0 || std::filesystem::exists(unreproducible)) &&
+  if (!in.schedule().has_waits() && (best >= 0 || std::filesystem::exists(unreproducible)) &&
       Clock::now() - last < std::chrono::seconds(1)) {
     return;
   }
@@ -136,7 +136,7 @@ void record_finding(const cli::ReplayInput& in, const std::string& truth, const 
   // Its waits get the default bound: the fuzzer's short one keeps inputs whose waits can never
   // hold cheap, but a wait that held ends when its point is reached, and on a slower machine or
   // build the short bound would expire where the ordering still holds.
-  Schedule s = in.schedule;
+  Schedule s = in.schedule();
   s.expect = seen;
   for (auto& a : s.actions) {
     if (a && a->kind == Action::Kind::kWait) a->duration = kDefaultWaitBound;

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <optional>
 
-#include "clients/client_kinds.h"
 #include "core/inject.h"
 #include "core/interrupt.h"
 #include "harness/driver.h"
@@ -13,32 +12,31 @@ namespace {
 
 // Runs every scenario's iterations in `batches` rounds, one batch of each per round in the
 // given order, against one server. Returns each scenario's batches in order.
-std::vector<std::vector<RunRecord>> run_interleaved(std::span<const Scenario> scenarios,
-                                                    const Pki& pki, uint64_t batches,
-                                                    const DriverHooks& hooks) {
+std::vector<std::vector<RunRecord>> run_interleaved(std::span<const RunPlan> plans, const Pki& pki,
+                                                    uint64_t batches, const DriverHooks& hooks) {
   int jobs = 1;
-  for (const Scenario& s : scenarios) jobs = std::max(jobs, s.jobs);
-  const uint64_t iterations = scenarios.front().iterations;
+  for (const RunPlan& p : plans) jobs = std::max(jobs, p.jobs);
+  const Scenario& first = plans.front().scenario;
+  const uint64_t iterations = first.iterations;
   // --explain records through an empty schedule for the whole run. Declared before the server,
   // so the server's threads are gone before the recording stops.
   static const Schedule kNoActions;
   std::optional<ScheduleScope> explain_scope;
-  if (hooks.explain) explain_scope.emplace(kNoActions, scenarios.front().timeout, true);
-  SharedServer server(scenarios.front(), pki, jobs);
+  if (hooks.explain) explain_scope.emplace(kNoActions, first.timeout, true);
+  SharedServer server(first, pki, jobs);
   batches = std::clamp<uint64_t>(batches, 1, iterations);
-  std::vector<std::vector<RunRecord>> out(scenarios.size());
+  std::vector<std::vector<RunRecord>> out(plans.size());
   uint64_t done = 0;  // iterations of each scenario before batch b
   for (uint64_t b = 0; b < batches && !interrupted(); ++b) {
     // Batch b's share of the iterations: the first (iterations % batches) batches take one more.
     const uint64_t n = iterations / batches + (b < iterations % batches ? 1 : 0);
-    for (size_t i = 0; i < scenarios.size() && !interrupted(); ++i) {
-      Scenario part = scenarios[i];
-      part.iterations = n;
+    for (size_t i = 0; i < plans.size() && !interrupted(); ++i) {
+      RunPlan part = plans[i];
+      part.scenario.iterations = n;
       // Only an in-process client's connections can be explained: a program's client side is
       // another process.
       DriverHooks part_hooks = hooks;
-      const ClientKindInfo* kind = find_client(part.client);
-      part_hooks.explain = hooks.explain && kind && kind->run;
+      part_hooks.explain = hooks.explain && part.kind->run;
       out[i].push_back(run_scenario_on(part, pki, server, part_hooks));
       // An example's iteration counts from the batch's start; the user counts from the run's.
       for (auto& [cls, ex] : out[i].back().examples) ex.iteration += done;
@@ -60,34 +58,34 @@ RunRecord total(const Scenario& s, const std::vector<RunRecord>& batches, size_t
 
 }  // namespace
 
-Calibration run_calibration(const Scenario& model, const Scenario& real, const Pki& pki,
+Calibration run_calibration(const RunPlan& model, const RunPlan& real, const Pki& pki,
                             uint64_t batches, double alpha, const DriverHooks& hooks) {
-  const Scenario scenarios[] = {model, real};
-  const auto runs = run_interleaved(scenarios, pki, batches, hooks);
+  const RunPlan plans[] = {model, real};
+  const auto runs = run_interleaved(plans, pki, batches, hooks);
   Calibration c;
-  c.model = total(model, runs[0]);
-  c.real = total(real, runs[1]);
+  c.model = total(model.scenario, runs[0]);
+  c.real = total(real.scenario, runs[1]);
   c.tvd = total_variation(c.real.histogram, c.model.histogram);
-  c.real_self_tvd =
-      total_variation(total(real, runs[1], 0, 2).histogram, total(real, runs[1], 1, 2).histogram);
+  c.real_self_tvd = total_variation(total(real.scenario, runs[1], 0, 2).histogram,
+                                    total(real.scenario, runs[1], 1, 2).histogram);
   c.comparison = compare_histograms(c.real.histogram, c.model.histogram, alpha);
   return c;
 }
 
-Fit run_fit(const Scenario& model, const Scenario& real, const Pki& pki, uint64_t batches,
+Fit run_fit(const RunPlan& model, const RunPlan& real, const Pki& pki, uint64_t batches,
             std::span<const Scenario::GoTiming> grid, const DriverHooks& hooks) {
-  std::vector<Scenario> scenarios{real};
+  std::vector<RunPlan> plans{real};
   for (const auto& timing : grid) {
-    scenarios.push_back(model);
-    scenarios.back().go_timing = timing;
+    plans.push_back(model);
+    plans.back().scenario.go_timing = timing;
   }
-  const auto runs = run_interleaved(scenarios, pki, batches, hooks);
+  const auto runs = run_interleaved(plans, pki, batches, hooks);
   Fit fit;
-  fit.real = total(real, runs[0]);
-  fit.real_self_tvd =
-      total_variation(total(real, runs[0], 0, 2).histogram, total(real, runs[0], 1, 2).histogram);
+  fit.real = total(real.scenario, runs[0]);
+  fit.real_self_tvd = total_variation(total(real.scenario, runs[0], 0, 2).histogram,
+                                      total(real.scenario, runs[0], 1, 2).histogram);
   for (size_t i = 0; i < grid.size(); ++i) {
-    FitCandidate c{grid[i], total(scenarios[i + 1], runs[i + 1]), 0};
+    FitCandidate c{grid[i], total(plans[i + 1].scenario, runs[i + 1]), 0};
     c.tvd = total_variation(fit.real.histogram, c.model.histogram);
     if (c.tvd < (fit.candidates.empty() ? 2.0 : fit.candidates[fit.best].tvd)) {
       fit.best = fit.candidates.size();

@@ -11,6 +11,7 @@
 #include "core/run_record.h"
 #include "core/scenario.h"
 #include "harness/iterations.h"
+#include "harness/run_plan.h"
 
 namespace h2race {
 
@@ -26,7 +27,7 @@ struct Calibration {
 
 // model and real differ only in `client`; each gets model.iterations, spread over `batches`
 // alternating batches (model first). Stops early when interrupted (both records partial).
-Calibration run_calibration(const Scenario& model, const Scenario& real, const Pki& pki,
+Calibration run_calibration(const RunPlan& model, const RunPlan& real, const Pki& pki,
                             uint64_t batches, double alpha, const DriverHooks& hooks = {});
 
 // `calibrate --fit`: the go models' timing parameters (Scenario::go_timing) searched on a grid.
@@ -43,7 +44,7 @@ struct Fit {
   size_t best = 0;                       // index into candidates
   double real_self_tvd = 0;              // as in Calibration
 };
-Fit run_fit(const Scenario& model, const Scenario& real, const Pki& pki, uint64_t batches,
+Fit run_fit(const RunPlan& model, const RunPlan& real, const Pki& pki, uint64_t batches,
             std::span<const Scenario::GoTiming> grid, const DriverHooks& hooks = {});
 
 }  // namespace h2race

@@ -7,7 +7,6 @@
 #include <optional>
 #include <stdexcept>
 
-#include "clients/client_kinds.h"
 #include "core/classes.h"
 #include "core/inject.h"
 #include "core/interrupt.h"
@@ -30,13 +29,11 @@ struct External {
   ExternalSetup setup;
 };
 
-void prepare_external(const Scenario& s, const Pki& pki, const ClientKindInfo& kind,
-                      External& ext) {
-  auto program = find_external_program(*kind.program);
-  if (!program) throw std::runtime_error(kind.program->program + " is not installed");
+void prepare_external(const RunPlan& plan, const Pki& pki, External& ext) {
+  const Scenario& s = plan.scenario;
   ext.files.emplace(pki);
-  ext.setup.def = kind.program;
-  ext.setup.program = *program;
+  ext.setup.def = plan.kind->program;
+  ext.setup.program = *plan.program;
   ext.setup.ca = ext.files->ca();
   ext.setup.cert = ext.files->cert(s.client_cert);
   ext.setup.key = ext.files->key(s.client_cert);
@@ -44,36 +41,13 @@ void prepare_external(const Scenario& s, const Pki& pki, const ClientKindInfo& k
   ext.setup.timeout = s.timeout;
 }
 
-}  // namespace
-
-namespace {
-
-const ClientKindInfo& checked_kind(const Scenario& scenario) {
-  const ClientKindInfo* kind = find_client(scenario.client);
-  if (!kind) throw std::runtime_error(fmt::format("unknown client '{}'", scenario.client));
-  if ((kind->speaks == Speaks::kH1 && scenario.proto != Proto::kH1) ||
-      (kind->speaks == Speaks::kH2 && scenario.proto != Proto::kH2)) {
-    throw std::runtime_error(fmt::format("client {} does not speak {} (resolve_client first)",
-                                         scenario.client, name(scenario.proto)));
-  }
-  return *kind;
-}
-
-bool reports_no_local_address(const ClientKindInfo& kind) {
-  return kind.program && !kind.program->reports_local_address();
-}
-
-// Clients run one at a time when they cannot say which connection was theirs.
-int jobs_for(const Scenario& s, const ClientKindInfo& kind) {
-  return reports_no_local_address(kind) ? 1 : std::max(1, s.jobs);
-}
-
 // The run itself: `shared` is the server for every iteration, or null for a fresh server per
 // iteration (then truth is the table those servers record into).
-RunRecord run_iterations_on(const Scenario& scenario, const Pki& pki, MtlsServer* shared,
+RunRecord run_iterations_on(const RunPlan& plan, const Pki& pki, MtlsServer* shared,
                             TruthTable& truth, const DriverHooks& hooks) {
   ignore_sigpipe();
-  const ClientKindInfo& kind = checked_kind(scenario);
+  const Scenario& scenario = plan.scenario;
+  const ClientKindInfo& kind = *plan.kind;
   auto client_ctx = make_client_ctx(scenario, pki);
   if (hooks.capture) {
     if (!shared)
@@ -85,12 +59,12 @@ RunRecord run_iterations_on(const Scenario& scenario, const Pki& pki, MtlsServer
   }
   // External programs get the PKI as files and make a batch of requests per process. One that
   // cannot say which connection was its own runs alone, so the server's only record is its.
-  const int jobs = jobs_for(scenario, kind);
-  const bool sole = reports_no_local_address(kind);
+  const int jobs = plan.jobs;
+  const bool sole = plan.sole();
   uint64_t batch = 1;
   External ext;
   if (kind.program) {
-    prepare_external(scenario, pki, kind, ext);
+    prepare_external(plan, pki, ext);
     if (shared) batch = kind.program->requests_per_process;
   }
 
@@ -151,27 +125,27 @@ SharedServer::SharedServer(const Scenario& s, const Pki& pki, int jobs)
 
 SharedServer::~SharedServer() = default;
 
-RunRecord run_scenario_on(const Scenario& scenario, const Pki& pki, SharedServer& shared,
+RunRecord run_scenario_on(const RunPlan& plan, const Pki& pki, SharedServer& shared,
                           const DriverHooks& hooks) {
-  return run_iterations_on(scenario, pki, shared.server.get(), shared.truth, hooks);
+  return run_iterations_on(plan, pki, shared.server.get(), shared.truth, hooks);
 }
 
-RunRecord run_scenario(const Scenario& scenario, const Pki& pki, const DriverHooks& hooks,
-                       const Schedule* schedule) {
+RunRecord run_scenario(const RunPlan& plan, const Pki& pki, const DriverHooks& hooks) {
   // --explain without a schedule records through an empty one: every point passes at once.
   static const Schedule kNoActions;
   std::optional<ScheduleScope> schedule_scope;
-  if (schedule || hooks.explain) {
-    schedule_scope.emplace(schedule ? *schedule : kNoActions, scenario.timeout, hooks.explain);
+  if (plan.schedule || hooks.explain) {
+    schedule_scope.emplace(plan.schedule ? *plan.schedule : kNoActions, plan.scenario.timeout,
+                           hooks.explain);
   }
   RunRecord run;
-  if (scenario.fresh_server) {
+  if (plan.scenario.fresh_server) {
     TruthTable truth;
-    run = run_iterations_on(scenario, pki, nullptr, truth, hooks);
+    run = run_iterations_on(plan, pki, nullptr, truth, hooks);
   } else {
     // One listener for the whole run.
-    SharedServer shared(scenario, pki, jobs_for(scenario, checked_kind(scenario)));
-    run = run_scenario_on(scenario, pki, shared, hooks);
+    SharedServer shared(plan.scenario, pki, plan.jobs);
+    run = run_scenario_on(plan, pki, shared, hooks);
   }
   if (schedule_scope) {
     run.schedule_failures = schedule_scope->failures();

@@ -8,7 +8,6 @@
 #include <optional>
 #include <stdexcept>
 
-#include "clients/client_kinds.h"
 #include "core/inject.h"
 #include "core/interrupt.h"
 #include "core/loopback.h"
@@ -64,11 +63,12 @@ ProbeTarget parse_probe_url(const std::string& url) {
   return t;
 }
 
-RunRecord run_probe(const Scenario& scenario, const ProbeTarget& target, SSL_CTX* ctx,
+RunRecord run_probe(const RunPlan& plan, const ProbeTarget& target, SSL_CTX* ctx,
                     const std::string& expect, const DriverHooks& hooks) {
   ignore_sigpipe();
-  const ClientKindInfo* kind = find_client(scenario.client);
-  if (!kind || !kind->run) throw std::invalid_argument("probe runs the in-process clients only");
+  const Scenario& scenario = plan.scenario;
+  const ClientKindInfo* kind = plan.kind;
+  if (!kind->run) throw std::invalid_argument("probe runs the in-process clients only");
   // --explain records through an empty schedule (every point passes at once), the client's side
   // only: the server is not in this process, so the client's end finishes a timeline.
   static const Schedule kNoActions;
@@ -90,7 +90,7 @@ RunRecord run_probe(const Scenario& scenario, const ProbeTarget& target, SSL_CTX
       record(r.outcome, expect);
     };
   };
-  RunRecord run = run_iterations(scenario, scenario.jobs, 1, hooks, make_worker);
+  RunRecord run = run_iterations(scenario, plan.jobs, 1, hooks, make_worker);
   run.target = ProbeInfo{target.url, expect};
   run.examples = examples.take();
   return run;

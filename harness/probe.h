@@ -10,6 +10,7 @@
 #include "core/run_record.h"
 #include "core/scenario.h"
 #include "harness/iterations.h"
+#include "harness/run_plan.h"
 
 namespace h2race {
 
@@ -27,7 +28,7 @@ ProbeTarget parse_probe_url(const std::string& url);
 
 // Runs scenario.iterations connections of scenario.client against the target; expect (a class,
 // or "unknown") is every iteration's truth. Stops early (partial) when interrupted.
-RunRecord run_probe(const Scenario& scenario, const ProbeTarget& target, SSL_CTX* ctx,
+RunRecord run_probe(const RunPlan& plan, const ProbeTarget& target, SSL_CTX* ctx,
                     const std::string& expect, const DriverHooks& hooks = {});
 
 }  // namespace h2race

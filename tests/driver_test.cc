@@ -31,7 +31,7 @@ TEST(Driver, Http1ReportsOnlyTheAlert) {
   Scenario s = scenario(500);
   s.proto = Proto::kH1;
   s.client = "h1";
-  const RunRecord run = run_scenario(s, pki());
+  const RunRecord run = run_scenario(plan_run(s), pki());
   EXPECT_EQ(run.histogram.iterations(), 500u);
   ASSERT_EQ(run.histogram.classes().size(), 1u);
   EXPECT_EQ(run.histogram.classes()[0].cls, "tls_alert:certificate_required");
@@ -45,7 +45,7 @@ TEST(Driver, ValidCertificateGetsOkOverHttp2AndHttp1) {
     s.proto = proto;
     s.client = proto == Proto::kH1 ? "h1" : "go";
     s.client_cert = ClientCert::kValid;
-    const RunRecord run = run_scenario(s, pki());
+    const RunRecord run = run_scenario(plan_run(s), pki());
     EXPECT_EQ(run.histogram.count("ok"), 200u) << name(proto);
     EXPECT_EQ(run.histogram.truth().at("ok"), 200u);
   }
@@ -55,7 +55,7 @@ TEST(Driver, SequentialClientWithValidCertificateGetsOk) {
   Scenario s = scenario(100);
   s.client = "sequential";
   s.client_cert = ClientCert::kValid;
-  EXPECT_EQ(run_scenario(s, pki()).histogram.count("ok"), 100u);
+  EXPECT_EQ(run_scenario(plan_run(s), pki()).histogram.count("ok"), 100u);
 }
 
 // The server's truth does not race: it is what BoringSSL decided about the certificate.
@@ -63,7 +63,7 @@ void expect_truth(ClientCert cert, std::string_view client, const std::string& t
   Scenario s = scenario(200);
   s.client_cert = cert;
   s.client = client;
-  const RunRecord run = run_scenario(s, pki());
+  const RunRecord run = run_scenario(plan_run(s), pki());
   ASSERT_EQ(run.histogram.truth().size(), 1u) << run.histogram.truth().begin()->first;
   EXPECT_EQ(run.histogram.truth().at(truth), 200u);
   // Whatever the client saw, it was one of the classes this race can produce.
@@ -89,7 +89,7 @@ TEST(Driver, ThreadsAreNamedForProfilers) {
       if (std::getline(comm, name)) names.insert(name);
     }
   };
-  run_scenario(s, pki(), hooks);
+  run_scenario(plan_run(s), pki(), hooks);
   EXPECT_TRUE(names.contains("h2race-server"));
   EXPECT_TRUE(names.contains("h2race-client"));
   EXPECT_TRUE(names.contains("h2race-readloop"));
@@ -112,7 +112,7 @@ TEST(Driver, WrongKeyUsageTruthIsUnsupportedCertificate) {
 TEST(Driver, Tls12AlertArrivesInsideTheHandshakeSoThereIsNoRace) {
   Scenario s = scenario(300);
   s.tls = TlsVersion::k12;
-  const RunRecord run = run_scenario(s, pki());
+  const RunRecord run = run_scenario(plan_run(s), pki());
   ASSERT_EQ(run.histogram.classes().size(), 1u);
   EXPECT_EQ(run.histogram.truth().begin()->first, run.histogram.classes()[0].cls);
   EXPECT_EQ(run.histogram.classes()[0].cls.rfind("tls_alert:", 0), 0u);
@@ -127,7 +127,7 @@ TEST(Driver, Tls12FlightOfTheGoModelIsNotHeldBack) {
   Scenario s = scenario(100);
   s.tls = TlsVersion::k12;
   s.timeout = std::chrono::milliseconds(150);
-  const RunRecord run = run_scenario(s, pki());
+  const RunRecord run = run_scenario(plan_run(s), pki());
   ASSERT_EQ(run.histogram.truth().size(), 1u);
   EXPECT_EQ(run.histogram.truth().begin()->first, "tls_alert:handshake_failure");
   EXPECT_GE(run.histogram.count("tls_alert:handshake_failure"), 50u);
@@ -138,7 +138,7 @@ TEST(Driver, FreshServerPerIterationRecordsTruthToo) {
   s.fresh_server = true;
   s.proto = Proto::kH1;
   s.client = "h1";
-  const RunRecord run = run_scenario(s, pki());
+  const RunRecord run = run_scenario(plan_run(s), pki());
   EXPECT_EQ(run.histogram.truth().at("tls_alert:certificate_required"), 50u);
   EXPECT_EQ(run.histogram.count("tls_alert:certificate_required"), 50u);
 }
@@ -149,7 +149,7 @@ TEST(Driver, OtherKeyTypesWork) {
     Scenario s = scenario(50);
     s.key_type = k;
     s.client_cert = ClientCert::kValid;
-    EXPECT_EQ(run_scenario(s, p).histogram.count("ok"), 50u) << name(k);
+    EXPECT_EQ(run_scenario(plan_run(s), p).histogram.count("ok"), 50u) << name(k);
   }
 }
 

@@ -47,7 +47,7 @@ Example explained(const std::string& cls) {
   sc.client = sc.client.substr(0, sc.client.find(' '));
   DriverHooks hooks;
   hooks.explain = true;
-  const RunRecord r = run_scenario(sc, pki, hooks, &sched);
+  const RunRecord r = run_scenario(plan_run(sc, {.schedule = sched}), pki, hooks);
   EXPECT_EQ(r.schedule_failures, 0u) << r.first_schedule_failure;
   EXPECT_EQ(r.histogram.count(cls), 3u);
   EXPECT_EQ(r.examples.size(), 1u);
@@ -102,7 +102,7 @@ TEST(Explain, WithoutExplainNothingIsKept) {
   Scenario sc;
   sc.iterations = 5;
   sc.jobs = 1;
-  EXPECT_TRUE(run_scenario(sc, pki).examples.empty());
+  EXPECT_TRUE(run_scenario(plan_run(sc), pki).examples.empty());
 }
 
 }  // namespace

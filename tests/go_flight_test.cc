@@ -22,7 +22,7 @@ RunRecord after_close(std::string_view client, ServerRead read) {
   sc.jobs = 1;
   sc.client = client;
   sc.server_read = read;
-  return run_scenario(sc, pki, {}, &std::get<Schedule>(parsed));
+  return run_scenario(plan_run(sc, {.schedule = std::get<Schedule>(parsed)}), pki);
 }
 
 TEST(GoFlight, RecordByRecordServerResetsAGoModelConnection) {

@@ -28,7 +28,7 @@ RunRecord replay(const Schedule& s, std::string_view client, ServerClose close) 
   sc.jobs = 1;
   sc.client = client;
   sc.server_close = close;
-  return run_scenario(sc, pki(), {}, &s);
+  return run_scenario(plan_run(sc, {.schedule = s}), pki());
 }
 
 constexpr const char* kAlert = "tls_alert:certificate_required";

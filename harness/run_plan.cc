@@ -1,0 +1,70 @@
+#include "harness/run_plan.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <system_error>
+
+namespace h2race {
+namespace {
+
+// The flag a user named the client with: a built-in program by --client, their own by
+// --client-def (scripts/setup knows nothing of its package).
+bool builtin(const ClientDefinition& def) {
+  std::error_code ec;
+  const auto dir = builtin_definition_dir();
+  return dir && std::filesystem::equivalent(*dir, def.dir, ec);
+}
+
+std::filesystem::path find_program(const Scenario& s, const ClientDefinition& def) {
+  const bool is_builtin = builtin(def);
+  const std::string flag = is_builtin ? fmt::format("--client {}", def.name)
+                                      : fmt::format("--client-def ({})", def.name);
+  const std::string installs = is_builtin ? "scripts/setup installs it" : "its definition says";
+  auto program = find_external_program(def);
+  if (!program) {
+    const std::string where =
+        def.program.find('/') != std::string::npos
+            ? ""
+            : fmt::format(" (${}, next to h2race, or in $PATH)", program_override_variable(def));
+    throw PlanError(fmt::format("{}: program {} not found{}; {} (Debian package {})", flag,
+                                def.program, where, installs, def.package));
+  }
+  if (auto need = missing_need(def)) {
+    throw PlanError(
+        fmt::format("{}: {} is missing; {} ({})", flag, need->second, installs, need->first));
+  }
+  if (s.client_cert != ClientCert::kNone && def.cert_argv.empty()) {
+    throw PlanError(fmt::format(
+        "--client {}: its definition has no cert-argv, so it cannot present a certificate",
+        def.name));
+  }
+  return *program;
+}
+
+}  // namespace
+
+RunPlan plan_run(const Scenario& s, PlanRequest request) {
+  RunPlan plan;
+  plan.scenario = s;
+  plan.kind = find_client(s.client);
+  if (!plan.kind) {
+    throw PlanError(fmt::format("--client {}: not one of {}", s.client, client_names()));
+  }
+  if (!speaks(*plan.kind, s.proto)) {
+    throw PlanError(fmt::format("--client {} does not speak {}", s.client, name(s.proto)));
+  }
+  // Before the program's search: a program that is not installed would hide this refusal.
+  if (request.explain && !plan.kind->run) {
+    throw PlanError(
+        fmt::format("--explain: --client {} is a separate process; its events cannot be recorded "
+                    "(use an in-process client)",
+                    s.client));
+  }
+  if (plan.kind->program) plan.program = find_program(s, *plan.kind->program);
+  plan.jobs = plan.sole() ? 1 : std::max(1, s.jobs);
+  plan.schedule = std::move(request.schedule);
+  return plan;
+}
+
+}  // namespace h2race

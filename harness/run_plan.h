@@ -1,0 +1,45 @@
+// A Scenario resolved once into what runs it: the client kind (a row of the table in
+// clients/client_kinds.cc), the external program found on disk, how many clients run at once,
+// and the schedule as an object. `run`, `replay`, `soak`, `probe`, `calibrate`, `matrix` and the
+// schedule fuzzer build a plan first and hand it down; nothing below looks a name up again.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+
+#include "clients/client_kinds.h"
+#include "core/scenario.h"
+#include "core/schedule.h"
+
+namespace h2race {
+
+// A scenario that cannot run: an unknown client, one that does not speak the protocol, a program
+// that is not installed or cannot present a certificate. The message is for the user (exit 2).
+struct PlanError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct RunPlan {
+  Scenario scenario;  // as resolve_client left it
+  const ClientKindInfo* kind = nullptr;
+  // An external program's executable, found once; empty for an in-process client.
+  std::optional<std::filesystem::path> program;
+  // Client workers in flight: a program that cannot say which connection was its own runs alone,
+  // so the server's only record is its.
+  int jobs = 1;
+  bool sole() const { return kind->program && !kind->program->reports_local_address(); }
+  // Every iteration runs under it when set.
+  std::optional<Schedule> schedule{};
+};
+
+struct PlanRequest {
+  std::optional<Schedule> schedule{};
+  // --explain: timelines are recorded, which only an in-process client's connections have.
+  bool explain = false;
+};
+
+// Resolves s (whose client and protocol resolve_client reconciled). Throws PlanError.
+RunPlan plan_run(const Scenario& s, PlanRequest request = {});
+
+}  // namespace h2race
