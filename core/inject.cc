@@ -118,6 +118,12 @@ ScheduleScope::~ScheduleScope() {
   g_registry.store(nullptr);
 }
 
+RecordingScope::RecordingScope(const Schedule* schedule, bool explain,
+                               std::chrono::milliseconds bound, TimelineSides sides) {
+  static const Schedule kNoActions;
+  if (schedule || explain) scope_.emplace(schedule ? *schedule : kNoActions, bound, explain, sides);
+}
+
 Timeline take_timeline(const ConnKey& key, std::chrono::milliseconds wait) {
   const std::shared_ptr<Registry> reg = g_registry.load();
   if (!reg || !reg->timelines) return {};

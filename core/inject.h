@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/points.h"
@@ -43,6 +44,22 @@ class ScheduleScope {
 
  private:
   std::shared_ptr<InjectionRegistry> reg_;
+};
+
+// The scope a run installs, the one place that decides it: the run's schedule, or, for
+// `--explain` alone, an empty schedule that only records (every point passes at once); none
+// when neither is asked for. Declare it before the run's server, so the server's threads are
+// gone before the recording stops.
+class RecordingScope {
+ public:
+  RecordingScope(const Schedule* schedule, bool explain, std::chrono::milliseconds bound,
+                 TimelineSides sides = TimelineSides::kBoth);
+  // Waits that expired (0 without a schedule), and the first one's text.
+  uint64_t failures() const { return scope_ ? scope_->failures() : 0; }
+  std::string first_failure() const { return scope_ ? scope_->first_failure() : ""; }
+
+ private:
+  std::optional<ScheduleScope> scope_;
 };
 
 // A peer calls this once it knows its connection's 4-tuple; until end_connection() the points

@@ -20,9 +20,7 @@ std::vector<std::vector<RunRecord>> run_interleaved(std::span<const RunPlan> pla
   const uint64_t iterations = first.iterations;
   // --explain records through an empty schedule for the whole run. Declared before the server,
   // so the server's threads are gone before the recording stops.
-  static const Schedule kNoActions;
-  std::optional<ScheduleScope> explain_scope;
-  if (hooks.explain) explain_scope.emplace(kNoActions, first.timeout, true);
+  const RecordingScope recording(nullptr, hooks.explain, first.timeout);
   SharedServer server(first, pki, jobs);
   batches = std::clamp<uint64_t>(batches, 1, iterations);
   std::vector<std::vector<RunRecord>> out(plans.size());

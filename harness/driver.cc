@@ -131,13 +131,8 @@ RunRecord run_scenario_on(const RunPlan& plan, const Pki& pki, SharedServer& sha
 }
 
 RunRecord run_scenario(const RunPlan& plan, const Pki& pki, const DriverHooks& hooks) {
-  // --explain without a schedule records through an empty one: every point passes at once.
-  static const Schedule kNoActions;
-  std::optional<ScheduleScope> schedule_scope;
-  if (plan.schedule || hooks.explain) {
-    schedule_scope.emplace(plan.schedule ? *plan.schedule : kNoActions, plan.scenario.timeout,
-                           hooks.explain);
-  }
+  const RecordingScope recording(plan.schedule ? &*plan.schedule : nullptr, hooks.explain,
+                                 plan.scenario.timeout);
   RunRecord run;
   if (plan.scenario.fresh_server) {
     TruthTable truth;
@@ -147,10 +142,8 @@ RunRecord run_scenario(const RunPlan& plan, const Pki& pki, const DriverHooks& h
     SharedServer shared(plan.scenario, pki, plan.jobs);
     run = run_scenario_on(plan, pki, shared, hooks);
   }
-  if (schedule_scope) {
-    run.schedule_failures = schedule_scope->failures();
-    run.first_schedule_failure = schedule_scope->first_failure();
-  }
+  run.schedule_failures = recording.failures();
+  run.first_schedule_failure = recording.first_failure();
   return run;
 }
 

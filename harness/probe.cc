@@ -71,12 +71,8 @@ RunRecord run_probe(const RunPlan& plan, const ProbeTarget& target, SSL_CTX* ctx
   if (!kind->run) throw std::invalid_argument("probe runs the in-process clients only");
   // --explain records through an empty schedule (every point passes at once), the client's side
   // only: the server is not in this process, so the client's end finishes a timeline.
-  static const Schedule kNoActions;
-  std::optional<ScheduleScope> explain_scope;
-  if (hooks.explain) {
-    explain_scope.emplace(kNoActions, scenario.timeout, /*record_timelines=*/true,
-                          TimelineSides::kClientOnly);
-  }
+  const RecordingScope recording(nullptr, hooks.explain, scenario.timeout,
+                                 TimelineSides::kClientOnly);
   ExampleKeeper examples;
   auto make_worker = [&](const Record& record) -> BatchFn {
     return [&](uint64_t first, uint64_t) {
