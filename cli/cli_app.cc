@@ -27,9 +27,6 @@ struct Cli {
   ServeFlags serve_flags;
   ProbeFlags probe_flags;
   CalibrateFlags calibrate_flags;
-  CLI::App *run = nullptr, *replay = nullptr, *soak = nullptr, *compare = nullptr, *merge = nullptr,
-           *matrix = nullptr, *report = nullptr, *serve = nullptr, *probe = nullptr,
-           *calibrate = nullptr;
 };
 
 void CliDeleter::operator()(Cli* cli) const { std::default_delete<Cli>{}(cli); }
@@ -40,7 +37,7 @@ namespace {
 void add_calibrate_command(CLI::App& app, Cli& cli) {
   CalibrateFlags& f = cli.calibrate_flags;
   f.scenario.iterations = 5000;
-  CLI::App* cmd = cli.calibrate = app.add_subcommand(
+  CLI::App* cmd = app.add_subcommand(
       "calibrate",
       "a model and the real program it models, same server, interleaved batches: histograms "
       "side by side, homogeneity test, total variation distance (TVD)");
@@ -79,7 +76,7 @@ void add_calibrate_command(CLI::App& app, Cli& cli) {
 // `run`: the scenario flags, a schedule, JSON, the divergence check.
 void add_run_command(CLI::App& app, Cli& cli) {
   cli.run_flags.scenario.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  CLI::App* run = cli.run = app.add_subcommand(
+  CLI::App* run = app.add_subcommand(
       "run", "run a scenario N times and print the error histogram (defaults: the seed case)");
   add_scenario_flags(run, cli.run_flags.scenario);
   run->add_option("--schedule", cli.run_flags.schedule_path,
@@ -98,7 +95,7 @@ void add_run_command(CLI::App& app, Cli& cli) {
 
 // `replay`: schedule files, each K times.
 void add_replay_command(CLI::App& app, Cli& cli) {
-  CLI::App* replay = cli.replay = app.add_subcommand(
+  CLI::App* replay = app.add_subcommand(
       "replay",
       "replay each schedule K times; exit 0 iff, for every file, every replay gave one class");
   replay->add_option("files", cli.replay_flags.files, "schedule files (see fuzz/reproducers/)")
@@ -118,7 +115,7 @@ void add_replay_command(CLI::App& app, Cli& cli) {
 // `soak`: the scenario flags, with the total and chunk sizes of a long run.
 void add_soak_command(CLI::App& app, Cli& cli) {
   cli.soak_flags.scenario.jobs = cli.run_flags.scenario.jobs;
-  CLI::App* soak = cli.soak = app.add_subcommand(
+  CLI::App* soak = app.add_subcommand(
       "soak", "long run in chunks; fails if RSS or open fds grow, or iterations hang");
   add_scenario_flags(soak, cli.soak_flags.scenario);
   soak->remove_option(soak->get_option("--iterations"));
@@ -132,7 +129,7 @@ void add_soak_command(CLI::App& app, Cli& cli) {
 
 // `compare`: two histograms and a significance level.
 void add_compare_command(CLI::App& app, Cli& cli) {
-  CLI::App* compare = cli.compare = app.add_subcommand(
+  CLI::App* compare = app.add_subcommand(
       "compare", "compare two histograms of one scenario: exit 0 same, 1 differs");
   compare->add_option("baseline", cli.compare_flags.baseline, "baseline histogram JSON")
       ->required();
@@ -148,7 +145,6 @@ void add_compare_command(CLI::App& app, Cli& cli) {
 void add_merge_command(CLI::App& app, Cli& cli) {
   CLI::App* merge =
       app.add_subcommand("merge", "sum histograms of the same scenario into one file");
-  cli.merge = merge;
   merge->add_option("inputs", cli.merge_flags.inputs, "histogram JSON files")->required();
   merge->add_option("-o,--out", cli.merge_flags.out, "output file")->required();
 }
@@ -156,7 +152,7 @@ void add_merge_command(CLI::App& app, Cli& cli) {
 // `matrix`: the built-in scenario set.
 void add_matrix_command(CLI::App& app, Cli& cli) {
   cli.matrix_flags.jobs = cli.run_flags.scenario.jobs;
-  CLI::App* matrix = cli.matrix = app.add_subcommand(
+  CLI::App* matrix = app.add_subcommand(
       "matrix", "run every scenario of the built-in matrix: one JSON each + a summary");
   matrix->add_option("-n,--iterations", cli.matrix_flags.iterations, "iterations per scenario")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1'000'000'000}))
@@ -177,8 +173,7 @@ void add_matrix_command(CLI::App& app, Cli& cli) {
 
 // `report`: Markdown and SVG of histograms.
 void add_report_command(CLI::App& app, Cli& cli) {
-  CLI::App* report = cli.report =
-      app.add_subcommand("report", "Markdown table and SVG chart of histograms");
+  CLI::App* report = app.add_subcommand("report", "Markdown table and SVG chart of histograms");
   report->add_option("inputs", cli.report_flags.inputs, "histogram JSON files or directories")
       ->required();
   report->add_option("--md", cli.report_flags.md_path,
@@ -190,28 +185,15 @@ void add_report_command(CLI::App& app, Cli& cli) {
 // `serve`: the server side of a scenario, alone.
 void add_serve_command(CLI::App& app, Cli& cli) {
   ServeFlags& sf = cli.serve_flags;
-  CLI::App* serve = cli.serve = app.add_subcommand(
+  CLI::App* serve = app.add_subcommand(
       "serve", "the in-process mTLS server alone, for any client; Ctrl-C prints the truth summary");
   serve->add_option("--address", sf.address, "loopback address to listen on (127.0.0.0/8 or ::1)")
       ->capture_default_str();
   serve->add_option("--port", sf.port, "port to listen on (0: any free port)")
       ->check(CLI::Range(0, 65535))
       ->capture_default_str();
-  add_enum_option(serve, "--proto", sf.scenario.proto,
-                  "h2: ALPN offers h2 and http/1.1; h1: http/1.1 only");
-  add_enum_option(serve, "--tls", sf.scenario.tls, "TLS version");
-  add_enum_option(serve, "--key", sf.scenario.key_type, "key type of every certificate");
-  add_enum_option(serve, "--server-close", sf.scenario.server_close,
-                  "what the server does after a failed handshake");
-  add_enum_option(
-      serve, "--server-read", sf.scenario.server_read,
-      "how the server reads: ahead (as Go's) or one TLS record per read (BoringSSL's BIO)");
-  serve
-      ->add_option_function<int64_t>(
-          "--linger-ms", [&sf](int64_t ms) { sf.scenario.linger = std::chrono::milliseconds(ms); },
-          "--server-close linger: how long to drain the client before closing")
-      ->check(CLI::Range(int64_t{1}, int64_t{60'000}))
-      ->default_str("1000");
+  add_server_flags(serve, sf.scenario, "h2: ALPN offers h2 and http/1.1; h1: http/1.1 only",
+                   "TLS version");
   serve
       ->add_option_function<int64_t>(
           "--handshake-timeout-ms",
@@ -236,7 +218,7 @@ void add_probe_command(CLI::App& app, Cli& cli) {
   ProbeFlags& pf = cli.probe_flags;
   pf.scenario.jobs = cli.run_flags.scenario.jobs;
   pf.scenario.iterations = 1000;
-  CLI::App* probe = cli.probe = app.add_subcommand(
+  CLI::App* probe = app.add_subcommand(
       "probe", "the in-process clients against an external server (loopback unless allowed)");
   probe->add_option("url", pf.url, "https://HOST[:PORT]/ of the server (the request is GET /)")
       ->required();
@@ -277,6 +259,47 @@ void add_probe_command(CLI::App& app, Cli& cli) {
                   "client's side only (the server is not h2race's; its events are not seen)");
 }
 
+// Every subcommand, once: its name, how it declares its flags, what it checks after parsing
+// (what CLI11 cannot express; may be null) and how it runs.
+struct Command {
+  std::string_view name;
+  void (*add)(CLI::App& app, Cli& cli);
+  void (*finish)(Cli& cli, const CLI::App& cmd);
+  int (*run)(Cli& cli);
+};
+
+const Command kCommands[] = {
+    {"run", add_run_command,
+     [](Cli& c, const CLI::App& cmd) { finish_scenario(c.run_flags.scenario, &cmd); },
+     [](Cli& c) { return run_command(c.run_flags); }},
+    {"replay", add_replay_command, nullptr, [](Cli& c) { return replay_command(c.replay_flags); }},
+    {"soak", add_soak_command,
+     [](Cli& c, const CLI::App& cmd) { finish_scenario(c.soak_flags.scenario, &cmd); },
+     [](Cli& c) { return soak_command(c.soak_flags); }},
+    {"compare", add_compare_command, nullptr,
+     [](Cli& c) { return compare_command(c.compare_flags); }},
+    {"merge", add_merge_command, nullptr, [](Cli& c) { return merge_command(c.merge_flags); }},
+    {"matrix", add_matrix_command, nullptr, [](Cli& c) { return matrix_command(c.matrix_flags); }},
+    {"report", add_report_command, nullptr, [](Cli& c) { return report_command(c.report_flags); }},
+    {"serve", add_serve_command,
+     [](Cli& c, const CLI::App& cmd) { check_server_flags(c.serve_flags.scenario, &cmd); },
+     [](Cli& c) { return serve_command(c.serve_flags); }},
+    {"probe", add_probe_command,
+     [](Cli& c, const CLI::App& cmd) { finish_scenario(c.probe_flags.scenario, &cmd); },
+     [](Cli& c) { return probe_command(c.probe_flags); }},
+    {"calibrate", add_calibrate_command, nullptr,
+     [](Cli& c) { return calibrate_command(c.calibrate_flags); }},
+};
+
+// The subcommand CLI11 parsed (require_subcommand(1): there is exactly one).
+const Command& parsed_command(const CLI::App& app) {
+  const std::string name = app.get_subcommands().front()->get_name();
+  for (const Command& c : kCommands) {
+    if (c.name == name) return c;
+  }
+  throw std::logic_error("subcommand " + name + " is not in kCommands");
+}
+
 bool has_subcommand(const CLI::App& app, const std::string& name) {
   for (const CLI::App* sub : app.get_subcommands({})) {
     if (sub->check_name(name)) return true;
@@ -292,11 +315,7 @@ CliPtr make_cli() {
   app.description("h2race: reproduce, measure and fuzz error races on TLS/HTTP2 connections");
   app.require_subcommand(1);
   app.set_version_flag("--version", H2RACE_VERSION);
-  for (auto add : {add_run_command, add_replay_command, add_soak_command, add_compare_command,
-                   add_merge_command, add_matrix_command, add_report_command, add_serve_command,
-                   add_probe_command, add_calibrate_command}) {
-    add(app, *cli);
-  }
+  for (const Command& c : kCommands) c.add(app, *cli);
   check_every_value(app);
   return cli;
 }
@@ -321,13 +340,8 @@ std::optional<int> parse_cli(Cli& cli, std::vector<std::string> args) {
     return kExitUsage;
   }
   try {
-    if (cli.run->parsed()) finish_scenario(cli.run_flags.scenario, cli.run);
-    if (cli.soak->parsed()) finish_scenario(cli.soak_flags.scenario, cli.soak);
-    if (cli.probe->parsed()) finish_scenario(cli.probe_flags.scenario, cli.probe);
-    if (cli.serve->parsed() && cli.serve->count("--linger-ms") > 0 &&
-        cli.serve_flags.scenario.server_close != ServerClose::kLinger) {
-      throw UsageError("--linger-ms applies only to --server-close linger");
-    }
+    const Command& command = parsed_command(app);
+    if (command.finish) command.finish(cli, *app.get_subcommands().front());
   } catch (const UsageError& e) {
     fmt::print(stderr, "h2race {}: {}\n", app.get_subcommands().front()->get_name(), e.what());
     return kExitUsage;
@@ -336,19 +350,7 @@ std::optional<int> parse_cli(Cli& cli, std::vector<std::string> args) {
 }
 
 int dispatch(Cli& cli) {
-  auto run = [&cli] {
-    if (cli.run->parsed()) return run_command(cli.run_flags);
-    if (cli.replay->parsed()) return replay_command(cli.replay_flags);
-    if (cli.compare->parsed()) return compare_command(cli.compare_flags);
-    if (cli.merge->parsed()) return merge_command(cli.merge_flags);
-    if (cli.matrix->parsed()) return matrix_command(cli.matrix_flags);
-    if (cli.report->parsed()) return report_command(cli.report_flags);
-    if (cli.soak->parsed()) return soak_command(cli.soak_flags);
-    if (cli.serve->parsed()) return serve_command(cli.serve_flags);
-    if (cli.probe->parsed()) return probe_command(cli.probe_flags);
-    if (cli.calibrate->parsed()) return calibrate_command(cli.calibrate_flags);
-    return kExitUsage;
-  };
+  auto run = [&cli] { return parsed_command(cli.app).run(cli); };
   try {
     const int code = run();
     // What a command printed may still sit in stdout's buffer: losing it is a failure too.

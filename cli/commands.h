@@ -6,6 +6,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/scenario.h"
@@ -32,6 +33,12 @@ struct UsageError : std::runtime_error {
 
 // Declares the scenario flags of `run` (docs/usage.md) on cmd, writing into s.
 void add_scenario_flags(CLI::App* cmd, Scenario& s);
+// The server's flags (--proto, --tls, --server-close, --server-read, --key, --linger-ms), for
+// `run`'s scenario flags and for `serve`; --proto and --tls say what they mean to the command.
+void add_server_flags(CLI::App* cmd, Scenario& s, std::string_view proto_help,
+                      std::string_view tls_help);
+// Refuses a server flag the scenario never reads (--linger-ms without linger); throws UsageError.
+void check_server_flags(const Scenario& s, const CLI::App* cmd);
 // Declares --timeout-ms and --alert-grace-ms (shared by run and probe).
 void add_client_bound_flags(CLI::App* cmd, Scenario& s);
 // Declares --client (every kind in clients/client_kinds.cc, or the in-process ones only).

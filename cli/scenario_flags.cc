@@ -10,6 +10,14 @@
 #include "clients/client_kinds.h"
 
 namespace h2race::cli {
+namespace {
+
+bool given(const CLI::App* cmd, const char* flag) {
+  const CLI::Option* opt = cmd->get_option_no_throw(flag);
+  return opt && opt->count() > 0;
+}
+
+}  // namespace
 
 void add_client_bound_flags(CLI::App* cmd, Scenario& s) {
   cmd->add_option_function<int64_t>(
@@ -24,20 +32,37 @@ void add_client_bound_flags(CLI::App* cmd, Scenario& s) {
       ->default_str("100");
 }
 
-void add_scenario_flags(CLI::App* cmd, Scenario& s) {
-  cmd->add_option("-n,--iterations", s.iterations, "number of iterations (connections)")
-      ->check(CLI::Range(uint64_t{1}, uint64_t{1'000'000'000}))
-      ->capture_default_str();
-  add_enum_option(cmd, "--proto", s.proto, "HTTP version the client speaks");
-  add_enum_option(cmd, "--tls", s.tls, "TLS version of both peers");
-  add_enum_option(cmd, "--client-cert", s.client_cert, "certificate the client presents");
-  add_client_option(cmd, s, /*in_process_only=*/false);
+void add_server_flags(CLI::App* cmd, Scenario& s, std::string_view proto_help,
+                      std::string_view tls_help) {
+  add_enum_option(cmd, "--proto", s.proto, std::string(proto_help));
+  add_enum_option(cmd, "--tls", s.tls, std::string(tls_help));
   add_enum_option(cmd, "--server-close", s.server_close,
                   "what the server does after a failed handshake");
   add_enum_option(
       cmd, "--server-read", s.server_read,
       "how the server reads: ahead (as Go's) or one TLS record per read (BoringSSL's BIO)");
   add_enum_option(cmd, "--key", s.key_type, "key type of every certificate");
+  cmd->add_option_function<int64_t>(
+         "--linger-ms", [&s](int64_t ms) { s.linger = std::chrono::milliseconds(ms); },
+         "--server-close linger: how long the server drains the client before closing")
+      ->check(CLI::Range(int64_t{1}, int64_t{60'000}))
+      ->default_str("1000");
+}
+
+void check_server_flags(const Scenario& s, const CLI::App* cmd) {
+  if (given(cmd, "--linger-ms") && s.server_close != ServerClose::kLinger) {
+    throw UsageError(fmt::format("--linger-ms applies only to --server-close linger, not {}",
+                                 name(s.server_close)));
+  }
+}
+
+void add_scenario_flags(CLI::App* cmd, Scenario& s) {
+  cmd->add_option("-n,--iterations", s.iterations, "number of iterations (connections)")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1'000'000'000}))
+      ->capture_default_str();
+  add_server_flags(cmd, s, "HTTP version the client speaks", "TLS version of both peers");
+  add_enum_option(cmd, "--client-cert", s.client_cert, "certificate the client presents");
+  add_client_option(cmd, s, /*in_process_only=*/false);
   cmd->add_option("--jobs", s.jobs, "client workers (connections in flight)")
       ->check(CLI::Range(1, kMaxJobs))
       ->capture_default_str();
@@ -55,11 +80,6 @@ void add_scenario_flags(CLI::App* cmd, Scenario& s) {
         ->check(CLI::Range(int64_t{0}, int64_t{100'000}))
         ->default_str(std::to_string((kDefaultGoTiming.*f.member).count()));
   }
-  cmd->add_option_function<int64_t>(
-         "--linger-ms", [&s](int64_t ms) { s.linger = std::chrono::milliseconds(ms); },
-         "--server-close linger: how long the server drains the client before closing")
-      ->check(CLI::Range(int64_t{1}, int64_t{60'000}))
-      ->default_str("1000");
 }
 
 void add_client_option(CLI::App* cmd, Scenario& s, bool in_process_only) {
@@ -97,11 +117,6 @@ void add_client_option(CLI::App* cmd, Scenario& s, bool in_process_only) {
 
 namespace {
 
-bool given(const CLI::App* cmd, const char* flag) {
-  const CLI::Option* opt = cmd->get_option_no_throw(flag);
-  return opt && opt->count() > 0;
-}
-
 // A flag the chosen client or close policy never reads is a mistake (the user believes it
 // changed something), not a no-op.
 void check_flags_apply(const Scenario& s, const CLI::App* cmd) {
@@ -118,10 +133,7 @@ void check_flags_apply(const Scenario& s, const CLI::App* cmd) {
                                    flag, s.client));
     }
   }
-  if (given(cmd, "--linger-ms") && s.server_close != ServerClose::kLinger) {
-    throw UsageError(fmt::format("--linger-ms applies only to --server-close linger, not {}",
-                                 name(s.server_close)));
-  }
+  check_server_flags(s, cmd);
 }
 
 }  // namespace
