@@ -21,8 +21,6 @@
 #include "clients/go_model.h"
 
 #include <fmt/format.h>
-#include <pthread.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 
 #include <atomic>
@@ -33,33 +31,13 @@
 #include <thread>
 #include <vector>
 
+#include "clients/go_runtime.h"
 #include "clients/h2_client_session.h"
 #include "core/classes.h"
 #include "core/inject.h"
 
 namespace h2race {
 namespace {
-
-void spin_for(std::chrono::microseconds d) {
-  const auto until = Clock::now() + d;
-  while (Clock::now() < until) {
-  }
-}
-
-// The model's sleeps last microseconds; the kernel's default timer slack (50 us) would stretch
-// them. Set once per thread, for the rest of its life.
-void precise_sleeps_on_this_thread() {
-  thread_local const int slack_set = prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
-  (void)slack_set;
-}
-
-// The request's thread leaves its core for `d` (a sleep), so the read loop, the server and the
-// other worker may run on it meanwhile.
-void off_cpu_for(std::chrono::microseconds d) {
-  if (d.count() <= 0) return;
-  precise_sleeps_on_this_thread();
-  std::this_thread::sleep_for(d);
-}
 
 bool is_transport_error(const Outcome& o) {
   return o.alert < 0 && o.cls != cls::kOk && o.cls != cls::kTimeout;
@@ -81,155 +59,6 @@ Outcome read_alert_for(TlsClientConn& conn, std::chrono::milliseconds grace, Out
     out.grace = waited();
     return out;
   }
-}
-
-// Go's second processor. GOMAXPROCS is the number of cores (two here) and the writer's goroutines
-// hand over to one another on the first (runnext). Whenever a goroutine becomes runnable while a
-// processor is idle and no thread spins, Go wakes a thread [wakep] that spins looking for a
-// goroutine to steal [findrunnable] and sleeps again when it finds none. That thread competes
-// with the server for the cores, as Go's does (docs/go-model.md). One such thread per client
-// worker, reused for every connection. If it finds the read loop runnable, it runs it; if not,
-// the writer's own processor runs it once the request's goroutines wait [schedule]
-// (GoConn::await). The spinning thread never holds a lock the writer needs: it watches atomics.
-class Processor {
- public:
-  Processor() : thread_([this] { serve(); }) {}
-  ~Processor() {
-    quit_ = true;
-    wake(/*force=*/true);
-    thread_.join();
-  }
-  // Go's wakep(): a thread that is neither spinning nor running is woken (a futex wake) to spin
-  // for `spin` once it runs; otherwise nothing happens.
-  void wakep(std::chrono::microseconds spin) {
-    spin_us_.store(spin.count(), std::memory_order_relaxed);
-    wake(false);
-  }
-  // The read loop becomes runnable [go cc.readLoop()]: stealable from `from` on, or at once and
-  // always (`always`: a schedule orders the threads, so the read loop must run on its own thread
-  // whatever the writer does).
-  void post(std::function<void()> job, Clock::time_point from, std::chrono::microseconds spin,
-            bool always) {
-    {
-      std::lock_guard lock(mu_);
-      job_ = std::move(job);
-      from_ns_.store(from.time_since_epoch().count(), std::memory_order_relaxed);
-      always_.store(always);
-      job_ready_.store(true);
-    }
-    spin_us_.store(spin.count(), std::memory_order_relaxed);
-    wake(always);
-  }
-  // The writer's processor takes the read loop if nobody stole it (and no schedule wants it on
-  // its own thread).
-  std::optional<std::function<void()>> take() {
-    std::lock_guard lock(mu_);
-    if (!job_ || always_.load()) return std::nullopt;
-    return detach_locked();
-  }
-  // The read loop runs on this thread now, whoever is first: the request returned without it.
-  void release() {
-    {
-      std::lock_guard lock(mu_);
-      if (!job_) return;
-      always_.store(true);
-    }
-    wake(true);
-  }
-  // A read loop nobody took never runs.
-  void drop() {
-    std::lock_guard lock(mu_);
-    if (job_) detach_locked();
-  }
-  // Waits for a read loop running here to end.
-  void wait_idle() {
-    for (int s = state_.load(); s == kRunning; s = state_.load()) state_.wait(s);
-  }
-
- private:
-  enum : int { kIdle, kSpinning, kRunning };
-  std::function<void()> detach_locked() {
-    auto job = std::move(*job_);
-    job_.reset();
-    job_ready_.store(false);
-    return job;
-  }
-  // Idle → spinning, with a futex wake; `force` also when already spinning (a job that must run).
-  void wake(bool force) {
-    int idle = kIdle;
-    if (state_.compare_exchange_strong(idle, kSpinning) || force) state_.notify_all();
-  }
-  bool stealable() const {
-    if (!job_ready_.load()) return false;
-    if (always_.load()) return true;
-    return Clock::now().time_since_epoch().count() >= from_ns_.load(std::memory_order_relaxed);
-  }
-  // Runs the read loop if it is still there.
-  void steal() {
-    std::function<void()> job;
-    {
-      std::lock_guard lock(mu_);
-      if (!job_) return;
-      job = detach_locked();
-      state_.store(kRunning);
-    }
-    const Clock::time_point from(Clock::duration(from_ns_.load(std::memory_order_relaxed)));
-    if (Clock::now() < from) std::this_thread::sleep_until(from);
-    job();
-    state_.store(kIdle);
-    state_.notify_all();  // wait_idle()
-  }
-  // A read loop that must run on this thread (a schedule orders the threads, or the request
-  // returned without it).
-  bool must_run() const { return job_ready_.load() && always_.load(); }
-  void serve() {
-    precise_sleeps_on_this_thread();                        // the read loop's start delay
-    pthread_setname_np(pthread_self(), "h2race-readloop");  // for top -H, perf sched, gdb
-    for (;;) {
-      // Idle until wakep(), a read loop that must run here, or quitting. Each is re-checked after
-      // the thread last went idle, so none can slip in while it was spinning.
-      for (;;) {
-        if (quit_) return;
-        if (state_.load() != kIdle) break;
-        if (must_run()) {
-          int idle = kIdle;
-          state_.compare_exchange_strong(idle, kSpinning);
-          break;
-        }
-        state_.wait(kIdle);
-      }
-      // Spinning: the window starts when the thread runs, as Go's spinning M's does.
-      const auto until =
-          Clock::now() + std::chrono::microseconds(spin_us_.load(std::memory_order_relaxed));
-      for (;;) {
-        if (stealable()) {
-          steal();
-          if (state_.load() != kSpinning) break;
-        }
-        if (quit_) return;
-        if (Clock::now() >= until) {
-          int spinning = kSpinning;
-          if (state_.compare_exchange_strong(spinning, kIdle)) break;
-        }
-      }
-    }
-  }
-  std::mutex mu_;  // job_
-  std::optional<std::function<void()>> job_;
-  // Sequentially consistent, as state_: a job set before a failed wake() is seen by the thread's
-  // check after it went idle.
-  std::atomic<bool> job_ready_{false};  // job_ is set: the spinning thread reads this, not job_
-  std::atomic<int64_t> from_ns_{0};     // Clock ticks: when job_ may be stolen
-  std::atomic<bool> always_{false};
-  std::atomic<int64_t> spin_us_{0};
-  std::atomic<int> state_{kIdle};
-  std::atomic<bool> quit_{false};
-  std::thread thread_;  // last: starts once the members above exist
-};
-
-Processor& processor() {
-  thread_local Processor p;
-  return p;
 }
 
 // One HTTP/2 connection as Go's ClientConn sees it: the caller's thread writes, the read loop's
@@ -262,19 +91,23 @@ class GoConn {
         },
         Clock::now() + delay, spin, ordering_threads());
   }
-  // Under the connection's mutex: closed (the read loop failed) or not; if not, runs `then`.
-  template <typename F>
-  bool closed_else(F then) {
+  // Whether the read loop failed and closed the connection.
+  bool closed() {
     std::lock_guard lock(mu_);
-    if (closed_) return true;
-    then();
-    return false;
+    return closed_;
+  }
+  // The request's stream gets its ID unless the connection is closed, in one step under the
+  // connection's mutex, as Go's awaitOpenSlotForStreamLocked does; false when closed.
+  bool open_stream() {
+    std::lock_guard lock(mu_);
+    if (closed_) return false;
+    stream_ = true;
+    return true;
   }
   std::optional<Outcome> read_error() {
     std::lock_guard lock(mu_);
     return read_error_;
   }
-  void add_stream() { stream_ = true; }  // under closed_else
   void abort(Outcome why) {
     std::lock_guard lock(mu_);
     abort_locked(std::move(why));
@@ -387,86 +220,129 @@ struct Attempt {
   bool redial = false;
   ClientResult result;
 };
+// A step of the request: nothing when it goes on, else how the attempt ended.
+using Step = std::optional<Attempt>;
 
-Attempt run_connection(const ClientTarget& t, const GoModelOptions& options) {
-  // The nghttp2 session and the preface's bytes are made before the handshake: between the
-  // handshake's end and the preface write the model spends only go_timing.preface (Go's time
-  // there), not its own set-up on top. (Building the request's bytes early as well moved the
-  // HEADERS write before Go's: 51 % EPIPE against Go's 25 %.)
-  H2ClientSession h2(t.authority);
-  const std::vector<uint8_t> preface = h2.preface();
-  TlsClientConn conn(t.ctx, t.deadline);
-  conn.end_flight_like_go();
-  if (auto failed = open_connection(conn, t)) return {false, *failed};
-  const auto key = conn.key();
-  auto done = [&](Outcome o) { return Attempt{false, {std::move(o), key}}; };
+// One attempt's state, across the steps below. The nghttp2 session and the preface's bytes are
+// made before the handshake: between the handshake's end and the preface write the model spends
+// only go_timing.preface (Go's time there), not its own set-up on top. (Building the request's
+// bytes early as well moved the HEADERS write before Go's: 51 % EPIPE against Go's 25 %.)
+struct Request {
+  Request(const ClientTarget& target, const GoModelOptions& opts)
+      : t(target), options(opts), h2(t.authority), preface(h2.preface()), conn(t.ctx, t.deadline) {}
+  const ClientTarget& t;
+  const GoModelOptions& options;
+  H2ClientSession h2;
+  const std::vector<uint8_t> preface;
+  TlsClientConn conn;
+  std::optional<ConnKey> key;
+  std::optional<GoConn> cc;  // last: its read loop uses conn and h2, and stops first
+  bool preface_reset = false;
 
-  GoConn cc(conn, h2, t.deadline);
-  auto wakep = [&] { processor().wakep(t.go_timing.spin); };
-  wakep();  // the handshake's goroutine hands over to the dial goroutine
-  spin_for(t.go_timing.preface);
-  wakep();  // go addConnCall.run
+  Attempt done(Outcome o) const { return {false, {std::move(o), key}}; }
+  Attempt redial() const { return {true, {timeout_outcome("redial"), key}}; }
+  // Go's wakep() at a goroutine hand-off: the idle processor's thread spins for work.
+  void wakep() const { processor().wakep(t.go_timing.spin); }
+};
+
+// [dialClientConn, newClientConn]: handshake, then preface + SETTINGS + WINDOW_UPDATE; a write
+// error fails the dial and is what the user sees. Then the read loop becomes runnable.
+Step newClientConn(Request& r) {
+  r.conn.end_flight_like_go();
+  if (auto failed = open_connection(r.conn, r.t)) return Attempt{false, *failed};
+  r.key = r.conn.key();
+  r.cc.emplace(r.conn, r.h2, r.t.deadline);
+  r.wakep();  // the handshake's goroutine hands over to the dial goroutine
+  spin_for(r.t.go_timing.preface);
+  r.wakep();  // go addConnCall.run
   at(Point::kClientBeforePreface);
-  if (auto f = cc.write([&] { return std::span<const uint8_t>(preface); })) {
-    if (options.alert_grace && is_transport_error(*f)) {
-      return done(read_alert_for(conn, *options.alert_grace, *f));
+  if (auto f = r.cc->write([&] { return std::span<const uint8_t>(r.preface); })) {
+    if (r.options.alert_grace && is_transport_error(*f)) {
+      return r.done(read_alert_for(r.conn, *r.options.alert_grace, *f));
     }
-    return done(*f);
+    return r.done(*f);
   }
   at(Point::kClientAfterPreface);
   // The preface went into a connection the server had closed: its RST is back already.
-  const bool preface_reset = conn.reset_by_peer();
-  cc.start_read_loop(t.go_timing.read_loop, t.go_timing.spin);
+  r.preface_reset = r.conn.reset_by_peer();
+  r.cc->start_read_loop(r.t.go_timing.read_loop, r.t.go_timing.spin);
+  return std::nullopt;
+}
 
-  spin_for(t.go_timing.handoff);
-  wakep();  // the dial goroutine hands the connection to the request's
-  if (cc.closed_else([] {})) {
-    if (explaining()) {
-      note("redial", "the connection closed before the request took it [ErrNoCachedConn]");
-    }
-    return {true, {timeout_outcome("redial"), key}};
+// [ReserveNewRequest]: the dial goroutine hands the connection to the request's; one that closed
+// meanwhile is not used, and the Transport dials a new one [ErrNoCachedConn].
+Step reserveNewRequest(Request& r) {
+  spin_for(r.t.go_timing.handoff);
+  r.wakep();
+  if (!r.cc->closed()) return std::nullopt;
+  if (explaining()) {
+    note("redial", "the connection closed before the request took it [ErrNoCachedConn]");
   }
+  return r.redial();
+}
+
+// [awaitOpenSlotForStreamLocked]: the stream gets its ID; a connection closed by then is
+// errClientConnUnusable (Go <= 1.23 redials) or errClientConnNotEstablished (Go >= 1.24).
+Step awaitOpenSlotForStream(Request& r) {
   at(Point::kClientConnReserved);
-  if (cc.closed_else([&] { cc.add_stream(); })) {
-    if (options.redial_unusable) {
-      if (explaining()) {
-        note("redial",
-             "the connection closed before the stream got its ID [errClientConnUnusable]");
-      }
-      return {true, {timeout_outcome("redial"), key}};
-    }
-    const Outcome cause = *cc.read_error();
-    if (options.alert_grace && cause.alert >= 0) return done(cause);
+  if (r.cc->open_stream()) return std::nullopt;
+  if (r.options.redial_unusable) {
     if (explaining()) {
-      note("stream",
-           "gets no ID: the connection is closed, could not be established "
-           "[errClientConnNotEstablished]");
+      note("redial", "the connection closed before the stream got its ID [errClientConnUnusable]");
     }
-    return done(no_connection_outcome(cause));
+    return r.redial();
   }
-  wakep();  // go cs.doRequest
+  const Outcome cause = *r.cc->read_error();
+  if (r.options.alert_grace && cause.alert >= 0) return r.done(cause);
+  if (explaining()) {
+    note("stream",
+         "gets no ID: the connection is closed, could not be established "
+         "[errClientConnNotEstablished]");
+  }
+  return r.done(no_connection_outcome(cause));
+}
+
+// [encodeAndWriteHeaders]: HEADERS, unless the stream was aborted meanwhile; a write error aborts
+// the stream with it.
+void encodeAndWriteHeaders(Request& r) {
+  r.wakep();  // go cs.doRequest
   // When its preface drew the server's RST, Go's request goroutine is slow to its HEADERS
   // (httptrace: GotConn to WroteHeaders 31 us at the median when the write succeeds, 144 us when
   // it fails and the user still sees the alert, a quarter of the requests against a server that
   // reads ahead and 2 % against one that resets first; docs/go-model.md).
-  if (preface_reset) off_cpu_for(t.go_timing.off_cpu);
-  spin_for(t.go_timing.headers);
+  if (r.preface_reset) off_cpu_for(r.t.go_timing.off_cpu);
+  spin_for(r.t.go_timing.headers);
   at(Point::kClientBeforeHeaders);
-  if (!cc.aborted()) {
-    if (auto f = cc.write([&] { return h2.request(); })) cc.abort(*f);
+  if (!r.cc->aborted()) {
+    if (auto f = r.cc->write([&] { return r.h2.request(); })) r.cc->abort(*f);
   } else if (explaining()) {
     note("headers", "not written: the stream is already aborted [encodeAndWriteHeaders]");
   }
+}
+
+// [RoundTrip's wait]: the response or the stream's abort, whichever comes first [abortOnce];
+// prefer-alert then waits its grace for the read loop's alert.
+Outcome awaitResponse(Request& r) {
   at(Point::kClientBeforeRead);
-  Outcome result = cc.await();
-  if (options.alert_grace && is_transport_error(result)) {
+  Outcome result = r.cc->await();
+  if (r.options.alert_grace && is_transport_error(result)) {
     const auto start = Clock::now();
-    if (auto alert = cc.await_alert(*options.alert_grace)) result = *alert;
+    if (auto alert = r.cc->await_alert(*r.options.alert_grace)) result = *alert;
     // At least 1 us: the histogram counts the iterations that took the grace path.
     result.grace = std::max(std::chrono::microseconds(1),
                             std::chrono::ceil<std::chrono::microseconds>(Clock::now() - start));
   }
-  return done(std::move(result));
+  return result;
+}
+
+// One attempt of the request on a new connection [RoundTrip, with the dial it waits for].
+Attempt roundTrip(const ClientTarget& t, const GoModelOptions& options) {
+  Request r(t, options);
+  for (Step (*step)(Request&) : {newClientConn, reserveNewRequest, awaitOpenSlotForStream}) {
+    if (Step end = step(r)) return std::move(*end);
+  }
+  encodeAndWriteHeaders(r);
+  return r.done(awaitResponse(r));
 }
 
 }  // namespace
@@ -475,7 +351,7 @@ ClientResult run_go_model(const ClientTarget& t, const GoModelOptions& options) 
   // Go's Transport redials until the request's deadline (the client's timeout); past it the user
   // sees a timeout, paired with the last connection's truth.
   for (uint32_t redials = 0;; ++redials) {
-    Attempt a = run_connection(t, options);
+    Attempt a = roundTrip(t, options);
     if (!a.redial || Clock::now() >= t.deadline) {
       a.result.outcome.redials = redials;
       return a.result;

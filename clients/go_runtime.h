@@ -1,0 +1,177 @@
+// The part of the Go model that stands for Go's runtime, not its transport: the CPU work Go
+// spends between steps (spinning), the request goroutine's time off its core (a sleep with a fine
+// timer slack), and Go's second processor (the thread that wakep() wakes to steal a runnable
+// goroutine). clients/go_model.cc, the transport, calls these at Go's hand-offs.
+#pragma once
+
+#include <pthread.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "core/clock.h"
+
+namespace h2race {
+
+// Go's CPU work between two steps: the thread stays on its core for d.
+void spin_for(std::chrono::microseconds d);
+// The model's sleeps last microseconds; the kernel's default timer slack (50 us) would stretch
+// them. Sets a fine one once per thread, for the rest of its life.
+void precise_sleeps_on_this_thread();
+// The request's thread leaves its core for `d` (a sleep), so the read loop, the server and the
+// other worker may run on it meanwhile.
+void off_cpu_for(std::chrono::microseconds d);
+
+// Go's second processor. GOMAXPROCS is the number of cores (two here) and the writer's goroutines
+// hand over to one another on the first (runnext). Whenever a goroutine becomes runnable while a
+// processor is idle and no thread spins, Go wakes a thread [wakep] that spins looking for a
+// goroutine to steal [findrunnable] and sleeps again when it finds none. That thread competes
+// with the server for the cores, as Go's does (docs/go-model.md). One such thread per client
+// worker, reused for every connection. If it finds the read loop runnable, it runs it; if not,
+// the writer's own processor runs it once the request's goroutines wait [schedule]
+// (GoConn::await). The spinning thread never holds a lock the writer needs: it watches atomics.
+class Processor {
+ public:
+  Processor() : thread_([this] { serve(); }) {}
+  ~Processor() {
+    quit_ = true;
+    wake(/*force=*/true);
+    thread_.join();
+  }
+  // Go's wakep(): a thread that is neither spinning nor running is woken (a futex wake) to spin
+  // for `spin` once it runs; otherwise nothing happens.
+  void wakep(std::chrono::microseconds spin) {
+    spin_us_.store(spin.count(), std::memory_order_relaxed);
+    wake(false);
+  }
+  // The read loop becomes runnable [go cc.readLoop()]: stealable from `from` on, or at once and
+  // always (`always`: a schedule orders the threads, so the read loop must run on its own thread
+  // whatever the writer does).
+  void post(std::function<void()> job, Clock::time_point from, std::chrono::microseconds spin,
+            bool always) {
+    {
+      std::lock_guard lock(mu_);
+      job_ = std::move(job);
+      from_ns_.store(from.time_since_epoch().count(), std::memory_order_relaxed);
+      always_.store(always);
+      job_ready_.store(true);
+    }
+    spin_us_.store(spin.count(), std::memory_order_relaxed);
+    wake(always);
+  }
+  // The writer's processor takes the read loop if nobody stole it (and no schedule wants it on
+  // its own thread).
+  std::optional<std::function<void()>> take() {
+    std::lock_guard lock(mu_);
+    if (!job_ || always_.load()) return std::nullopt;
+    return detach_locked();
+  }
+  // The read loop runs on this thread now, whoever is first: the request returned without it.
+  void release() {
+    {
+      std::lock_guard lock(mu_);
+      if (!job_) return;
+      always_.store(true);
+    }
+    wake(true);
+  }
+  // A read loop nobody took never runs.
+  void drop() {
+    std::lock_guard lock(mu_);
+    if (job_) detach_locked();
+  }
+  // Waits for a read loop running here to end.
+  void wait_idle() {
+    for (int s = state_.load(); s == kRunning; s = state_.load()) state_.wait(s);
+  }
+
+ private:
+  enum : int { kIdle, kSpinning, kRunning };
+  std::function<void()> detach_locked() {
+    auto job = std::move(*job_);
+    job_.reset();
+    job_ready_.store(false);
+    return job;
+  }
+  // Idle → spinning, with a futex wake; `force` also when already spinning (a job that must run).
+  void wake(bool force) {
+    int idle = kIdle;
+    if (state_.compare_exchange_strong(idle, kSpinning) || force) state_.notify_all();
+  }
+  bool stealable() const {
+    if (!job_ready_.load()) return false;
+    if (always_.load()) return true;
+    return Clock::now().time_since_epoch().count() >= from_ns_.load(std::memory_order_relaxed);
+  }
+  // Runs the read loop if it is still there.
+  void steal() {
+    std::function<void()> job;
+    {
+      std::lock_guard lock(mu_);
+      if (!job_) return;
+      job = detach_locked();
+      state_.store(kRunning);
+    }
+    const Clock::time_point from(Clock::duration(from_ns_.load(std::memory_order_relaxed)));
+    if (Clock::now() < from) std::this_thread::sleep_until(from);
+    job();
+    state_.store(kIdle);
+    state_.notify_all();  // wait_idle()
+  }
+  // A read loop that must run on this thread (a schedule orders the threads, or the request
+  // returned without it).
+  bool must_run() const { return job_ready_.load() && always_.load(); }
+  void serve() {
+    precise_sleeps_on_this_thread();                        // the read loop's start delay
+    pthread_setname_np(pthread_self(), "h2race-readloop");  // for top -H, perf sched, gdb
+    for (;;) {
+      // Idle until wakep(), a read loop that must run here, or quitting. Each is re-checked after
+      // the thread last went idle, so none can slip in while it was spinning.
+      for (;;) {
+        if (quit_) return;
+        if (state_.load() != kIdle) break;
+        if (must_run()) {
+          int idle = kIdle;
+          state_.compare_exchange_strong(idle, kSpinning);
+          break;
+        }
+        state_.wait(kIdle);
+      }
+      // Spinning: the window starts when the thread runs, as Go's spinning M's does.
+      const auto until =
+          Clock::now() + std::chrono::microseconds(spin_us_.load(std::memory_order_relaxed));
+      for (;;) {
+        if (stealable()) {
+          steal();
+          if (state_.load() != kSpinning) break;
+        }
+        if (quit_) return;
+        if (Clock::now() >= until) {
+          int spinning = kSpinning;
+          if (state_.compare_exchange_strong(spinning, kIdle)) break;
+        }
+      }
+    }
+  }
+  std::mutex mu_;  // job_
+  std::optional<std::function<void()>> job_;
+  // Sequentially consistent, as state_: a job set before a failed wake() is seen by the thread's
+  // check after it went idle.
+  std::atomic<bool> job_ready_{false};  // job_ is set: the spinning thread reads this, not job_
+  std::atomic<int64_t> from_ns_{0};     // Clock ticks: when job_ may be stolen
+  std::atomic<bool> always_{false};
+  std::atomic<int64_t> spin_us_{0};
+  std::atomic<int> state_{kIdle};
+  std::atomic<bool> quit_{false};
+  std::thread thread_;  // last: starts once the members above exist
+};
+
+// The calling client worker's processor (one per worker thread, reused for every connection).
+Processor& processor();
+
+}  // namespace h2race
