@@ -1,4 +1,5 @@
-// The subcommands behind `h2race`. main.cc declares every flag; these run what was parsed.
+// The subcommands behind `h2race`: cli_app.cc declares their flags (kCommands there lists them),
+// these functions run what was parsed.
 #pragma once
 
 #include <array>

@@ -1,8 +1,9 @@
 // The injection runtime: a peer calls at(point) at each injection point (core/points.h); while a
 // ScheduleScope is installed, the point is marked reached for the other peer of the same
 // connection and the schedule's action for it runs. With no schedule installed, at() costs one
-// predictable branch on a global pointer: the injection registry is the one global mutable
-// state allowed.
+// predictable branch on a global pointer. The installed registry is global because every peer
+// thread must find it without being handed it; the design allows that one, and the process's
+// other mutable globals are the client-kind table (grown by --client-def) and the interrupt flag.
 #pragma once
 
 #include <atomic>

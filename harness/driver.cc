@@ -1,3 +1,5 @@
+// The driver: one plan's iterations against the in-process server (shared, or one per iteration),
+// each client outcome paired with the truth the server recorded for the same 4-tuple.
 #include "harness/driver.h"
 
 #include <fmt/format.h>

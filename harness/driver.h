@@ -1,4 +1,4 @@
-// The driver runs a Scenario: iterations spread over `jobs` client workers against one shared
+// The driver runs a RunPlan: iterations spread over `jobs` client workers against one shared
 // in-process server (or a fresh one per iteration), each Outcome paired with the server's truth
 // for the same connection.
 #pragma once

@@ -1,3 +1,4 @@
+// The built-in scenario matrix and the client zoo, as lists of resolved scenarios.
 #include "harness/matrix.h"
 
 #include <string_view>
