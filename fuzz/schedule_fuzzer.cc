@@ -65,7 +65,8 @@ constexpr std::array<void (*)(), sizeof...(N)> pair_table(std::integer_sequence<
 void pair_path(const std::string& truth, const std::string& seen) {
   static constexpr auto kTable = pair_table(std::make_integer_sequence<int, kPairPaths>());
   const int id =
-      env->pair_ids.emplace(std::make_pair(truth, seen), env->pair_ids.size()).first->second;
+      env->pair_ids.emplace(std::make_pair(truth, seen), static_cast<int>(env->pair_ids.size()))
+          .first->second;
   if (id < kPairPaths) kTable[id]();
 }
 
