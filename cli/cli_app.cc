@@ -312,6 +312,7 @@ bool has_subcommand(const CLI::App& app, const std::string& name) {
 CliPtr make_cli() {
   CliPtr cli(std::make_unique<Cli>().release());
   CLI::App& app = cli->app;
+  app.name("h2race");
   app.description("h2race: reproduce, measure and fuzz error races on TLS/HTTP2 connections");
   app.require_subcommand(1);
   app.set_version_flag("--version", H2RACE_VERSION);
