@@ -49,7 +49,8 @@ seeds() {
   esac
 }
 for t in "${TARGETS[@]}"; do
-  cp "$BUILD/fuzz/$t" "$OUT/"
+  # Copied, then renamed into place: a fuzzer still running from $OUT keeps its old file.
+  cp "$BUILD/fuzz/$t" "$OUT/.$t.new" && mv -f "$OUT/.$t.new" "$OUT/$t"
   rm -f "$OUT/${t}_seed_corpus.zip"
   # shellcheck disable=SC2046  # file names without spaces, one word each
   zip -q -j "$OUT/${t}_seed_corpus.zip" $(seeds "$t")
