@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <mutex>
+#include <vector>
 
 #include "cli/commands.h"
 #include "cli/replay_input.h"
@@ -14,8 +15,7 @@ namespace h2race::cli {
 namespace {
 
 // One file's replays; kExitCheckFailed when they were not stable, 0 when they were.
-int replay_file(const std::string& file, const ReplayFlags& f) {
-  const ReplayInput input = load_replay(file);
+int replay_file(const std::string& file, const ReplayInput& input, const ReplayFlags& f) {
   PcapOutput pcap(f.pcap_path, f.explain, input.scenario().fresh_server, /*stdout_busy=*/true);
   const Pki pki(input.scenario().key_type);
   std::mutex mu;
@@ -63,11 +63,12 @@ int replay_command(const ReplayFlags& f) {
   }
   // Every file is read and checked before the first replay, so a typo in the last one does not
   // surface after minutes of replays.
-  for (const auto& file : f.files) load_replay(file);
+  std::vector<ReplayInput> inputs;
+  for (const auto& file : f.files) inputs.push_back(load_replay(file));
   install_interrupt_handlers();
   int rc = 0;
-  for (const auto& file : f.files) {
-    const int file_rc = replay_file(file, f);
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const int file_rc = replay_file(f.files[i], inputs[i], f);
     if (file_rc != 0 && file_rc != kExitCheckFailed) return file_rc;  // interrupted
     if (file_rc != 0) rc = file_rc;
   }
