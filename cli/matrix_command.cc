@@ -27,7 +27,10 @@ int matrix_command(const MatrixFlags& f) {
   // Every scenario is resolved before the first runs: a program that is missing stops the matrix
   // now, not after an hour.
   std::vector<RunPlan> plans;
-  for (const Scenario& s : f.zoo ? zoo_matrix() : builtin_matrix()) plans.push_back(plan_run(s));
+  for (Scenario s : f.zoo ? zoo_matrix() : builtin_matrix()) {
+    s.jobs = f.jobs;
+    plans.push_back(plan_run(s));
+  }
   install_interrupt_handlers();
   std::map<KeyType, std::unique_ptr<Pki>> pkis;
   std::vector<RunRecord> runs;
@@ -38,8 +41,6 @@ int matrix_command(const MatrixFlags& f) {
     // second, not thousands.
     s.iterations =
         plan.kind->program ? std::min(f.iterations, f.external_iterations) : f.iterations;
-    s.jobs = f.jobs;
-    plan.jobs = plan.sole() ? 1 : f.jobs;
     auto& pki = pkis[s.key_type];
     if (!pki) pki = std::make_unique<Pki>(s.key_type);
     RunRecord run = run_scenario(plan, *pki);
