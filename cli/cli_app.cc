@@ -300,6 +300,12 @@ const Command& parsed_command(const CLI::App& app) {
   throw std::logic_error("subcommand " + name + " is not in kCommands");
 }
 
+// A user's error found after parsing: "h2race SUBCOMMAND: message" on stderr, exit 2.
+int usage_error(const CLI::App& app, const std::exception& e) {
+  fmt::print(stderr, "h2race {}: {}\n", app.get_subcommands().front()->get_name(), e.what());
+  return kExitUsage;
+}
+
 bool has_subcommand(const CLI::App& app, const std::string& name) {
   for (const CLI::App* sub : app.get_subcommands({})) {
     if (sub->check_name(name)) return true;
@@ -344,8 +350,7 @@ std::optional<int> parse_cli(Cli& cli, std::vector<std::string> args) {
     const Command& command = parsed_command(app);
     if (command.finish) command.finish(cli, *app.get_subcommands().front());
   } catch (const UsageError& e) {
-    fmt::print(stderr, "h2race {}: {}\n", app.get_subcommands().front()->get_name(), e.what());
-    return kExitUsage;
+    return usage_error(app, e);
   }
   return std::nullopt;
 }
@@ -358,11 +363,9 @@ int dispatch(Cli& cli) {
     check_stdout();
     return code;
   } catch (const UsageError& e) {
-    fmt::print(stderr, "h2race {}: {}\n", cli.app.get_subcommands().front()->get_name(), e.what());
-    return kExitUsage;
+    return usage_error(cli.app, e);
   } catch (const PlanError& e) {
-    fmt::print(stderr, "h2race {}: {}\n", cli.app.get_subcommands().front()->get_name(), e.what());
-    return kExitUsage;
+    return usage_error(cli.app, e);
   }
 }
 
