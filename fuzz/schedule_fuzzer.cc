@@ -17,9 +17,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
 #include <utility>
+#include <variant>
 
 #include "cli/commands.h"
 #include "cli/replay_input.h"
@@ -43,6 +45,7 @@ struct FuzzEnv {
   std::filesystem::path findings;
   std::map<std::pair<std::string, std::string>, int> pair_ids;
   std::map<std::string, Clock::time_point> last_confirm;
+  std::set<std::string> settled;  // classes with a 20/20 reproducer ordered by waits
 };
 
 FuzzEnv* env = nullptr;
@@ -70,29 +73,27 @@ void pair_path(const std::string& truth, const std::string& seen) {
   if (id < kPairPaths) kTable[id]();
 }
 
-// The "# replay rate: N/20" of an earlier finding at path, or -1 when there is none.
-int recorded_rate(const std::filesystem::path& path) {
+// What an earlier finding at path says of itself: its "# replay rate: N/20" (-1 when there is
+// no file) and whether its schedule orders the peers with waits. One read of the file.
+struct Recorded {
+  int rate = -1;
+  bool ordered = false;
+};
+Recorded read_finding(const std::filesystem::path& path) {
   std::string text;
   try {
     text = read_input_file(path, kMaxScheduleBytes);
   } catch (const FileError&) {
-    return -1;
+    return {};
   }
+  Recorded r;
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) {
-    int n = 0;
-    if (std::sscanf(line.c_str(), "# replay rate: %d/", &n) == 1) return n;
+    if (std::sscanf(line.c_str(), "# replay rate: %d/", &r.rate) == 1) break;
   }
-  return -1;
-}
-
-// Whether the finding at path orders the peers with waits.
-bool ordered(const std::filesystem::path& path) {
-  try {
-    return cli::load_replay(path.string()).schedule().has_waits();
-  } catch (const cli::UsageError&) {
-    return false;
-  }
+  const auto parsed = parse_schedule(text, path.string());
+  r.ordered = std::holds_alternative<Schedule>(parsed) && std::get<Schedule>(parsed).has_waits();
+  return r;
 }
 
 // A client's error text on one header line.
@@ -115,14 +116,18 @@ cli::ReplayInput as_replay(const FuzzCase& fc) {
 
 void record_finding(const cli::ReplayInput& in, const std::string& truth, const std::string& seen,
                     const std::string& raw) {
+  // Nothing can replay better than a full rate with the race ordered by waits: such a class is
+  // settled, and its findings cost no file read from then on (natural races make many).
+  if (env->settled.count(seen)) return;
   const auto reproducer = env->findings / (seen + ".sched");
   const auto unreproducible = env->findings / "unreproducible" / (seen + ".sched");
-  const int best = recorded_rate(reproducer);
-  // Nothing can replay better than a full rate with the race ordered by waits.
-  if (best >= static_cast<int>(kConfirmReplays) &&
-      (ordered(reproducer) || !in.schedule().has_waits())) {
+  const Recorded recorded = read_finding(reproducer);
+  const int best = recorded.rate;
+  if (best >= static_cast<int>(kConfirmReplays) && recorded.ordered) {
+    env->settled.insert(seen);
     return;
   }
+  if (best >= static_cast<int>(kConfirmReplays) && !in.schedule().has_waits()) return;
   // Natural races make many inputs findings, and each confirmation costs 20 replays: an input
   // that relies on timing alone, of a class with a file already, gets at most one confirmation
   // per second. One whose waits held is rarer and is always tried: it may order the race.
@@ -161,13 +166,13 @@ void record_finding(const cli::ReplayInput& in, const std::string& truth, const 
     // At the same rate, a schedule that orders the peers with waits beats one that relies on
     // timing (sleeps, yields): the ordering holds on another machine or build, timing may not.
     const bool better = static_cast<int>(rate) > best ||
-                        (static_cast<int>(rate) == best && s.has_waits() && !ordered(reproducer));
+                        (static_cast<int>(rate) == best && s.has_waits() && !recorded.ordered);
     if (!better) return;
     write_output_file(reproducer, text);
     std::filesystem::remove(unreproducible);
     fmt::print(stderr, "h2race finding: {} (truth {}), replays {}/{} -> {}\n", seen, truth, rate,
                kConfirmReplays, reproducer.string());
-  } else if (best < 0 && static_cast<int>(rate) > recorded_rate(unreproducible)) {
+  } else if (best < 0 && static_cast<int>(rate) > read_finding(unreproducible).rate) {
     write_output_file(unreproducible, text);
     fmt::print(stderr, "h2race seen, not reproducible: {} (truth {}), replays {}/{}{} -> {}\n",
                seen, truth, rate, kConfirmReplays, held ? "" : ", waits expired",
