@@ -133,7 +133,7 @@ int fit_command(const CalibrateFlags& f, const RunPlan& model_plan, const RunPla
       fmt::format("\nbest: {} (TVD {:.4f}; the real program's even against its odd batches: "
                   "{:.4f})\n",
                   timing_flags(best.timing), best.tvd, fit.real_self_tvd));
-  if (!f.json_path.empty()) {
+  if (!f.out.json_path.empty()) {
     nlohmann::json candidates = nlohmann::json::array();
     for (const auto& c : fit.candidates) {
       nlohmann::json candidate;
@@ -149,7 +149,7 @@ int fit_command(const CalibrateFlags& f, const RunPlan& model_plan, const RunPla
                               {"candidates", candidates},
                               {"real_self_tvd", fit.real_self_tvd},
                               {"best", fit.best}};
-    write_output("--json", f.json_path, j.dump(2) + "\n");
+    write_output("--json", f.out.json_path, j.dump(2) + "\n");
   }
   if (fit.real.partial && interrupted()) return interrupt_exit_code();
   return 0;
@@ -159,7 +159,7 @@ int fit_command(const CalibrateFlags& f, const RunPlan& model_plan, const RunPla
 
 int calibrate_command(CalibrateFlags& f) {
   // --fit runs many timings of the model; which one's connections to explain is not clear.
-  if (f.explain && f.fit) throw UsageError("--explain: not with --fit");
+  if (f.out.explain && f.fit) throw UsageError("--explain: not with --fit");
   if (f.against.empty()) {
     f.against = program_modeled_by(f.model);
     if (f.against.empty()) {
@@ -178,7 +178,7 @@ int calibrate_command(CalibrateFlags& f) {
   if (f.scenario.fresh_server) throw UsageError("--fresh-server: calibrate shares one server");
   const Scenario& model = model_plan.scenario;
   const Scenario& real = real_plan.scenario;
-  if (!f.json_path.empty()) check_output_path("--json", f.json_path);
+  if (!f.out.json_path.empty()) check_output_path("--json", f.out.json_path);
 
   install_interrupt_handlers();
   if (f.fit) {
@@ -195,7 +195,7 @@ int calibrate_command(CalibrateFlags& f) {
     Progress progress(done, 2 * model.iterations);
     DriverHooks hooks;
     hooks.done = &done;
-    hooks.explain = f.explain;
+    hooks.explain = f.out.explain;
     c = run_calibration(model_plan, real_plan, pki, f.batches, f.alpha, hooks);
   }
   print_stdout(
@@ -213,12 +213,12 @@ int calibrate_command(CalibrateFlags& f) {
                          "recorded: it is another process)\n",
                          model.client) +
                  format_examples(c.model.examples)));
-  if (!f.json_path.empty()) {
+  if (!f.out.json_path.empty()) {
     const nlohmann::json j = {
         {"schema", "h2race/calibration/1"}, {"model", to_json(c.model)},
         {"real", to_json(c.real)},          {"tvd", c.tvd},
         {"real_self_tvd", c.real_self_tvd}, {"comparison", to_json(c.comparison)}};
-    write_output("--json", f.json_path, j.dump(2) + "\n");
+    write_output("--json", f.out.json_path, j.dump(2) + "\n");
   }
   if ((c.model.partial || c.real.partial) && interrupted()) return interrupt_exit_code();
   return 0;

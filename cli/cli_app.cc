@@ -41,9 +41,7 @@ void add_calibrate_command(CLI::App& app, Cli& cli) {
       "calibrate",
       "a model and the real program it models, same server, interleaved batches: histograms "
       "side by side, homogeneity test, total variation distance (TVD)");
-  add_scenario_flags(cmd, f.scenario);
-  cmd->remove_option(cmd->get_option("--client"));
-  cmd->remove_option(cmd->get_option("--client-def"));
+  add_scenario_flags(cmd, f.scenario, {.client = false});
   cmd->add_option("--model", f.model, "in-process profile that claims to be the program")
       ->capture_default_str();
   cmd->add_option("--against", f.against,
@@ -55,11 +53,12 @@ void add_calibrate_command(CLI::App& app, Cli& cli) {
   cmd->add_option("--alpha", f.alpha, "significance level of the homogeneity test")
       ->check(finite_range(1e-12, 0.5))
       ->capture_default_str();
-  cmd->add_option("--json", f.json_path, "write both histograms, the comparison and the TVD");
-  cmd->add_flag("--explain", f.explain,
-                "after the table, the first connection of every class of the MODEL as a timeline "
-                "of both peers; the real program is a separate process, so its connections are "
-                "not recorded (not with --fit)");
+  add_output_flags(
+      cmd, f.out,
+      {.json = "write both histograms, the comparison and the TVD",
+       .explain = "after the table, the first connection of every class of the MODEL as a "
+                  "timeline of both peers; the real program is a separate process, so its "
+                  "connections are not recorded (not with --fit)"});
   cmd->add_flag("--fit", f.fit,
                 "search the go model's timing: every combination of the --fit-*-us lists runs -n "
                 "iterations in the same batches as the real program; prints each TVD and the best");
@@ -81,16 +80,15 @@ void add_run_command(CLI::App& app, Cli& cli) {
   add_scenario_flags(run, cli.run_flags.scenario);
   run->add_option("--schedule", cli.run_flags.schedule_path,
                   "apply this schedule file to every iteration");
-  run->add_option("--json", cli.run_flags.json_path, "write the histogram as JSON to this file");
-  run->add_flag("--fail-on-divergence", cli.run_flags.fail_on_divergence,
-                "exit 1 when iterations fall in more than one class");
-  run->add_flag("-q,--quiet", cli.run_flags.quiet, "do not print the table");
-  run->add_flag("--explain", cli.run_flags.explain,
-                "after the table, the first connection of every class as a timeline of both "
-                "peers (in-process clients)");
-  run->add_option("--pcap", cli.run_flags.pcap_path,
-                  "with --explain: the explained connections' packets as pcapng, with their TLS "
-                  "key log (tshark/Wireshark decrypt it); needs the right to capture");
+  add_output_flags(
+      run, cli.run_flags.out,
+      {.json = "write the histogram as JSON to this file",
+       .quiet = "do not print the table",
+       .explain = "after the table, the first connection of every class as a timeline of both "
+                  "peers (in-process clients)",
+       .pcap = "the explained connections' packets as pcapng, with their TLS key log "
+               "(tshark/Wireshark decrypt it); implies --explain; needs the right to capture",
+       .fail_on_divergence = "exit 1 when iterations fall in more than one class"});
 }
 
 // `replay`: schedule files, each K times.
@@ -103,25 +101,22 @@ void add_replay_command(CLI::App& app, Cli& cli) {
   replay->add_option("--times", cli.replay_flags.times, "number of replays")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1'000'000}))
       ->capture_default_str();
-  replay->add_flag("-q,--quiet", cli.replay_flags.quiet, "print only the summary line");
-  replay->add_flag(
-      "--explain", cli.replay_flags.explain,
-      "after the summary, the first replay of every class as a timeline of both peers");
-  replay->add_option("--pcap", cli.replay_flags.pcap_path,
-                     "with --explain: the explained connection's packets as pcapng, with its TLS "
-                     "key log");
+  add_output_flags(
+      replay, cli.replay_flags.out,
+      {.quiet = "print only the summary line",
+       .explain = "after the summary, the first replay of every class as a timeline of both peers",
+       .pcap = "the explained connection's packets as pcapng, with its TLS key log; implies "
+               "--explain"});
 }
 
 // `soak`: the scenario flags, with the total and chunk sizes of a long run.
 void add_soak_command(CLI::App& app, Cli& cli) {
   cli.soak_flags.scenario.jobs = cli.run_flags.scenario.jobs;
+  cli.soak_flags.scenario.iterations = 1'000'000;
   CLI::App* soak = app.add_subcommand(
       "soak", "long run in chunks; fails if RSS or open fds grow, or iterations hang");
-  add_scenario_flags(soak, cli.soak_flags.scenario);
-  soak->remove_option(soak->get_option("--iterations"));
-  soak->add_option("-n,--iterations", cli.soak_flags.iterations, "total iterations")
-      ->check(CLI::Range(uint64_t{1}, uint64_t{1'000'000'000}))
-      ->capture_default_str();
+  add_scenario_flags(soak, cli.soak_flags.scenario, {.iterations = false});
+  add_iterations_flag(soak, cli.soak_flags.scenario.iterations, "total iterations");
   soak->add_option("--chunk", cli.soak_flags.chunk, "iterations per chunk (one sample each)")
       ->check(CLI::Range(uint64_t{1}, uint64_t{100'000'000}))
       ->capture_default_str();
@@ -138,7 +133,7 @@ void add_compare_command(CLI::App& app, Cli& cli) {
       ->check(finite_range(1e-12, 0.5))
       ->capture_default_str();
   compare->add_flag("--force", cli.compare_flags.force, "compare even different scenarios");
-  compare->add_option("--json", cli.compare_flags.json_path, "write the verdict as JSON");
+  add_output_flags(compare, cli.compare_flags.out, {.json = "write the verdict as JSON"});
 }
 
 // `merge`: histograms of one scenario into one file.
@@ -154,9 +149,7 @@ void add_matrix_command(CLI::App& app, Cli& cli) {
   cli.matrix_flags.jobs = cli.run_flags.scenario.jobs;
   CLI::App* matrix = app.add_subcommand(
       "matrix", "run every scenario of the built-in matrix: one JSON each + a summary");
-  matrix->add_option("-n,--iterations", cli.matrix_flags.iterations, "iterations per scenario")
-      ->check(CLI::Range(uint64_t{1}, uint64_t{1'000'000'000}))
-      ->capture_default_str();
+  add_iterations_flag(matrix, cli.matrix_flags.iterations, "iterations per scenario");
   matrix
       ->add_option("--external-iterations", cli.matrix_flags.external_iterations,
                    "at most this many for the external programs (a process per connection)")
@@ -166,9 +159,7 @@ void add_matrix_command(CLI::App& app, Cli& cli) {
   matrix->add_flag("--zoo", cli.matrix_flags.zoo,
                    "the client zoo instead: every external client x {h2, h1} x server close "
                    "{immediate, linger}");
-  matrix->add_option("--jobs", cli.matrix_flags.jobs, "client workers")
-      ->check(CLI::Range(1, kMaxJobs))
-      ->capture_default_str();
+  add_jobs_flag(matrix, cli.matrix_flags.jobs, "client workers");
 }
 
 // `report`: Markdown and SVG of histograms.
@@ -209,8 +200,9 @@ void add_serve_command(CLI::App& app, Cli& cli) {
   serve->add_option("--pki-dir", sf.pki_dir,
                     "write the CA and client certificates here (default: a private temp dir, "
                     "removed on exit)");
-  serve->add_option("--json", sf.json_path, "on exit, write the truth summary as JSON here");
-  serve->add_flag("-q,--quiet", sf.quiet, "no truth line per connection (summary only)");
+  add_output_flags(serve, sf.out,
+                   {.json = "on exit, write the truth summary as JSON here",
+                    .quiet = "no truth line per connection (summary only)"});
 }
 
 // `probe`: the in-process clients against a server h2race did not start.
@@ -222,12 +214,10 @@ void add_probe_command(CLI::App& app, Cli& cli) {
       "probe", "the in-process clients against an external server (loopback unless allowed)");
   probe->add_option("url", pf.url, "https://HOST[:PORT]/ of the server (the request is GET /)")
       ->required();
-  probe->add_option("-n,--iterations", pf.scenario.iterations, "number of connections")
-      ->check(CLI::Range(uint64_t{1}, uint64_t{1'000'000'000}))
-      ->capture_default_str();
+  add_iterations_flag(probe, pf.scenario.iterations, "number of connections");
   add_client_option(probe, pf.scenario, /*in_process_only=*/true);
-  add_enum_option(probe, "--proto", pf.scenario.proto, "HTTP version (h1 uses the h1 client)");
-  add_enum_option(probe, "--tls", pf.scenario.tls, "TLS version the client offers");
+  add_protocol_flags(probe, pf.scenario, "HTTP version (h1 uses the h1 client)",
+                     "TLS version the client offers");
   probe->add_option("--ca", pf.ca, "PEM CA file to trust (default: the system bundle)");
   probe->add_option("--cert", pf.cert, "client certificate PEM to present (with --key)");
   probe->add_option("--key", pf.key, "client private key PEM (with --cert)");
@@ -245,18 +235,16 @@ void add_probe_command(CLI::App& app, Cli& cli) {
                              v);
           },
           "CLASS"));
-  probe->add_option("--jobs", pf.scenario.jobs, "connections in flight")
-      ->check(CLI::Range(1, kMaxJobs))
-      ->capture_default_str();
+  add_jobs_flag(probe, pf.scenario.jobs, "connections in flight");
   add_client_bound_flags(probe, pf.scenario);
   probe->add_flag("--allow-remote", pf.allow_remote, "allow a target outside 127.0.0.0/8 and ::1");
-  probe->add_option("--json", pf.json_path, "write the histogram as JSON to this file");
-  probe->add_flag("--fail-on-divergence", pf.fail_on_divergence,
-                  "exit 1 when connections fall in more than one class");
-  probe->add_flag("-q,--quiet", pf.quiet, "do not print the table");
-  probe->add_flag("--explain", pf.explain,
-                  "after the table, the first connection of every class as a timeline of the "
-                  "client's side only (the server is not h2race's; its events are not seen)");
+  add_output_flags(
+      probe, pf.out,
+      {.json = "write the histogram as JSON to this file",
+       .quiet = "do not print the table",
+       .explain = "after the table, the first connection of every class as a timeline of the "
+                  "client's side only (the server is not h2race's; its events are not seen)",
+       .fail_on_divergence = "exit 1 when connections fall in more than one class"});
 }
 
 // Every subcommand, once: its name, how it declares its flags, what it checks after parsing

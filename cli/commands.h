@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/run_record.h"
 #include "core/scenario.h"
 #include "core/timeline.h"
 #include "harness/packet_capture.h"
@@ -32,18 +33,52 @@ struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Flag groups, each declared once and composed per subcommand in cli_app.cc.
+
+// Which optional groups add_scenario_flags declares (calibrate names its clients otherwise).
+struct ScenarioFlagSet {
+  bool iterations = true;
+  bool client = true;
+};
 // Declares the scenario flags of `run` (docs/usage.md) on cmd, writing into s.
-void add_scenario_flags(CLI::App* cmd, Scenario& s);
+void add_scenario_flags(CLI::App* cmd, Scenario& s, ScenarioFlagSet which = {});
+// -n,--iterations and --jobs, with the command's own words for them.
+void add_iterations_flag(CLI::App* cmd, uint64_t& n, const std::string& help);
+void add_jobs_flag(CLI::App* cmd, int& jobs, const std::string& help);
+// --proto and --tls, which say what they mean to the command.
+void add_protocol_flags(CLI::App* cmd, Scenario& s, std::string_view proto_help,
+                        std::string_view tls_help);
 // The server's flags (--proto, --tls, --server-close, --server-read, --key, --linger-ms), for
-// `run`'s scenario flags and for `serve`; --proto and --tls say what they mean to the command.
+// `run`'s scenario flags and for `serve`.
 void add_server_flags(CLI::App* cmd, Scenario& s, std::string_view proto_help,
                       std::string_view tls_help);
 // Refuses a server flag the scenario never reads (--linger-ms without linger); throws UsageError.
 void check_server_flags(const Scenario& s, const CLI::App* cmd);
 // Declares --timeout-ms and --alert-grace-ms (shared by run and probe).
 void add_client_bound_flags(CLI::App* cmd, Scenario& s);
+// Declares --go-NAME-us for every field of the Go model's timing.
+void add_go_timing_flags(CLI::App* cmd, Scenario& s);
 // Declares --client (every kind in clients/client_kinds.cc, or the in-process ones only).
 void add_client_option(CLI::App* cmd, Scenario& s, bool in_process_only);
+
+// What a command writes besides its table: --json, -q, --explain, --pcap, --fail-on-divergence.
+struct OutputFlags {
+  std::string json_path;
+  bool quiet = false;
+  bool explain = false;
+  std::string pcap_path;  // given implies explain: the capture holds the explained connections
+  bool fail_on_divergence = false;
+};
+// The help of each output flag a command has; a null one is a flag the command does not take.
+struct OutputFlagHelp {
+  const char* json = nullptr;
+  const char* quiet = nullptr;
+  const char* explain = nullptr;
+  const char* pcap = nullptr;
+  const char* fail_on_divergence = nullptr;
+};
+void add_output_flags(CLI::App* cmd, OutputFlags& out, const OutputFlagHelp& help);
+
 // Resolves combinations CLI11 cannot express (h1 client vs. h2 proto); throws UsageError.
 void finish_scenario(Scenario& s, const CLI::App* cmd);
 // Parses "--proto h1 --client go ..." (a schedule's scenario header) onto s; throws UsageError.
@@ -51,12 +86,8 @@ void parse_scenario_text(const std::string& flags, Scenario& s, const std::strin
 
 struct RunFlags {
   Scenario scenario;
-  std::string json_path;
   std::string schedule_path;
-  bool fail_on_divergence = false;
-  bool quiet = false;
-  bool explain = false;
-  std::string pcap_path;
+  OutputFlags out;
 };
 int run_command(RunFlags& flags);
 
@@ -65,7 +96,7 @@ int run_command(RunFlags& flags);
 class PcapOutput {
  public:
   // stdout_busy: the command prints to stdout, so `--pcap -` would mix text and capture.
-  PcapOutput(const std::string& path, bool explain, bool fresh_server, bool stdout_busy);
+  PcapOutput(const std::string& path, bool fresh_server, bool stdout_busy);
   PacketCapture* capture() { return capture_.get(); }
   void write(const Examples& examples);
 
@@ -74,26 +105,32 @@ class PcapOutput {
   std::unique_ptr<PacketCapture> capture_;
 };
 
+// The end of a command that ran iterations (run, probe): the table unless -q (examples_note
+// before the examples), the JSON, the capture; then the exit code: an interrupt's, 1 for a
+// schedule that did not hold or for --fail-on-divergence, else 0. `command` and `unit` name them
+// in the messages ("run", "iterations").
+int finish_run(std::string_view command, std::string_view unit, const RunRecord& run,
+               const OutputFlags& out, std::string_view examples_note = "",
+               PcapOutput* pcap = nullptr);
+
 struct ReplayFlags {
   std::vector<std::string> files;
   uint64_t times = 20;
-  bool quiet = false;
-  bool explain = false;
-  std::string pcap_path;
+  OutputFlags out;  // -q, --explain, --pcap
 };
 int replay_command(const ReplayFlags& flags);
 
 struct SoakFlags {
-  Scenario scenario;
-  uint64_t iterations = 1'000'000;
+  Scenario scenario;  // its iterations are the soak's total
   uint64_t chunk = 50'000;
 };
 int soak_command(const SoakFlags& flags);
 
 struct CompareFlags {
-  std::string baseline, current, json_path;
+  std::string baseline, current;
   double alpha = 0.001;
   bool force = false;
+  OutputFlags out;  // --json
 };
 int compare_command(const CompareFlags& flags);
 
@@ -125,8 +162,8 @@ struct ServeFlags {
   int threads = 4;
   // Bound on each read of a handshake: a client that connects and stalls frees its thread then.
   std::chrono::milliseconds handshake_timeout{1000};
-  std::string ready_file, json_path, pki_dir;
-  bool quiet = false;
+  std::string ready_file, pki_dir;
+  OutputFlags out;  // --json, -q
 };
 int serve_command(const ServeFlags& flags);
 
@@ -136,23 +173,21 @@ struct CalibrateFlags {
   std::string against;  // empty: the program whose definition says `modeled-by <model>`
   uint64_t batches = 10;
   double alpha = 0.001;
-  std::string json_path;
+  OutputFlags out;   // --json, --explain (the model's connections only: the real program is
+                     // another process)
   bool fit = false;  // search the go model's timing on the grid below instead of one comparison
   // --fit's grid: the values tried for each timing field, in kGoTimingFields' order (preface,
   // handoff, headers, read-loop, spin, off-cpu); --fit-NAME-us sets one list.
   std::array<std::vector<int>, std::size(kGoTimingFields)> fit_grid{
       {{0, 10}, {5, 15}, {10, 30}, {0}, {50}, {0, 20, 30}}};
-  bool explain = false;  // the model's connections only: the real program is another process
 };
 int calibrate_command(CalibrateFlags& flags);
 
 struct ProbeFlags {
   Scenario scenario;
-  std::string url, ca, cert, key, expect, json_path;
+  std::string url, ca, cert, key, expect;
   bool allow_remote = false;
-  bool fail_on_divergence = false;
-  bool quiet = false;
-  bool explain = false;  // the client's side only: the server is someone else's
+  OutputFlags out;  // --explain records the client's side only: the server is someone else's
 };
 int probe_command(ProbeFlags& flags);
 

@@ -21,18 +21,18 @@ int compare_command(const CompareFlags& f) {
     throw UsageError(fmt::format("{}: no iterations to compare",
                                  base.histogram.iterations() == 0 ? f.baseline : f.current));
   }
-  if (!f.json_path.empty()) check_output_path("--json", f.json_path);
+  if (!f.out.json_path.empty()) check_output_path("--json", f.out.json_path);
   const Comparison c = compare_histograms(base.histogram, cur.histogram, f.alpha);
   print_stdout(fmt::format("baseline {} ({} iterations{})\ncurrent  {} ({} iterations{})\n",
                            f.baseline, base.histogram.iterations(), base.partial ? ", PARTIAL" : "",
                            f.current, cur.histogram.iterations(), cur.partial ? ", PARTIAL" : "") +
                text_table(c));
-  if (!f.json_path.empty()) {
+  if (!f.out.json_path.empty()) {
     nlohmann::json j = to_json(c);
     j["baseline"] = f.baseline;
     j["current"] = f.current;
     j["scenario"] = base.scenario.id();
-    write_output("--json", f.json_path, j.dump(2) + "\n");
+    write_output("--json", f.out.json_path, j.dump(2) + "\n");
   }
   return c.differs ? kExitCheckFailed : 0;
 }

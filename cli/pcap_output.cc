@@ -7,10 +7,8 @@
 
 namespace h2race::cli {
 
-PcapOutput::PcapOutput(const std::string& path, bool explain, bool fresh_server, bool stdout_busy)
-    : path_(path) {
+PcapOutput::PcapOutput(const std::string& path, bool fresh_server, bool stdout_busy) : path_(path) {
   if (path.empty()) return;
-  if (!explain) throw UsageError("--pcap: needs --explain (it captures the explained connections)");
   // The capture filters on the one server's port; a server per iteration has a port each.
   if (fresh_server) throw UsageError("--pcap: not with --fresh-server (it needs one server)");
   if (path == kStdoutPath && stdout_busy) {

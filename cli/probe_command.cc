@@ -29,7 +29,7 @@ void check_readable(const std::string& flag, const std::string& path) {
 
 int probe_command(ProbeFlags& f) {
   // --explain's refusal of a program comes first, as run's does.
-  const RunPlan plan = plan_run(f.scenario, {.explain = f.explain});
+  const RunPlan plan = plan_run(f.scenario, {.explain = f.out.explain});
   if (plan.kind->program) {
     throw UsageError(fmt::format(
         "--client {}: probe runs the in-process clients ({}); run external programs against "
@@ -51,7 +51,7 @@ int probe_command(ProbeFlags& f) {
   check_readable("--cert", f.cert);
   check_readable("--key", f.key);
   if (f.cert.empty() != f.key.empty()) throw UsageError("--cert and --key go together");
-  if (!f.json_path.empty()) check_output_path("--json", f.json_path);
+  if (!f.out.json_path.empty()) check_output_path("--json", f.out.json_path);
 
   bssl::UniquePtr<SSL_CTX> ctx;
   try {
@@ -67,26 +67,12 @@ int probe_command(ProbeFlags& f) {
     Progress progress(done, f.scenario.iterations);
     DriverHooks hooks;
     hooks.done = &done;
-    hooks.explain = f.explain;
+    hooks.explain = f.out.explain;
     run = run_probe(plan, target, ctx.get(),
                     f.expect.empty() ? std::string(cls::kUnknownTruth) : f.expect, hooks);
   }
-  // The table first: a JSON path that fails now must not cost the user the run.
-  if (!f.quiet) {
-    print_stdout(text_table(run) +
-                 (run.examples.empty()
-                      ? ""
-                      : "\nexamples: the client's side only (the server is not h2race's)\n" +
-                            format_examples(run.examples)));
-  }
-  if (!f.json_path.empty()) write_output("--json", f.json_path, to_json(run).dump(2) + "\n");
-  if (run.partial && interrupted()) return interrupt_exit_code();
-  if (f.fail_on_divergence && run.histogram.divergent()) {
-    fmt::print(stderr, "h2race probe: --fail-on-divergence: the connections fell into {} classes\n",
-               run.histogram.classes().size());
-    return kExitCheckFailed;
-  }
-  return 0;
+  return finish_run("probe", "connections", run, f.out,
+                    "examples: the client's side only (the server is not h2race's)");
 }
 
 }  // namespace h2race::cli

@@ -16,7 +16,7 @@ namespace {
 
 // One file's replays; kExitCheckFailed when they were not stable, 0 when they were.
 int replay_file(const std::string& file, const ReplayInput& input, const ReplayFlags& f) {
-  PcapOutput pcap(f.pcap_path, f.explain, input.scenario().fresh_server, /*stdout_busy=*/true);
+  PcapOutput pcap(f.out.pcap_path, input.scenario().fresh_server, /*stdout_busy=*/true);
   const Pki pki(input.scenario().key_type);
   std::mutex mu;
   uint64_t index = 0;
@@ -24,9 +24,9 @@ int replay_file(const std::string& file, const ReplayInput& input, const ReplayF
   hooks.on_iteration = [&](const Outcome& o, std::string_view truth) {
     std::lock_guard lock(mu);
     ++index;
-    if (!f.quiet) fmt::print("replay {:>3}: {:<34} truth {}\n", index, o.cls, truth);
+    if (!f.out.quiet) fmt::print("replay {:>3}: {:<34} truth {}\n", index, o.cls, truth);
   };
-  hooks.explain = f.explain;
+  hooks.explain = f.out.explain;
   hooks.capture = pcap.capture();
   const RunRecord run = replay(input, pki, f.times, hooks);
   if (run.partial && interrupted()) return interrupt_exit_code();
@@ -34,7 +34,7 @@ int replay_file(const std::string& file, const ReplayInput& input, const ReplayF
   const auto classes = run.histogram.classes();
   std::string summary;
   for (const auto& c : classes) summary += fmt::format(" {} {}/{}", c.cls, c.count, f.times);
-  fmt::print("{}:{}\n{}", file, summary, f.quiet ? "" : format_examples(run.examples));
+  fmt::print("{}:{}\n{}", file, summary, f.out.quiet ? "" : format_examples(run.examples));
   pcap.write(run.examples);
   if (run.schedule_failures > 0) {
     fmt::print(stderr, "{}: schedule did not hold: {} waits expired (first: {})\n", file,
@@ -58,7 +58,7 @@ int replay_file(const std::string& file, const ReplayInput& input, const ReplayF
 
 int replay_command(const ReplayFlags& f) {
   // One capture holds one replay's connections; several files would mix theirs.
-  if (!f.pcap_path.empty() && f.files.size() > 1) {
+  if (!f.out.pcap_path.empty() && f.files.size() > 1) {
     throw UsageError("--pcap: give one schedule file (it captures that file's replays)");
   }
   // Every file is read and checked before the first replay, so a typo in the last one does not

@@ -24,11 +24,11 @@ int run_command(RunFlags& f) {
     schedule = std::get<Schedule>(std::move(loaded));
     f.scenario.schedule = f.schedule_path;
   }
-  if (!f.json_path.empty()) check_output_path("--json", f.json_path);
+  if (!f.out.json_path.empty()) check_output_path("--json", f.out.json_path);
   const RunPlan plan =
-      plan_run(f.scenario, {.schedule = std::move(schedule), .explain = f.explain});
+      plan_run(f.scenario, {.schedule = std::move(schedule), .explain = f.out.explain});
 
-  PcapOutput pcap(f.pcap_path, f.explain, f.scenario.fresh_server, /*stdout_busy=*/!f.quiet);
+  PcapOutput pcap(f.out.pcap_path, f.scenario.fresh_server, /*stdout_busy=*/!f.out.quiet);
   install_interrupt_handlers();
   const Pki pki(f.scenario.key_type);
   std::atomic<uint64_t> done{0};
@@ -37,26 +37,11 @@ int run_command(RunFlags& f) {
     Progress progress(done, f.scenario.iterations);
     DriverHooks hooks;
     hooks.done = &done;
-    hooks.explain = f.explain;
+    hooks.explain = f.out.explain;
     hooks.capture = pcap.capture();
     run = run_scenario(plan, pki, hooks);
   }
-  // The table first: a JSON path that fails now must not cost the user the run.
-  if (!f.quiet) print_stdout(text_table(run) + format_examples(run.examples));
-  if (!f.json_path.empty()) write_output("--json", f.json_path, to_json(run).dump(2) + "\n");
-  pcap.write(run.examples);
-  if (run.partial && interrupted()) return interrupt_exit_code();
-  if (run.schedule_failures > 0) {
-    fmt::print(stderr, "h2race run: schedule {} did not hold: {} waits expired (first: {})\n",
-               f.schedule_path, run.schedule_failures, run.first_schedule_failure);
-    return kExitCheckFailed;
-  }
-  if (f.fail_on_divergence && run.histogram.divergent()) {
-    fmt::print(stderr, "h2race run: --fail-on-divergence: the iterations fell into {} classes\n",
-               run.histogram.classes().size());
-    return kExitCheckFailed;
-  }
-  return 0;
+  return finish_run("run", "iterations", run, f.out, "", &pcap);
 }
 
 }  // namespace h2race::cli

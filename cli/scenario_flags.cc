@@ -19,6 +19,22 @@ bool given(const CLI::App* cmd, const char* flag) {
 
 }  // namespace
 
+void add_iterations_flag(CLI::App* cmd, uint64_t& n, const std::string& help) {
+  cmd->add_option("-n,--iterations", n, help)
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1'000'000'000}))
+      ->capture_default_str();
+}
+
+void add_jobs_flag(CLI::App* cmd, int& jobs, const std::string& help) {
+  cmd->add_option("--jobs", jobs, help)->check(CLI::Range(1, kMaxJobs))->capture_default_str();
+}
+
+void add_protocol_flags(CLI::App* cmd, Scenario& s, std::string_view proto_help,
+                        std::string_view tls_help) {
+  add_enum_option(cmd, "--proto", s.proto, std::string(proto_help));
+  add_enum_option(cmd, "--tls", s.tls, std::string(tls_help));
+}
+
 void add_client_bound_flags(CLI::App* cmd, Scenario& s) {
   cmd->add_option_function<int64_t>(
          "--timeout-ms", [&s](int64_t ms) { s.timeout = std::chrono::milliseconds(ms); },
@@ -34,8 +50,7 @@ void add_client_bound_flags(CLI::App* cmd, Scenario& s) {
 
 void add_server_flags(CLI::App* cmd, Scenario& s, std::string_view proto_help,
                       std::string_view tls_help) {
-  add_enum_option(cmd, "--proto", s.proto, std::string(proto_help));
-  add_enum_option(cmd, "--tls", s.tls, std::string(tls_help));
+  add_protocol_flags(cmd, s, proto_help, tls_help);
   add_enum_option(cmd, "--server-close", s.server_close,
                   "what the server does after a failed handshake");
   add_enum_option(
@@ -56,19 +71,7 @@ void check_server_flags(const Scenario& s, const CLI::App* cmd) {
   }
 }
 
-void add_scenario_flags(CLI::App* cmd, Scenario& s) {
-  cmd->add_option("-n,--iterations", s.iterations, "number of iterations (connections)")
-      ->check(CLI::Range(uint64_t{1}, uint64_t{1'000'000'000}))
-      ->capture_default_str();
-  add_server_flags(cmd, s, "HTTP version the client speaks", "TLS version of both peers");
-  add_enum_option(cmd, "--client-cert", s.client_cert, "certificate the client presents");
-  add_client_option(cmd, s, /*in_process_only=*/false);
-  cmd->add_option("--jobs", s.jobs, "client workers (connections in flight)")
-      ->check(CLI::Range(1, kMaxJobs))
-      ->capture_default_str();
-  cmd->add_flag("--fresh-server", s.fresh_server,
-                "a new server (listener, SSL_CTX) per iteration, as the seed program does");
-  add_client_bound_flags(cmd, s);
+void add_go_timing_flags(CLI::App* cmd, Scenario& s) {
   for (const auto& f : kGoTimingFields) {
     cmd->add_option_function<int64_t>(
            fmt::format("--go-{}-us", f.name),
@@ -82,23 +85,27 @@ void add_scenario_flags(CLI::App* cmd, Scenario& s) {
   }
 }
 
+void add_scenario_flags(CLI::App* cmd, Scenario& s, ScenarioFlagSet which) {
+  if (which.iterations)
+    add_iterations_flag(cmd, s.iterations, "number of iterations (connections)");
+  add_server_flags(cmd, s, "HTTP version the client speaks", "TLS version of both peers");
+  add_enum_option(cmd, "--client-cert", s.client_cert, "certificate the client presents");
+  if (which.client) add_client_option(cmd, s, /*in_process_only=*/false);
+  add_jobs_flag(cmd, s.jobs, "client workers (connections in flight)");
+  cmd->add_flag("--fresh-server", s.fresh_server,
+                "a new server (listener, SSL_CTX) per iteration, as the seed program does");
+  add_client_bound_flags(cmd, s);
+  add_go_timing_flags(cmd, s);
+}
+
 void add_client_option(CLI::App* cmd, Scenario& s, bool in_process_only) {
-  const std::string names = client_names(in_process_only);
   std::string help = "client (h1 implies --proto h1):";
   for (const ClientKindInfo& k : client_kinds()) {
     if (!in_process_only || k.run) help += fmt::format("\n  {:<13} {}", k.name, k.help);
   }
   if (in_process_only) help += "\n(external programs: run them against `h2race serve`)";
-  CLI::Option* client = cmd->add_option("--client", s.client, help);
-  client
-      ->check(CLI::Validator(
-          [names](std::string& value) -> std::string {
-            // A known program the command cannot run is refused by the command itself, which
-            // says what to do instead.
-            return find_client(value) ? "" : fmt::format("'{}' is not one of {}", value, names);
-          },
-          names))
-      ->capture_default_str();
+  // The name is checked where it is resolved (finish_scenario), once.
+  CLI::Option* client = cmd->add_option("--client", s.client, help)->capture_default_str();
   if (in_process_only) return;
   cmd->add_option_function<std::string>(
          "--client-def",
@@ -115,34 +122,25 @@ void add_client_option(CLI::App* cmd, Scenario& s, bool in_process_only) {
       ->check(CLI::ExistingFile);
 }
 
-namespace {
-
-// A flag the chosen client or close policy never reads is a mistake (the user believes it
-// changed something), not a no-op.
-void check_flags_apply(const Scenario& s, const CLI::App* cmd) {
-  const ClientKindInfo* kind = find_client(s.client);
-  if (given(cmd, "--alert-grace-ms") && kind && !kind->waits_for_alert) {
+void finish_scenario(Scenario& s, const CLI::App* cmd) {
+  if (auto error = resolve_client(s, given(cmd, "--client"), given(cmd, "--proto"))) {
+    throw UsageError(*error);
+  }
+  // A flag the chosen client or close policy never reads is a mistake (the user believes it
+  // changed something), not a no-op. resolve_client kept the settings the client reads.
+  if (given(cmd, "--alert-grace-ms") && !s.alert_grace) {
     throw UsageError(fmt::format(
         "--alert-grace-ms applies only to clients that wait for an alert (prefer-alert), not "
         "--client {}",
         s.client));
   }
   for (const char* flag : {"--go-handoff-us", "--go-headers-us"}) {
-    if (given(cmd, flag) && kind && !kind->go_model) {
+    if (given(cmd, flag) && !s.go_timing) {
       throw UsageError(fmt::format("{} applies only to the Go models (go, go1.19), not --client {}",
                                    flag, s.client));
     }
   }
   check_server_flags(s, cmd);
-}
-
-}  // namespace
-
-void finish_scenario(Scenario& s, const CLI::App* cmd) {
-  if (auto error = resolve_client(s, given(cmd, "--client"), given(cmd, "--proto"))) {
-    throw UsageError(*error);
-  }
-  check_flags_apply(s, cmd);
 }
 
 void parse_scenario_text(const std::string& flags, Scenario& s, const std::string& where) {

@@ -59,7 +59,7 @@ void check_serve_flags(const ServeFlags& f) {
         fmt::format("--address {}: h2race listens on loopback only (127.0.0.0/8, ::1)", f.address));
   }
   if (!f.ready_file.empty()) check_output_path("--ready-file", f.ready_file);
-  if (!f.json_path.empty()) check_output_path("--json", f.json_path);
+  if (!f.out.json_path.empty()) check_output_path("--json", f.out.json_path);
   if (!f.pki_dir.empty() && !std::filesystem::is_directory(f.pki_dir)) {
     throw UsageError(fmt::format("--pki-dir {}: not a directory", f.pki_dir));
   }
@@ -92,7 +92,7 @@ int serve_command(const ServeFlags& f) {
       [&](const ConnKey& key, const std::string& cls) {
         std::lock_guard lock(mu);
         ++summary[cls];
-        if (!f.quiet) fmt::print("truth {} {}\n", to_string(key), cls);
+        if (!f.out.quiet) fmt::print("truth {} {}\n", to_string(key), cls);
         std::fflush(stdout);
       },
       /*retain=*/false);
@@ -123,7 +123,7 @@ int serve_command(const ServeFlags& f) {
   const nlohmann::json j = summarize(url, summary);
   // The ready file goes first: it says a server is listening, which is no longer true.
   if (!f.ready_file.empty() && f.ready_file != kStdoutPath) std::filesystem::remove(f.ready_file);
-  if (!f.json_path.empty()) write_output("--json", f.json_path, j.dump(2) + "\n");
+  if (!f.out.json_path.empty()) write_output("--json", f.out.json_path, j.dump(2) + "\n");
   return 0;
 }
 

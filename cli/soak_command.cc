@@ -40,13 +40,13 @@ int soak_command(const SoakFlags& f) {
   install_interrupt_handlers();
   const Pki pki(f.scenario.key_type);
   RunPlan chunk = plan_run(f.scenario);
-  const uint64_t chunks = (f.iterations + f.chunk - 1) / f.chunk;
+  const uint64_t chunks = (f.scenario.iterations + f.chunk - 1) / f.chunk;
   uint64_t first_rss = 0, first_fds = 0, last_rss = 0, last_fds = 0, hangs = 0, exhausted = 0;
   uint64_t done = 0;
   fmt::print("{:>6} {:>10} {:>8} {:>10} {:>6} {:>8} {:>14}\n", "chunk", "iterations", "it/s",
              "rss_kib", "fds", "timeouts", "EADDRNOTAVAIL");
   for (uint64_t c = 0; c < chunks && !interrupted(); ++c) {
-    chunk.scenario.iterations = std::min(f.chunk, f.iterations - done);
+    chunk.scenario.iterations = std::min(f.chunk, f.scenario.iterations - done);
     const RunRecord run = run_scenario(chunk, pki);
     done += run.histogram.iterations();
     hangs += run.histogram.count(cls::kTimeout);

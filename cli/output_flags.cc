@@ -1,0 +1,28 @@
+// The output flags (--json, -q, --explain, --pcap, --fail-on-divergence), declared once for every
+// command that writes them; each command gives only their help.
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+
+namespace h2race::cli {
+
+void add_output_flags(CLI::App* cmd, OutputFlags& out, const OutputFlagHelp& help) {
+  if (help.json) cmd->add_option("--json", out.json_path, help.json);
+  if (help.fail_on_divergence) {
+    cmd->add_flag("--fail-on-divergence", out.fail_on_divergence, help.fail_on_divergence);
+  }
+  if (help.quiet) cmd->add_flag("-q,--quiet", out.quiet, help.quiet);
+  if (help.explain) cmd->add_flag("--explain", out.explain, help.explain);
+  if (help.pcap) {
+    // A capture is of the explained connections: asking for one asks for them.
+    cmd->add_option_function<std::string>(
+        "--pcap",
+        [&out](const std::string& path) {
+          out.pcap_path = path;
+          out.explain = true;
+        },
+        help.pcap);
+  }
+}
+
+}  // namespace h2race::cli
