@@ -51,13 +51,7 @@ struct Registry {
 };
 
 ClientDefinition read_definition(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  std::error_code ec;
-  if (!in || std::filesystem::is_directory(file, ec)) {
-    throw DefinitionError(fmt::format("{}: cannot be read", file.string()));
-  }
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  ClientDefinition def = parse_client_definition(text, file.string());
+  ClientDefinition def = read_client_definition(file);
   // The format cannot know the in-process clients; this layer does.
   if (!def.modeled_by.empty() &&
       std::none_of(std::begin(kInProcessKinds), std::end(kInProcessKinds),

@@ -41,7 +41,7 @@ inline bool speaks(const ClientKindInfo& kind, Proto proto) {
 const std::deque<ClientKindInfo>& client_kinds();
 // nullptr for a name no row has.
 const ClientKindInfo* find_client(std::string_view name);
-// The program whose definition says `modeled-by <model>` (go-net-http for go1.19), "" if none:
+// The program whose definition says `modeled-by <model>` (go1.19-net-http for go1.19), "" if none:
 // `report` and `matrix` show the two side by side, `calibrate` measures their distance.
 std::string_view program_modeled_by(std::string_view model);
 // "go|go1.19|...": the names, in table order, for help texts and error messages.

@@ -234,6 +234,27 @@ std::optional<std::filesystem::path> find_external_program(const ClientDefinitio
   return find_program(program);
 }
 
+std::string external_program_version(const ClientDefinition& def,
+                                     const std::filesystem::path& program) {
+  if (def.version_argv.empty()) return "";
+  ExternalSetup fill;
+  fill.def = &def;
+  fill.program = program;
+  std::vector<std::string> argv;
+  for (const std::string& w : def.version_argv) argv.push_back(expand(fill, w, 1));
+  try {
+    const ProcessResult r = run_process(argv, std::chrono::seconds(5));
+    if (r.exit_code != 0) return "";
+    std::string first = r.out.substr(0, r.out.find('\n'));
+    while (!first.empty() && std::isspace(static_cast<unsigned char>(first.back()))) {
+      first.pop_back();
+    }
+    return first;
+  } catch (const std::runtime_error&) {
+    return "";
+  }
+}
+
 std::optional<std::pair<std::string, std::string>> missing_need(const ClientDefinition& def) {
   ExternalSetup fill;
   fill.def = &def;

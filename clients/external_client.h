@@ -55,6 +55,11 @@ void run_external(const ExternalSetup& setup, uint64_t count, const ResultSink& 
 // taken as is, {dir} filled in). nullopt when it is not there.
 std::optional<std::filesystem::path> find_external_program(const ClientDefinition& def);
 
+// The first line the definition's version-argv prints, run from `program` (bounded to a few
+// seconds); empty without a version-argv, or when it prints nothing or fails.
+std::string external_program_version(const ClientDefinition& def,
+                                     const std::filesystem::path& program);
+
 // The first of the definition's `needs` whose file is missing, as (package, path).
 std::optional<std::pair<std::string, std::string>> missing_need(const ClientDefinition& def);
 

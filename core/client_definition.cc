@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
+#include <fstream>
 #include <initializer_list>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
@@ -182,13 +184,14 @@ void parse_line(const std::vector<std::string>& w, ClientDefinition& d,
       {"summary", &ClientDefinition::summary},
       {"program", &ClientDefinition::program},
       {"package", &ClientDefinition::package},
-      {"modeled-by", &ClientDefinition::modeled_by}};
+      {"modeled-by", &ClientDefinition::modeled_by},
+      {"rules-from", &ClientDefinition::rules_from}};
   if (const auto word_key = kWordKeys.find(key); word_key != kWordKeys.end()) {
     expect_count(w, 1);
     if (key == "name" && !is_name(w[1])) {
       throw LineError{fmt::format("name '{}': use a-z, 0-9, - and .", w[1])};
     }
-    if (key == "program") check_placeholders(w[1], false);
+    if (key == "program" || key == "rules-from") check_placeholders(w[1], false);
     d.*(word_key->second) = w[1];
   } else if (key == "needs") {
     expect_count(w, 2);
@@ -224,10 +227,13 @@ void parse_line(const std::vector<std::string>& w, ClientDefinition& d,
     d.paced = one_of<bool>(w, {{"yes", true}, {"no", false}});
   } else if (key == "in-matrix") {
     d.in_matrix = one_of<bool>(w, {{"yes", true}, {"no", false}});
-  } else if (key == "argv" || key == "cert-argv") {
+  } else if (key == "argv" || key == "cert-argv" || key == "version-argv") {
     if (w.size() < 2) throw LineError{fmt::format("{} needs at least one word", key)};
     for (size_t i = 1; i < w.size(); ++i) check_placeholders(w[i], key == "cert-argv");
-    (key == "argv" ? d.argv : d.cert_argv).assign(w.begin() + 1, w.end());
+    (key == "argv"        ? d.argv
+     : key == "cert-argv" ? d.cert_argv
+                          : d.version_argv)
+        .assign(w.begin() + 1, w.end());
   } else if (key == "alert-name") {
     expect_count(w, 2);
     d.rules.alert_names.emplace_back(w[1], w[2]);
@@ -236,6 +242,32 @@ void parse_line(const std::vector<std::string>& w, ClientDefinition& d,
   } else {
     throw LineError{fmt::format("unknown key '{}'", key)};
   }
+}
+
+// Parses every line of text into d; returns the number of lines. only: the keys allowed (all
+// when empty).
+size_t parse_lines(std::string_view text, const std::string& file, ClientDefinition& d,
+                   std::set<std::string>& seen, const std::set<std::string_view>& only = {}) {
+  size_t line_no = 0;
+  while (!text.empty()) {
+    ++line_no;
+    const size_t nl = text.find('\n');
+    const std::string_view line = text.substr(0, nl);
+    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+    try {
+      if (line.find('\0') != std::string_view::npos) throw LineError{"a NUL byte"};
+      const auto words = split_words(line);
+      if (words.empty()) continue;
+      if (!only.empty() && !only.count(words[0])) {
+        throw LineError{
+            fmt::format("'{}' cannot be in a rules-from file (only rule, alert-name)", words[0])};
+      }
+      parse_line(words, d, seen);
+    } catch (const LineError& e) {
+      throw DefinitionError(fmt::format("{}:{}: {}", file, line_no, e.what));
+    }
+  }
+  return line_no;
 }
 
 }  // namespace
@@ -250,25 +282,41 @@ bool is_placeholder(std::string_view name, bool cert_words) {
          name.find('|') == name.rfind('|');
 }
 
+void add_rules_from(std::string_view text, const std::string& file, ClientDefinition& d) {
+  std::set<std::string> seen;
+  parse_lines(text, file, d, seen, {"rule", "alert-name"});
+}
+
+namespace {
+
+std::string read_text(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::error_code ec;
+  if (!in || std::filesystem::is_directory(file, ec)) {
+    throw DefinitionError(fmt::format("{}: cannot be read", file.string()));
+  }
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+}  // namespace
+
+ClientDefinition read_client_definition(const std::filesystem::path& file) {
+  ClientDefinition def = parse_client_definition(read_text(file), file.string());
+  if (!def.rules_from.empty()) {
+    // {dir} is the only placeholder a path may use here (the parser checked it).
+    std::string path = def.rules_from;
+    for (size_t at; (at = path.find("{dir}")) != std::string::npos;) path.replace(at, 5, def.dir);
+    add_rules_from(read_text(path), path, def);
+  }
+  return def;
+}
+
 ClientDefinition parse_client_definition(std::string_view text, const std::string& file) {
   ClientDefinition d;
   d.dir = std::filesystem::path(file).parent_path().string();
   if (d.dir.empty()) d.dir = ".";
   std::set<std::string> seen;
-  size_t line_no = 0;
-  while (!text.empty()) {
-    ++line_no;
-    const size_t nl = text.find('\n');
-    const std::string_view line = text.substr(0, nl);
-    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
-    try {
-      if (line.find('\0') != std::string_view::npos) throw LineError{"a NUL byte"};
-      const auto words = split_words(line);
-      if (!words.empty()) parse_line(words, d, seen);
-    } catch (const LineError& e) {
-      throw DefinitionError(fmt::format("{}:{}: {}", file, line_no, e.what));
-    }
-  }
+  size_t line_no = parse_lines(text, file, d, seen);
   // An empty file has no line to point at: name its first.
   line_no = std::max<size_t>(line_no, 1);
   auto missing = [&](std::string_view what) {

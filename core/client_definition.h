@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -50,8 +51,15 @@ struct ClientDefinition {
   std::string modeled_by;  // the in-process model that claims to be this program (calibrate)
   std::vector<std::string> argv;       // words with {placeholders}
   std::vector<std::string> cert_argv;  // appended when the client presents a certificate
+  // Prints the program's version on its first line (e.g. "go1.26.8"): run once per run, recorded
+  // in the JSON's env.client_program, so a histogram says which build of the program it is.
+  std::vector<std::string> version_argv;
   OutputRules rules;
   std::string dir;  // the directory of the definition's file: {dir}
+  // `rules-from FILE` ({dir} allowed): a file of rule and alert-name lines that several
+  // definitions of one program share (e.g. one Go client built by two Gos); the loader reads it
+  // and adds its lines with add_rules_from after the definition's own.
+  std::string rules_from;
 
   bool reports_local_address() const { return local_address != LocalAddress::kNone; }
 };
@@ -60,6 +68,14 @@ struct ClientDefinition {
 // DefinitionError at the first problem: unknown key, missing key, bad value, bad placeholder,
 // a class that is not canonical, unterminated quote.
 ClientDefinition parse_client_definition(std::string_view text, const std::string& file);
+
+// Adds the rule and alert-name lines of a `rules-from` file (text, named file in errors) to d.
+// Throws DefinitionError for any other key, or a bad line.
+void add_rules_from(std::string_view text, const std::string& file, ClientDefinition& d);
+
+// Reads and parses a definition file, with its rules-from file. Throws DefinitionError (also
+// for a file that cannot be read).
+ClientDefinition read_client_definition(const std::filesystem::path& file);
 
 // The placeholders argv may use, for errors and docs: {program} {dir} {url} {ca} {count} {proto}
 // {timeout_ms} {timeout_s} {proto:H1WORD|H2WORD}; cert-argv also {cert} {key}.

@@ -1,13 +1,14 @@
 // libFuzzer target: any text and exit code through each built-in client definition's rules (the
 // text comes from programs h2race does not control). It must classify without crashing, give a
 // class from the canonical vocabulary, and never lose the text of an `other`. The first byte picks
-// the definition (in name order: curl, go-net-http, java, nghttp, node, python-httpx), the second
-// is the exit code.
+// the definition (in name order: curl, go1.19-net-http, java, nghttp, node, python-httpx), the
+// second is the exit code.
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -19,14 +20,18 @@ namespace {
 
 std::vector<h2race::ClientDefinition> builtin_definitions() {
   std::vector<h2race::ClientDefinition> defs;
+  std::set<std::string> rules_files;
   for (const auto& entry :
        std::filesystem::directory_iterator(std::string(H2RACE_SOURCE_DIR) + "/clients/external")) {
-    std::ifstream in(entry.path());
-    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    defs.push_back(h2race::parse_client_definition(text, entry.path().string()));
+    if (entry.path().extension() != ".client") continue;
+    defs.push_back(h2race::read_client_definition(entry.path()));
   }
-  // The seeds' first byte picks a definition by its place in name order.
+  // The seeds' first byte picks a definition by its place in name order, one per rule set:
+  // definitions that share a rules-from file (the Go client's builds) count once, as the first.
   std::sort(defs.begin(), defs.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  std::erase_if(defs, [&](const auto& d) {
+    return !d.rules_from.empty() && !rules_files.insert(d.rules_from).second;
+  });
   return defs;
 }
 

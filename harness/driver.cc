@@ -115,6 +115,12 @@ RunRecord run_iterations_on(const RunPlan& plan, const Pki& pki, MtlsServer* sha
   };
   RunRecord run = run_iterations(scenario, jobs, batch, hooks, make_worker);
   run.examples = examples.take();
+  if (kind.program) {
+    // Which build of the program this histogram is of (a Go client's `go version`).
+    run.env["client_program"] = {{"name", kind.program->name},
+                                 {"path", plan.program->string()},
+                                 {"version", plan.program_version}};
+  }
   return run;
 }
 

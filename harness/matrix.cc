@@ -53,8 +53,8 @@ std::vector<Scenario> builtin_matrix() {
   add(Proto::kH1, "h1", ClientCert::kValid, ServerClose::kImmediate);
   add(Proto::kH2, "go", ClientCert::kNone, ServerClose::kImmediate, TlsVersion::k12);
   // Real programs (the built-in definitions marked in-matrix) against the same server, with the
-  // same fixes; a profile that models a program (go1.19 models go-net-http) in the row above it,
-  // so the two compare at a glance (`h2race calibrate` measures their distance).
+  // same fixes; a profile that models a program (go1.19 models go1.19-net-http) in the row above
+  // it, so the two compare at a glance (`h2race calibrate` measures their distance).
   std::vector<const ClientKindInfo*> programs;
   for (const ClientKindInfo& k : client_kinds()) {
     if (k.program && k.program->in_matrix) programs.push_back(&k);

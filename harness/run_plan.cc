@@ -27,8 +27,8 @@ std::filesystem::path find_program(const Scenario& s, const ClientDefinition& de
         def.program.find('/') != std::string::npos
             ? ""
             : fmt::format(" (${}, next to h2race, or in $PATH)", program_override_variable(def));
-    throw PlanError(fmt::format("{}: program {} not found{}; {} (Debian package {})", flag,
-                                def.program, where, installs, def.package));
+    throw PlanError(fmt::format("{}: program {} not found{}; {} (package {})", flag, def.program,
+                                where, installs, def.package));
   }
   if (auto need = missing_need(def)) {
     throw PlanError(
@@ -61,7 +61,10 @@ RunPlan plan_run(const Scenario& s, PlanRequest request) {
                     "(use an in-process client)",
                     s.client));
   }
-  if (plan.kind->program) plan.program = find_program(s, *plan.kind->program);
+  if (plan.kind->program) {
+    plan.program = find_program(s, *plan.kind->program);
+    plan.program_version = external_program_version(*plan.kind->program, *plan.program);
+  }
   plan.jobs = plan.sole() ? 1 : std::max(1, s.jobs);
   plan.schedule = std::move(request.schedule);
   return plan;

@@ -25,6 +25,8 @@ struct RunPlan {
   const ClientKindInfo* kind = nullptr;
   // An external program's executable, found once; empty for an in-process client.
   std::optional<std::filesystem::path> program;
+  // What the program's version-argv printed (e.g. "go1.26.8"); the JSON's env records it.
+  std::string program_version;
   // Client workers in flight: a program that cannot say which connection was its own runs alone,
   // so the server's only record is its.
   int jobs = 1;

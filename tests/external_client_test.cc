@@ -2,7 +2,7 @@
 // still runs (so it is paired with the server's truth before a later connection reuses its
 // 4-tuple), a program that stops early still yields one result per request, and a request that
 // hangs is `timeout` with the program killed and reaped. A shell script stands in for
-// go-net-http (its real definition), so the order of events is fixed by files, not by timing.
+// go1.19-net-http (its real definition), so the order of events is fixed by files, not by timing.
 #include "clients/external_client.h"
 
 #include <arpa/inet.h>
@@ -30,10 +30,9 @@ const char* const kEpipeLine =
     "127.0.0.1:40002->127.0.0.1:443: write: broken pipe";
 
 ClientDefinition go_net_http_definition() {
-  const std::string file = std::string(H2RACE_SOURCE_DIR) + "/clients/external/go-net-http.client";
-  std::ifstream in(file);
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return parse_client_definition(text, file);
+  const std::string file =
+      std::string(H2RACE_SOURCE_DIR) + "/clients/external/go1.19-net-http.client";
+  return read_client_definition(file);
 }
 
 class FakeGoNetHttp : public ::testing::Test {
@@ -57,7 +56,7 @@ class FakeGoNetHttp : public ::testing::Test {
 
   // Writes an executable script standing in for the program.
   void program(const std::string& body) {
-    setup_.program = dir_ / "go-net-http";
+    setup_.program = dir_ / "go1.19-net-http";
     std::ofstream(setup_.program) << "#!/bin/sh\n" << body;
     fs::permissions(setup_.program, fs::perms::owner_all);
   }
@@ -95,7 +94,8 @@ TEST_F(FakeGoNetHttp, EachAnswerArrivesBeforeTheProgramGoesOn) {
 }
 
 TEST_F(FakeGoNetHttp, AProgramThatStopsEarlyStillYieldsOneResultPerRequest) {
-  program(std::string("echo '") + kAlertLine + "'\necho 'go-net-http: out of luck' >&2\nexit 3\n");
+  program(std::string("echo '") + kAlertLine +
+          "'\necho 'go1.19-net-http: out of luck' >&2\nexit 3\n");
   std::vector<ClientResult> got;
   run_external(setup_, 3, [&](ClientResult r) { got.push_back(std::move(r)); });
   ASSERT_EQ(got.size(), 3u);
@@ -166,12 +166,12 @@ TEST_F(FakeGoNetHttp, APacedProgramGoesOnOnlyOnceItsAnswerWasTaken) {
 }
 
 TEST_F(FakeGoNetHttp, ArgvFillsThePlaceholders) {
-  setup_.program = "/bin/go-net-http";
+  setup_.program = "/bin/go1.19-net-http";
   setup_.ca = "/p/ca.crt";
   setup_.proto = Proto::kH1;
   EXPECT_EQ(
       external_argv(setup_, 7),
-      (std::vector<std::string>{"/bin/go-net-http", "-url", "https://127.0.0.1:443/", "-ca",
+      (std::vector<std::string>{"/bin/go1.19-net-http", "-url", "https://127.0.0.1:443/", "-ca",
                                 "/p/ca.crt", "-n", "7", "-proto", "h1", "-timeout", "2000ms"}));
   setup_.cert = "/p/c.crt";
   setup_.key = "/p/c.key";

@@ -1,8 +1,8 @@
 // The rules of the built-in client definitions (clients/external/*.client), checked against text
 // the real programs printed on this machine (scripts/capture-external against `h2race serve`,
-// plus nghttpd -V and a closed port): curl 7.88.1 (OpenSSL 3.0), nghttp 1.52.0, go-net-http built
-// with Go 1.19.8; and, line by line, every answer the adapters (Node 20, Python httpx 0.23 + h2
-// 4.1, Java 17 HttpClient) printed in tests/data/captured/. Ports are the ones of the capture;
+// plus nghttpd -V and a closed port): curl 7.88.1 (OpenSSL 3.0), nghttp 1.52.0, go1.19-net-http
+// built with Go 1.19.8; and, line by line, every answer the adapters (Node 20, Python httpx 0.23 +
+// h2 4.1, Java 17 HttpClient) printed in tests/data/captured/. Ports are the ones of the capture;
 // the rules must not depend on them.
 #include "core/external_rules.h"
 
@@ -26,10 +26,7 @@ const ClientDefinition& builtin(const std::string& name) {
   if (it == loaded.end()) {
     const std::string file =
         std::string(H2RACE_SOURCE_DIR) + "/clients/external/" + name + ".client";
-    std::ifstream in(file);
-    EXPECT_TRUE(in) << file;
-    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    it = loaded.emplace(name, parse_client_definition(text, file)).first;
+    it = loaded.emplace(name, read_client_definition(file)).first;
   }
   return it->second;
 }
@@ -113,7 +110,7 @@ TEST(ExternalRules, Nghttp) {
 
 TEST(ExternalRules, GoNetHttp) {
   expect_classes(
-      "go-net-http",
+      "go1.19-net-http",
       {
           {0, "error Get \"https://127.0.0.1:35935/\": remote error: tls: certificate required",
            "tls_alert:certificate_required"},
@@ -144,7 +141,7 @@ TEST(ExternalRules, GoNetHttp) {
 
 TEST(ExternalRules, UnknownTextIsOtherWithTheTextKept) {
   for (const std::string client :
-       {"curl", "nghttp", "go-net-http", "node", "python-httpx", "java"}) {
+       {"curl", "nghttp", "go1.19-net-http", "node", "python-httpx", "java"}) {
     const Outcome o = classify_external(client, {3, "something nobody has seen before"});
     EXPECT_EQ(o.cls, "other") << client;
     EXPECT_NE(o.raw.find("something nobody has seen before"), std::string::npos) << o.raw;
@@ -157,7 +154,7 @@ TEST(ExternalRules, AnAlertNameNoRfcKnowsIsOtherNotAMadeUpClass) {
       "curl", {56, "curl: (56) OpenSSL SSL_read: tlsv13 alert frobnicated, errno 0"});
   EXPECT_EQ(curl.cls, "other");
   const Outcome go =
-      classify_external("go-net-http", {0, "error Get \"x\": remote error: tls: gremlins"});
+      classify_external("go1.19-net-http", {0, "error Get \"x\": remote error: tls: gremlins"});
   EXPECT_EQ(go.cls, "other");
 }
 

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cerrno>
 
-#include "core/environment.h"
 #include "analysis/report.h"
+#include "core/environment.h"
 #include "core/run_record.h"
 #include "core/stats.h"
 

@@ -22,11 +22,11 @@ std::set<std::string> ids(const std::vector<Scenario>& scenarios) {
 
 TEST(Matrix, TheBuiltInSetKeepsItsProgramScenarios) {
   const auto all = ids(builtin_matrix());
-  EXPECT_EQ(all.size(), 42u);  // 38, and go1.19 beside go-net-http under 4 servers
+  EXPECT_EQ(all.size(), 42u);  // 38, and go1.19 beside go1.19-net-http under 4 servers
   for (const char* id : {"h2-tls13-none-curl-reset-ed25519", "h2-tls13-none-nghttp-linger-ed25519",
-                         "h1-tls13-none-go-net-http-immediate-ed25519",
+                         "h1-tls13-none-go1.19-net-http-immediate-ed25519",
                          "h1-tls13-none-curl-immediate-ed25519-record",
-                         "h2-tls13-none-go-net-http-immediate-ed25519-record"}) {
+                         "h2-tls13-none-go1.19-net-http-immediate-ed25519-record"}) {
     EXPECT_TRUE(all.count(id)) << id;
   }
   for (const std::string& id : all) {
@@ -41,7 +41,9 @@ TEST(Matrix, TheZooIsEveryProgramTimesWhatItSpeaksTimesTwoClosePolicies) {
     if (k.program) expected += 2 * (k.speaks == Speaks::kBoth ? 2 : 1);
   }
   EXPECT_EQ(zoo.size(), expected);
-  EXPECT_EQ(zoo.size(), 22u);  // the six built-in definitions; nghttp speaks h2 only
+  // The nine built-in definitions (the Go client by two Gos, each also with -prefer-alert); nghttp
+  // speaks h2 only.
+  EXPECT_EQ(zoo.size(), 34u);
   const auto all = ids(zoo);
   EXPECT_EQ(all.size(), zoo.size());
   for (const char* id :
@@ -60,7 +62,7 @@ TEST(Matrix, EveryRealGoRowHasItsModelInTheRowAbove) {
   const auto m = builtin_matrix();
   size_t pairs = 0;
   for (size_t i = 0; i < m.size(); ++i) {
-    if (m[i].client != "go-net-http" || m[i].proto != Proto::kH2) continue;
+    if (m[i].client != "go1.19-net-http" || m[i].proto != Proto::kH2) continue;
     ASSERT_GT(i, 0u);
     Scenario model = m[i - 1];
     EXPECT_EQ(model.client, "go1.19") << m[i].id();

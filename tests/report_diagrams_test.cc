@@ -10,10 +10,10 @@
 #include <regex>
 #include <string>
 
-#include "core/outcome.h"
 #include "analysis/report.h"
-#include "core/run_record.h"
 #include "analysis/sequence_diagram.h"
+#include "core/outcome.h"
+#include "core/run_record.h"
 #include "h2race_process.h"
 
 namespace h2race {

@@ -30,7 +30,7 @@ import (
 
 // What the user saw, with the parts that differ per connection left out: the URL (url.Error's
 // wrapper) and the addresses ("write tcp 127.0.0.1:40000->127.0.0.1:443: ..."). The classes
-// themselves are h2race's business (clients/external/go-net-http.client); here only the rate
+// themselves are h2race's business (clients/external/go1.19-net-http.client); here only the rate
 // matters, and the texts show the mix.
 var addresses = regexp.MustCompile(`tcp \S+->\S+: `)
 

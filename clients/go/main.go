@@ -1,6 +1,8 @@
 // go-net-http: N GET requests with Go's net/http, each on a fresh connection, one result line per
-// request. h2race runs it as the go-net-http client (clients/external/go-net-http.client): the
-// lines are what a Go user would see, classified by that definition's rules.
+// request. h2race builds it with two Gos and runs it as the clients go1.19-net-http and
+// go1.26-net-http (clients/external/*-net-http.client), with -prefer-alert as
+// go1.19-net-http-prefer-alert and go1.26-net-http-prefer-alert: the lines are what a Go user
+// would see, classified by those definitions' rules. -version prints the Go it was built with.
 //
 // Output, one line per request, tab-separated:
 //
@@ -31,6 +33,7 @@ import (
 	"net/http/httptrace"
 	"os"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -47,7 +50,16 @@ func main() {
 	n := flag.Int("n", 1, "number of requests, each on a fresh connection")
 	proto := flag.String("proto", "h2", "h2 (the standard transport's HTTP/2) or h1")
 	timeout := flag.Duration("timeout", 5*time.Second, "bound on each request")
+	preferAlert := flag.Bool("prefer-alert", false,
+		"report a TLS alert the server sent instead of a transport error (prefer_alert.go)")
+	grace := flag.Duration("alert-grace", 100*time.Millisecond,
+		"-prefer-alert: how long a failed request waits for an alert")
+	version := flag.Bool("version", false, "print the Go version this program was built with")
 	flag.Parse()
+	if *version {
+		fmt.Println(runtime.Version())
+		return
+	}
 	if *url == "" || *caFile == "" || *n < 1 || (*proto != "h1" && *proto != "h2") ||
 		(*certFile == "") != (*keyFile == "") {
 		fmt.Fprintln(os.Stderr, "go-net-http: need -url, -ca, -n >= 1, -proto h1|h2, and -cert with -key")
@@ -61,7 +73,11 @@ func main() {
 	}
 	out := bufio.NewWriter(os.Stdout)
 	for i := 0; i < *n; i++ {
-		fmt.Fprintln(out, request(*url, tlsConfig, *proto, *timeout))
+		alertGrace := time.Duration(0) // 0: Go's own behaviour
+		if *preferAlert {
+			alertGrace = *grace
+		}
+		fmt.Fprintln(out, request(*url, tlsConfig, *proto, *timeout, alertGrace))
 		out.Flush()
 	}
 }
@@ -90,24 +106,35 @@ func clientTLS(caFile, certFile, keyFile string) (*tls.Config, error) {
 // way a program that makes one client per call behaves. The local address lets h2race pair the
 // answer with the server's truth for that connection. Go may dial more than one connection for
 // a request (it redials when a new HTTP/2 connection dies before the request is sent, and a
-// spare dial may finish late), hence GotConn first.
-func request(url string, tlsConfig *tls.Config, proto string, timeout time.Duration) string {
+// spare dial may finish late), hence GotConn first. alertGrace > 0: with the -prefer-alert
+// workaround (prefer_alert.go), waiting at most that long for an alert after a failure.
+func request(url string, tlsConfig *tls.Config, proto string, timeout, alertGrace time.Duration) string {
 	var mu sync.Mutex
 	var lastDialed, used string
 	dials := 0 // dial attempts
 	dialer := &net.Dialer{Timeout: timeout}
-	transport := &http.Transport{
-		TLSClientConfig: tlsConfig.Clone(),
-		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			c, err := dialer.DialContext(ctx, network, addr)
-			mu.Lock()
-			dials++
-			if err == nil {
-				lastDialed = c.LocalAddr().String()
-			}
-			mu.Unlock()
-			return c, err
-		},
+	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := dialer.DialContext(ctx, network, addr)
+		mu.Lock()
+		dials++
+		if err == nil {
+			lastDialed = c.LocalAddr().String()
+		}
+		mu.Unlock()
+		return c, err
+	}
+	transport := &http.Transport{TLSClientConfig: tlsConfig.Clone(), DialContext: dial}
+	do := (&http.Client{Transport: transport, Timeout: timeout}).Do
+	if alertGrace > 0 {
+		protos := []string{"h2", "http/1.1"}
+		if proto == "h1" {
+			protos = []string{"http/1.1"}
+		}
+		transport.DialTLSContext = PreferAlertDialer(dial, tlsConfig, protos, alertGrace)
+		plain := do
+		do = func(req *http.Request) (*http.Response, error) {
+			return PreferAlert(req, alertGrace, plain)
+		}
 	}
 	if proto == "h2" {
 		// A custom TLS config turns HTTP/2 off unless asked for; the seed program asks.
@@ -116,7 +143,6 @@ func request(url string, tlsConfig *tls.Config, proto string, timeout time.Durat
 		transport.TLSNextProto = map[string]func(string, *tls.Conn) http.RoundTripper{}
 	}
 	defer transport.CloseIdleConnections()
-	client := &http.Client{Transport: transport, Timeout: timeout}
 	trace := &httptrace.ClientTrace{GotConn: func(info httptrace.GotConnInfo) {
 		mu.Lock()
 		used = info.Conn.LocalAddr().String()
@@ -127,7 +153,7 @@ func request(url string, tlsConfig *tls.Config, proto string, timeout time.Durat
 	if err != nil {
 		return "-\terror " + err.Error()
 	}
-	resp, err := client.Do(req)
+	resp, err := do(req)
 	result := ""
 	if err != nil {
 		result = "error " + strings.ReplaceAll(err.Error(), "\n", " ")
