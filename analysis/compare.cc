@@ -229,6 +229,16 @@ std::string text_table(const Comparison& c) {
         fmt::format("homogeneity: chi2 {:.2f}, df {}, p {:.3g}\n", c.chi2, c.df, c.p_homogeneity);
   }
   out += c.verdict + "\n";
+  // Two things a reader of the verdict needs and the numbers above do not say.
+  const size_t k = std::max<size_t>(1, c.classes.size());
+  out += fmt::format(
+      "(each class is tested at alpha/{} = {:.3g}, Bonferroni over its {} classes, the whole at "
+      "alpha {}{})\n",
+      k, c.alpha / static_cast<double>(k), k, c.alpha,
+      k > 1 ? "; a racy scenario's shares move with the machine's load beyond sampling noise, so "
+              "two runs of it may differ with nothing changed: gate single-class scenarios, "
+              "docs/ci.md"
+            : "");
   return out;
 }
 

@@ -46,10 +46,10 @@ std::string one_line(std::string s, size_t max) {
 std::string text_table(const RunRecord& run) {
   const Histogram& h = run.histogram;
   const double n = static_cast<double>(h.iterations());
-  std::string out =
-      fmt::format("scenario {}{}\n", run.scenario.id(), run.partial ? " (PARTIAL)" : "");
+  std::string out = fmt::format("scenario {}{}\n", run.id(), run.partial ? " (PARTIAL)" : "");
   if (run.target) {
-    out += fmt::format("target {} (external server: truth = --expect)\n", run.target->url);
+    out += fmt::format("target {} (external server: {})\n", run.target->url,
+                       run.has_truth() ? "truth = --expect" : "no truth without --expect");
   }
   out += fmt::format("iterations {}  elapsed {:.2f} s  {:.0f} it/s\n", h.iterations(),
                      run.elapsed_s, run.elapsed_s > 0 ? n / run.elapsed_s : 0.0);
@@ -63,8 +63,16 @@ std::string text_table(const RunRecord& run) {
                        one_line(c.example, 90));
   }
   const Interval b = wilson95(h.matched(), h.iterations());
-  out += fmt::format("\nfidelity {:.4f} (95% CI {:.4f}..{:.4f})  divergent: {}", h.fidelity(),
-                     b.low, b.high, h.divergent() ? "yes" : "no");
+  if (run.has_truth()) {
+    out += fmt::format("\nfidelity {:.4f} (95% CI {:.4f}..{:.4f})  divergent: {}", h.fidelity(),
+                       b.low, b.high, h.divergent() ? "yes" : "no");
+  } else {
+    // A fidelity of 0 would say the client got every connection wrong; nothing says what right is.
+    out += fmt::format(
+        "\nfidelity: none, no truth (give --expect CLASS, what the server really does); the shares "
+        "above are what the client reported  divergent: {}",
+        h.divergent() ? "yes" : "no");
+  }
   if (!h.divergent() && h.iterations() > 0) {
     out += rule_of_three(h.iterations()) < 1.0
                ? fmt::format("  (any other class < {:.3g}% at 95%, rule of three)",
@@ -133,9 +141,9 @@ std::string markdown_report(const std::vector<RunRecord>& runs) {
                                  static_cast<double>(std::max<uint64_t>(1, h.iterations())));
     }
     const Interval b = wilson95(h.matched(), h.iterations());
-    out += fmt::format("| `{}`{} | {} | {} | {:.4f} ({:.4f}..{:.4f}) | {} |\n",
-                       md_code(run.scenario.id()), run.partial ? " (partial)" : "", h.iterations(),
-                       classes, h.fidelity(), b.low, b.high, h.divergent() ? "yes" : "no");
+    out += fmt::format("| `{}`{} | {} | {} | {:.4f} ({:.4f}..{:.4f}) | {} |\n", md_code(run.id()),
+                       run.partial ? " (partial)" : "", h.iterations(), classes, h.fidelity(),
+                       b.low, b.high, h.divergent() ? "yes" : "no");
   }
   return out;
 }
@@ -192,7 +200,7 @@ std::string svg_report(const std::vector<RunRecord>& runs) {
     const Histogram& h = run.histogram;
     const int y = kTop + static_cast<int>(i) * kRowH;
     out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", kLabelW - 8,
-                       y + 13, xml_escape(run.scenario.id()));
+                       y + 13, xml_escape(run.id()));
     double x = kLabelW;
     for (const auto& c : h.classes()) {
       const double w = kBarW * static_cast<double>(c.count) /

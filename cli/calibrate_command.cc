@@ -212,7 +212,7 @@ int calibrate_command(CalibrateFlags& f) {
            : fmt::format("\nexamples of the model ({}; the real program's connections are not "
                          "recorded: it is another process)\n",
                          model.client) +
-                 format_examples(c.model.examples)));
+                 format_examples(c.model.examples, c.model.histogram.class_order())));
   if (!f.out.json_path.empty()) {
     const nlohmann::json j = {
         {"schema", "h2race/calibration/1"}, {"model", to_json(c.model)},

@@ -12,10 +12,10 @@ namespace h2race::cli {
 int compare_command(const CompareFlags& f) {
   const RunRecord base = load_run(f.baseline);
   const RunRecord cur = load_run(f.current);
-  if (base.scenario.id() != cur.scenario.id() && !f.force) {
+  if (base.id() != cur.id() && !f.force) {
     throw UsageError(
         fmt::format("different scenarios: {} is {}, {} is {} (--force compares anyway)", f.baseline,
-                    base.scenario.id(), f.current, cur.scenario.id()));
+                    base.id(), f.current, cur.id()));
   }
   if (base.histogram.iterations() == 0 || cur.histogram.iterations() == 0) {
     throw UsageError(fmt::format("{}: no iterations to compare",
@@ -31,7 +31,7 @@ int compare_command(const CompareFlags& f) {
     nlohmann::json j = to_json(c);
     j["baseline"] = f.baseline;
     j["current"] = f.current;
-    j["scenario"] = base.scenario.id();
+    j["scenario"] = base.id();
     write_output("--json", f.out.json_path, j.dump(2) + "\n");
   }
   return c.differs ? kExitCheckFailed : 0;

@@ -34,7 +34,8 @@ int replay_file(const std::string& file, const ReplayInput& input, const ReplayF
   const auto classes = run.histogram.classes();
   std::string summary;
   for (const auto& c : classes) summary += fmt::format(" {} {}/{}", c.cls, c.count, f.times);
-  fmt::print("{}:{}\n{}", file, summary, f.out.quiet ? "" : format_examples(run.examples));
+  fmt::print("{}:{}\n{}", file, summary,
+             f.out.quiet ? "" : format_examples(run.examples, run.histogram.class_order()));
   pcap.write(run.examples);
   if (run.schedule_failures > 0) {
     fmt::print(stderr, "{}: schedule did not hold: {} waits expired (first: {})\n", file,

@@ -13,7 +13,7 @@ int finish_run(std::string_view command, std::string_view unit, const RunRecord&
                const OutputFlags& out, std::string_view examples_note, PcapOutput* pcap) {
   // The table first: a JSON path that fails now must not cost the user the run.
   if (!out.quiet) {
-    std::string examples = format_examples(run.examples);
+    std::string examples = format_examples(run.examples, run.histogram.class_order());
     if (!examples.empty() && !examples_note.empty()) {
       examples = fmt::format("\n{}\n{}", examples_note, examples);
     }

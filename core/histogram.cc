@@ -60,6 +60,12 @@ double Histogram::fidelity() const {
   return iterations_ == 0 ? 0.0 : static_cast<double>(matched_) / static_cast<double>(iterations_);
 }
 
+std::vector<std::string> Histogram::class_order() const {
+  std::vector<std::string> order;
+  for (const ClassCount& c : classes()) order.push_back(c.cls);
+  return order;
+}
+
 std::vector<ClassCount> Histogram::classes() const {
   std::vector<ClassCount> out;
   for (const auto& [cls, e] : classes_) out.push_back({cls, e.count, e.example});

@@ -32,6 +32,8 @@ class Histogram {
   bool divergent() const { return classes_.size() > 1; }
   // Most frequent first; ties by name so output is stable.
   std::vector<ClassCount> classes() const;
+  // The class names in the table's order (classes()'s).
+  std::vector<std::string> class_order() const;
   uint64_t count(std::string_view cls) const;
   const std::map<std::string, uint64_t>& truth() const { return truth_; }
   // (truth, class) -> count

@@ -2,13 +2,35 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <stdexcept>
 
+#include "core/classes.h"
 #include "core/stats.h"
 
 namespace h2race {
+
+std::string RunRecord::id() const {
+  if (!target) return scenario.id();
+  // "https://127.0.0.1:8443/x" -> "127.0.0.1_8443": the authority, file-name safe.
+  std::string where = target->url.substr(target->url.find("://") + 3);
+  where = where.substr(0, where.find('/'));
+  for (char& c : where) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-') c = '_';
+  }
+  return fmt::format("probe-{}-{}-{}-{}-{}", where, name(scenario.proto),
+                     scenario.tls == TlsVersion::k13 ? "tls13" : "tls12",
+                     name(scenario.client_cert), scenario.client);
+}
+
+bool RunRecord::has_truth() const {
+  for (const auto& [t, count] : histogram.truth()) {
+    if (t != cls::kUnknownTruth && count > 0) return true;
+  }
+  return false;
+}
 
 void absorb(RunRecord& total, const RunRecord& part) {
   total.histogram.merge(part.histogram);

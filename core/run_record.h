@@ -31,6 +31,13 @@ struct RunRecord {
   nlohmann::json env = nlohmann::json::object();
   std::optional<ProbeInfo> target;  // set by `probe`
   Examples examples;                // --explain: the first connection of every class
+
+  // The run's name in tables, reports and comparisons: the scenario's id, or for a probe what it
+  // probed: "probe-127.0.0.1_8443-h2-tls13-none-go" (the server's side of a scenario id means
+  // nothing there).
+  std::string id() const;
+  // Whether the run has a truth to measure fidelity against (a probe without --expect has none).
+  bool has_truth() const;
 };
 
 // Adds another run of the same scenario to total: histograms merged, times summed, partial if

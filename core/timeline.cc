@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace h2race {
@@ -26,11 +27,17 @@ std::string format_timeline(const Timeline& events) {
   return out;
 }
 
-std::string format_examples(const Examples& examples) {
+std::string format_examples(const Examples& examples, const std::vector<std::string>& order) {
   std::string out;
-  for (const auto& [cls, ex] : examples) {
+  auto add = [&](const std::string& cls, const Example& ex) {
     out += fmt::format("\n{}: iteration {}, {}\n", cls, ex.iteration, ex.key);
     out += format_timeline(ex.events);
+  };
+  for (const std::string& cls : order) {
+    if (auto it = examples.find(cls); it != examples.end()) add(cls, it->second);
+  }
+  for (const auto& [cls, ex] : examples) {
+    if (std::find(order.begin(), order.end(), cls) == order.end()) add(cls, ex);
   }
   return out;
 }

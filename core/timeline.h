@@ -33,8 +33,9 @@ using Examples = std::map<std::string, Example>;  // by class
 // Two columns (client | server) under the time since the first event, one event per line.
 std::string format_timeline(const Timeline& events);
 
-// Every example: a heading per class, then its timeline.
-std::string format_examples(const Examples& examples);
+// Every example: a heading per class, then its timeline; the classes named in `order` first, in
+// that order (the table's), then the others.
+std::string format_examples(const Examples& examples, const std::vector<std::string>& order = {});
 
 nlohmann::json to_json(const Examples& examples);
 // Throws std::invalid_argument naming the field.
