@@ -13,9 +13,10 @@
 namespace h2race {
 
 struct GoModelOptions {
-  // Go <= 1.23: a connection found closed after the request reserved it is errClientConnUnusable,
-  // which the Transport retries on a new connection. Go >= 1.24 reports
-  // errClientConnNotEstablished ("client conn could not be established") instead.
+  // Go <= 1.23: a connection the read loop closed before the request's stream got its ID is
+  // redialled (ErrNoCachedConn before the request reserved it, errClientConnUnusable after). Go >=
+  // 1.24 keeps such a never-used connection reservable and reports errClientConnNotEstablished
+  // ("client conn could not be established") instead: it never redials.
   bool redial_unusable = false;
   // prefer-alert: after a transport error, wait this long for the read loop's alert.
   std::optional<std::chrono::milliseconds> alert_grace;
