@@ -37,6 +37,11 @@ inline constexpr std::string_view kNoConnection = "h2:no_connection";
 inline constexpr std::string_view kGoawayPrefix = "h2:goaway:";
 inline constexpr std::string_view kRstStreamPrefix = "h2:rst_stream:";
 
+// Every class spelled without a parameter (no alert, errno or HTTP/2 code in it): the one list
+// that probe --expect and client definition rules check a spelling against.
+inline constexpr std::string_view kFixedClasses[] = {
+    kOk, kTimeout, kOther, kNoConnection, kClosedLocally, kWriteErrnoLost};
+
 // Not a class: the truth of an iteration no server record was found for.
 inline constexpr std::string_view kUnknownTruth = "unknown";
 

@@ -126,9 +126,8 @@ Outcome classify_external(const OutputRules& rules, const ExternalReport& report
 }
 
 bool is_canonical_class(std::string_view cls) {
-  if (cls == cls::kOk || cls == cls::kTimeout || cls == cls::kOther || cls == cls::kNoConnection ||
-      cls == cls::kClosedLocally || cls == cls::kWriteErrnoLost) {
-    return true;
+  for (std::string_view fixed : cls::kFixedClasses) {
+    if (cls == fixed) return true;
   }
   if (cls.starts_with(cls::kAlertPrefix)) {
     return alert_number(cls.substr(cls::kAlertPrefix.size())).has_value();

@@ -18,7 +18,7 @@ std::string errno_name(int err) {
 }
 
 bool is_class_spelling(std::string_view c) {
-  for (std::string_view fixed : {cls::kOk, cls::kTimeout, cls::kOther, cls::kNoConnection}) {
+  for (std::string_view fixed : cls::kFixedClasses) {
     if (c == fixed) return true;
   }
   if (c.starts_with(cls::kAlertPrefix)) {

@@ -7,6 +7,8 @@
 #include <cerrno>
 
 #include "core/alert_names.h"
+#include "core/classes.h"
+#include "core/external_rules.h"
 
 namespace h2race {
 namespace {
@@ -99,6 +101,18 @@ TEST(AlertNames, RoundTripAndUnknownNumbers) {
   EXPECT_EQ(alert_number("unknown_ca"), 48);
   EXPECT_EQ(alert_name(255), "alert_255");
   EXPECT_FALSE(alert_number("no_such_alert"));
+}
+
+// probe --expect and a client definition's rules accept the same spellings: every class the
+// docs list, including those without an alert, errno or code in them (conn:closed_locally and
+// write:errno_lost were once refused by probe --expect).
+TEST(ClassSpelling, ProbeAndDefinitionRulesAcceptEveryFixedClass) {
+  for (std::string_view c : cls::kFixedClasses) {
+    EXPECT_TRUE(is_class_spelling(c)) << c;
+    EXPECT_TRUE(is_canonical_class(c)) << c;
+  }
+  EXPECT_FALSE(is_class_spelling("conn:closed"));
+  EXPECT_FALSE(is_canonical_class("conn:closed"));
 }
 
 }  // namespace
