@@ -46,7 +46,8 @@ int probe_command(ProbeFlags& f) {
     throw UsageError(fmt::format(
         "{} is not a loopback address; probing other hosts needs --allow-remote", f.url));
   }
-  if (f.ca.empty()) f.ca = "/etc/ssl/certs/ca-certificates.crt";
+  const bool ca_given = !f.ca.empty();
+  if (!ca_given) f.ca = "/etc/ssl/certs/ca-certificates.crt";
   check_readable("--ca", f.ca);
   check_readable("--cert", f.cert);
   check_readable("--key", f.key);
@@ -71,8 +72,21 @@ int probe_command(ProbeFlags& f) {
     run = run_probe(plan, target, ctx.get(),
                     f.expect.empty() ? std::string(cls::kUnknownTruth) : f.expect, hooks);
   }
-  return finish_run("probe", "connections", run, f.out,
-                    "examples: the client's side only (the server is not h2race's)");
+  const int code = finish_run("probe", "connections", run, f.out,
+                              "examples: the client's side only (the server is not h2race's)");
+  // The most common first mistake: a test server's own CA is not in the system bundle.
+  for (const auto& c : run.histogram.classes()) {
+    if (c.example.find("CERTIFICATE_VERIFY_FAILED") != std::string::npos) {
+      fmt::print(stderr,
+                 "h2race probe: hint: {} of {} connections could not verify the server's "
+                 "certificate against {}; give --ca FILE, the CA that signed it (`h2race serve` "
+                 "prints its CA path)\n",
+                 c.count, run.histogram.iterations(),
+                 ca_given ? f.ca : "the system CAs (" + f.ca + ")");
+      break;
+    }
+  }
+  return code;
 }
 
 }  // namespace h2race::cli

@@ -110,7 +110,9 @@ std::optional<Outcome> TlsClientConn::send_trailing_record() {
     }
   }
   set_cork(false);
-  if (explaining()) note("flight", "ends with a KeyUpdate record, as Go's ends with Finished");
+  if (explaining())
+    note("flight",
+         "sent: the handshake's last messages, then one more record (KeyUpdate), as Go sends two");
   return std::nullopt;
 }
 

@@ -427,4 +427,38 @@ TEST_F(CliInputs, IdleConnectionsDoNotStallServeForARealClient) {
             "tls_alert:certificate_required");
 }
 
+// A first probe of a test server: no --ca (the server's CA is not in the system bundle) and no
+// --expect. The output says there is no truth (not "fidelity 0.0000") and hints at --ca; the
+// scenario line names the probed server.
+TEST_F(CliInputs, ProbeWithoutCaOrExpectSaysSoAndHintsAtCa) {
+  const std::string ready = path("ready");
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    execl(H2RACE_BIN, H2RACE_BIN, "serve", "-q", "--ready-file", ready.c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  for (int i = 0; i < 300 && !fs::exists(ready); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::ifstream in(ready);
+  std::string url;
+  in >> url;
+  const Result r = shell(std::string(H2RACE_BIN) + " probe " + url + " -n 3 --jobs 1 2>&1");
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  EXPECT_EQ(r.code, 0) << r.output;
+  const std::string authority = url.substr(8, url.size() - 9);  // https://A/ -> A
+  const std::string id = "probe-" + authority.substr(0, authority.find(':')) + "_" +
+                         authority.substr(authority.find(':') + 1) + "-h2-tls13-none-go";
+  EXPECT_NE(r.output.find("scenario " + id), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("fidelity: none, no truth"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("fidelity 0"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("hint: 3 of 3 connections could not verify"), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("give --ca FILE"), std::string::npos) << r.output;
+}
+
 }  // namespace
