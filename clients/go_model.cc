@@ -191,7 +191,12 @@ class GoConn {
           (void)conn_.write_all(h2_.pending());
         }
       }
-      if (stopping_) return;
+      // The request may have ended meanwhile (its HEADERS write failed first). An alert read now
+      // is still this read loop's error, recorded as the abort that came too late: the read
+      // and the abort are separate steps, in Go too (readLoop returns, then cleanup takes cc.mu
+      // to abort the streams), so a timeline can show the alert read before the write that won.
+      // Anything else read while stopping is the stop's own doing.
+      if (stopping_ && !(r.failure && r.failure->alert >= 0)) return;
       if (done) {
         std::lock_guard lock(mu_);
         if (stream_) return abort_locked(std::move(*done));
