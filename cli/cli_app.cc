@@ -12,6 +12,7 @@
 #include "cli/user_files.h"
 #include "core/classes.h"
 #include "core/outcome.h"
+#include "harness/matrix.h"
 
 namespace h2race::cli {
 
@@ -147,8 +148,11 @@ void add_merge_command(CLI::App& app, Cli& cli) {
 // `matrix`: the built-in scenario set.
 void add_matrix_command(CLI::App& app, Cli& cli) {
   cli.matrix_flags.jobs = cli.run_flags.scenario.jobs;
+  // The counts come from the tables (and the client definitions found), never from the docs.
   CLI::App* matrix = app.add_subcommand(
-      "matrix", "run every scenario of the built-in matrix: one JSON each + a summary");
+      "matrix", fmt::format("run every scenario of the built-in matrix ({} scenarios; --zoo: {}): "
+                            "one JSON each + a summary",
+                            builtin_matrix().size(), zoo_matrix().size()));
   add_iterations_flag(matrix, cli.matrix_flags.iterations, "iterations per scenario");
   matrix
       ->add_option("--external-iterations", cli.matrix_flags.external_iterations,
