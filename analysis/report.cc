@@ -6,11 +6,15 @@
 #include <map>
 
 #include "core/classes.h"
+#include "core/printable.h"
 #include "core/stats.h"
 
 namespace h2race {
 
-std::string xml_escape(const std::string& s) {
+std::string xml_escape(const std::string& text) {
+  // XML allows no control characters, escaped or not: a hostile histogram's would make the SVG
+  // ill-formed.
+  const std::string s = printable(text);
   std::string out;
   for (char c : s) {
     switch (c) {
@@ -104,7 +108,16 @@ std::string text_table(const RunRecord& run) {
 namespace {
 // Text from a file inside a Markdown table's code span: a `|` would end the cell (even in a code
 // span, in GitHub's tables), a line break the row, a backtick the span.
-std::string md_code(const std::string& s) {
+std::string md_code(const std::string& text) {
+  // Line breaks escaped (below); every other control character and invalid byte made printable:
+  // no ESC or BEL reaches a terminal that shows the file.
+  std::string s;
+  for (size_t start = 0; start <= text.size();) {
+    const size_t end = std::min(text.find_first_of("\r\n", start), text.size());
+    s += printable(std::string_view(text).substr(start, end - start));
+    if (end < text.size()) s += text[end];
+    start = end + 1;
+  }
   std::string out;
   for (char c : s) {
     switch (c) {

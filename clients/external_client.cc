@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "clients/subprocess.h"
+#include "core/printable.h"
 #include "core/truth_table.h"
 
 namespace h2race {
@@ -59,12 +60,12 @@ std::optional<ConnKey> key_from_local(const std::string& text, const sockaddr_st
 
 // What a program that died or hung left us, as the text of the requests it never answered.
 std::string failure_text(const ExternalSetup& s, const ProcessResult& p) {
-  std::string why = p.timed_out     ? "did not finish in time"
+  std::string why = p.timed_out ? "did not finish in time"
+                    : p.flooded
+                        ? fmt::format("printed more than {} bytes (killed)", kMaxOutputBytes)
                     : p.term_signal ? fmt::format("was killed by signal {}", p.term_signal)
                                     : fmt::format("exited {} before answering", p.exit_code);
-  std::string err = p.err.substr(0, 500);
-  for (char& c : err) c = c == '\n' ? ' ' : c;
-  return fmt::format("{} {}: {}", s.def->name, why, err);
+  return fmt::format("{} {}: {}", s.def->name, why, printable(p.err, kMaxExampleBytes));
 }
 
 // The value of one {placeholder} (validated when the definition was parsed).
@@ -148,7 +149,7 @@ uint32_t take_redials(std::string& answer) {
 void run_line_protocol(const ExternalSetup& s, uint64_t count, const ResultSink& sink) {
   uint64_t answered = 0;
   auto on_line = [&](const std::string& line) {
-    if (answered == count) return;  // a program printing more than asked: not ours to count
+    if (answered == count) return false;  // more than asked: not an answer, no more time
     ClientResult r;
     const size_t tab = line.find('\t');
     const std::string local = tab == std::string::npos ? "" : line.substr(0, tab);
@@ -161,6 +162,7 @@ void run_line_protocol(const ExternalSetup& s, uint64_t count, const ResultSink&
     }
     ++answered;
     sink(std::move(r));
+    return true;
   };
   // A second on top of the request's bound, so that a program's own timeout (which an adapter
   // reports at about the same bound) is normally the one that answers.

@@ -1,19 +1,28 @@
+// Supervision of the programs h2race runs but did not write (docs/reliability.md, "Supervising
+// external programs"): every wait bounded, output capped, the process group and every descendant
+// that left it killed and reaped.
 #include "clients/subprocess.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <optional>
 #include <stdexcept>
 #include <string_view>
+#include <thread>
 
 #include "core/interrupt.h"
 #include "core/unique_fd.h"
@@ -22,6 +31,8 @@ extern char** environ;
 
 namespace h2race {
 namespace {
+
+using SteadyClock = std::chrono::steady_clock;
 
 struct Pipe {
   UniqueFd read_end, write_end;
@@ -63,11 +74,86 @@ struct SpawnSetup {
   }
 };
 
+// The variable that marks every process one run_process call started, and its descendants
+// (they inherit the environment): a daemonising grandchild leaves the process group with
+// setsid(), not its environment.
+constexpr std::string_view kMarkVariable = "H2RACE_SUPERVISED";
+
+std::string new_mark() {
+  static std::atomic<uint64_t> next{0};
+  return fmt::format("{}={}-{}", kMarkVariable, getpid(), next.fetch_add(1));
+}
+
+bool has_mark(pid_t pid, const std::string& mark) {
+  std::ifstream in(fmt::format("/proc/{}/environ", pid), std::ios::binary);
+  if (!in) return false;
+  for (std::string entry; std::getline(in, entry, '\0');) {
+    if (entry == mark) return true;
+  }
+  return false;
+}
+
+// Every live process that carries the mark.
+std::vector<pid_t> marked_processes(const std::string& mark) {
+  std::vector<pid_t> found;
+  DIR* proc = opendir("/proc");
+  if (!proc) return found;
+  while (const dirent* e = readdir(proc)) {
+    char* end = nullptr;
+    const long pid = std::strtol(e->d_name, &end, 10);
+    if (pid > 0 && *end == '\0' && pid != getpid() && has_mark(static_cast<pid_t>(pid), mark)) {
+      found.push_back(static_cast<pid_t>(pid));
+    }
+  }
+  closedir(proc);
+  return found;
+}
+
+// Kills the process group and every marked process that left it, then reaps those that became
+// h2race's children (it is their subreaper once their parent is gone). Bounded: a process in
+// uninterruptible sleep is left to the kernel after a second.
+void kill_everything(pid_t group, const std::string& mark) {
+  kill(-group, SIGKILL);
+  std::vector<pid_t> escaped = marked_processes(mark);
+  for (pid_t p : escaped) kill(p, SIGKILL);
+  const auto until = SteadyClock::now() + std::chrono::seconds(1);
+  while (!escaped.empty() && SteadyClock::now() < until) {
+    std::erase_if(escaped, [group](pid_t p) {
+      if (p == group) return true;  // the program itself: the caller reaps it
+      const pid_t r = waitpid(p, nullptr, WNOHANG);
+      // Reaped, or not ours (its parent, also killed, reaps it, or it was reparented to us and
+      // is reaped on a later pass): gone from /proc either way once dead.
+      return r == p || (r < 0 && errno == ECHILD && kill(p, 0) != 0);
+    });
+    if (!escaped.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+// Whether pid has exited, without reaping it.
+bool has_exited(pid_t pid) {
+  siginfo_t info{};
+  return waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+         info.si_pid == pid;
+}
+
+// Orphaned descendants of the programs become h2race's children, so none outlives a run
+// unseen; once per process.
+void become_subreaper() {
+  static const int done = prctl(PR_SET_CHILD_SUBREAPER, 1UL, 0UL, 0UL, 0UL);
+  (void)done;
+}
+
+// Appends up to `room` bytes of data to s; what does not fit is dropped (but was read).
+void append_capped(std::string& s, std::string_view data, size_t cap) {
+  if (s.size() < cap) s.append(data.substr(0, cap - s.size()));
+}
+
 }  // namespace
 
 ProcessResult run_process(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
-                          const std::function<void(const std::string&)>& on_stdout_line,
-                          std::chrono::milliseconds per_line, bool ack_lines) {
+                          const LineHandler& on_stdout_line, std::chrono::milliseconds per_line,
+                          bool ack_lines) {
+  become_subreaper();
   Pipe out, err;
   std::optional<Pipe> in;
   if (ack_lines) {
@@ -77,10 +163,17 @@ ProcessResult run_process(const std::vector<std::string>& argv, std::chrono::mil
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  std::string mark = new_mark();
+  std::vector<char*> env;
+  for (char** e = environ; *e; ++e) {
+    if (!std::string_view(*e).starts_with(kMarkVariable)) env.push_back(*e);
+  }
+  env.push_back(mark.data());
+  env.push_back(nullptr);
   pid_t pid = 0;
   {
     SpawnSetup setup(in ? in->read_end.get() : -1, out.write_end.get(), err.write_end.get());
-    const int rc = posix_spawn(&pid, args[0], &setup.actions, &setup.attr, args.data(), environ);
+    const int rc = posix_spawn(&pid, args[0], &setup.actions, &setup.attr, args.data(), env.data());
     if (rc != 0) {
       throw std::runtime_error(fmt::format("cannot start {}: {}", argv[0], std::strerror(rc)));
     }
@@ -90,25 +183,56 @@ ProcessResult run_process(const std::vector<std::string>& argv, std::chrono::mil
   if (in) in->read_end.reset();
 
   ProcessResult result;
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  size_t line_start = 0;
+  auto deadline = SteadyClock::now() + timeout;
+  std::optional<SteadyClock::time_point> exited_at;
+  std::string line;  // the stdout line being read (up to kMaxLineBytes; the rest is dropped)
+  uint64_t out_bytes = 0, err_bytes = 0;
   bool out_open = true, err_open = true;
   bool killed = false;
+  SteadyClock::time_point killed_at;
+  int status = 0;
+  bool exited = false;  // seen with WNOWAIT: the zombie keeps its pid (and group id) reserved
+  auto stop = [&] {
+    if (!killed) {
+      kill_everything(pid, mark);
+      killed_at = SteadyClock::now();
+    }
+    killed = true;
+  };
+  auto deliver = [&] {
+    if (on_stdout_line && on_stdout_line(line) && per_line.count() > 0) {
+      deadline = SteadyClock::now() + per_line;  // an answer: the next one has its own bound
+    }
+    if (in && !killed) {
+      // A child that is gone makes this fail with EPIPE (SIGPIPE ignored); its end shows on
+      // stdout.
+      [[maybe_unused]] const ssize_t written = write(in->write_end.get(), "\n", 1);
+    }
+    line.clear();
+  };
   while (out_open || err_open) {
     if (!killed) {
       if (interrupted()) result.interrupted = true;
-      if (std::chrono::steady_clock::now() >= deadline) result.timed_out = true;
-      if (result.interrupted || result.timed_out) {
-        // The group: a shell's or a runtime's children would otherwise keep the pipes open.
-        kill(-pid, SIGKILL);
-        killed = true;
+      if (SteadyClock::now() >= deadline) result.timed_out = true;
+      if (out_bytes > kMaxOutputBytes || err_bytes > kMaxOutputBytes) result.flooded = true;
+      // The program exited but something it started holds its pipes open: what it had printed
+      // is read (a short grace), then whatever is left is killed.
+      if (exited_at && SteadyClock::now() >= *exited_at + std::chrono::milliseconds(200)) {
+        stop();
       }
+      if (result.interrupted || result.timed_out || result.flooded) stop();
+    } else if (SteadyClock::now() >= killed_at + std::chrono::seconds(1)) {
+      break;  // killed, yet a pipe stays open (a process that cannot die): stop reading
+    }
+    if (!exited && has_exited(pid)) {
+      exited = true;
+      exited_at = SteadyClock::now();
     }
     pollfd fds[2] = {{out_open ? out.read_end.get() : -1, POLLIN, 0},
                      {err_open ? err.read_end.get() : -1, POLLIN, 0}};
-    // A short tick, so Ctrl-C and the deadline are noticed while the program is quiet.
-    if (poll(fds, 2, 50) < 0 && errno != EINTR) break;
-    char buf[4096];
+    // A short tick, so Ctrl-C, the deadline and the program's exit are noticed while it is quiet.
+    if (poll(fds, 2, 20) < 0 && errno != EINTR) break;
+    char buf[16384];
     for (int i = 0; i < 2; ++i) {
       if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
       const ssize_t n = read(fds[i].fd, buf, sizeof(buf));
@@ -116,22 +240,40 @@ ProcessResult run_process(const std::vector<std::string>& argv, std::chrono::mil
         (i == 0 ? out_open : err_open) = false;
         continue;
       }
-      (i == 0 ? result.out : result.err).append(buf, static_cast<size_t>(n));
-    }
-    if (on_stdout_line) {
-      for (size_t nl; (nl = result.out.find('\n', line_start)) != std::string::npos;) {
-        on_stdout_line(result.out.substr(line_start, nl - line_start));
-        line_start = nl + 1;
-        if (in && !killed) {
-          // A child that is gone makes this fail with EPIPE (SIGPIPE ignored, below); its end
-          // shows on stdout.
-          [[maybe_unused]] const ssize_t written = write(in->write_end.get(), "\n", 1);
-        }
-        if (per_line.count() > 0) deadline = std::chrono::steady_clock::now() + per_line;
+      const std::string_view data(buf, static_cast<size_t>(n));
+      if (i == 1) {
+        err_bytes += data.size();
+        append_capped(result.err, data, kMaxStderrKept);
+        continue;
+      }
+      out_bytes += data.size();
+      append_capped(result.out, data, kMaxStdoutKept);
+      // Each byte is looked at once: a line without a newline is not rescanned on every read.
+      for (std::string_view rest = data; !rest.empty();) {
+        const size_t nl = rest.find('\n');
+        append_capped(line, rest.substr(0, nl), kMaxLineBytes);
+        if (nl == std::string_view::npos) break;
+        deliver();
+        rest.remove_prefix(nl + 1);
       }
     }
   }
-  int status = 0;
+  if (!line.empty()) deliver();  // the last line, printed without a newline
+  if (!killed && !exited) {
+    // Every pipe closed before the exit was seen: the program is exiting (or it closed its
+    // output and goes on: the deadline still holds).
+    while (!exited && SteadyClock::now() < deadline && !interrupted()) {
+      exited = has_exited(pid);
+      if (!exited) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    if (!exited) {
+      result.timed_out = SteadyClock::now() >= deadline;
+      result.interrupted = interrupted();
+    }
+  }
+  // Whatever it left running (its group, daemonised descendants) does not outlive it. The
+  // program itself is not reaped yet, so its group id cannot name another process group.
+  stop();
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);

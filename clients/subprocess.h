@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -16,21 +17,37 @@ struct ProcessResult {
   int term_signal = 0;  // when a signal ended it
   bool timed_out = false;
   bool interrupted = false;  // h2race was asked to stop and killed it
-  std::string out, err;
+  bool flooded = false;      // it printed more than kMaxOutputBytes on stdout or stderr: killed
+  std::string out, err;      // the first kMaxStdoutKept / kMaxStderrKept bytes
 };
+
+// The bounds on what one process may print (docs/reliability.md, "Supervising external
+// programs"). Past kMaxOutputBytes on either stream it is killed (a flood, not an answer);
+// beyond the kept bytes output is read and dropped; an answer line is cut at kMaxLineBytes.
+inline constexpr uint64_t kMaxOutputBytes = 8u << 20;
+inline constexpr size_t kMaxStdoutKept = 64u << 10;
+inline constexpr size_t kMaxStderrKept = 64u << 10;
+inline constexpr size_t kMaxLineBytes = 64u << 10;
+
+// Sees each stdout line (without its newline; the last one also without); returns whether it
+// was an answer, which moves the deadline to per_line from then. Other lines do not: a program
+// cannot extend its time by printing.
+using LineHandler = std::function<bool(const std::string&)>;
 
 // argv[0] must be a path (see find_program). The child gets its own process group, so a Ctrl-C
 // at the terminal reaches h2race, which then kills the child and returns what it had printed.
-// on_stdout_line (if set) sees each complete stdout line as it arrives (batch programs); with
-// per_line > 0 each line moves the deadline to per_line from then (timeout bounds the first).
-// Past the deadline, or on Ctrl-C, the child's whole process group is killed (a runtime's helper
-// processes too) and the child reaped: no zombie, and the pipes close with the result.
+// Bounds: `timeout` for the whole process, or, with on_stdout_line and per_line > 0, for its
+// first answer and then per_line from each answer. Past the deadline, on Ctrl-C, on a flood,
+// or 200 ms after the program exited while something it started still holds its pipes, the
+// program's process group and every process that inherited its environment mark (a daemonising
+// grandchild that left the group) are killed and reaped (h2race is their subreaper): nothing it
+// started outlives the call.
 // ack_lines: the child's stdin is a pipe, and a newline goes down it after on_stdout_line has
 // returned for each line (a paced program waits for it before its next request); otherwise its
 // stdin is /dev/null.
 // Throws std::runtime_error when the program cannot be started.
 ProcessResult run_process(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
-                          const std::function<void(const std::string&)>& on_stdout_line = {},
+                          const LineHandler& on_stdout_line = {},
                           std::chrono::milliseconds per_line = std::chrono::milliseconds(0),
                           bool ack_lines = false);
 

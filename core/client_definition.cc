@@ -5,12 +5,13 @@
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
-#include <fstream>
 #include <initializer_list>
-#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
+
+#include "core/file_error.h"
+#include "core/input_file.h"
 
 namespace h2race {
 namespace {
@@ -136,6 +137,12 @@ OutputRule parse_rule(const std::vector<std::string>& w) {
       if (rule.exit_code) throw LineError{"rule: exit given twice"};
       rule.exit_code = static_cast<int>(parse_number(w[++i], "rule exit", 255));
     } else if (w[i] == "contains") {
+      // Bounded, so that matching a rule against an answer (at most kMaxRuleTextBytes x the
+      // kept answer) stays far below any request's bound.
+      if (w[i + 1].size() > kMaxRuleTextBytes) {
+        throw LineError{fmt::format("rule: contains text of {} bytes; at most {}", w[i + 1].size(),
+                                    kMaxRuleTextBytes)};
+      }
       rule.contains.push_back(w[++i]);
     } else {
       throw LineError{fmt::format("rule: '{}' is not exit, contains or =>", w[i])};
@@ -166,6 +173,10 @@ OutputRule parse_rule(const std::vector<std::string>& w) {
   rule.action = action->second;
   for (i += 2; i < w.size(); ++i) {
     if (w[i].empty()) throw LineError{"rule: an empty marker"};
+    if (w[i].size() > kMaxRuleTextBytes) {
+      throw LineError{
+          fmt::format("rule: a marker of {} bytes; at most {}", w[i].size(), kMaxRuleTextBytes)};
+    }
     rule.markers.push_back(w[i]);
   }
   return rule;
@@ -230,6 +241,11 @@ void parse_line(const std::vector<std::string>& w, ClientDefinition& d,
   } else if (key == "argv" || key == "cert-argv" || key == "version-argv") {
     if (w.size() < 2) throw LineError{fmt::format("{} needs at least one word", key)};
     for (size_t i = 1; i < w.size(); ++i) check_placeholders(w[i], key == "cert-argv");
+    // The program run is the one `program` names and the plan found (exit 2 when it is missing),
+    // never another path that would only fail when the run starts.
+    if (key != "cert-argv" && w[1] != "{program}") {
+      throw LineError{fmt::format("{} must start with {{program}}, not '{}'", key, w[1])};
+    }
     (key == "argv"        ? d.argv
      : key == "cert-argv" ? d.cert_argv
                           : d.version_argv)
@@ -289,13 +305,14 @@ void add_rules_from(std::string_view text, const std::string& file, ClientDefini
 
 namespace {
 
+// The project's bounded reader: a FIFO, a device or a huge file is an error naming the file,
+// never a hang or an exhausted memory.
 std::string read_text(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  std::error_code ec;
-  if (!in || std::filesystem::is_directory(file, ec)) {
-    throw DefinitionError(fmt::format("{}: cannot be read", file.string()));
+  try {
+    return read_input_file(file, kMaxDefinitionBytes);
+  } catch (const FileError& e) {
+    throw DefinitionError(e.what());
   }
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
 }  // namespace

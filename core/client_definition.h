@@ -64,6 +64,12 @@ struct ClientDefinition {
   bool reports_local_address() const { return local_address != LocalAddress::kNone; }
 };
 
+// A definition (or its rules-from file) is a few KiB; 1 MiB is far beyond any real one.
+inline constexpr size_t kMaxDefinitionBytes = size_t{1} << 20;
+
+// The longest `contains "TEXT"` of a rule (and of an `after` marker): error texts are short.
+inline constexpr size_t kMaxRuleTextBytes = 1024;
+
 // Parses a definition; file names it in errors (and its directory becomes `dir`). Throws
 // DefinitionError at the first problem: unknown key, missing key, bad value, bad placeholder,
 // a class that is not canonical, unterminated quote.

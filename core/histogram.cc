@@ -3,13 +3,19 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/printable.h"
+
 namespace h2race {
 
 void Histogram::add(const Outcome& outcome, std::string_view truth) {
   ++iterations_;
   if (outcome.cls == truth) ++matched_;
   auto it = classes_.find(outcome.cls);
-  if (it == classes_.end()) it = classes_.emplace(outcome.cls, Entry{0, outcome.raw}).first;
+  // The example may be a program's words: stored printable (UTF-8, no control characters,
+  // bounded), whatever table, JSON, Markdown or SVG shows it.
+  if (it == classes_.end()) {
+    it = classes_.emplace(outcome.cls, Entry{0, printable(outcome.raw, kMaxExampleBytes)}).first;
+  }
   ++it->second.count;
   ++truth_[std::string(truth)];
   ++pairs_[{std::string(truth), outcome.cls}];
@@ -36,7 +42,7 @@ void Histogram::add_pair(const std::string& truth, const std::string& cls, uint6
   iterations_ += count;
   if (cls == truth) matched_ += count;
   auto& e = classes_[cls];
-  if (e.example.empty()) e.example = example;
+  if (e.example.empty()) e.example = printable(example, kMaxExampleBytes);
   e.count += count;
   truth_[truth] += count;
   pairs_[{truth, cls}] += count;

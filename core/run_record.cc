@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "core/classes.h"
+#include "core/printable.h"
 #include "core/stats.h"
 
 namespace h2race {
@@ -140,6 +141,10 @@ void read_run_fields(const nlohmann::json& j, RunRecord& run) {
       throw std::invalid_argument("field \"target\" needs \"url\" and \"expect\" strings");
     }
     run.target = ProbeInfo{t["url"].get<std::string>(), t["expect"].get<std::string>()};
+    if (run.target->url != printable(run.target->url) ||
+        run.target->expect != printable(run.target->expect)) {
+      throw std::invalid_argument("field \"target\": not printable text");
+    }
   }
   if (j.contains("examples")) run.examples = examples_from_json(j["examples"]);
   if (j.contains("schedule_failures") && j["schedule_failures"].is_object()) {
@@ -173,10 +178,17 @@ void add_checked(uint64_t& total, uint64_t c, const std::string& field) {
   total += c;
 }
 
+// A class or truth name: a string of printable text (it is shown as is in the table, Markdown
+// and SVG; an ESC or a byte that is not UTF-8 there is a hostile file, not a class).
 const nlohmann::json& string_field(const nlohmann::json& o, const char* key, const char* array) {
   if (!o.is_object() || !o.contains(key) || !o[key].is_string()) {
     throw std::invalid_argument(
         fmt::format("field \"{}\": an entry has no \"{}\" string", array, key));
+  }
+  const auto& s = o[key].get_ref<const std::string&>();
+  if (s != printable(s)) {
+    throw std::invalid_argument(
+        fmt::format("field \"{}\": a \"{}\" that is not printable text", array, key));
   }
   return o[key];
 }

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "core/printable.h"
+
 namespace h2race {
 
 template <>
@@ -132,6 +134,9 @@ Scenario Scenario::from_json(const nlohmann::json& j) {
     throw std::invalid_argument("scenario.client: missing or not a non-empty string");
   }
   s.client = j["client"].get<std::string>();
+  if (s.client != printable(s.client)) {
+    throw std::invalid_argument("scenario.client: not printable text");
+  }
   s.server_close = field<ServerClose>(j, "server_close");
   s.key_type = field<KeyType>(j, "key");
   // Histograms written before the field existed were measured with one-record reads.

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "core/printable.h"
+
 namespace h2race {
 
 namespace {
@@ -61,12 +63,14 @@ Examples examples_from_json(const nlohmann::json& j) {
   if (!j.is_object()) throw std::invalid_argument("examples: not an object");
   Examples out;
   for (const auto& [cls, ex] : j.items()) {
+    if (cls != printable(cls)) throw std::invalid_argument("examples: a class that is not text");
     const std::string where = "examples." + cls;
     if (!ex.is_object() || !ex.contains("events") || !ex["events"].is_array()) {
       throw std::invalid_argument(where + ".events: missing or not an array");
     }
     Example e;
-    if (ex.contains("key") && ex["key"].is_string()) e.key = ex["key"].get<std::string>();
+    if (ex.contains("key") && ex["key"].is_string())
+      e.key = printable(ex["key"].get<std::string>(), kMaxExampleBytes);
     if (ex.contains("iteration") && ex["iteration"].is_number_unsigned()) {
       e.iteration = ex["iteration"].get<uint64_t>();
     }
@@ -82,9 +86,9 @@ Examples examples_from_json(const nlohmann::json& j) {
       TimelineEvent te;
       te.t_us = ev["t_us"].get<int64_t>();
       te.side = side == "client" ? Side::kClient : Side::kServer;
-      te.event = ev["event"].get<std::string>();
+      te.event = printable(ev["event"].get<std::string>(), kMaxExampleBytes);
       if (ev.contains("detail") && ev["detail"].is_string()) {
-        te.detail = ev["detail"].get<std::string>();
+        te.detail = printable(ev["detail"].get<std::string>(), kMaxExampleBytes);
       }
       e.events.push_back(std::move(te));
     }

@@ -12,9 +12,12 @@
 #include <string>
 #include <vector>
 
+#include "analysis/report.h"
 #include "core/classes.h"
 #include "core/client_definition.h"
 #include "core/external_rules.h"
+#include "core/printable.h"
+#include "core/run_record.h"
 
 namespace {
 
@@ -47,5 +50,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const Outcome o = classify_external(def.rules, {exit_code, text});
   if (!is_canonical_class(o.cls)) std::abort();
   if (o.cls == cls::kOther && o.raw.empty()) std::abort();
+  // The program's words go on to every writer: table, JSON, Markdown and SVG must take any bytes
+  // (they once threw on a byte that was not UTF-8, exit 3 and the JSON lost), and what they
+  // keep must be printable.
+  RunRecord run;
+  run.scenario.client = def.name;
+  run.histogram.add(o, cls::kCertificateRequired);
+  const std::string example = run.histogram.classes().front().example;
+  if (example != printable(example)) std::abort();
+  (void)text_table(run);
+  const RunRecord back = run_record_from_json(nlohmann::json::parse(to_json(run).dump()));
+  if (back.histogram.classes().front().example != example) std::abort();
+  (void)markdown_report({run});
+  (void)svg_report({run});
   return 0;
 }

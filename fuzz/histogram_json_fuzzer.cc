@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "analysis/report.h"
+#include "core/printable.h"
 #include "core/run_record.h"
 
 namespace {
@@ -57,5 +59,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const RunRecord back = run_record_from_json(nlohmann::json::parse(once));
   check_invariants(back.histogram);
   check(to_json(back).dump() == once);
+  // A hostile file's text reaches the writers `report` and the table use: none may throw, and
+  // what they show of it is printable (no ESC for the terminal, no control character in the SVG).
+  for (const auto& c : run.histogram.classes()) check(c.example == printable(c.example));
+  const std::string table = text_table(run);
+  const std::string svg = svg_report({run});
+  for (const std::string* s : {&table, &svg}) {
+    for (char ch : *s) check(ch == '\n' || static_cast<unsigned char>(ch) >= 0x20);
+  }
+  (void)markdown_report({run});
   return 0;
 }
