@@ -69,8 +69,16 @@ void TruthTable::record(const ConnKey& key, std::string truth) {
   if (!retain_) return;
   {
     std::lock_guard lock(mu_);
+    const auto now = std::chrono::steady_clock::now();
     // A later connection on a reused 4-tuple replaces a record nobody claimed.
-    entries_[key] = std::move(truth);
+    entries_[key] = Entry{std::move(truth), now};
+    order_.emplace_back(key, now);
+    while (!order_.empty() && now - order_.front().second > lifetime_) {
+      const auto it = entries_.find(order_.front().first);
+      // Only the record this entry of order_ stands for (the key may have a newer one).
+      if (it != entries_.end() && it->second.recorded == order_.front().second) entries_.erase(it);
+      order_.pop_front();
+    }
   }
   cv_.notify_all();
 }
@@ -80,7 +88,7 @@ std::optional<std::string> TruthTable::take(const ConnKey& key, std::chrono::mil
   auto it = entries_.end();
   cv_.wait_for(lock, wait, [&] { return (it = entries_.find(key)) != entries_.end(); });
   if (it == entries_.end()) return std::nullopt;
-  std::string truth = std::move(it->second);
+  std::string truth = std::move(it->second.truth);
   entries_.erase(it);
   return truth;
 }
@@ -89,14 +97,16 @@ std::optional<std::string> TruthTable::take_sole(std::chrono::milliseconds wait)
   std::unique_lock lock(mu_);
   cv_.wait_for(lock, wait, [&] { return !entries_.empty(); });
   std::optional<std::string> truth;
-  for (auto& [key, t] : entries_) {
-    if (truth && *truth != t) {
+  for (auto& [key, e] : entries_) {
+    if (truth && *truth != e.truth) {
       entries_.clear();
+      order_.clear();
       return std::nullopt;
     }
-    truth = std::move(t);
+    truth = std::move(e.truth);
   }
   entries_.clear();
+  order_.clear();
   return truth;
 }
 

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -36,13 +37,18 @@ std::optional<ConnKey> conn_key(const sockaddr_storage& client, const sockaddr_s
 // "127.0.0.2:40312 -> 127.0.0.1:8443", for logs.
 std::string to_string(const ConnKey& key);
 
+// How long a record waits to be claimed: a client takes its truth within the driver's bound
+// (a second) of its end; three is far past it.
+inline constexpr std::chrono::milliseconds kUnclaimedTruthLifetime{3000};
+
 class TruthTable {
  public:
   using Observer = std::function<void(const ConnKey&, const std::string&)>;
   // observer (if any) sees every record as it happens, from the server's threads; retain =
   // false keeps nothing for take() (`h2race serve` only logs and counts).
-  explicit TruthTable(Observer observer = {}, bool retain = true)
-      : observer_(std::move(observer)), retain_(retain) {}
+  explicit TruthTable(Observer observer = {}, bool retain = true,
+                      std::chrono::milliseconds unclaimed_lifetime = kUnclaimedTruthLifetime)
+      : observer_(std::move(observer)), retain_(retain), lifetime_(unclaimed_lifetime) {}
 
   void record(const ConnKey& key, std::string truth);
   // Removes and returns the truth for key, waiting up to wait for the server to record it.
@@ -55,9 +61,17 @@ class TruthTable {
  private:
   Observer observer_;
   bool retain_ = true;
+  std::chrono::milliseconds lifetime_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::unordered_map<ConnKey, std::string, ConnKeyHash> entries_;
+  struct Entry {
+    std::string truth;
+    std::chrono::steady_clock::time_point recorded;
+  };
+  std::unordered_map<ConnKey, Entry, ConnKeyHash> entries_;
+  // Records in the order they came, to forget those nobody claimed (a client that gave up before
+  // its connection's key was known): the table stays as large as a few seconds of records.
+  std::deque<std::pair<ConnKey, std::chrono::steady_clock::time_point>> order_;
 };
 
 }  // namespace h2race

@@ -7,6 +7,7 @@
 #include <openssl/err.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -15,6 +16,7 @@
 #include <cstring>
 #include <functional>
 #include <stdexcept>
+#include <unordered_map>
 
 #include "core/alert_names.h"
 #include "core/classes.h"
@@ -109,64 +111,114 @@ uint16_t MtlsServer::port() const {
 
 namespace {
 
-// A connection accepted in guard mode that has sent nothing yet.
-struct IdleConn {
+// A connection accepted in guard mode whose first TLS record has not fully arrived. It may wait
+// silent up to the I/O bound; once it has spoken, its handshake's bound runs.
+struct WaitingConn {
   UniqueFd fd;
   sockaddr_storage peer{};
   Clock::time_point deadline;
+  bool spoke = false;
 };
 
-bool readable_now(int fd) {
-  pollfd p{fd, POLLIN, 0};
-  return poll(&p, 1, 0) > 0;
+bool has_bytes(int fd) {
+  uint8_t byte;
+  return recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) > 0;
+}
+
+// Whether the client's first TLS record (its ClientHello) is all there, peeked, not read: only
+// then is the connection given to the handshake, so a client that trickles or stalls in its
+// first record holds no worker. End of stream, an error, or bytes that are no TLS record
+// header (a length past the largest record) are "complete" too: the handshake then fails at
+// once, as for any client.
+bool first_record_here(int fd) {
+  uint8_t header[5];
+  const ssize_t n = recv(fd, header, sizeof(header), MSG_PEEK | MSG_DONTWAIT);
+  if (n <= 0) return !(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK));
+  if (n < 5) return false;
+  constexpr size_t kMaxRecord = 16384 + 2048;  // TLSCiphertext's bound (RFC 8446 5.2)
+  const size_t length = (size_t{header[3]} << 8) | header[4];
+  int available = 0;
+  if (length > kMaxRecord || ioctl(fd, FIONREAD, &available) != 0) return true;
+  return static_cast<size_t>(available) >= sizeof(header) + length;
 }
 
 }  // namespace
 
 void MtlsServer::worker() {
   pthread_setname_np(pthread_self(), "h2race-server");  // for top -H, perf sched, gdb
-  // Guard mode only: this worker's connections that have not spoken yet. Private to the worker,
-  // so no lock; a client that speaks is handled by the worker that accepted it.
-  std::vector<IdleConn> idle;
-  std::vector<pollfd> fds;
+  // Guard mode only: this worker's connections whose first record is still on its way, watched
+  // edge-triggered (each new segment wakes the worker once; level-triggered, bytes that arrived
+  // and wait unread would wake it without end). Private to the worker, so no lock.
+  UniqueFd ep(epoll_create1(EPOLL_CLOEXEC));
+  if (!ep) return;
+  auto watch = [&](int fd, uint32_t events) {
+    epoll_event ev{};
+    ev.events = events;
+    ev.data.fd = fd;
+    return epoll_ctl(ep.get(), EPOLL_CTL_ADD, fd, &ev) == 0;
+  };
+  if (!watch(listen_fd_.get(), EPOLLIN) || !watch(stop_fd_.get(), EPOLLIN)) return;
+  std::unordered_map<int, WaitingConn> waiting;
+  auto finish_waiting = [&](int fd, bool handshake) {
+    auto node = waiting.extract(fd);
+    epoll_ctl(ep.get(), EPOLL_CTL_DEL, fd, nullptr);
+    WaitingConn& c = node.mapped();
+    if (handshake) {
+      handle(std::move(c.fd), c.peer);
+    } else if (const auto key = conn_key(c.peer, addr_); key && truth_) {
+      truth_->record(*key, std::string(cls::kTimeout));  // closed as c.fd goes out of scope
+    }
+    ++completed_;
+  };
+  // A connection that trickles its first record gets the handshake's bound from its first byte.
+  auto spoke = [&](WaitingConn& c) {
+    if (c.spoke || opts_.handshake_timeout.count() <= 0 || !has_bytes(c.fd.get())) return;
+    c.spoke = true;
+    c.deadline = std::min(c.deadline, Clock::now() + opts_.handshake_timeout);
+  };
+  epoll_event events[64];
   for (;;) {
-    fds.assign({{listen_fd_.get(), POLLIN, 0}, {stop_fd_.get(), POLLIN, 0}});
     int timeout_ms = -1;
     const auto now = Clock::now();
-    for (const IdleConn& c : idle) {
-      fds.push_back({c.fd.get(), POLLIN, 0});
+    for (const auto& [fd, c] : waiting) {
       const auto left = std::chrono::ceil<std::chrono::milliseconds>(
           std::max(c.deadline - now, Clock::duration{}));
       timeout_ms = timeout_ms < 0 ? int(left.count()) : std::min(timeout_ms, int(left.count()));
     }
-    if (poll(fds.data(), fds.size(), timeout_ms) < 0 && errno != EINTR) return;
-    if (fds[1].revents) return;
-    std::vector<IdleConn> still_idle;
-    for (size_t i = 0; i < idle.size(); ++i) {
-      if (fds[2 + i].revents) {
-        handle(std::move(idle[i].fd), idle[i].peer);
-        ++completed_;
-      } else if (Clock::now() >= idle[i].deadline) {
-        if (const auto key = conn_key(idle[i].peer, addr_); key && truth_) {
-          truth_->record(*key, std::string(cls::kTimeout));
-        }
-        ++completed_;  // closed by the IdleConn's fd going out of scope
-      } else {
-        still_idle.push_back(std::move(idle[i]));
+    const int n = epoll_wait(ep.get(), events, std::size(events), timeout_ms);
+    if (n < 0 && errno != EINTR) return;
+    bool accept_now = false;
+    for (int i = 0; i < std::max(n, 0); ++i) {
+      const int fd = events[i].data.fd;
+      if (fd == stop_fd_.get()) return;
+      if (fd == listen_fd_.get()) {
+        accept_now = true;
+      } else if (waiting.count(fd) && first_record_here(fd)) {
+        finish_waiting(fd, /*handshake=*/true);
+      } else if (auto w = waiting.find(fd); w != waiting.end()) {
+        spoke(w->second);
       }
     }
-    idle = std::move(still_idle);
-    if (!(fds[0].revents & POLLIN)) continue;
-    // Several workers wake for one connection; the losers get EAGAIN and poll again.
+    for (auto it = waiting.begin(); it != waiting.end();) {
+      const int fd = (it++)->first;
+      if (Clock::now() >= waiting.at(fd).deadline) finish_waiting(fd, /*handshake=*/false);
+    }
+    if (!accept_now) continue;
+    // Several workers wake for one connection; the losers get EAGAIN and wait again.
     sockaddr_storage peer{};
     socklen_t peer_len = sizeof(peer);
     UniqueFd fd(
         accept4(listen_fd_.get(), reinterpret_cast<sockaddr*>(&peer), &peer_len, SOCK_CLOEXEC));
     if (!fd) continue;
     ++connections_;
-    if (opts_.guard_idle_clients && !readable_now(fd.get())) {
-      idle.push_back({std::move(fd), peer, Clock::now() + opts_.io_timeout});
-      continue;
+    if (opts_.guard_idle_clients && !first_record_here(fd.get())) {
+      const int raw = fd.get();
+      if (watch(raw, EPOLLIN | EPOLLRDHUP | EPOLLET)) {
+        auto [w, added] =
+            waiting.emplace(raw, WaitingConn{std::move(fd), peer, Clock::now() + opts_.io_timeout});
+        spoke(w->second);
+        continue;
+      }
     }
     handle(std::move(fd), peer);
     ++completed_;

@@ -33,9 +33,10 @@ struct ServerOptions {
   // (servers/read_ahead_bio.h); false: one TLS record at a time, as BoringSSL's own socket BIO
   // does.
   bool read_ahead = true;
-  // For clients h2race does not run (`serve`), which may connect and never speak: a connection
-  // that has sent nothing yet waits in its worker's poll set (up to io_timeout, then it is
-  // closed with truth `timeout`) instead of holding the worker in a blocking read, and the whole
+  // For clients h2race does not run (`serve`), which may connect and never speak, or trickle: a
+  // connection whose first TLS record has not fully arrived waits in its worker's epoll set (up
+  // to io_timeout, then it is closed with truth `timeout`) instead of holding the worker in a
+  // blocking read, and the whole
   // handshake must end within handshake_timeout (0: each read within io_timeout), so one that
   // stalls or trickles after its first bytes frees its worker soon. Off for `run`: handling a
   // connection only once its first bytes arrived would move server.accepted after the client's

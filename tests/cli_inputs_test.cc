@@ -461,4 +461,41 @@ TEST_F(CliInputs, ProbeWithoutCaOrExpectSaysSoAndHintsAtCa) {
   EXPECT_NE(r.output.find("give --ca FILE"), std::string::npos) << r.output;
 }
 
+// Clients that send the first 3 bytes of a TLS record and stall used to hold every server thread
+// for a handshake bound each (300 of them: nothing for a real client in 20 s). A connection's
+// first record must now be all there before a thread takes it.
+TEST_F(CliInputs, ClientsStalledInTheirFirstRecordDoNotStallServe) {
+  const std::string ready = path("ready");
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    execl(H2RACE_BIN, H2RACE_BIN, "serve", "-q", "--threads", "2", "--ready-file", ready.c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  for (int i = 0; i < 300 && !fs::exists(ready); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::ifstream in(ready);
+  std::string url, ca;
+  in >> url >> ca;
+  const auto port = static_cast<uint16_t>(std::stoi(url.substr(url.rfind(':') + 1)));
+  std::vector<h2race::UniqueFd> stalled;
+  const uint8_t part[] = {0x16, 0x03, 0x01};
+  for (int i = 0; i < 100; ++i) {
+    stalled.push_back(idle_connection(port));
+    ASSERT_EQ(send(stalled.back().get(), part, sizeof(part), MSG_NOSIGNAL), 3);
+  }
+  // Before, 100 stalls x 1 s over 2 threads: the probe's 3 s bound ran out (`timeout`).
+  const Result r = shell(std::string(H2RACE_BIN) + " probe " + url + " -n 3 --jobs 1 --ca " + ca +
+                         " --proto h1 --timeout-ms 3000 -q --json - 2>&1");
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_EQ(r.code, 0) << r.output;
+  const auto j = nlohmann::json::parse(r.output);
+  EXPECT_EQ(j["classes"].size(), 1u) << r.output;
+  EXPECT_EQ(j["classes"][0]["class"], "tls_alert:certificate_required") << r.output;
+}
+
 }  // namespace
