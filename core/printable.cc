@@ -44,23 +44,25 @@ bool is_control(uint32_t cp) { return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F); }
 std::string printable(std::string_view s, size_t max_bytes) {
   std::string out;
   out.reserve(std::min(s.size(), max_bytes));
-  while (!s.empty()) {
+  // Converted until past max_bytes at most (a program may print megabytes).
+  while (!s.empty() && out.size() <= max_bytes) {
     uint32_t cp = 0;
-    size_t len = utf8_char(s, cp);
-    const bool space = len == 1 && (cp == '\t' || cp == '\n' || cp == '\r');
-    const bool keep = len > 0 && !is_control(cp);
-    const std::string_view piece = space ? " " : keep ? s.substr(0, len) : kReplacement;
-    if (len == 0) len = 1;  // one bad byte, one replacement
-    // Room for the piece, and for "..." after it unless it is the last.
-    const size_t room = len < s.size() ? max_bytes - std::min(max_bytes, kCut.size()) : max_bytes;
-    if (out.size() + piece.size() > room) {
-      out += kCut;
-      break;
+    const size_t len = utf8_char(s, cp);
+    if (len == 1 && (cp == '\t' || cp == '\n' || cp == '\r')) {
+      out += ' ';
+    } else if (len > 0 && !is_control(cp)) {
+      out += s.substr(0, len);
+    } else {
+      out += kReplacement;
     }
-    out += piece;
-    s.remove_prefix(len);
+    s.remove_prefix(std::max<size_t>(len, 1));  // a bad byte is one replacement
   }
-  return out;
+  if (s.empty() && out.size() <= max_bytes) return out;  // so a cut text comes back unchanged
+  // Cut on a character boundary (never inside a UTF-8 sequence), room left for "...".
+  size_t end = max_bytes - std::min(max_bytes, kCut.size());
+  while (end > 0 && (static_cast<uint8_t>(out[end]) & 0xC0) == 0x80) --end;
+  out.resize(end);
+  return out + std::string(kCut.substr(0, std::min(max_bytes, kCut.size())));
 }
 
 }  // namespace h2race
