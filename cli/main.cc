@@ -2,9 +2,11 @@
 #include <fmt/format.h>
 
 #include "cli/cli_app.h"
+#include "core/interrupt.h"
 
 int main(int argc, char** argv) {
   using namespace h2race::cli;
+  h2race::ignore_sigxfsz();
   try {
     auto cli = make_cli();
     if (auto code = parse_cli(*cli, std::vector<std::string>(argv + 1, argv + argc))) return *code;

@@ -59,11 +59,12 @@ struct SpawnSetup {
     posix_spawn_file_actions_adddup2(&actions, out_fd, 1);
     posix_spawn_file_actions_adddup2(&actions, err_fd, 2);
     posix_spawnattr_init(&attr);
-    // Its own process group (Ctrl-C is ours to handle) and default SIGPIPE (h2race ignores
-    // it, and ignored signals are inherited).
+    // Its own process group (Ctrl-C is ours to handle) and default SIGPIPE and SIGXFSZ (h2race
+    // ignores them, and ignored signals are inherited).
     sigset_t defaults;
     sigemptyset(&defaults);
     sigaddset(&defaults, SIGPIPE);
+    sigaddset(&defaults, SIGXFSZ);
     posix_spawnattr_setsigdefault(&attr, &defaults);
     posix_spawnattr_setpgroup(&attr, 0);
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF);

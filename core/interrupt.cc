@@ -27,6 +27,8 @@ void install_interrupt_handlers() {
 
 void ignore_sigpipe() { std::signal(SIGPIPE, SIG_IGN); }
 
+void ignore_sigxfsz() { std::signal(SIGXFSZ, SIG_IGN); }
+
 bool interrupted() { return g_signal != 0; }
 
 int interrupt_exit_code() { return g_signal == 0 ? 0 : 128 + g_signal; }

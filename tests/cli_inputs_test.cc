@@ -119,6 +119,30 @@ TEST_F(CliInputs, AFailedJsonWriteStillPrintsTheTableNamesTheReasonAndLeavesNoTe
   EXPECT_EQ(entries(), 0u);
 }
 
+// Without the caller's `trap '' XFSZ`: the default action of SIGXFSZ would kill h2race (exit
+// 153) in the middle of the write, leaving the temporary file (with --pcap, one holding the
+// connections' TLS secrets). h2race ignores the signal, so the write fails with EFBIG instead.
+TEST_F(CliInputs, AFileSizeLimitIsExit2NamingTheFlagNotADeathBySigxfsz) {
+  const std::string limited = "ulimit -f 0; " + std::string(H2RACE_BIN);
+  const Result json =
+      shell(limited + " run -n 5 -q --proto h1 --json " + path("out.json") + " 2>&1 </dev/null");
+  EXPECT_EQ(json.code, 2) << json.output;
+  EXPECT_NE(
+      json.output.find("--json: cannot write " + path("out.json") + ": write: File too large"),
+      std::string::npos)
+      << json.output;
+  EXPECT_EQ(entries(), 0u);
+  const Result pcap =
+      shell(limited + " run -n 2 --jobs 1 -q --pcap " + path("p.pcapng") + " 2>&1 </dev/null");
+  if (pcap.code == 2 && pcap.output.find("File too large") == std::string::npos) {
+    GTEST_SKIP() << "this process may not capture: " << pcap.output;
+  }
+  EXPECT_EQ(pcap.code, 2) << pcap.output;
+  EXPECT_NE(pcap.output.find("--pcap: cannot write " + path("p.pcapng")), std::string::npos)
+      << pcap.output;
+  EXPECT_EQ(entries(), 0u);
+}
+
 TEST_F(CliInputs, AFullStdoutIsExit2) {
   if (geteuid() != 0) GTEST_SKIP() << "mknod of a character device needs root";
   const std::string full = full_device("full");
