@@ -294,7 +294,7 @@ const Command& parsed_command(const CLI::App& app) {
 
 // A user's error found after parsing: "h2race SUBCOMMAND: message" on stderr, exit 2.
 int usage_error(const CLI::App& app, const std::exception& e) {
-  fmt::print(stderr, "h2race {}: {}\n", app.get_subcommands().front()->get_name(), e.what());
+  print_stderr(fmt::format("h2race {}: {}\n", app.get_subcommands().front()->get_name(), e.what()));
   return kExitUsage;
 }
 
@@ -322,7 +322,8 @@ CliPtr make_cli() {
 std::optional<int> parse_cli(Cli& cli, std::vector<std::string> args) {
   CLI::App& app = cli.app;
   if (!args.empty() && !args[0].empty() && args[0][0] != '-' && !has_subcommand(app, args[0])) {
-    fmt::print(stderr, "h2race: unknown subcommand '{}'\nRun with --help for usage.\n", args[0]);
+    print_stderr(
+        fmt::format("h2race: unknown subcommand '{}'\nRun with --help for usage.\n", args[0]));
     return kExitUsage;
   }
   std::reverse(args.begin(), args.end());  // CLI11 takes the vector back to front
@@ -335,7 +336,7 @@ std::optional<int> parse_cli(Cli& cli, std::vector<std::string> args) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    fmt::print(stderr, "h2race: {}\nRun with --help for usage.\n", e.what());
+    print_stderr(fmt::format("h2race: {}\nRun with --help for usage.\n", e.what()));
     return kExitUsage;
   }
   try {

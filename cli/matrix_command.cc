@@ -46,9 +46,9 @@ int matrix_command(const MatrixFlags& f) {
     RunRecord run = run_scenario(plan, *pki);
     const std::string path = (std::filesystem::path(f.out_dir) / (s.id() + ".json")).string();
     write_output("--out", path, to_json(run).dump(2) + "\n");
-    fmt::print(stderr, "{:<48} {:>7} iterations  fidelity {:.4f}{}\n", s.id(),
-               run.histogram.iterations(), run.histogram.fidelity(),
-               run.partial ? "  (partial)" : "");
+    print_stderr(fmt::format("{:<48} {:>7} iterations  fidelity {:.4f}{}\n", s.id(),
+                             run.histogram.iterations(), run.histogram.fidelity(),
+                             run.partial ? "  (partial)" : ""));
     runs.push_back(std::move(run));
   }
   const std::string md = markdown_report(runs);

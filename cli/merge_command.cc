@@ -33,10 +33,10 @@ int merge_command(const MergeFlags& f) {
   }
   write_output("-o", f.out, to_json(total).dump(2) + "\n");
   // With the JSON on stdout (-o -), the summary goes to stderr so stdout stays one JSON document.
-  fmt::print(f.out == kStdoutPath ? stderr : stdout,
-             "merged {} files: {} iterations of {}{} -> {}\n", f.inputs.size(),
-             total.histogram.iterations(), total.scenario.id(), total.partial ? " (PARTIAL)" : "",
-             f.out);
+  print_summary(fmt::format("merged {} files: {} iterations of {}{} -> {}\n", f.inputs.size(),
+                            total.histogram.iterations(), total.scenario.id(),
+                            total.partial ? " (PARTIAL)" : "", f.out),
+                /*stdout_is_output=*/f.out == kStdoutPath);
   return 0;
 }
 

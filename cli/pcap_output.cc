@@ -33,8 +33,8 @@ void PcapOutput::write(const Examples& examples) {
   write_output("--pcap", path_,
                pcapng_bytes(capture_->linktype(), PacketCapture::kSnapLength, keylog, packets),
                0600);
-  fmt::print(stderr, "pcap: {} packets of {} connection(s) -> {}\n", packets.size(),
-             examples.size(), path_);
+  print_stderr(fmt::format("pcap: {} packets of {} connection(s) -> {}\n", packets.size(),
+                           examples.size(), path_));
 }
 
 }  // namespace h2race::cli

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "cli/user_files.h"
+
 namespace h2race::cli {
 
 Progress::Progress(const std::atomic<uint64_t>& done, uint64_t total) : done_(done), total_(total) {
@@ -20,7 +22,7 @@ Progress::~Progress() {
   cv_.notify_all();
   if (thread_.joinable()) {
     thread_.join();
-    std::fputs("\r\033[K", stderr);
+    print_stderr("\r\033[K");
   }
 }
 
@@ -31,9 +33,8 @@ void Progress::loop() {
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const uint64_t d = done_.load();
-    fmt::print(stderr, "\r{}/{} iterations  {:.0f} it/s", d, total_,
-               secs > 0 ? static_cast<double>(d) / secs : 0.0);
-    std::fflush(stderr);
+    print_stderr(fmt::format("\r{}/{} iterations  {:.0f} it/s", d, total_,
+                             secs > 0 ? static_cast<double>(d) / secs : 0.0));
   }
 }
 

@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "cli/replay_input.h"
+#include "cli/user_files.h"
 #include "core/interrupt.h"
 
 namespace h2race::cli {
@@ -24,7 +25,8 @@ int replay_file(const std::string& file, const ReplayInput& input, const ReplayF
   hooks.on_iteration = [&](const Outcome& o, std::string_view truth) {
     std::lock_guard lock(mu);
     ++index;
-    if (!f.out.quiet) fmt::print("replay {:>3}: {:<34} truth {}\n", index, o.cls, truth);
+    if (!f.out.quiet)
+      print_stdout(fmt::format("replay {:>3}: {:<34} truth {}\n", index, o.cls, truth));
   };
   hooks.explain = f.out.explain;
   hooks.capture = pcap.capture();
@@ -34,22 +36,24 @@ int replay_file(const std::string& file, const ReplayInput& input, const ReplayF
   const auto classes = run.histogram.classes();
   std::string summary;
   for (const auto& c : classes) summary += fmt::format(" {} {}/{}", c.cls, c.count, f.times);
-  fmt::print("{}:{}\n{}", file, summary,
-             f.out.quiet ? "" : format_examples(run.examples, run.histogram.class_order()));
+  print_stdout(
+      fmt::format("{}:{}\n{}", file, summary,
+                  f.out.quiet ? "" : format_examples(run.examples, run.histogram.class_order())));
   pcap.write(run.examples);
   if (run.schedule_failures > 0) {
-    fmt::print(stderr, "{}: schedule did not hold: {} waits expired (first: {})\n", file,
-               run.schedule_failures, run.first_schedule_failure);
+    print_stderr(fmt::format("{}: schedule did not hold: {} waits expired (first: {})\n", file,
+                             run.schedule_failures, run.first_schedule_failure));
     return kExitCheckFailed;
   }
   if (classes.size() != 1) {
-    fmt::print(stderr, "{}: not stable: {} classes in {} replays\n", file, classes.size(), f.times);
+    print_stderr(
+        fmt::format("{}: not stable: {} classes in {} replays\n", file, classes.size(), f.times));
     return kExitCheckFailed;
   }
   const std::string& expect = input.schedule().expect;
   if (!expect.empty() && classes[0].cls != expect) {
-    fmt::print(stderr, "{}: stable, but gave {} instead of the expected {}\n", file, classes[0].cls,
-               expect);
+    print_stderr(fmt::format("{}: stable, but gave {} instead of the expected {}\n", file,
+                             classes[0].cls, expect));
     return kExitCheckFailed;
   }
   return 0;

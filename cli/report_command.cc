@@ -95,9 +95,10 @@ int report_command(const ReportFlags& f) {
   if (!f.svg_path.empty()) write_output("--svg", f.svg_path, svg_report(runs));
   // With a report on stdout (`-`), the summary goes to stderr so stdout is the report alone.
   const bool to_stdout = f.md_path == kStdoutPath || f.svg_path == kStdoutPath;
-  fmt::print(to_stdout ? stderr : stdout, "report: {} runs{}{}\n", runs.size(),
-             f.md_path.empty() ? "" : " -> " + f.md_path,
-             f.svg_path.empty() ? "" : " -> " + f.svg_path);
+  print_summary(
+      fmt::format("report: {} runs{}{}\n", runs.size(), f.md_path.empty() ? "" : " -> " + f.md_path,
+                  f.svg_path.empty() ? "" : " -> " + f.svg_path),
+      to_stdout);
   return 0;
 }
 

@@ -23,14 +23,14 @@ int finish_run(std::string_view command, std::string_view unit, const RunRecord&
   if (pcap) pcap->write(run.examples);
   if (run.partial && interrupted()) return interrupt_exit_code();
   if (run.schedule_failures > 0) {
-    fmt::print(stderr, "h2race {}: schedule {} did not hold: {} waits expired (first: {})\n",
-               command, run.scenario.schedule.value_or(""), run.schedule_failures,
-               run.first_schedule_failure);
+    print_stderr(fmt::format("h2race {}: schedule {} did not hold: {} waits expired (first: {})\n",
+                             command, run.scenario.schedule.value_or(""), run.schedule_failures,
+                             run.first_schedule_failure));
     return kExitCheckFailed;
   }
   if (out.fail_on_divergence && run.histogram.divergent()) {
-    fmt::print(stderr, "h2race {}: --fail-on-divergence: the {} fell into {} classes\n", command,
-               unit, run.histogram.classes().size());
+    print_stderr(fmt::format("h2race {}: --fail-on-divergence: the {} fell into {} classes\n",
+                             command, unit, run.histogram.classes().size()));
     return kExitCheckFailed;
   }
   return 0;

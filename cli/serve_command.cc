@@ -26,14 +26,13 @@ namespace {
 
 // What a client needs to connect: the URL, the CA, the server's and the clients' PEM files.
 void print_endpoints(const std::string& url, const PkiFiles& files) {
-  fmt::print("url {}\nca {}\nserver-cert {} {}\n", url, files.ca().string(),
-             files.server_cert().string(), files.server_key().string());
+  print_stdout(fmt::format("url {}\nca {}\nserver-cert {} {}\n", url, files.ca().string(),
+                           files.server_cert().string(), files.server_key().string()));
   for (const auto& [spelling, which] : spellings<ClientCert>()) {
     if (which == ClientCert::kNone) continue;
-    fmt::print("client-cert {} {} {}\n", spelling, files.cert(which).string(),
-               files.key(which).string());
+    print_stdout(fmt::format("client-cert {} {} {}\n", spelling, files.cert(which).string(),
+                             files.key(which).string()));
   }
-  std::fflush(stdout);
 }
 
 // Prints the truth summary and returns it as JSON.
@@ -47,8 +46,7 @@ nlohmann::json summarize(const std::string& url, const std::map<std::string, uin
     text += fmt::format("  {:>8}  {}\n", n, cls);
   }
   j["connections"] = total;
-  fmt::print("summary: {} connections\n{}", total, text);
-  std::fflush(stdout);
+  print_stdout(fmt::format("summary: {} connections\n{}", total, text));
   return j;
 }
 
@@ -92,8 +90,7 @@ int serve_command(const ServeFlags& f) {
       [&](const ConnKey& key, const std::string& cls) {
         std::lock_guard lock(mu);
         ++summary[cls];
-        if (!f.out.quiet) fmt::print("truth {} {}\n", to_string(key), cls);
-        std::fflush(stdout);
+        if (!f.out.quiet) print_stdout(fmt::format("truth {} {}\n", to_string(key), cls));
       },
       /*retain=*/false);
 

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "cli/user_files.h"
 #include "core/classes.h"
 #include "core/interrupt.h"
 #include "core/pki.h"
@@ -43,8 +44,8 @@ int soak_command(const SoakFlags& f) {
   const uint64_t chunks = (f.scenario.iterations + f.chunk - 1) / f.chunk;
   uint64_t first_rss = 0, first_fds = 0, last_rss = 0, last_fds = 0, hangs = 0, exhausted = 0;
   uint64_t done = 0;
-  fmt::print("{:>6} {:>10} {:>8} {:>10} {:>6} {:>8} {:>14}\n", "chunk", "iterations", "it/s",
-             "rss_kib", "fds", "timeouts", "EADDRNOTAVAIL");
+  print_stdout(fmt::format("{:>6} {:>10} {:>8} {:>10} {:>6} {:>8} {:>14}\n", "chunk", "iterations",
+                           "it/s", "rss_kib", "fds", "timeouts", "EADDRNOTAVAIL"));
   for (uint64_t c = 0; c < chunks && !interrupted(); ++c) {
     chunk.scenario.iterations = std::min(f.chunk, f.scenario.iterations - done);
     const RunRecord run = run_scenario(chunk, pki);
@@ -57,21 +58,22 @@ int soak_command(const SoakFlags& f) {
       first_rss = last_rss;
       first_fds = last_fds;
     }
-    fmt::print("{:>6} {:>10} {:>8.0f} {:>10} {:>6} {:>8} {:>14}\n", c + 1, done,
-               static_cast<double>(run.histogram.iterations()) / run.elapsed_s, last_rss, last_fds,
-               run.histogram.count(cls::kTimeout), run.histogram.count("connect:EADDRNOTAVAIL"));
-    std::fflush(stdout);
+    print_stdout(fmt::format("{:>6} {:>10} {:>8.0f} {:>10} {:>6} {:>8} {:>14}\n", c + 1, done,
+                             static_cast<double>(run.histogram.iterations()) / run.elapsed_s,
+                             last_rss, last_fds, run.histogram.count(cls::kTimeout),
+                             run.histogram.count("connect:EADDRNOTAVAIL")));
   }
   if (interrupted()) return interrupt_exit_code();
   // Allocator noise is a few hundred KiB; a leak of one allocation per iteration is megabytes.
   const bool rss_grew = last_rss > first_rss + first_rss / 10 + 1024;
   const bool fds_grew = last_fds > first_fds;
-  fmt::print("soak: {} iterations; RSS {} -> {} KiB; fds {} -> {}; timeouts {}; EADDRNOTAVAIL {}\n",
-             done, first_rss, last_rss, first_fds, last_fds, hangs, exhausted);
+  print_stdout(fmt::format(
+      "soak: {} iterations; RSS {} -> {} KiB; fds {} -> {}; timeouts {}; EADDRNOTAVAIL {}\n", done,
+      first_rss, last_rss, first_fds, last_fds, hangs, exhausted));
   if (rss_grew || fds_grew || hangs > 0 || exhausted > 0) {
-    fmt::print(stderr, "soak: FAILED ({}{}{}{})\n", rss_grew ? "RSS grew " : "",
-               fds_grew ? "fds grew " : "", hangs ? "iterations hung " : "",
-               exhausted ? "4-tuples exhausted" : "");
+    print_stderr(fmt::format("soak: FAILED ({}{}{}{})\n", rss_grew ? "RSS grew " : "",
+                             fds_grew ? "fds grew " : "", hangs ? "iterations hung " : "",
+                             exhausted ? "4-tuples exhausted" : ""));
     return kExitCheckFailed;
   }
   return 0;

@@ -1,7 +1,10 @@
 #include "cli/user_files.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -15,8 +18,9 @@
 namespace h2race::cli {
 namespace {
 
-// The errno of the first failed write to stdout, 0 if none failed.
-int g_stdout_errno = 0;
+// The errno of the first failed write to stdout, 0 if none failed. Atomic: `serve` prints its
+// endpoints on the main thread while the server's threads print truth lines.
+std::atomic<int> g_stdout_errno{0};
 
 std::string named(const std::string& flag, const std::string& what) {
   return flag.empty() ? what : fmt::format("{}: {}", flag, what);
@@ -60,7 +64,40 @@ void print_stdout(std::string_view text) {
   errno = 0;
   const bool ok =
       std::fwrite(text.data(), 1, text.size(), stdout) == text.size() && std::fflush(stdout) == 0;
-  if (!ok && g_stdout_errno == 0) g_stdout_errno = errno != 0 ? errno : EIO;
+  int none = 0;
+  if (!ok) g_stdout_errno.compare_exchange_strong(none, errno != 0 ? errno : EIO);
+}
+
+void print_stderr(std::string_view text) {
+  if (std::fwrite(text.data(), 1, text.size(), stderr) != text.size()) std::clearerr(stderr);
+}
+
+void print_summary(std::string_view text, bool stdout_is_output) {
+  if (stdout_is_output) {
+    print_stderr(text);
+  } else {
+    print_stdout(text);
+  }
+}
+
+void occupy_closed_standard_streams() {
+  int closed[3];
+  int n = 0;
+  for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; ++fd) {
+    if (fcntl(fd, F_GETFD) == -1 && errno == EBADF) closed[n++] = fd;
+  }
+  if (n == 0) return;
+  // The read end of a pipe whose write end is closed: reads see end of file, writes fail with
+  // EBADF. pipe() itself takes the lowest free numbers, which may be the closed streams': the
+  // dup2s below put the read end on every one of them, and the write end is then open nowhere.
+  int ends[2];
+  if (pipe(ends) != 0) return;
+  for (int i = 0; i < n; ++i) {
+    if (ends[0] != closed[i]) dup2(ends[0], closed[i]);
+  }
+  for (const int end : ends) {
+    if (end > STDERR_FILENO) close(end);
+  }
 }
 
 void check_stdout() {
@@ -71,8 +108,9 @@ void check_stdout() {
   int err = errno;
   const bool flushed = std::fflush(stdout) == 0;
   if (err == 0) err = errno;
-  if (flushed && !std::ferror(stdout) && std::cout.good() && g_stdout_errno == 0) return;
-  if (g_stdout_errno != 0) err = g_stdout_errno;
+  const int first_errno = g_stdout_errno.load();
+  if (flushed && !std::ferror(stdout) && std::cout.good() && first_errno == 0) return;
+  if (first_errno != 0) err = first_errno;
   std::clearerr(stdout);
   throw UsageError(
       fmt::format("cannot write to stdout: {}", err != 0 ? std::strerror(err) : "write error"));

@@ -27,6 +27,21 @@ std::string read_input(const std::string& flag, const std::string& path, size_t 
 // written.
 void print_stdout(std::string_view text);
 
+// Writes text to stderr. A failure is ignored: stderr is where failures are reported, so a lost
+// message has nowhere else to go, and the exit code still says what happened. (fmt::print throws
+// on a closed stderr, and did so inside the error handlers: an abort instead of the exit code.)
+void print_stderr(std::string_view text);
+
+// A command's closing line ("merged 3 files ..."): on stderr when stdout holds the command's
+// output (`-o -`), so that stdout is the output alone; on stdout otherwise.
+void print_summary(std::string_view text, bool stdout_is_output);
+
+// Gives each of stdin, stdout and stderr that the caller closed (`h2race run >&- 2>&-`) a
+// descriptor that fails every write with EBADF, as the closed one did. Otherwise the next open()
+// takes its number, and the table or an error message goes into a socket or a file being written.
+// Called once at startup, before anything is opened.
+void occupy_closed_standard_streams();
+
 // Flushes stdout and throws UsageError with the OS's reason when anything written to it was
 // lost (a full disk, a closed pipe): output the user asked for and did not get is a failure.
 void check_stdout();

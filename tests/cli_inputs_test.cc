@@ -162,6 +162,27 @@ TEST_F(CliInputs, AFullStdoutIsExit2) {
   EXPECT_TRUE(is_char_device(full));
 }
 
+// A caller that closes stdout or stderr gets the documented exit codes: a message that cannot
+// reach a closed stderr is dropped (fmt::print threw there, inside the error handlers: SIGABRT,
+// exit 134), and stdout's failure is exit 2 as any other failed stdout write.
+TEST_F(CliInputs, ClosedStdoutOrStderrGivesTheExitCodesNotAnAbort) {
+  const std::string bin = H2RACE_BIN;
+  EXPECT_EQ(shell(bin + " run -n 3 --proto h1 >&- 2>&- </dev/null").code, 2);
+  EXPECT_EQ(shell(bin + " run -n 0 2>&- </dev/null").code, 2);  // a usage error: unsaid, still 2
+  const Result no_stderr = shell(bin + " run -n 3 --proto h1 2>&- </dev/null");
+  EXPECT_EQ(no_stderr.code, 0) << no_stderr.output;
+  EXPECT_NE(no_stderr.output.find("tls_alert:certificate_required"), std::string::npos)
+      << no_stderr.output;
+  // A closed stdout keeps its number: the JSON and the sockets opened later do not take it, so
+  // the table goes nowhere rather than into them.
+  const Result no_stdout =
+      shell(bin + " run -n 3 --proto h1 --json " + path("out.json") + " 2>&1 >&- </dev/null");
+  EXPECT_EQ(no_stdout.code, 2) << no_stdout.output;
+  EXPECT_NE(no_stdout.output.find("cannot write to stdout: Bad file descriptor"), std::string::npos)
+      << no_stdout.output;
+  EXPECT_EQ(nlohmann::json::parse(slurp(path("out.json")))["iterations"], 3);
+}
+
 TEST_F(CliInputs, AKeptFileKeepsItsMode) {
   const std::string out = histogram("a.json");
   ASSERT_EQ(chmod(out.c_str(), 0600), 0);
