@@ -78,6 +78,9 @@ struct OutputFlagHelp {
   const char* fail_on_divergence = nullptr;
 };
 void add_output_flags(CLI::App* cmd, OutputFlags& out, const OutputFlagHelp& help);
+// Refuses --json and --pcap naming one target (check_distinct_outputs); called before anything
+// runs.
+void check_output_flags(const OutputFlags& out);
 
 // Resolves combinations CLI11 cannot express (h1 client vs. h2 proto); throws UsageError.
 void finish_scenario(Scenario& s, const CLI::App* cmd);

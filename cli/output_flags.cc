@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "cli/user_files.h"
 
 namespace h2race::cli {
 
@@ -23,6 +24,10 @@ void add_output_flags(CLI::App* cmd, OutputFlags& out, const OutputFlagHelp& hel
         },
         help.pcap);
   }
+}
+
+void check_output_flags(const OutputFlags& out) {
+  check_distinct_outputs({{"--json", out.json_path}, {"--pcap", out.pcap_path}});
 }
 
 }  // namespace h2race::cli

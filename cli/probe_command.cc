@@ -28,6 +28,7 @@ void check_readable(const std::string& flag, const std::string& path) {
 }  // namespace
 
 int probe_command(ProbeFlags& f) {
+  check_output_flags(f.out);
   // --explain's refusal of a program comes first, as run's does.
   const RunPlan plan = plan_run(f.scenario, {.explain = f.out.explain});
   if (plan.kind->program) {

@@ -62,6 +62,7 @@ int replay_file(const std::string& file, const ReplayInput& input, const ReplayF
 }  // namespace
 
 int replay_command(const ReplayFlags& f) {
+  check_output_flags(f.out);
   // One capture holds one replay's connections; several files would mix theirs.
   if (!f.out.pcap_path.empty() && f.files.size() > 1) {
     throw UsageError("--pcap: give one schedule file (it captures that file's replays)");

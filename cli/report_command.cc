@@ -82,6 +82,7 @@ int report_command(const ReportFlags& f) {
   if (f.md_path.empty() && f.svg_path.empty()) {
     throw UsageError("nothing to write: give --md OUT.md and/or --svg OUT.svg");
   }
+  check_distinct_outputs({{"--md", f.md_path}, {"--svg", f.svg_path}});
   if (!f.md_path.empty()) check_output_path("--md", f.md_path);
   if (!f.svg_path.empty()) check_output_path("--svg", f.svg_path);
   std::vector<RunRecord> runs;

@@ -15,6 +15,7 @@
 namespace h2race::cli {
 
 int run_command(RunFlags& f) {
+  check_output_flags(f.out);
   std::optional<Schedule> schedule;
   if (!f.schedule_path.empty()) {
     auto loaded = load_schedule(f.schedule_path);

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -26,6 +27,21 @@ std::string named(const std::string& flag, const std::string& what) {
   return flag.empty() ? what : fmt::format("{}: {}", flag, what);
 }
 
+// The path as the writer will reach it: absolute, `.` and `..` and links resolved as far as
+// the path exists.
+std::filesystem::path resolved(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::path p = std::filesystem::weakly_canonical(path, ec);
+  if (ec) p = std::filesystem::absolute(path, ec).lexically_normal();
+  return p;
+}
+
+bool same_target(const std::string& a, const std::string& b) {
+  if (a == kStdoutPath || b == kStdoutPath) return a == b;
+  std::error_code ec;
+  return resolved(a) == resolved(b) || std::filesystem::equivalent(a, b, ec);
+}
+
 }  // namespace
 
 void check_output_path(const std::string& flag, const std::string& path) {
@@ -34,6 +50,23 @@ void check_output_path(const std::string& flag, const std::string& path) {
     check_output_target(path);
   } catch (const FileError& e) {
     throw UsageError(named(flag, e.what()));
+  }
+}
+
+void check_distinct_outputs(const std::vector<std::pair<std::string, std::string>>& outputs) {
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    for (size_t j = i + 1; j < outputs.size(); ++j) {
+      const auto& [flag_a, a] = outputs[i];
+      const auto& [flag_b, b] = outputs[j];
+      if (a.empty() || b.empty() || !same_target(a, b)) continue;
+      throw UsageError(a == kStdoutPath
+                           ? fmt::format("{} - and {} -: both on stdout would mix them; give one "
+                                         "a file",
+                                         flag_a, flag_b)
+                           : fmt::format("{} {} and {} {} name the same file; each output needs "
+                                         "its own",
+                                         flag_a, a, flag_b, b));
+    }
   }
 }
 

@@ -8,6 +8,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace h2race::cli {
 
@@ -16,6 +18,11 @@ inline constexpr std::string_view kStdoutPath = "-";
 
 // Refuses a bad output path before the work that produces its content (a long run).
 void check_output_path(const std::string& flag, const std::string& path);
+// Refuses (UsageError) two output flags, each a (flag, path) and unset when the path is empty,
+// that name one target: both `-` (two documents mixed on stdout), the same path once resolved
+// (`x.json`, `./x.json`), or two names of one existing file (a hard link). The second write would
+// silently replace the first.
+void check_distinct_outputs(const std::vector<std::pair<std::string, std::string>>& outputs);
 // Writes content to path (or stdout for `-`); see write_output_file for how.
 void write_output(const std::string& flag, const std::string& path, std::string_view content,
                   std::optional<mode_t> mode = std::nullopt);

@@ -183,6 +183,27 @@ TEST_F(CliInputs, ClosedStdoutOrStderrGivesTheExitCodesNotAnAbort) {
   EXPECT_EQ(nlohmann::json::parse(slurp(path("out.json")))["iterations"], 3);
 }
 
+// Two output flags onto one target: the capture silently replaced the JSON, or both went to
+// stdout mixed; now exit 2 before anything runs, however the paths are spelled.
+TEST_F(CliInputs, TwoOutputsOntoOneTargetAreExit2BeforeAnythingRuns) {
+  const std::string x = path("x");
+  expect_usage_error("run -n 5 --json " + x + " --pcap " + x,
+                     "--json " + x + " and --pcap " + x + " name the same file");
+  EXPECT_FALSE(fs::exists(x));
+  expect_usage_error("run -n 5 -q --json - --pcap -", "--json - and --pcap -");
+  const std::string kept = write("kept.json", "kept\n");
+  expect_usage_error("run -n 5 --json " + kept + " --pcap " + (dir_ / "." / "kept.json").string(),
+                     "name the same file");
+  ASSERT_EQ(link(kept.c_str(), path("hard.json").c_str()), 0);
+  expect_usage_error("run -n 5 --json " + kept + " --pcap " + path("hard.json"),
+                     "name the same file");
+  EXPECT_EQ(slurp(kept), "kept\n");
+  const std::string in = histogram("a.json");
+  expect_usage_error("report " + in + " --md " + path("r") + " --svg " + path("r"),
+                     "--md " + path("r") + " and --svg " + path("r") + " name the same file");
+  EXPECT_FALSE(fs::exists(path("r")));
+}
+
 TEST_F(CliInputs, AKeptFileKeepsItsMode) {
   const std::string out = histogram("a.json");
   ASSERT_EQ(chmod(out.c_str(), 0600), 0);
