@@ -54,11 +54,7 @@ std::string write_diagrams(const std::vector<RunRecord>& runs, const std::string
   for (const RunRecord& run : runs) {
     for (const auto& [cls, ex] : run.examples) {
       if (section.empty()) {
-        std::error_code ec;
-        fs::create_directories(dir, ec);
-        if (ec)
-          throw UsageError(
-              fmt::format("--md {}: cannot create {}: {}", md_path, dir.string(), ec.message()));
+        make_output_dir("--md", dir.string());
         section = "\n## Examples (`--explain`)\n";
       }
       std::string name = run.scenario.id() + "-" + cls + ".svg";

@@ -70,6 +70,14 @@ void check_distinct_outputs(const std::vector<std::pair<std::string, std::string
   }
 }
 
+void make_output_dir(const std::string& flag, const std::string& path) {
+  try {
+    make_output_directory(path);
+  } catch (const FileError& e) {
+    throw UsageError(named(flag, e.what()));
+  }
+}
+
 void write_output(const std::string& flag, const std::string& path, std::string_view content,
                   std::optional<mode_t> mode) {
   if (path == kStdoutPath) {

@@ -23,6 +23,9 @@ void check_output_path(const std::string& flag, const std::string& path);
 // (`x.json`, `./x.json`), or two names of one existing file (a hard link). The second write would
 // silently replace the first.
 void check_distinct_outputs(const std::vector<std::pair<std::string, std::string>>& outputs);
+// Creates the directory (or accepts a real one there) for files the command names itself; see
+// make_output_directory for what is refused.
+void make_output_dir(const std::string& flag, const std::string& path);
 // Writes content to path (or stdout for `-`); see write_output_file for how.
 void write_output(const std::string& flag, const std::string& path, std::string_view content,
                   std::optional<mode_t> mode = std::nullopt);

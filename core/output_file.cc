@@ -101,6 +101,21 @@ void check_output_target(const fs::path& path) {
   check_directory(directory_of(path));
 }
 
+void make_output_directory(const fs::path& path) {
+  if (path.empty()) throw FileError("empty path");
+  if (mkdir(path.c_str(), 0777) == 0) return;
+  if (errno != EEXIST)
+    throw FileError(fmt::format("cannot create {}: {}", path.string(), os_reason()));
+  // mkdir does not follow a link at path (EEXIST even for a dangling one), and lstat neither.
+  struct stat st {};
+  if (lstat(path.c_str(), &st) != 0)
+    throw FileError(fmt::format("{}: {}", path.string(), os_reason()));
+  if (!S_ISDIR(st.st_mode)) {
+    throw FileError(fmt::format("{} is {}; h2race writes into a real directory only", path.string(),
+                                file_kind(st.st_mode)));
+  }
+}
+
 void write_output_file(const fs::path& path, std::string_view content, std::optional<mode_t> mode) {
   const std::optional<mode_t> existing = existing_regular_mode(path);
   check_directory(directory_of(path));

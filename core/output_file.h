@@ -21,6 +21,12 @@ namespace h2race {
 // this lets a command refuse a bad path before a long run.
 void check_output_target(const std::filesystem::path& path);
 
+// A directory h2race names itself for files it writes there (report's "<md>-diagrams"): created
+// if missing (its parent must exist), accepted if a real directory is there. Throws FileError
+// when something else is at path: through a symlink the files would land wherever it points,
+// and a file or a FIFO cannot hold them.
+void make_output_directory(const std::filesystem::path& path);
+
 // mode: the new file's permission bits; by default those of the file replaced, or 0666 less the
 // umask for a new file. Throws FileError naming the path and the OS's reason.
 void write_output_file(const std::filesystem::path& path, std::string_view content,

@@ -118,6 +118,26 @@ TEST_F(FileIo, AFifoAndADirectoryAreRefused) {
             std::string::npos);
 }
 
+TEST_F(FileIo, AnOutputDirectoryIsMadeOrARealOneAcceptedNeverALink) {
+  make_output_directory(dir_ / "d");
+  EXPECT_TRUE(fs::is_directory(fs::symlink_status(dir_ / "d")));
+  make_output_directory(dir_ / "d");  // already there: accepted
+  fs::create_directory(dir_ / "elsewhere");
+  fs::create_directory_symlink(dir_ / "elsewhere", dir_ / "link");
+  EXPECT_NE(error_of([&] { make_output_directory(dir_ / "link"); }).find("is a symlink"),
+            std::string::npos);
+  fs::create_directory_symlink(dir_ / "nowhere", dir_ / "dangling");
+  EXPECT_NE(error_of([&] { make_output_directory(dir_ / "dangling"); }).find("is a symlink"),
+            std::string::npos);
+  std::ofstream(dir_ / "file") << "x";
+  EXPECT_NE(error_of([&] { make_output_directory(dir_ / "file"); }).find("a regular file"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { make_output_directory(dir_ / "no" / "d"); }).find("cannot create"),
+            std::string::npos);
+  EXPECT_TRUE(fs::is_empty(dir_ / "elsewhere"));
+  EXPECT_FALSE(fs::exists(dir_ / "nowhere"));
+}
+
 TEST_F(FileIo, AMissingDirectoryAndAnEmptyPathAreRefused) {
   EXPECT_NE(error_of([&] {
               write_output_file(dir_ / "no" / "out.json", "{}");

@@ -149,6 +149,28 @@ TEST_F(ReportDiagrams, TwoInputsOfOneScenarioKeepTheirOwnDiagrams) {
   EXPECT_TRUE(contains(markdown, "(r-diagrams/" + id + "-write_EPIPE-2.svg)")) << markdown;
 }
 
+// The diagrams go into a directory the report names itself ("<md>-diagrams"): one that is a
+// symlink (they were written into its target) or not a directory is refused, naming it, and
+// nothing is written anywhere.
+TEST_F(ReportDiagrams, ADiagramsDirectoryThatIsALinkOrAFileIsExit2NamingIt) {
+  const fs::path elsewhere = dir_ / "elsewhere";
+  fs::create_directory(elsewhere);
+  fs::create_directory_symlink(elsewhere, dir_ / "sym-diagrams");
+  const Result link = h2race("report " + input_ + " --md " + (dir_ / "sym.md").string());
+  EXPECT_EQ(link.code, 2) << link.output;
+  EXPECT_TRUE(contains(link.output, "--md: " + (dir_ / "sym-diagrams").string() + " is a symlink"))
+      << link.output;
+  EXPECT_TRUE(fs::is_empty(elsewhere));
+  EXPECT_FALSE(fs::exists(dir_ / "sym.md"));
+
+  std::ofstream(dir_ / "file-diagrams") << "not a directory";
+  const Result file = h2race("report " + input_ + " --md " + (dir_ / "file.md").string());
+  EXPECT_EQ(file.code, 2) << file.output;
+  EXPECT_TRUE(contains(file.output, (dir_ / "file-diagrams").string() + " is a regular file"))
+      << file.output;
+  EXPECT_FALSE(fs::exists(dir_ / "file.md"));
+}
+
 TEST(SequenceDiagram, ALongNoteWrapsWithinTheClientLane) {
   Example ex;
   ex.events = {ev(0, Side::kClient, "closed", kLongNote)};
