@@ -37,7 +37,7 @@ struct Comparison {
 };
 
 // Two-sided Fisher exact test p-value for x successes in the current sample (size cur_n) when the
-// baseline had base_x of base_n. Uses Boost.Math's hypergeometric distribution.
+// baseline had base_x of base_n. Valid for every count a histogram holds (up to 2^53).
 double fisher_exact_two_sided(uint64_t base_x, uint64_t base_n, uint64_t cur_x, uint64_t cur_n);
 
 // Two-sided chi-square test (df 1) of one class's share in the two runs.

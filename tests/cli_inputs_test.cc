@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/run_record.h"
 #include "core/unique_fd.h"
 #include "h2race_process.h"
 
@@ -270,6 +271,29 @@ TEST_F(CliInputs, MergedCountsPast2Pow53AreExit2) {
   j.erase("fidelity");
   const std::string big = write("big.json", j.dump());
   expect_usage_error("merge " + big + " " + big + " -o " + path("m.json"), "exceed 2^53");
+}
+
+// Counts are valid up to 2^53; compare's exact test (Boost's hypergeometric distribution) refused
+// them from 2^32 - 1 on: exit 3. Two classes, so the test has something to weigh.
+TEST_F(CliInputs, CompareOfCountsPast2Pow32IsAVerdict) {
+  const h2race::RunRecord small =
+      h2race::run_record_from_json(nlohmann::json::parse(slurp(histogram("a.json"))));
+  const auto with_counts = [&](const std::string& name, uint64_t matched, uint64_t other) {
+    h2race::RunRecord r = small;
+    r.histogram = h2race::Histogram();
+    const std::string truth = small.histogram.truth().begin()->first;
+    r.histogram.add_pair(truth, truth, matched, "");
+    r.histogram.add_pair(truth, "write:EPIPE", other, "write: Broken pipe");
+    return write(name, h2race::to_json(r).dump(2));
+  };
+  const std::string base = with_counts("base.json", 90, 10);
+  const uint64_t big = uint64_t{1} << 40;
+  const Result same = h2race("compare " + base + " " + with_counts("same.json", 9 * big, big));
+  EXPECT_EQ(same.code, 0) << same.output;
+  EXPECT_NE(same.output.find("SAME"), std::string::npos) << same.output;
+  const Result differs = h2race("compare " + base + " " + with_counts("rare.json", big, 3));
+  EXPECT_EQ(differs.code, 1) << differs.output;
+  EXPECT_NE(differs.output.find("DIFFERS"), std::string::npos) << differs.output;
 }
 
 // --- values ---

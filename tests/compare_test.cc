@@ -26,6 +26,20 @@ TEST(Fisher, KnownValues) {
   EXPECT_DOUBLE_EQ(fisher_exact_two_sided(0, 100, 0, 100), 1.0);
 }
 
+// Counts are valid up to 2^53; Boost's hypergeometric distribution stops at 2^32 - 1 (unsigned),
+// and compare died with an internal error (exit 3) on such a histogram.
+TEST(Fisher, CountsPast2Pow32) {
+  const uint64_t big = uint64_t{1} << 40;
+  // None of 2^40 in the baseline, the one current iteration in the class: p = 1 / (2^40 + 1).
+  EXPECT_NEAR(fisher_exact_two_sided(0, big, 1, 1) * static_cast<double>(big + 1), 1.0, 1e-9);
+  // The same counts scaled by 2^33 are as far apart as can be: p underflows toward 0.
+  EXPECT_LT(fisher_exact_two_sided(10ull << 33, 10ull << 33, 0, 10), 1e-9);
+  // The observed table is the most likely one: p near 1.
+  const uint64_t n = (uint64_t{1} << 53) - 100;
+  EXPECT_GT(fisher_exact_two_sided(n - 5, n, 100, 100), 0.99);
+  EXPECT_LE(fisher_exact_two_sided(n - 5, n, 100, 100), 1.0);
+}
+
 TEST(ChiSquare2x2, KnownValue) {
   // [[90, 10], [70, 30]]: chi2 = 12.5, df 1, p = 4.07e-4.
   EXPECT_NEAR(chi_square_2x2(10, 100, 30, 100), 4.069e-4, 1e-6);
@@ -37,6 +51,20 @@ TEST(Compare, SmallCountsUseTheExactTestLargeOnesChiSquare) {
                          make(2000, {{"h2:no_connection", 620}, {"read:EOF", 1}}), 0.001);
   for (const auto& cc : c.classes) {
     EXPECT_EQ(cc.test, cc.cls == "read:EOF" ? "fisher" : "chi2") << cc.cls;
+  }
+}
+
+TEST(Compare, CountsPast2Pow32AreTested) {
+  const uint64_t big = uint64_t{5} << 32;
+  const Comparison same = compare_histograms(make(100, {{"write:EPIPE", 20}}),
+                                             make(big, {{"write:EPIPE", big / 5}}), 0.001);
+  EXPECT_FALSE(same.differs) << text_table(same);
+  const Comparison differs =
+      compare_histograms(make(100, {{"write:EPIPE", 20}}), make(big, {{"write:EPIPE", 7}}), 0.001);
+  EXPECT_TRUE(differs.differs) << text_table(differs);
+  for (const auto& cc : differs.classes) {
+    EXPECT_GE(cc.p, 0.0) << cc.cls;
+    EXPECT_LE(cc.p, 1.0) << cc.cls;
   }
 }
 
