@@ -16,12 +16,8 @@ RunRecord load_run(const std::string& path) {
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
     throw UsageError(fmt::format("{}: empty file", path));
   }
-  const auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) {
-    throw UsageError(fmt::format("{}: not valid JSON (truncated or not a histogram file)", path));
-  }
   try {
-    return run_record_from_json(j);
+    return run_record_from_json(parse_histogram_text(text));
   } catch (const std::invalid_argument& e) {
     throw UsageError(fmt::format("{}: {}", path, e.what()));
   }

@@ -2,6 +2,8 @@
 // on several machines or at several times); refuses mixed scenarios.
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "cli/commands.h"
 #include "cli/histogram_files.h"
 #include "cli/user_files.h"
@@ -28,6 +30,11 @@ int merge_command(const MergeFlags& f) {
     // Each file is valid alone (counts <= 2^53); their sum must be too.
     if (r.histogram.iterations() > kMaxCount - total.histogram.iterations()) {
       throw UsageError(fmt::format("{}: the merged iterations would exceed 2^53", path));
+    }
+    // Each elapsed_s is finite; their sum may not be, and JSON has no infinity: it would be
+    // written as null, which no loader (h2race's included) takes as a time.
+    if (!std::isfinite(total.elapsed_s + r.elapsed_s)) {
+      throw UsageError(fmt::format("{}: the merged elapsed_s would not be a finite number", path));
     }
     absorb(total, r);
   }

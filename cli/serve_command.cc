@@ -50,6 +50,19 @@ nlohmann::json summarize(const std::string& url, const std::map<std::string, uin
   return j;
 }
 
+// --pki-dir must be an existing directory (the user's, kept): says which of the two it is not.
+void check_pki_dir(const std::string& dir) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(dir, ec);
+  if (status.type() == std::filesystem::file_type::not_found) {
+    throw UsageError(fmt::format("--pki-dir {}: does not exist", dir));
+  }
+  if (ec) throw UsageError(fmt::format("--pki-dir {}: {}", dir, ec.message()));
+  if (status.type() != std::filesystem::file_type::directory) {
+    throw UsageError(fmt::format("--pki-dir {}: not a directory", dir));
+  }
+}
+
 // Rejects bad flags before anything is started: a UsageError names the flag.
 void check_serve_flags(const ServeFlags& f) {
   if (!is_loopback(f.address)) {
@@ -59,9 +72,7 @@ void check_serve_flags(const ServeFlags& f) {
   check_distinct_outputs({{"--ready-file", f.ready_file}, {"--json", f.out.json_path}});
   if (!f.ready_file.empty()) check_output_path("--ready-file", f.ready_file);
   if (!f.out.json_path.empty()) check_output_path("--json", f.out.json_path);
-  if (!f.pki_dir.empty() && !std::filesystem::is_directory(f.pki_dir)) {
-    throw UsageError(fmt::format("--pki-dir {}: not a directory", f.pki_dir));
-  }
+  if (!f.pki_dir.empty()) check_pki_dir(f.pki_dir);
 }
 
 // The PKI files, or a UsageError naming --pki-dir when one cannot be written (a planted link, a

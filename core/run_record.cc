@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cmath>
 #include <map>
+#include <set>
 #include <stdexcept>
 
 #include "core/classes.h"
@@ -86,6 +87,28 @@ nlohmann::json to_json(const RunRecord& run) {
   return j;
 }
 
+nlohmann::json parse_histogram_text(std::string_view text) {
+  using nlohmann::json;
+  // The keys seen so far in each object being parsed, innermost last.
+  std::vector<std::set<std::string>> open_objects;
+  const json::parser_callback_t reject_duplicates = [&](int, json::parse_event_t event,
+                                                        json& parsed) {
+    if (event == json::parse_event_t::object_start) open_objects.emplace_back();
+    if (event == json::parse_event_t::object_end) open_objects.pop_back();
+    if (event == json::parse_event_t::key &&
+        !open_objects.back().insert(parsed.get<std::string>()).second) {
+      throw std::invalid_argument(
+          fmt::format("key \"{}\" appears twice in one object", parsed.get<std::string>()));
+    }
+    return true;
+  };
+  json j = json::parse(text, reject_duplicates, /*allow_exceptions=*/false);
+  if (j.is_discarded()) {
+    throw std::invalid_argument("not valid JSON (truncated or not a histogram file)");
+  }
+  return j;
+}
+
 namespace {
 const nlohmann::json& require(const nlohmann::json& j, const char* key,
                               nlohmann::json::value_t type, const char* type_name) {
@@ -115,10 +138,21 @@ namespace {
 // The fields a run may have beyond its histogram: how long, whether interrupted, the
 // environment, prefer-alert's waits, redials, a probe's target, a schedule's failures.
 void read_run_fields(const nlohmann::json& j, RunRecord& run) {
-  if (j.contains("elapsed_s") && j["elapsed_s"].is_number()) {
-    run.elapsed_s = j["elapsed_s"].get<double>();
+  if (j.contains("elapsed_s")) {
+    const auto& e = j["elapsed_s"];
+    if (!e.is_number() || !std::isfinite(e.get<double>()) || e.get<double>() < 0) {
+      throw std::invalid_argument(
+          fmt::format("field \"elapsed_s\" is {}, not a number of seconds", e.dump()));
+    }
+    run.elapsed_s = e.get<double>();
   }
-  if (j.contains("partial") && j["partial"].is_boolean()) run.partial = j["partial"].get<bool>();
+  if (j.contains("partial")) {
+    if (!j["partial"].is_boolean()) {
+      throw std::invalid_argument(
+          fmt::format("field \"partial\" is {}, not true or false", j["partial"].dump()));
+    }
+    run.partial = j["partial"].get<bool>();
+  }
   if (j.contains("env") && j["env"].is_object()) run.env = j["env"];
   if (j.contains("alert_grace") && j["alert_grace"].is_object()) {
     Histogram::Grace grace;

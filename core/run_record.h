@@ -50,11 +50,17 @@ inline constexpr std::string_view kHistogramSchema = "h2race/histogram/1";
 // double, and so every JSON reader, holds exactly.
 inline constexpr uint64_t kMaxCount = uint64_t{1} << 53;
 
+// A histogram file's text as JSON. Throws std::invalid_argument for text that is not JSON, and for
+// an object that has a key twice: JSON readers disagree on which one counts (nlohmann keeps the
+// last), so such a file says two things and is not half believed.
+nlohmann::json parse_histogram_text(std::string_view text);
+
 nlohmann::json to_json(const RunRecord& run);
 // Throws std::invalid_argument naming the field and what is wrong with it: a count that is not
 // an integer 0..kMaxCount, a duplicate class or pair, or classes, pairs, truth, iterations,
-// matched, fidelity and divergent that do not agree exactly. Fields newer than a file are
-// optional; `pairs` is not.
+// matched, fidelity and divergent that do not agree exactly, an elapsed_s that is not a finite
+// number of seconds, a partial that is not a boolean. Fields newer than a file are optional;
+// `pairs` is not.
 RunRecord run_record_from_json(const nlohmann::json& j);
 
 }  // namespace h2race

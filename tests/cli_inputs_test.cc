@@ -296,6 +296,34 @@ TEST_F(CliInputs, CompareOfCountsPast2Pow32IsAVerdict) {
   EXPECT_NE(differs.output.find("DIFFERS"), std::string::npos) << differs.output;
 }
 
+// What a histogram file says once and means: a key twice, a mistyped elapsed_s, and merged times
+// that JSON cannot hold are exit 2 naming the file and the field (each was accepted).
+TEST_F(CliInputs, AHistogramThatSaysTwoThingsOrAWrongTimeIsExit2) {
+  const std::string in = histogram("a.json");
+  std::string text = slurp(in);
+  const size_t open = text.find('{');
+  const std::string twice =
+      write("twice.json", text.substr(0, open + 1) + "\"iterations\": 7," + text.substr(open + 1));
+  expect_usage_error("compare " + in + " " + twice,
+                     twice + ": key \"iterations\" appears twice in one object");
+  auto j = nlohmann::json::parse(text);
+  j["elapsed_s"] = "fast";
+  const std::string fast = write("fast.json", j.dump());
+  expect_usage_error("merge " + in + " " + fast + " -o " + path("m.json"),
+                     fast + ": field \"elapsed_s\" is \"fast\", not a number of seconds");
+  j["elapsed_s"] = 1e308;
+  const std::string slow = write("slow.json", j.dump());
+  expect_usage_error("merge " + slow + " " + slow + " -o " + path("m.json"),
+                     slow + ": the merged elapsed_s would not be a finite number");
+  EXPECT_FALSE(fs::exists(path("m.json")));
+}
+
+TEST_F(CliInputs, AMissingPkiDirIsSaidToNotExist) {
+  expect_usage_error("serve --pki-dir " + path("missing/dir"),
+                     "--pki-dir " + path("missing/dir") + ": does not exist");
+  expect_usage_error("serve --pki-dir " + write("file", "x"), ": not a directory");
+}
+
 // --- values ---
 
 TEST(CliValues, IntegersAreDecimal) {

@@ -98,6 +98,39 @@ TEST(RunRecordValidation, ClassesTruthMatchedFidelityAndDivergentMustAgreeWithPa
   expect_rejected(j, "\"divergent\"");
 }
 
+TEST(RunRecordValidation, ElapsedAndPartialMustHaveTheirTypes) {
+  // Both were ignored when mistyped: the file loaded with elapsed 0 and not partial.
+  for (const nlohmann::json& bad : {nlohmann::json("fast"), nlohmann::json(-1), nlohmann::json()}) {
+    auto j = sample();
+    j["elapsed_s"] = bad;
+    expect_rejected(j, "\"elapsed_s\"");
+  }
+  auto j = sample();
+  j["partial"] = "yes";
+  expect_rejected(j, "\"partial\"");
+}
+
+// The text parser, before any field is read: nlohmann keeps the last of two equal keys, so a
+// file could say two iteration counts and be believed on one.
+TEST(HistogramText, AKeyTwiceInOneObjectIsRejected) {
+  const auto error_of = [](const std::string& text) -> std::string {
+    try {
+      parse_histogram_text(text);
+    } catch (const std::invalid_argument& e) {
+      return e.what();
+    }
+    return "";
+  };
+  EXPECT_EQ(error_of(R"({"a": {"x": 1}, "b": {"x": 2}, "c": [{"x": 1}, {"x": 2}]})"), "");
+  EXPECT_NE(error_of(R"({"iterations": 10, "iterations": 20})").find("key \"iterations\""),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"scenario": {"client": "go", "client": "curl"}})").find("\"client\""),
+            std::string::npos);
+  EXPECT_NE(error_of("{\"a\": ").find("not valid JSON"), std::string::npos);
+  const std::string text = sample().dump();
+  EXPECT_EQ(run_record_from_json(parse_histogram_text(text)).histogram.iterations(), 10u);
+}
+
 TEST(RunRecordValidation, FilesWithoutTheNewerFieldsStillLoad) {
   auto j = sample();
   for (const char* field :
