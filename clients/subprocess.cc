@@ -15,11 +15,14 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string_view>
 #include <thread>
@@ -130,6 +133,40 @@ void kill_everything(pid_t group, const std::string& mark) {
   }
 }
 
+// The programs run_process started and has not reaped yet: other threads' children, which an
+// orphan's reaping must leave alone (their exit status is their caller's).
+std::mutex g_children_mu;
+std::set<pid_t> g_children;
+
+// Reaps the zombies that became h2race's children as orphans (a descendant that exited after its
+// parent, too late to be found by its mark): without this a long run would collect them.
+void reap_orphans() {
+  std::vector<pid_t> zombies;
+  DIR* proc = opendir("/proc");
+  if (!proc) return;
+  while (const dirent* e = readdir(proc)) {
+    char* end = nullptr;
+    const long pid = std::strtol(e->d_name, &end, 10);
+    if (pid <= 0 || *end != '\0') continue;
+    std::ifstream in(fmt::format("/proc/{}/stat", pid));
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // "pid (comm) state ppid ...": comm may hold spaces and parentheses; the last ')' ends it.
+    const size_t close = stat.rfind(')');
+    if (close == std::string::npos) continue;
+    char state = 0;
+    long ppid = 0;
+    if (std::sscanf(stat.c_str() + close + 1, " %c %ld", &state, &ppid) == 2 && state == 'Z' &&
+        ppid == getpid()) {
+      zombies.push_back(static_cast<pid_t>(pid));
+    }
+  }
+  closedir(proc);
+  std::lock_guard lock(g_children_mu);
+  for (pid_t z : zombies) {
+    if (!g_children.count(z)) waitpid(z, nullptr, WNOHANG);
+  }
+}
+
 // Whether pid has exited, without reaping it.
 bool has_exited(pid_t pid) {
   siginfo_t info{};
@@ -173,11 +210,14 @@ ProcessResult run_process(const std::vector<std::string>& argv, std::chrono::mil
   env.push_back(nullptr);
   pid_t pid = 0;
   {
+    // Held until the child is registered, so that no other thread reaps it as an orphan first.
+    std::lock_guard children(g_children_mu);
     SpawnSetup setup(in ? in->read_end.get() : -1, out.write_end.get(), err.write_end.get());
     const int rc = posix_spawn(&pid, args[0], &setup.actions, &setup.attr, args.data(), env.data());
     if (rc != 0) {
       throw std::runtime_error(fmt::format("cannot start {}: {}", argv[0], std::strerror(rc)));
     }
+    g_children.insert(pid);
   }
   out.write_end.reset();
   err.write_end.reset();
@@ -277,6 +317,11 @@ ProcessResult run_process(const std::vector<std::string>& argv, std::chrono::mil
   stop();
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
+  {
+    std::lock_guard lock(g_children_mu);
+    g_children.erase(pid);
+  }
+  reap_orphans();
   if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) result.term_signal = WTERMSIG(status);
   return result;
