@@ -196,7 +196,10 @@ void add_serve_command(CLI::App& app, Cli& cli) {
           "bound on each handshake read: a client that connects and stalls is closed then")
       ->check(CLI::Range(int64_t{1}, int64_t{60'000}))
       ->default_str("1000");
-  serve->add_option("--threads", sf.threads, "connections handled at once")
+  serve
+      ->add_option("--threads", sf.threads,
+                   "connection handlers at start; while all are busy (a client idling after its "
+                   "handshake holds one) serve starts more, up to 256")
       ->check(CLI::Range(1, kMaxJobs))
       ->capture_default_str();
   serve->add_option("--ready-file", sf.ready_file,

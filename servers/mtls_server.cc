@@ -101,7 +101,31 @@ MtlsServer::MtlsServer(const Pki& pki, const ServerOptions& opts, TruthTable* tr
 MtlsServer::~MtlsServer() {
   const uint64_t one = 1;
   [[maybe_unused]] ssize_t n = write(stop_fd_.get(), &one, sizeof(one));
-  for (auto& t : threads_) t.join();
+  // A worker may start another while these are joined: join until none is left.
+  for (;;) {
+    std::vector<std::thread> joining;
+    {
+      std::lock_guard lock(threads_mu_);
+      joining.swap(threads_);
+    }
+    if (joining.empty()) break;
+    for (auto& t : joining) t.join();
+  }
+}
+
+void MtlsServer::take(UniqueFd fd, const sockaddr_storage& peer) {
+  {
+    std::lock_guard lock(threads_mu_);
+    ++busy_;
+    if (opts_.guard_idle_clients && busy_ >= threads_.size() &&
+        threads_.size() < kMaxServeThreads) {
+      threads_.emplace_back([this] { worker(); });
+    }
+  }
+  handle(std::move(fd), peer);
+  ++completed_;
+  std::lock_guard lock(threads_mu_);
+  --busy_;
 }
 
 uint16_t MtlsServer::port() const {
@@ -163,9 +187,8 @@ void MtlsServer::worker() {
     auto node = waiting.extract(fd);
     epoll_ctl(ep.get(), EPOLL_CTL_DEL, fd, nullptr);
     WaitingConn& c = node.mapped();
-    if (handshake) {
-      handle(std::move(c.fd), c.peer);
-    } else if (const auto key = conn_key(c.peer, addr_); key && truth_) {
+    if (handshake) return take(std::move(c.fd), c.peer);
+    if (const auto key = conn_key(c.peer, addr_); key && truth_) {
       truth_->record(*key, std::string(cls::kTimeout));  // closed as c.fd goes out of scope
     }
     ++completed_;
@@ -220,8 +243,7 @@ void MtlsServer::worker() {
         continue;
       }
     }
-    handle(std::move(fd), peer);
-    ++completed_;
+    take(std::move(fd), peer);
   }
 }
 

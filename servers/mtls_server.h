@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -62,6 +63,10 @@ class MtlsServer {
 
  private:
   void worker();
+  // Handles one connection on this worker; in guard mode, first makes sure another worker is
+  // free to accept (starting one while every worker is busy, up to kMaxServeThreads), so clients
+  // that idle after their handshake never hold every thread.
+  void take(UniqueFd fd, const sockaddr_storage& peer);
   void handle(UniqueFd fd, const sockaddr_storage& peer);
   void close_after_failed_handshake(UniqueFd& fd) const;
 
@@ -74,8 +79,13 @@ class MtlsServer {
   socklen_t addr_len_ = 0;
   std::atomic<uint64_t> connections_{0};
   std::atomic<uint64_t> completed_{0};
+  std::mutex threads_mu_;  // threads_: guard mode starts workers from workers
   std::vector<std::thread> threads_;
+  size_t busy_ = 0;  // workers in handle(); under threads_mu_
 };
+
+// How many workers a guard-mode server (`serve`) may grow to.
+inline constexpr size_t kMaxServeThreads = 256;
 
 // The options a scenario implies (TLS version, close policy, reads, protocol, bounds).
 ServerOptions server_options(const Scenario& s, int threads);

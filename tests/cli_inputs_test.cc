@@ -616,4 +616,48 @@ TEST_F(CliInputs, ClientsStalledInTheirFirstRecordDoNotStallServe) {
   EXPECT_EQ(j["classes"][0]["class"], "tls_alert:certificate_required") << r.output;
 }
 
+// Clients that finish a valid handshake and then idle used to hold every server thread until
+// their I/O bound (5 s): a real client waited that long. serve now starts another handler while
+// every one is busy.
+TEST_F(CliInputs, ClientsIdlingAfterAValidHandshakeDoNotStallServe) {
+  const std::string ready = path("ready");
+  const std::string pki = path("pki");
+  fs::create_directories(pki);
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    execl(H2RACE_BIN, H2RACE_BIN, "serve", "-q", "--threads", "2", "--pki-dir", pki.c_str(),
+          "--ready-file", ready.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  for (int i = 0; i < 300 && !fs::exists(ready); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::ifstream in(ready);
+  std::string url;
+  in >> url;
+  const std::string port = url.substr(url.rfind(':') + 1, url.size() - url.rfind(':') - 2);
+  // Four connections with the valid client certificate, idle after their handshake, held open
+  // while the probe runs (its bound, 3 s, is below the 5 s they used to hold the threads).
+  const std::string script = path("idle.py");
+  std::ofstream(script)
+      << "import socket, ssl, subprocess, sys\n"
+         "d, port, probe = sys.argv[1], int(sys.argv[2]), sys.argv[3:]\n"
+         "ctx = ssl.create_default_context(cafile=d + '/ca.crt')\n"
+         "ctx.load_cert_chain(d + '/client-valid.crt', d + '/client-valid.key')\n"
+         "idle = [ctx.wrap_socket(socket.create_connection(('127.0.0.1', port)),\n"
+         "        server_hostname='127.0.0.1') for _ in range(4)]\n"
+         "sys.exit(subprocess.run(probe).returncode)\n";
+  const Result r =
+      shell("python3 " + script + " " + pki + " " + port + " " + H2RACE_BIN + " probe " + url +
+            " -n 2 --jobs 1 --ca " + pki + "/ca.crt --proto h1 --timeout-ms 3000 -q --json - 2>&1");
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_EQ(r.code, 0) << r.output;
+  const auto j = nlohmann::json::parse(r.output);
+  EXPECT_EQ(j["classes"].size(), 1u) << r.output;
+  EXPECT_EQ(j["classes"][0]["class"], "tls_alert:certificate_required") << r.output;
+}
+
 }  // namespace
