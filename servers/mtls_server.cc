@@ -168,9 +168,31 @@ bool first_record_here(int fd) {
 
 }  // namespace
 
+std::optional<MtlsServer::Accepted> MtlsServer::accept_one() {
+  // Several workers wake for one connection; the losers get EAGAIN and wait again.
+  Accepted a;
+  socklen_t peer_len = sizeof(a.peer);
+  a.fd.reset(
+      accept4(listen_fd_.get(), reinterpret_cast<sockaddr*>(&a.peer), &peer_len, SOCK_CLOEXEC));
+  if (!a.fd) return std::nullopt;
+  ++connections_;
+  return a;
+}
+
 void MtlsServer::worker() {
   pthread_setname_np(pthread_self(), "h2race-server");  // for top -H, perf sched, gdb
-  // Guard mode only: this worker's connections whose first record is still on its way, watched
+  if (!opts_.guard_idle_clients) {
+    // `run`: a connection goes to its handler at once; the listener and the stop signal are
+    // all a worker waits on.
+    pollfd fds[2] = {{listen_fd_.get(), POLLIN, 0}, {stop_fd_.get(), POLLIN, 0}};
+    for (;;) {
+      if (poll(fds, 2, -1) < 0 && errno != EINTR) return;
+      if (fds[1].revents) return;
+      if (!(fds[0].revents & POLLIN)) continue;
+      if (auto a = accept_one()) take(std::move(a->fd), a->peer);
+    }
+  }
+  // Guard mode: this worker's connections whose first record is still on its way, watched
   // edge-triggered (each new segment wakes the worker once; level-triggered, bytes that arrived
   // and wait unread would wake it without end). Private to the worker, so no lock.
   UniqueFd ep(epoll_create1(EPOLL_CLOEXEC));
@@ -227,23 +249,18 @@ void MtlsServer::worker() {
       if (Clock::now() >= waiting.at(fd).deadline) finish_waiting(fd, /*handshake=*/false);
     }
     if (!accept_now) continue;
-    // Several workers wake for one connection; the losers get EAGAIN and wait again.
-    sockaddr_storage peer{};
-    socklen_t peer_len = sizeof(peer);
-    UniqueFd fd(
-        accept4(listen_fd_.get(), reinterpret_cast<sockaddr*>(&peer), &peer_len, SOCK_CLOEXEC));
-    if (!fd) continue;
-    ++connections_;
-    if (opts_.guard_idle_clients && !first_record_here(fd.get())) {
-      const int raw = fd.get();
+    auto a = accept_one();
+    if (!a) continue;
+    if (!first_record_here(a->fd.get())) {
+      const int raw = a->fd.get();
       if (watch(raw, EPOLLIN | EPOLLRDHUP | EPOLLET)) {
-        auto [w, added] =
-            waiting.emplace(raw, WaitingConn{std::move(fd), peer, Clock::now() + opts_.io_timeout});
+        auto [w, added] = waiting.emplace(
+            raw, WaitingConn{std::move(a->fd), a->peer, Clock::now() + opts_.io_timeout});
         spoke(w->second);
         continue;
       }
     }
-    take(std::move(fd), peer);
+    take(std::move(a->fd), a->peer);
   }
 }
 

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -62,6 +63,12 @@ class MtlsServer {
   uint64_t completed() const { return completed_.load(); }
 
  private:
+  struct Accepted {
+    UniqueFd fd;
+    sockaddr_storage peer{};
+  };
+  // One connection from the listener, or none (another worker took it).
+  std::optional<Accepted> accept_one();
   void worker();
   // Handles one connection on this worker; in guard mode, first makes sure another worker is
   // free to accept (starting one while every worker is busy, up to kMaxServeThreads), so clients
