@@ -5,6 +5,8 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <fstream>
+#include <thread>
 #include <vector>
 
 #include "cli/commands.h"
@@ -17,6 +19,22 @@
 
 namespace h2race::cli {
 namespace {
+
+// /proc/loadavg's first three fields, "0.52 0.31 0.20" ("?" where it cannot be read).
+std::string load_average() {
+  std::ifstream in("/proc/loadavg");
+  std::string one, five, fifteen;
+  if (!(in >> one >> five >> fifteen)) return "?";
+  return fmt::format("{} {} {}", one, five, fifteen);
+}
+
+// Which build of the real program ran, from its run's env (version-argv).
+std::string program_line(const RunRecord& real) {
+  const auto p = real.env.value("client_program", nlohmann::json::object());
+  const std::string version = p.value("version", "");
+  return fmt::format("real program {}{}", p.value("name", "?"),
+                     version.empty() ? "" : " (" + version + ")");
+}
 
 Scenario with_client(const Scenario& base, const std::string& flag, const std::string& client) {
   Scenario s = base;
@@ -191,6 +209,7 @@ int calibrate_command(CalibrateFlags& f) {
   const Pki pki(model.key_type);
   std::atomic<uint64_t> done{0};
   Calibration c;
+  const std::string load_before = load_average();
   {
     Progress progress(done, 2 * model.iterations);
     DriverHooks hooks;
@@ -207,6 +226,10 @@ int calibrate_command(CalibrateFlags& f) {
       redial_line("real", c.real.histogram) +
       fmt::format("TVD {:.4f} (the real program's even against its odd batches: {:.4f})\n", c.tvd,
                   c.real_self_tvd) +
+      // The conditions a distance holds for: both sides' shares move with the machine's load.
+      fmt::format("conditions: {} cores, load average (1, 5, 15 min) {} before, {} after; {}\n",
+                  std::thread::hardware_concurrency(), load_before, load_average(),
+                  program_line(c.real)) +
       (c.model.examples.empty()
            ? ""
            : fmt::format("\nexamples of the model ({}; the real program's connections are not "
