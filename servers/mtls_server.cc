@@ -95,6 +95,8 @@ MtlsServer::MtlsServer(const Pki& pki, const ServerOptions& opts, TruthTable* tr
   addr_len_ = sizeof(addr_);
   getsockname(listen_fd_.get(), reinterpret_cast<sockaddr*>(&addr_), &addr_len_);
   stop_fd_.reset(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+  // Under the lock: a started worker may already look at threads_ (take(), in guard mode).
+  std::lock_guard lock(threads_mu_);
   for (int i = 0; i < std::max(1, opts.threads); ++i) threads_.emplace_back([this] { worker(); });
 }
 
