@@ -13,13 +13,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -88,11 +87,27 @@ std::string new_mark() {
   return fmt::format("{}={}-{}", kMarkVariable, getpid(), next.fetch_add(1));
 }
 
+// A /proc file of another process, whole, or "" when it cannot be read. With read(2), not a
+// stream: the process may exit meanwhile, and libstdc++'s filebuf throws on the read error
+// (ESRCH) that then comes.
+std::string read_proc_file(const std::string& path) {
+  std::string text;
+  UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return text;
+  char buf[4096];
+  for (ssize_t n; (n = read(fd.get(), buf, sizeof(buf))) > 0;) {
+    text.append(buf, static_cast<size_t>(n));
+    if (text.size() > (1u << 20)) break;  // an environment is far smaller
+  }
+  return text;
+}
+
 bool has_mark(pid_t pid, const std::string& mark) {
-  std::ifstream in(fmt::format("/proc/{}/environ", pid), std::ios::binary);
-  if (!in) return false;
-  for (std::string entry; std::getline(in, entry, '\0');) {
-    if (entry == mark) return true;
+  const std::string environ_text = read_proc_file(fmt::format("/proc/{}/environ", pid));
+  for (size_t start = 0; start < environ_text.size();) {
+    const size_t end = std::min(environ_text.find('\0', start), environ_text.size());
+    if (std::string_view(environ_text).substr(start, end - start) == mark) return true;
+    start = end + 1;
   }
   return false;
 }
@@ -148,8 +163,7 @@ void reap_orphans() {
     char* end = nullptr;
     const long pid = std::strtol(e->d_name, &end, 10);
     if (pid <= 0 || *end != '\0') continue;
-    std::ifstream in(fmt::format("/proc/{}/stat", pid));
-    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string stat = read_proc_file(fmt::format("/proc/{}/stat", pid));
     // "pid (comm) state ppid ...": comm may hold spaces and parentheses; the last ')' ends it.
     const size_t close = stat.rfind(')');
     if (close == std::string::npos) continue;

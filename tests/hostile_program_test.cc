@@ -4,9 +4,11 @@
 // per line, paired with the server's sole record (one job). Every run must end by itself, within
 // its bounds, with its JSON written and nothing left running.
 #include <dirent.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -61,8 +63,13 @@ int live_processes_with_cmdline(const std::string& argv) {
   int n = 0;
   DIR* proc = opendir("/proc");
   while (const dirent* e = readdir(proc)) {
-    std::ifstream in(std::string("/proc/") + e->d_name + "/cmdline", std::ios::binary);
-    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // read(2), not a stream: a process that exits meanwhile makes libstdc++'s filebuf throw.
+    const int fd = open((std::string("/proc/") + e->d_name + "/cmdline").c_str(), O_RDONLY);
+    if (fd < 0) continue;
+    std::string cmdline;
+    char buf[256];
+    for (ssize_t r; (r = read(fd, buf, sizeof(buf))) > 0;) cmdline.append(buf, size_t(r));
+    close(fd);
     if (cmdline == argv) ++n;
   }
   closedir(proc);
