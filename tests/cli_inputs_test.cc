@@ -64,6 +64,50 @@ class CliInputs : public ::testing::Test {
   }
   size_t entries() const { return std::distance(fs::directory_iterator(dir_), {}); }
 
+  // `h2race serve --ready-file ... FLAGS` in a child process, once it is listening: its URL and
+  // CA path from the ready file. stop() sends a signal and returns the wait status; the
+  // destructor stops it with SIGTERM if the test did not.
+  struct Serve {
+    pid_t pid = -1;
+    std::string url, ca;
+    uint16_t port() const {
+      return static_cast<uint16_t>(std::stoi(url.substr(url.rfind(':') + 1)));
+    }
+    int stop(int sig = SIGTERM) {
+      int status = 0;
+      if (pid > 0) {
+        kill(pid, sig);
+        waitpid(pid, &status, 0);
+      }
+      pid = -1;
+      return status;
+    }
+    Serve() = default;
+    Serve(const Serve&) = delete;
+    Serve& operator=(const Serve&) = delete;
+    ~Serve() { stop(); }
+  };
+  void start_serve(Serve& s, std::vector<std::string> flags) const {
+    const std::string ready = path("ready");
+    std::vector<std::string> args{H2RACE_BIN, "serve", "-q", "--ready-file", ready};
+    args.insert(args.end(), flags.begin(), flags.end());
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    s.pid = fork();
+    ASSERT_GE(s.pid, 0);
+    if (s.pid == 0) {
+      execv(H2RACE_BIN, argv.data());
+      _exit(127);
+    }
+    for (int i = 0; i < 300 && !fs::exists(ready); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_TRUE(fs::exists(ready));
+    std::ifstream in(ready);
+    in >> s.url >> s.ca;
+  }
+
   fs::path dir_;
 };
 
@@ -440,28 +484,13 @@ TEST_F(CliInputs, SigtermDuringAReplaysSleepExits143) {
 }
 
 TEST_F(CliInputs, SighupEndsServeLikeSigtermRemovingItsReadyFile) {
-  const std::string ready = path("ready");
-  const pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    execl(H2RACE_BIN, H2RACE_BIN, "serve", "-q", "--ready-file", ready.c_str(),
-          static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  for (int i = 0; i < 300 && !fs::exists(ready); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  ASSERT_TRUE(fs::exists(ready));
-  std::ifstream in(ready);
-  std::string url, ca;
-  in >> url >> ca;
-  const fs::path pki_dir = fs::path(ca).parent_path();
-  kill(pid, SIGHUP);
-  int status = 0;
-  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  Serve serve;
+  start_serve(serve, {});
+  const fs::path pki_dir = fs::path(serve.ca).parent_path();
+  const int status = serve.stop(SIGHUP);
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
-  EXPECT_FALSE(fs::exists(ready));
+  EXPECT_FALSE(fs::exists(path("ready")));
   EXPECT_FALSE(fs::exists(pki_dir)) << pki_dir;
 }
 
@@ -480,21 +509,9 @@ h2race::UniqueFd idle_connection(uint16_t port) {
 // rule) never closes it: every byte comes within the bound. The whole handshake's deadline
 // (300 ms here) closes it after about 6 bytes; the test allows 60 (3 s), ten times that.
 TEST_F(CliInputs, ServeClosesAClientThatTricklesItsHandshakeAtTheDeadline) {
-  const std::string ready = path("ready");
-  const pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    execl(H2RACE_BIN, H2RACE_BIN, "serve", "-q", "--threads", "1", "--handshake-timeout-ms", "300",
-          "--ready-file", ready.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  for (int i = 0; i < 300 && !fs::exists(ready); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  std::ifstream in(ready);
-  std::string url, ca;
-  in >> url >> ca;
-  const auto port = static_cast<uint16_t>(std::stoi(url.substr(url.rfind(':') + 1)));
+  Serve serve;
+  start_serve(serve, {"--threads", "1", "--handshake-timeout-ms", "300"});
+  const uint16_t port = serve.port();
   h2race::UniqueFd fd = idle_connection(port);
   // A handshake record header announcing 512 bytes, then the body one byte at a time.
   const uint8_t header[] = {0x16, 0x03, 0x01, 0x02, 0x00};
@@ -512,37 +529,23 @@ TEST_F(CliInputs, ServeClosesAClientThatTricklesItsHandshakeAtTheDeadline) {
     const uint8_t one = 0x01;
     closed = send(fd.get(), &one, 1, MSG_NOSIGNAL) != 1;
   }
-  kill(pid, SIGTERM);
-  int status = 0;
-  waitpid(pid, &status, 0);
+  serve.stop();
   EXPECT_TRUE(closed) << "still open after " << sent << " bytes (3 s)";
 }
 
 TEST_F(CliInputs, IdleConnectionsDoNotStallServeForARealClient) {
-  const std::string ready = path("ready");
-  const pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    execl(H2RACE_BIN, H2RACE_BIN, "serve", "-q", "--threads", "4", "--ready-file", ready.c_str(),
-          static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  for (int i = 0; i < 300 && !fs::exists(ready); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  std::ifstream in(ready);
-  std::string url, ca;
-  in >> url >> ca;
-  const auto port = static_cast<uint16_t>(std::stoi(url.substr(url.rfind(':') + 1)));
+  Serve serve;
+  start_serve(serve, {"--threads", "4"});
+  const std::string& url = serve.url;
+  const std::string& ca = serve.ca;
+  const uint16_t port = serve.port();
   // 16 idle connections per server thread. Before, each held a thread in a blocking read for
   // the 5 s I/O timeout, so the probe below waited > 2 s and its class was `timeout`.
   std::vector<h2race::UniqueFd> idle;
   for (int i = 0; i < 64; ++i) idle.push_back(idle_connection(port));
   const Result r = shell(std::string(H2RACE_BIN) + " probe " + url + " -n 1 --jobs 1 --ca " + ca +
                          " --proto h1 --timeout-ms 2000 -q --json - 2>&1");
-  kill(pid, SIGTERM);
-  int status = 0;
-  waitpid(pid, &status, 0);
+  serve.stop();
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_EQ(nlohmann::json::parse(r.output)["classes"][0]["class"],
             "tls_alert:certificate_required");
@@ -552,24 +555,11 @@ TEST_F(CliInputs, IdleConnectionsDoNotStallServeForARealClient) {
 // --expect. The output says there is no truth (not "fidelity 0.0000") and hints at --ca; the
 // scenario line names the probed server.
 TEST_F(CliInputs, ProbeWithoutCaOrExpectSaysSoAndHintsAtCa) {
-  const std::string ready = path("ready");
-  const pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    execl(H2RACE_BIN, H2RACE_BIN, "serve", "-q", "--ready-file", ready.c_str(),
-          static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  for (int i = 0; i < 300 && !fs::exists(ready); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  std::ifstream in(ready);
-  std::string url;
-  in >> url;
+  Serve serve;
+  start_serve(serve, {});
+  const std::string& url = serve.url;
   const Result r = shell(std::string(H2RACE_BIN) + " probe " + url + " -n 3 --jobs 1 2>&1");
-  kill(pid, SIGTERM);
-  int status = 0;
-  waitpid(pid, &status, 0);
+  serve.stop();
   EXPECT_EQ(r.code, 0) << r.output;
   const std::string authority = url.substr(8, url.size() - 9);  // https://A/ -> A
   const std::string id = "probe-" + authority.substr(0, authority.find(':')) + "_" +
@@ -586,21 +576,11 @@ TEST_F(CliInputs, ProbeWithoutCaOrExpectSaysSoAndHintsAtCa) {
 // for a handshake bound each (300 of them: nothing for a real client in 20 s). A connection's
 // first record must now be all there before a thread takes it.
 TEST_F(CliInputs, ClientsStalledInTheirFirstRecordDoNotStallServe) {
-  const std::string ready = path("ready");
-  const pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    execl(H2RACE_BIN, H2RACE_BIN, "serve", "-q", "--threads", "2", "--ready-file", ready.c_str(),
-          static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  for (int i = 0; i < 300 && !fs::exists(ready); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  std::ifstream in(ready);
-  std::string url, ca;
-  in >> url >> ca;
-  const auto port = static_cast<uint16_t>(std::stoi(url.substr(url.rfind(':') + 1)));
+  Serve serve;
+  start_serve(serve, {"--threads", "2"});
+  const std::string& url = serve.url;
+  const std::string& ca = serve.ca;
+  const uint16_t port = serve.port();
   std::vector<h2race::UniqueFd> stalled;
   const uint8_t part[] = {0x16, 0x03, 0x01};
   for (int i = 0; i < 100; ++i) {
@@ -610,9 +590,7 @@ TEST_F(CliInputs, ClientsStalledInTheirFirstRecordDoNotStallServe) {
   // Before, 100 stalls x 1 s over 2 threads: the probe's 3 s bound ran out (`timeout`).
   const Result r = shell(std::string(H2RACE_BIN) + " probe " + url + " -n 3 --jobs 1 --ca " + ca +
                          " --proto h1 --timeout-ms 3000 -q --json - 2>&1");
-  kill(pid, SIGTERM);
-  int status = 0;
-  waitpid(pid, &status, 0);
+  serve.stop();
   ASSERT_EQ(r.code, 0) << r.output;
   const auto j = nlohmann::json::parse(r.output);
   EXPECT_EQ(j["classes"].size(), 1u) << r.output;
@@ -623,22 +601,11 @@ TEST_F(CliInputs, ClientsStalledInTheirFirstRecordDoNotStallServe) {
 // their I/O bound (5 s): a real client waited that long. serve now starts another handler while
 // every one is busy.
 TEST_F(CliInputs, ClientsIdlingAfterAValidHandshakeDoNotStallServe) {
-  const std::string ready = path("ready");
   const std::string pki = path("pki");
   fs::create_directories(pki);
-  const pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    execl(H2RACE_BIN, H2RACE_BIN, "serve", "-q", "--threads", "2", "--pki-dir", pki.c_str(),
-          "--ready-file", ready.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  for (int i = 0; i < 300 && !fs::exists(ready); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  std::ifstream in(ready);
-  std::string url;
-  in >> url;
+  Serve serve;
+  start_serve(serve, {"--threads", "2", "--pki-dir", pki});
+  const std::string& url = serve.url;
   const std::string port = url.substr(url.rfind(':') + 1, url.size() - url.rfind(':') - 2);
   // Four connections with the valid client certificate, idle after their handshake, held open
   // while the probe runs (its bound, 3 s, is below the 5 s they used to hold the threads).
@@ -654,9 +621,7 @@ TEST_F(CliInputs, ClientsIdlingAfterAValidHandshakeDoNotStallServe) {
   const Result r =
       shell("python3 " + script + " " + pki + " " + port + " " + H2RACE_BIN + " probe " + url +
             " -n 2 --jobs 1 --ca " + pki + "/ca.crt --proto h1 --timeout-ms 3000 -q --json - 2>&1");
-  kill(pid, SIGTERM);
-  int status = 0;
-  waitpid(pid, &status, 0);
+  serve.stop();
   ASSERT_EQ(r.code, 0) << r.output;
   const auto j = nlohmann::json::parse(r.output);
   EXPECT_EQ(j["classes"].size(), 1u) << r.output;
