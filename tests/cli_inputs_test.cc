@@ -24,8 +24,11 @@
 #include "core/run_record.h"
 #include "core/unique_fd.h"
 #include "h2race_process.h"
+#include "serve_process.h"
 
 namespace {
+
+using h2race::testing::ServeProcess;
 
 namespace fs = std::filesystem;
 using h2race::testing::expect_usage_error;
@@ -63,50 +66,6 @@ class CliInputs : public ::testing::Test {
     return path(name);
   }
   size_t entries() const { return std::distance(fs::directory_iterator(dir_), {}); }
-
-  // `h2race serve --ready-file ... FLAGS` in a child process, once it is listening: its URL and
-  // CA path from the ready file. stop() sends a signal and returns the wait status; the
-  // destructor stops it with SIGTERM if the test did not.
-  struct Serve {
-    pid_t pid = -1;
-    std::string url, ca;
-    uint16_t port() const {
-      return static_cast<uint16_t>(std::stoi(url.substr(url.rfind(':') + 1)));
-    }
-    int stop(int sig = SIGTERM) {
-      int status = 0;
-      if (pid > 0) {
-        kill(pid, sig);
-        waitpid(pid, &status, 0);
-      }
-      pid = -1;
-      return status;
-    }
-    Serve() = default;
-    Serve(const Serve&) = delete;
-    Serve& operator=(const Serve&) = delete;
-    ~Serve() { stop(); }
-  };
-  void start_serve(Serve& s, std::vector<std::string> flags) const {
-    const std::string ready = path("ready");
-    std::vector<std::string> args{H2RACE_BIN, "serve", "-q", "--ready-file", ready};
-    args.insert(args.end(), flags.begin(), flags.end());
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    s.pid = fork();
-    ASSERT_GE(s.pid, 0);
-    if (s.pid == 0) {
-      execv(H2RACE_BIN, argv.data());
-      _exit(127);
-    }
-    for (int i = 0; i < 300 && !fs::exists(ready); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    ASSERT_TRUE(fs::exists(ready));
-    std::ifstream in(ready);
-    in >> s.url >> s.ca;
-  }
 
   fs::path dir_;
 };
@@ -484,9 +443,9 @@ TEST_F(CliInputs, SigtermDuringAReplaysSleepExits143) {
 }
 
 TEST_F(CliInputs, SighupEndsServeLikeSigtermRemovingItsReadyFile) {
-  Serve serve;
-  start_serve(serve, {});
-  const fs::path pki_dir = fs::path(serve.ca).parent_path();
+  ServeProcess serve(dir_);
+  ASSERT_FALSE(serve.url().empty());
+  const fs::path pki_dir = fs::path(serve.ca()).parent_path();
   const int status = serve.stop(SIGHUP);
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
@@ -509,8 +468,8 @@ h2race::UniqueFd idle_connection(uint16_t port) {
 // rule) never closes it: every byte comes within the bound. The whole handshake's deadline
 // (300 ms here) closes it after about 6 bytes; the test allows 60 (3 s), ten times that.
 TEST_F(CliInputs, ServeClosesAClientThatTricklesItsHandshakeAtTheDeadline) {
-  Serve serve;
-  start_serve(serve, {"--threads", "1", "--handshake-timeout-ms", "300"});
+  ServeProcess serve(dir_, {"--threads", "1", "--handshake-timeout-ms", "300"});
+  ASSERT_FALSE(serve.url().empty());
   const uint16_t port = serve.port();
   h2race::UniqueFd fd = idle_connection(port);
   // A handshake record header announcing 512 bytes, then the body one byte at a time.
@@ -534,10 +493,10 @@ TEST_F(CliInputs, ServeClosesAClientThatTricklesItsHandshakeAtTheDeadline) {
 }
 
 TEST_F(CliInputs, IdleConnectionsDoNotStallServeForARealClient) {
-  Serve serve;
-  start_serve(serve, {"--threads", "4"});
-  const std::string& url = serve.url;
-  const std::string& ca = serve.ca;
+  ServeProcess serve(dir_, {"--threads", "4"});
+  ASSERT_FALSE(serve.url().empty());
+  const std::string& url = serve.url();
+  const std::string& ca = serve.ca();
   const uint16_t port = serve.port();
   // 16 idle connections per server thread. Before, each held a thread in a blocking read for
   // the 5 s I/O timeout, so the probe below waited > 2 s and its class was `timeout`.
@@ -555,9 +514,9 @@ TEST_F(CliInputs, IdleConnectionsDoNotStallServeForARealClient) {
 // --expect. The output says there is no truth (not "fidelity 0.0000") and hints at --ca; the
 // scenario line names the probed server.
 TEST_F(CliInputs, ProbeWithoutCaOrExpectSaysSoAndHintsAtCa) {
-  Serve serve;
-  start_serve(serve, {});
-  const std::string& url = serve.url;
+  ServeProcess serve(dir_);
+  ASSERT_FALSE(serve.url().empty());
+  const std::string& url = serve.url();
   const Result r = shell(std::string(H2RACE_BIN) + " probe " + url + " -n 3 --jobs 1 2>&1");
   serve.stop();
   EXPECT_EQ(r.code, 0) << r.output;
@@ -576,10 +535,10 @@ TEST_F(CliInputs, ProbeWithoutCaOrExpectSaysSoAndHintsAtCa) {
 // for a handshake bound each (300 of them: nothing for a real client in 20 s). A connection's
 // first record must now be all there before a thread takes it.
 TEST_F(CliInputs, ClientsStalledInTheirFirstRecordDoNotStallServe) {
-  Serve serve;
-  start_serve(serve, {"--threads", "2"});
-  const std::string& url = serve.url;
-  const std::string& ca = serve.ca;
+  ServeProcess serve(dir_, {"--threads", "2"});
+  ASSERT_FALSE(serve.url().empty());
+  const std::string& url = serve.url();
+  const std::string& ca = serve.ca();
   const uint16_t port = serve.port();
   std::vector<h2race::UniqueFd> stalled;
   const uint8_t part[] = {0x16, 0x03, 0x01};
@@ -603,9 +562,9 @@ TEST_F(CliInputs, ClientsStalledInTheirFirstRecordDoNotStallServe) {
 TEST_F(CliInputs, ClientsIdlingAfterAValidHandshakeDoNotStallServe) {
   const std::string pki = path("pki");
   fs::create_directories(pki);
-  Serve serve;
-  start_serve(serve, {"--threads", "2", "--pki-dir", pki});
-  const std::string& url = serve.url;
+  ServeProcess serve(dir_, {"--threads", "2", "--pki-dir", pki});
+  ASSERT_FALSE(serve.url().empty());
+  const std::string& url = serve.url();
   const std::string port = url.substr(url.rfind(':') + 1, url.size() - url.rfind(':') - 2);
   // Four connections with the valid client certificate, idle after their handshake, held open
   // while the probe runs (its bound, 3 s, is below the 5 s they used to hold the threads).

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "h2race_process.h"
+#include "serve_process.h"
 
 namespace {
 
@@ -22,35 +23,7 @@ namespace fs = std::filesystem;
 using h2race::testing::expect_usage_error;
 using h2race::testing::h2race;
 using h2race::testing::Result;
-
-// `h2race serve` in its own process: the probe's server is someone else's, as for a user.
-class ServeProcess {
- public:
-  explicit ServeProcess(const fs::path& dir) {
-    const std::string ready = (dir / "ready").string();
-    pid_ = fork();
-    if (pid_ == 0) {
-      execl(H2RACE_BIN, H2RACE_BIN, "serve", "-q", "--ready-file", ready.c_str(),
-            static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    for (int i = 0; i < 300 && !fs::exists(ready); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    std::ifstream in(ready);
-    in >> url_ >> ca_;
-  }
-  ~ServeProcess() {
-    kill(pid_, SIGTERM);
-    waitpid(pid_, nullptr, 0);
-  }
-  const std::string& url() const { return url_; }
-  const std::string& ca() const { return ca_; }
-
- private:
-  pid_t pid_ = -1;
-  std::string url_, ca_;
-};
+using h2race::testing::ServeProcess;
 
 TEST(ExplainCli, ProbeShowsTheClientsSideOnly) {
   const fs::path dir = fs::temp_directory_path() / "h2race-probe-explain";
