@@ -36,6 +36,15 @@ std::string program_line(const RunRecord& real) {
                      version.empty() ? "" : " (" + version + ")");
 }
 
+// The model's CPU work scale (env.go_model_speed), "" when the model has none.
+std::string speed_line(const RunRecord& model) {
+  const auto s = model.env.value("go_model_speed", nlohmann::json::object());
+  if (s.empty()) return "";
+  return fmt::format(
+      "; model's CPU work x{:.2f} (reference {:.0f} us of CPU, {:.0f} us at the fit)",
+      s.value("factor", 0.0), s.value("reference_ns", 0) / 1e3, s.value("at_fit_ns", 0) / 1e3);
+}
+
 Scenario with_client(const Scenario& base, const std::string& flag, const std::string& client) {
   Scenario s = base;
   s.client = client;
@@ -227,9 +236,9 @@ int calibrate_command(CalibrateFlags& f) {
       fmt::format("TVD {:.4f} (the real program's even against its odd batches: {:.4f})\n", c.tvd,
                   c.real_self_tvd) +
       // The conditions a distance holds for: both sides' shares move with the machine's load.
-      fmt::format("conditions: {} cores, load average (1, 5, 15 min) {} before, {} after; {}\n",
+      fmt::format("conditions: {} cores, load average (1, 5, 15 min) {} before, {} after; {}{}\n",
                   std::thread::hardware_concurrency(), load_before, load_average(),
-                  program_line(c.real)) +
+                  program_line(c.real), speed_line(c.model)) +
       (c.model.examples.empty()
            ? ""
            : fmt::format("\nexamples of the model ({}; the real program's connections are not "

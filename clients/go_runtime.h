@@ -18,8 +18,27 @@
 
 namespace h2race {
 
-// Go's CPU work between two steps: the thread stays on its core for d.
+// This machine's speed against the one the defaults were fitted on: the thread CPU time of a fixed
+// piece of a handshake's work (X25519 key agreements, BoringSSL's), measured once per process,
+// over the same at the fit. Go's steps are CPU work, so their time scales with it.
+struct MachineSpeed {
+  std::chrono::nanoseconds reference;  // this machine, now
+  std::chrono::nanoseconds at_fit;     // kReferenceAtFit
+  double factor;                       // reference / at_fit: > 1 on a slower machine
+};
+// The reference on the 2-core VM where kDefaultGoTiming was fitted (docs/go-model.md).
+inline constexpr std::chrono::nanoseconds kReferenceAtFit{490'000};  // 2026-12-02 23:00 UTC
+// Measured at the first call (about 10 ms); the run plan calls it before any iteration starts.
+const MachineSpeed& machine_speed();
+// The calling thread's CPU time.
+std::chrono::nanoseconds thread_cpu_time();
+
+// Go's CPU work between two steps: the thread spins until it has used d of CPU time, scaled by
+// machine_speed(). A thread that loses its core meanwhile takes longer in wall time, as Go's work
+// does when the scheduler runs something else: the load is the scheduler's, not a fitted delay.
 void spin_for(std::chrono::microseconds d);
+// d scaled by machine_speed(), in CPU time.
+std::chrono::nanoseconds scaled_cpu_work(std::chrono::microseconds d);
 // The model's sleeps last microseconds; the kernel's default timer slack (50 us) would stretch
 // them. Sets a fine one once per thread, for the rest of its life.
 void precise_sleeps_on_this_thread();
@@ -142,16 +161,18 @@ class Processor {
         }
         state_.wait(kIdle);
       }
-      // Spinning: the window starts when the thread runs, as Go's spinning M's does.
+      // Spinning: the window starts when the thread runs, as Go's spinning M's does, and is CPU
+      // work like Go's (spin_for).
       const auto until =
-          Clock::now() + std::chrono::microseconds(spin_us_.load(std::memory_order_relaxed));
+          thread_cpu_time() +
+          scaled_cpu_work(std::chrono::microseconds(spin_us_.load(std::memory_order_relaxed)));
       for (;;) {
         if (stealable()) {
           steal();
           if (state_.load() != kSpinning) break;
         }
         if (quit_) return;
-        if (Clock::now() >= until) {
+        if (thread_cpu_time() >= until) {
           int spinning = kSpinning;
           if (state_.compare_exchange_strong(spinning, kIdle)) break;
         }

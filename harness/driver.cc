@@ -9,6 +9,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "clients/go_runtime.h"
 #include "core/classes.h"
 #include "core/inject.h"
 #include "core/interrupt.h"
@@ -63,6 +64,9 @@ RunRecord run_iterations_on(const RunPlan& plan, const Pki& pki, MtlsServer* sha
   // cannot say which connection was its own runs alone, so the server's only record is its.
   const int jobs = plan.jobs;
   const bool sole = plan.sole();
+  // The go models' CPU work scales with this machine's speed, measured once before the first
+  // iteration so that no iteration pays for it.
+  const MachineSpeed* speed = scenario.go_timing ? &machine_speed() : nullptr;
   uint64_t batch = 1;
   External ext;
   if (kind.program) {
@@ -115,6 +119,11 @@ RunRecord run_iterations_on(const RunPlan& plan, const Pki& pki, MtlsServer* sha
   };
   RunRecord run = run_iterations(scenario, jobs, batch, hooks, make_worker);
   run.examples = examples.take();
+  if (speed) {
+    run.env["go_model_speed"] = {{"reference_ns", speed->reference.count()},
+                                 {"at_fit_ns", speed->at_fit.count()},
+                                 {"factor", speed->factor}};
+  }
   if (kind.program) {
     // Which build of the program this histogram is of (a Go client's `go version`).
     run.env["client_program"] = {{"name", kind.program->name},
