@@ -26,6 +26,10 @@ inline constexpr std::string_view kWriteErrnoLost = "write:errno_lost";
 // and tore the connection down) before the request's own call used it: Java's
 // `ClosedChannelException`.
 inline constexpr std::string_view kClosedLocally = "conn:closed_locally";
+// The client dropped the request because its connection had already ended, and what the user
+// sees names no cause: hyper's `operation was canceled <- connection closed` (or `connection was
+// not ready`, `channel closed`), although its connection task had read the alert.
+inline constexpr std::string_view kCanceled = "conn:canceled";
 
 // The TLS alert the server sent: tls_alert:<RFC 8446 name>.
 inline constexpr std::string_view kAlertPrefix = "tls_alert:";
@@ -40,7 +44,7 @@ inline constexpr std::string_view kRstStreamPrefix = "h2:rst_stream:";
 // Every class spelled without a parameter (no alert, errno or HTTP/2 code in it): the one list
 // that probe --expect and client definition rules check a spelling against.
 inline constexpr std::string_view kFixedClasses[] = {
-    kOk, kTimeout, kOther, kNoConnection, kClosedLocally, kWriteErrnoLost};
+    kOk, kTimeout, kOther, kNoConnection, kClosedLocally, kCanceled, kWriteErrnoLost};
 
 // Not a class: the truth of an iteration no server record was found for.
 inline constexpr std::string_view kUnknownTruth = "unknown";

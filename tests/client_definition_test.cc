@@ -40,7 +40,9 @@ TEST(ClientDefinition, EveryBuiltInDefinitionParses) {
     EXPECT_FALSE(d.cert_argv.empty()) << d.name;
     ++n;
   }
-  EXPECT_EQ(n, 9);  // six programs; the Go client built by two Gos, each also with -prefer-alert
+  // Seven programs: the Go client built by two Gos, each also with -prefer-alert; the Rust
+  // adapter as rust-reqwest and rust-hyper.
+  EXPECT_EQ(n, 11);
 }
 
 TEST(ClientDefinition, FieldsAndDefaults) {

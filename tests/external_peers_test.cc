@@ -122,7 +122,8 @@ TEST(ExternalPeers, EachGoClientIsBuiltByTheGoItsNameSays) {
 // with probability < 1e-4 (Poisson, lambda 0.4) at a true miss rate of 0.1%, the rate the
 // workaround is held to (docs/mitigations.md: 0 misses in 10,000 on each Go).
 TEST(ExternalPeers, GoPreferAlertWorkaroundReportsTheAlertOnBothGos) {
-  for (const std::string client : {"go1.19-net-http-prefer-alert", "go1.26-net-http-prefer-alert"}) {
+  for (const std::string client :
+       {"go1.19-net-http-prefer-alert", "go1.26-net-http-prefer-alert"}) {
     const auto j = run_json("h2race_goprefer.json", "--client " + client + " -n 400");
     EXPECT_GE(classes(j)["tls_alert:certificate_required"], 396u)
         << client << ": " << j["classes"].dump();
@@ -169,9 +170,24 @@ TEST(ExternalPeers, JavaAnswersAreClassifiedAndPairedWithTheSoleRecord) {
   }
 }
 
+// The Rust adapter, as reqwest (paced: paired with the server's sole record) and as hyper (paired
+// by its local address). hyper drops a request whose connection ended without naming why
+// (conn:canceled), and h2 reports the EOF its connection read as "broken pipe" (read:EOF).
+TEST(ExternalPeers, RustAnswersAreClassifiedAndPairedWithTheTruth) {
+  std::set<std::string> allowed = kRaceClasses;
+  allowed.insert({"conn:canceled", "read:EOF"});
+  for (const char* client : {"rust-reqwest", "rust-hyper"}) {
+    for (const char* proto : {"h2", "h1"}) {
+      expect_race_classes(run_json(std::string("h2race_") + client + "_" + proto + ".json",
+                                   std::string("--client ") + client + " -n 200 --proto " + proto),
+                          200, allowed);
+    }
+  }
+}
+
 TEST(ExternalPeers, ValidCertificateSucceedsForEveryProgram) {
-  for (const std::string client :
-       {"curl", "nghttp", "go1.19-net-http", "node", "python-httpx", "java"}) {
+  for (const std::string client : {"curl", "nghttp", "go1.19-net-http", "node", "python-httpx",
+                                   "java", "rust-reqwest", "rust-hyper"}) {
     const auto j = run_json("h2race_valid_" + client + ".json",
                             "--client " + client + " --client-cert valid -n 5");
     EXPECT_EQ(classes(j), (std::map<std::string, uint64_t>{{"ok", 5}})) << client;

@@ -161,6 +161,9 @@ TEST(ExternalRules, AnAlertNameNoRfcKnowsIsOtherNotAMadeUpClass) {
 // Every answer in tests/data/captured/<client>-*.txt ("count<TAB>answer" lines, the local address
 // removed), with the class it must get. An answer captured but missing here fails the test, so a
 // new capture cannot slip through as `other`.
+// reqwest's outer error names the URL (its port made PORT in the captures), then hyper's kind.
+const std::string kReqwest =
+    "error error sending request for url (https://127.0.0.1:PORT/) <- client error ";
 const std::map<std::string, std::map<std::string, std::string>> kCapturedClasses{
     {"node",
      {{"ok 200", "ok"},
@@ -192,6 +195,32 @@ const std::map<std::string, std::map<std::string, std::string>> kCapturedClasses
       {"error IOException: Connection reset <- SocketException: Connection reset",
        "read:ECONNRESET"},
       {"error IOException: Broken pipe <- IOException: Broken pipe", "write:EPIPE"}}},
+
+    {"rust-reqwest",
+     {{"ok 200", "ok"},
+      {kReqwest + "(SendRequest) <- connection error <- received fatal alert: CertificateRequired",
+       "tls_alert:certificate_required"},
+      {kReqwest + "(Canceled) <- operation was canceled <- connection error <- received fatal "
+                  "alert: CertificateRequired",
+       "tls_alert:certificate_required"},
+      {kReqwest + "(SendRequest) <- connection error <- stream closed because of a broken pipe",
+       "read:EOF"},
+      {kReqwest + "(Canceled) <- operation was canceled <- connection closed", "conn:canceled"},
+      {kReqwest + "(Canceled) <- operation was canceled <- connection was not ready",
+       "conn:canceled"},
+      {kReqwest + "(SendRequest) <- channel closed", "conn:canceled"}}},
+    {"rust-hyper",
+     {{"ok 200", "ok"},
+      {"error connection error <- received fatal alert: CertificateRequired",
+       "tls_alert:certificate_required"},
+      {"error operation was canceled <- connection error <- received fatal alert: "
+       "CertificateRequired",
+       "tls_alert:certificate_required"},
+      // h2's text for the EOF its connection read (recv_eof), not for a failed write.
+      {"error connection error <- stream closed because of a broken pipe", "read:EOF"},
+      {"error connection error <- connection closed because of a broken pipe", "read:EOF"},
+      {"error operation was canceled <- connection closed", "conn:canceled"},
+      {"error operation was canceled <- connection was not ready", "conn:canceled"}}},
 };
 
 // Node's OpenSSL error text starts with the address of its error state: not part of the answer.

@@ -41,14 +41,14 @@ TEST(Matrix, TheZooIsEveryProgramTimesWhatItSpeaksTimesTwoClosePolicies) {
     if (k.program) expected += 2 * (k.speaks == Speaks::kBoth ? 2 : 1);
   }
   EXPECT_EQ(zoo.size(), expected);
-  // The nine built-in definitions (the Go client by two Gos, each also with -prefer-alert); nghttp
-  // speaks h2 only.
-  EXPECT_EQ(zoo.size(), 34u);
+  // The eleven built-in definitions (the Go client by two Gos, each also with -prefer-alert; the
+  // Rust adapter as reqwest and as hyper); nghttp speaks h2 only.
+  EXPECT_EQ(zoo.size(), 42u);
   const auto all = ids(zoo);
   EXPECT_EQ(all.size(), zoo.size());
   for (const char* id :
        {"h2-tls13-none-python-httpx-immediate-ed25519", "h1-tls13-none-java-linger-ed25519",
-        "h2-tls13-none-nghttp-linger-ed25519"}) {
+        "h2-tls13-none-nghttp-linger-ed25519", "h1-tls13-none-rust-hyper-immediate-ed25519"}) {
     EXPECT_TRUE(all.count(id)) << id;
   }
   for (const Scenario& s : zoo) {
