@@ -40,9 +40,9 @@ TEST(ClientDefinition, EveryBuiltInDefinitionParses) {
     EXPECT_FALSE(d.cert_argv.empty()) << d.name;
     ++n;
   }
-  // Seven programs: the Go client built by two Gos, each also with -prefer-alert; the Rust
-  // adapter as rust-reqwest and rust-hyper.
-  EXPECT_EQ(n, 11);
+  // Eight programs: the Go client built by two Gos, each also with -prefer-alert; the Rust
+  // adapter as rust-reqwest and rust-hyper; grpc-go.
+  EXPECT_EQ(n, 12);
 }
 
 TEST(ClientDefinition, FieldsAndDefaults) {

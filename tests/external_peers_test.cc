@@ -185,9 +185,16 @@ TEST(ExternalPeers, RustAnswersAreClassifiedAndPairedWithTheTruth) {
   }
 }
 
+// grpc-go: one unary call per connection, paired by the dialer's local address; its status's text
+// carries Go's error, so the classes are Go's.
+TEST(ExternalPeers, GrpcGoAnswersAreClassifiedAndPairedWithTheTruth) {
+  expect_race_classes(run_json("h2race_grpc_go.json", "--client grpc-go -n 200"), 200,
+                      kRaceClasses);
+}
+
 TEST(ExternalPeers, ValidCertificateSucceedsForEveryProgram) {
   for (const std::string client : {"curl", "nghttp", "go1.19-net-http", "node", "python-httpx",
-                                   "java", "rust-reqwest", "rust-hyper"}) {
+                                   "java", "rust-reqwest", "rust-hyper", "grpc-go"}) {
     const auto j = run_json("h2race_valid_" + client + ".json",
                             "--client " + client + " --client-cert valid -n 5");
     EXPECT_EQ(classes(j), (std::map<std::string, uint64_t>{{"ok", 5}})) << client;

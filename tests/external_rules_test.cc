@@ -196,6 +196,21 @@ const std::map<std::string, std::map<std::string, std::string>> kCapturedClasses
        "read:ECONNRESET"},
       {"error IOException: Broken pipe <- IOException: Broken pipe", "write:EPIPE"}}},
 
+    // grpc-go: the status the caller sees; UNAVAILABLE counts as the alert only when its text
+    // names the alert.
+    {"grpc-go",
+     {{"ok 200 rpc error: code = Unknown desc = unexpected HTTP status code received from server: "
+       "200 (OK); malformed header: missing HTTP content-type",
+       "ok"},
+      {"error rpc error: code = Unavailable desc = connection error: desc = \"error reading server "
+       "preface: remote error: tls: certificate required\"",
+       "tls_alert:certificate_required"},
+      {"error rpc error: code = Unavailable desc = write tcp ADDR->ADDR: write: broken pipe",
+       "write:EPIPE"},
+      {"error rpc error: code = Unavailable desc = write tcp ADDR->ADDR: write: connection reset "
+       "by "
+       "peer",
+       "write:ECONNRESET"}}},
     {"rust-reqwest",
      {{"ok 200", "ok"},
       {kReqwest + "(SendRequest) <- connection error <- received fatal alert: CertificateRequired",

@@ -41,9 +41,9 @@ TEST(Matrix, TheZooIsEveryProgramTimesWhatItSpeaksTimesTwoClosePolicies) {
     if (k.program) expected += 2 * (k.speaks == Speaks::kBoth ? 2 : 1);
   }
   EXPECT_EQ(zoo.size(), expected);
-  // The eleven built-in definitions (the Go client by two Gos, each also with -prefer-alert; the
-  // Rust adapter as reqwest and as hyper); nghttp speaks h2 only.
-  EXPECT_EQ(zoo.size(), 42u);
+  // The twelve built-in definitions (the Go client by two Gos, each also with -prefer-alert; the
+  // Rust adapter as reqwest and as hyper; grpc-go); nghttp and grpc-go speak h2 only.
+  EXPECT_EQ(zoo.size(), 44u);
   const auto all = ids(zoo);
   EXPECT_EQ(all.size(), zoo.size());
   for (const char* id :
