@@ -40,9 +40,9 @@ TEST(ClientDefinition, EveryBuiltInDefinitionParses) {
     EXPECT_FALSE(d.cert_argv.empty()) << d.name;
     ++n;
   }
-  // Eight programs: the Go client built by two Gos, each also with -prefer-alert; the Rust
-  // adapter as rust-reqwest and rust-hyper; grpc-go.
-  EXPECT_EQ(n, 12);
+  // Nine programs: the Go client built by two Gos, each also with -prefer-alert; the Rust
+  // adapter as rust-reqwest and rust-hyper; grpc-go; httpx from Debian and from PyPI.
+  EXPECT_EQ(n, 13);
 }
 
 TEST(ClientDefinition, FieldsAndDefaults) {

@@ -144,10 +144,12 @@ TEST(ExternalPeers, NodeAnswersAreClassifiedAndPairedWithTheTruth) {
 TEST(ExternalPeers, PythonHttpxAnswersAreClassifiedAndPairedWithTheTruth) {
   std::set<std::string> allowed = kRaceClasses;
   allowed.insert("write:errno_lost");
-  for (const char* proto : {"h2", "h1"}) {
-    expect_race_classes(run_json(std::string("h2race_httpx_") + proto + ".json",
-                                 std::string("--client python-httpx -n 200 --proto ") + proto),
-                        200, allowed);
+  for (const std::string client : {"python-httpx", "python-httpx-0.28"}) {
+    for (const char* proto : {"h2", "h1"}) {
+      expect_race_classes(run_json("h2race_" + client + "_" + proto + ".json",
+                                   "--client " + client + " -n 200 --proto " + proto),
+                          200, allowed);
+    }
   }
 }
 
@@ -193,8 +195,9 @@ TEST(ExternalPeers, GrpcGoAnswersAreClassifiedAndPairedWithTheTruth) {
 }
 
 TEST(ExternalPeers, ValidCertificateSucceedsForEveryProgram) {
-  for (const std::string client : {"curl", "nghttp", "go1.19-net-http", "node", "python-httpx",
-                                   "java", "rust-reqwest", "rust-hyper", "grpc-go"}) {
+  for (const std::string client :
+       {"curl", "nghttp", "go1.19-net-http", "node", "python-httpx", "python-httpx-0.28", "java",
+        "rust-reqwest", "rust-hyper", "grpc-go"}) {
     const auto j = run_json("h2race_valid_" + client + ".json",
                             "--client " + client + " --client-cert valid -n 5");
     EXPECT_EQ(classes(j), (std::map<std::string, uint64_t>{{"ok", 5}})) << client;

@@ -12,28 +12,38 @@ TCP connection was made. The error chain follows __cause__ (else an unsuppressed
 the way httpx wraps httpcore's exception, which wraps the ssl or socket error. Nothing is
 classified.
 
-Usage: /usr/bin/python3 h2race_httpx.py --url URL --ca FILE [--cert FILE --key FILE] -n N
-                                        --proto h1|h2 --timeout-ms N
-Needs Debian's python3-httpx and python3-h2 (httpx 0.23, httpcore 0.16, h2 4.1).
+Usage: /usr/bin/python3 h2race_httpx.py [--site DIR] --url URL --ca FILE [--cert FILE --key FILE]
+                                        -n N --proto h1|h2 --timeout-ms N
+       /usr/bin/python3 h2race_httpx.py [--site DIR] --version
+Without --site: Debian's python3-httpx and python3-h2 (httpx 0.23, httpcore 0.16, h2 4.1). With
+--site DIR: the packages in DIR come first (the build installs httpx 0.28 from PyPI there, pinned
+by httpx-pypi.lock). --version prints the versions that are imported.
 """
 import argparse
+import platform
 import ssl
 import sys
 import threading
 
-import httpx
+httpx = None  # imported in main(), after --site
 
 
 def parse_args():
     p = argparse.ArgumentParser(prog="h2race_httpx.py")
-    p.add_argument("--url", required=True)
-    p.add_argument("--ca", required=True)
+    p.add_argument("--site", default="")
+    p.add_argument("--version", action="store_true")
+    p.add_argument("--url", required=False)
+    p.add_argument("--ca", required=False)
     p.add_argument("--cert", default="")
     p.add_argument("--key", default="")
     p.add_argument("-n", "--n", type=int, default=1)
     p.add_argument("--proto", choices=["h1", "h2"], default="h2")
     p.add_argument("--timeout-ms", type=int, default=5000)
     args = p.parse_args()  # exits 2 on bad usage
+    if args.version:
+        return args
+    if not args.url or not args.ca:
+        p.error("need --url and --ca")
     if args.n < 1 or args.timeout_ms <= 0 or bool(args.cert) != bool(args.key):
         p.error("need -n >= 1, --timeout-ms > 0, and --cert with --key")
     return args
@@ -77,8 +87,26 @@ def request(args, local):
         return f"error {error_text(e)}"
 
 
+def versions():
+    names = ["httpx", "httpcore", "h2"]
+    found = []
+    for name in names:
+        module = sys.modules.get(name) or __import__(name)
+        found.append(f"{name} {getattr(module, '__version__', '?')}")
+    return ", ".join(found) + f", Python {platform.python_version()}"
+
+
 def main():
+    global httpx
     args = parse_args()
+    if args.site:
+        sys.path.insert(0, args.site)
+    import httpx as imported  # noqa: PLC0415 - after --site, on purpose
+
+    httpx = imported
+    if args.version:
+        print(versions())
+        return
     try:
         ssl_context(args)
     except (OSError, ssl.SSLError) as e:
