@@ -40,9 +40,10 @@ TEST(ClientDefinition, EveryBuiltInDefinitionParses) {
     EXPECT_FALSE(d.cert_argv.empty()) << d.name;
     ++n;
   }
-  // Nine programs: the Go client built by two Gos, each also with -prefer-alert; the Rust
-  // adapter as rust-reqwest and rust-hyper; grpc-go; httpx from Debian and from PyPI.
-  EXPECT_EQ(n, 13);
+  // Ten programs: the Go client built by two Gos, each also with -prefer-alert; the Rust
+  // adapter as rust-reqwest and rust-hyper; grpc-go; httpx from Debian and from PyPI; Node's
+  // http2 and undici.
+  EXPECT_EQ(n, 14);
 }
 
 TEST(ClientDefinition, FieldsAndDefaults) {

@@ -187,6 +187,16 @@ TEST(ExternalPeers, RustAnswersAreClassifiedAndPairedWithTheTruth) {
   }
 }
 
+// undici: its answers are the socket's end (read:EOF: all of about 2,500 on 2026-12-02) or the
+// alert, each paired by the local address its connector saw with a server record of the alert.
+TEST(ExternalPeers, UndiciAnswersAreClassifiedAndPairedWithTheTruth) {
+  for (const char* proto : {"h2", "h1"}) {
+    expect_race_classes(run_json(std::string("h2race_undici_") + proto + ".json",
+                                 std::string("--client node-undici -n 200 --proto ") + proto),
+                        200, {"read:EOF", "tls_alert:certificate_required"});
+  }
+}
+
 // grpc-go: one unary call per connection, paired by the dialer's local address; its status's text
 // carries Go's error, so the classes are Go's.
 TEST(ExternalPeers, GrpcGoAnswersAreClassifiedAndPairedWithTheTruth) {

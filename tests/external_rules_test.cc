@@ -171,6 +171,8 @@ const std::map<std::string, std::map<std::string, std::string>> kCapturedClasses
        "routines:ssl3_read_bytes:tlsv13 alert certificate required:../deps/openssl/openssl/ssl/"
        "record/rec_layer_s3.c:1601:SSL alert number 116",
        "tls_alert:certificate_required"}}},
+    // undici 7.30.2: the server's FIN ends the socket first, and its SocketError names no alert.
+    {"node-undici", {{"ok 200", "ok"}, {"error UND_ERR_SOCKET other side closed", "read:EOF"}}},
     {"python-httpx",
      {{"ok 200", "ok"},
       {"error ReadError: [SSL: TLSV13_ALERT_CERTIFICATE_REQUIRED] tlsv13 alert certificate "
