@@ -204,6 +204,12 @@ TEST(ExternalPeers, GrpcGoAnswersAreClassifiedAndPairedWithTheTruth) {
                       kRaceClasses);
 }
 
+// grpc-node: paced, each answer paired with the server's sole record.
+TEST(ExternalPeers, GrpcNodeAnswersAreClassifiedAndPairedWithTheSoleRecord) {
+  expect_race_classes(run_json("h2race_grpc_node.json", "--client grpc-node -n 50"), 50,
+                      kRaceClasses);
+}
+
 TEST(ExternalPeers, ValidCertificateSucceedsForEveryProgram) {
   for (const std::string client :
        {"curl", "nghttp", "go1.19-net-http", "node", "python-httpx", "python-httpx-0.28", "java",

@@ -172,6 +172,14 @@ const std::map<std::string, std::map<std::string, std::string>> kCapturedClasses
        "record/rec_layer_s3.c:1601:SSL alert number 116",
        "tls_alert:certificate_required"}}},
     // undici 7.30.2: the server's FIN ends the socket first, and its SocketError names no alert.
+    // grpc-js: the status the callback gets; UNAVAILABLE names the alert in Node's OpenSSL text.
+    {"grpc-node",
+     {{"ok 200 code UNKNOWN: Received HTTP status code 200", "ok"},
+      {"error code UNAVAILABLE: No connection established. Last error: "
+       "804CE6E14E7F0000:error:0A00045C:SSL routines:ssl3_read_bytes:tlsv13 alert certificate "
+       "required:../deps/openssl/openssl/ssl/record/rec_layer_s3.c:1601:SSL alert number 116  "
+       "(TIME). Resolution note: ",
+       "tls_alert:certificate_required"}}},
     {"node-undici", {{"ok 200", "ok"}, {"error UND_ERR_SOCKET other side closed", "read:EOF"}}},
     {"python-httpx",
      {{"ok 200", "ok"},

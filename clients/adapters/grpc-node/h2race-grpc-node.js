@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+// grpc-node: N unary gRPC calls (/grpc.health.v1.Health/Check, an empty request: no protobuf
+// needed) with @grpc/grpc-js, each on a new Client and so a fresh connection, TLS with the CA and
+// a client certificate only if given. One result line per call, the line protocol of
+// clients/go/main.go:
+//
+//   <local ip:port or -> \t ok <status>
+//   <local ip:port or -> \t error <the status the callback gets: "code NAME: details">
+//
+// The server's rejection comes before any gRPC exchange. A call answered with an HTTP response
+// that is not gRPC's (h2race's server answers 200 text/plain to a valid certificate) is printed as
+// "ok 200" with the status after it: the server answered. @grpc/grpc-js comes from --modules DIR
+// (the build's `npm ci` of package-lock.json). grpc-js does not expose its socket, so the local
+// address is "-" and --paced waits for a line on stdin after each answer (h2race pairs it with
+// the server's only record). Nothing is classified.
+//
+// Usage: node h2race-grpc-node.js --modules DIR --url URL --ca FILE [--cert FILE --key FILE] -n N
+//                                 --proto h2 --timeout-ms N [--paced]
+//        node h2race-grpc-node.js --modules DIR --version
+'use strict';
+
+const fs = require('fs');
+const path = require('path');
+
+function usage(msg) {
+  process.stderr.write(`h2race-grpc-node: ${msg}\n` +
+    'usage: h2race-grpc-node.js --modules DIR --url URL --ca FILE [--cert FILE --key FILE] -n N ' +
+    '--proto h2 --timeout-ms N [--paced] | --modules DIR --version\n');
+  process.exit(2);
+}
+
+function parseArgs(argv) {
+  const opts = { modules: '', url: '', ca: '', cert: '', key: '', n: 1, proto: 'h2',
+                 timeoutMs: 5000, version: false, paced: false };
+  const names = { '--modules': 'modules', '--url': 'url', '--ca': 'ca', '--cert': 'cert',
+                  '--key': 'key', '-n': 'n', '--proto': 'proto', '--timeout-ms': 'timeoutMs' };
+  for (let i = 0; i < argv.length; i += 2) {
+    if (argv[i] === '--version') { opts.version = true; i -= 1; continue; }
+    if (argv[i] === '--paced') { opts.paced = true; i -= 1; continue; }
+    const name = names[argv[i]];
+    if (!name) usage(`unknown argument ${argv[i]}`);
+    if (i + 1 >= argv.length) usage(`${argv[i]} needs a value`);
+    opts[name] = argv[i + 1];
+  }
+  if (!opts.modules) usage('need --modules');
+  if (opts.version) return opts;
+  opts.n = Number(opts.n);
+  opts.timeoutMs = Number(opts.timeoutMs);
+  if (!opts.url || !opts.ca || !Number.isInteger(opts.n) || opts.n < 1 || !(opts.timeoutMs > 0) ||
+      !opts.cert !== !opts.key) {
+    usage('need --url, --ca, -n >= 1, --timeout-ms > 0, and --cert with --key');
+  }
+  if (opts.proto !== 'h2') usage(`--proto ${opts.proto}: gRPC speaks h2 only`);
+  return opts;
+}
+
+const passThrough = (buffer) => buffer;
+
+function call(grpc, opts, credentials) {
+  return new Promise((resolve) => {
+    const target = new URL(opts.url).host;
+    const client = new grpc.Client(target, credentials);
+    const local = '-';
+    const deadline = new Date(Date.now() + opts.timeoutMs);
+    client.makeUnaryRequest('/grpc.health.v1.Health/Check', passThrough, passThrough,
+      Buffer.alloc(0), { deadline }, (err) => {
+        client.close();
+        if (!err) return resolve(`${local}\tok 200`);
+        const text = `code ${grpc.status[err.code]}: ${err.details}`.replace(/[\r\n\t]+/g, ' ');
+        const http = /Received HTTP status code (\d+)/.exec(err.details || '');
+        resolve(http ? `${local}\tok ${http[1]} ${text}` : `${local}\terror ${text}`);
+      });
+  });
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const grpc = require(path.join(path.resolve(opts.modules), '@grpc', 'grpc-js'));
+  if (opts.version) {
+    const pkg = require(path.join(path.resolve(opts.modules), '@grpc', 'grpc-js', 'package.json'));
+    process.stdout.write(`@grpc/grpc-js ${pkg.version}, Node ${process.versions.node}\n`);
+    return;
+  }
+  let credentials;
+  try {
+    const ca = fs.readFileSync(opts.ca);
+    credentials = opts.cert
+      ? grpc.credentials.createSsl(ca, fs.readFileSync(opts.key), fs.readFileSync(opts.cert))
+      : grpc.credentials.createSsl(ca);
+  } catch (err) {
+    usage(String(err.message || err));
+  }
+  const lines = opts.paced ? require('readline').createInterface({ input: process.stdin })
+    [Symbol.asyncIterator]() : null;
+  for (let i = 0; i < opts.n; i++) {
+    process.stdout.write(`${await call(grpc, opts, credentials)}\n`);
+    if (lines && (await lines.next()).done) break;  // --paced: h2race's go-ahead, or EOF
+  }
+  process.exit(0);  // stdin's reader would keep the process alive
+}
+
+main();
