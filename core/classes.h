@@ -18,6 +18,9 @@ inline constexpr std::string_view kWriteEpipe = "write:EPIPE";
 inline constexpr std::string_view kWriteEconnreset = "write:ECONNRESET";
 inline constexpr std::string_view kReadEconnreset = "read:ECONNRESET";
 inline constexpr std::string_view kReadEof = "read:EOF";
+// A read that failed in the client's TLS layer, and what the user sees names no alert: grpcio's
+// "Unwrap failed (TSI_DATA_CORRUPTED)" (its BoringSSL read the server's alert record).
+inline constexpr std::string_view kReadTlsError = "read:tls_error";
 // A write the kernel failed (EPIPE or ECONNRESET) whose errno the client's TLS layer dropped:
 // Python's ssl module reports a failed SSL_write_ex as `SSLEOFError: EOF occurred in violation
 // of protocol` (strace shows the write's -1 EPIPE).
@@ -44,7 +47,8 @@ inline constexpr std::string_view kRstStreamPrefix = "h2:rst_stream:";
 // Every class spelled without a parameter (no alert, errno or HTTP/2 code in it): the one list
 // that probe --expect and client definition rules check a spelling against.
 inline constexpr std::string_view kFixedClasses[] = {
-    kOk, kTimeout, kOther, kNoConnection, kClosedLocally, kCanceled, kWriteErrnoLost};
+    kOk,       kTimeout,        kOther,       kNoConnection, kClosedLocally,
+    kCanceled, kWriteErrnoLost, kReadTlsError};
 
 // Not a class: the truth of an iteration no server record was found for.
 inline constexpr std::string_view kUnknownTruth = "unknown";

@@ -204,6 +204,16 @@ TEST(ExternalPeers, GrpcGoAnswersAreClassifiedAndPairedWithTheTruth) {
                       kRaceClasses);
 }
 
+// grpc-python: paced; against a P-256 server (grpcio offers no Ed25519 signature) its answers are
+// the alert or, as it reports the alert record, read:tls_error; a valid certificate is answered.
+TEST(ExternalPeers, GrpcPythonAnswersAreClassifiedAndPairedWithTheSoleRecord) {
+  expect_race_classes(run_json("h2race_grpc_python.json", "--client grpc-python --key p256 -n 50"),
+                      50, {"read:tls_error", "tls_alert:certificate_required"});
+  const auto valid = run_json("h2race_grpc_python_valid.json",
+                              "--client grpc-python --key p256 --client-cert valid -n 5");
+  EXPECT_EQ(classes(valid), (std::map<std::string, uint64_t>{{"ok", 5}}));
+}
+
 // grpc-node: paced, each answer paired with the server's sole record.
 TEST(ExternalPeers, GrpcNodeAnswersAreClassifiedAndPairedWithTheSoleRecord) {
   expect_race_classes(run_json("h2race_grpc_node.json", "--client grpc-node -n 50"), 50,

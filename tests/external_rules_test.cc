@@ -180,6 +180,18 @@ const std::map<std::string, std::map<std::string, std::string>> kCapturedClasses
        "required:../deps/openssl/openssl/ssl/record/rec_layer_s3.c:1601:SSL alert number 116  "
        "(TIME). Resolution note: ",
        "tls_alert:certificate_required"}}},
+    // grpcio: its TSI reports the alert record as corrupt data; against an Ed25519 server its
+    // handshake fails (no Ed25519 signature offered), the server's handshake_failure named.
+    {"grpc-python",
+     {{"ok - StatusCode.UNKNOWN: No status received", "ok"},
+      {"error StatusCode.UNAVAILABLE: failed to connect to all addresses; last error: "
+       "UNAVAILABLE: ipv4:ADDR: Unwrap failed (TSI_DATA_CORRUPTED)",
+       "read:tls_error"},
+      {"error StatusCode.UNAVAILABLE: failed to connect to all addresses; last error: UNKNOWN: "
+       "ipv4:ADDR: Tls handshake failed (TSI_PROTOCOL_FAILURE): SSL_ERROR_SSL: "
+       "error:10000410:SSL routines:OPENSSL_internal:SSLV3_ALERT_HANDSHAKE_FAILURE: Invalid "
+       "certificate verification context: OK",
+       "tls_alert:handshake_failure"}}},
     {"node-undici", {{"ok 200", "ok"}, {"error UND_ERR_SOCKET other side closed", "read:EOF"}}},
     {"python-httpx",
      {{"ok 200", "ok"},
