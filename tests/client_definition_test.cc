@@ -40,10 +40,10 @@ TEST(ClientDefinition, EveryBuiltInDefinitionParses) {
     EXPECT_FALSE(d.cert_argv.empty()) << d.name;
     ++n;
   }
-  // Twelve programs: the Go client built by two Gos, each also with -prefer-alert; the Rust
-  // adapter as rust-reqwest and rust-hyper; grpc-go, grpc-node, grpc-python; httpx from Debian
-  // and from PyPI; Node's http2 and undici.
-  EXPECT_EQ(n, 16);
+  // Fourteen programs: the Go client built by two Gos, each also with -prefer-alert; the Rust
+  // adapter as rust-reqwest and rust-hyper; grpc-go, -node, -python, -java; httpx from Debian and
+  // from PyPI; Node's http2 and undici; Java's HttpClient and OkHttp.
+  EXPECT_EQ(n, 18);
 }
 
 TEST(ClientDefinition, FieldsAndDefaults) {

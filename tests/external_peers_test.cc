@@ -214,6 +214,23 @@ TEST(ExternalPeers, GrpcPythonAnswersAreClassifiedAndPairedWithTheSoleRecord) {
   EXPECT_EQ(classes(valid), (std::map<std::string, uint64_t>{{"ok", 5}}));
 }
 
+// OkHttp, paired by the local address of the socket its factory made; grpc-java, paced, against a
+// P-256 server (its BoringSSL offers no Ed25519 signature).
+TEST(ExternalPeers, JvmClientsAnswersAreClassifiedAndPaired) {
+  std::set<std::string> allowed = kRaceClasses;
+  allowed.insert({"conn:canceled", "conn:closed_locally", "read:ECONNRESET"});
+  for (const char* proto : {"h2", "h1"}) {
+    expect_race_classes(run_json(std::string("h2race_okhttp_") + proto + ".json",
+                                 std::string("--client okhttp -n 100 --proto ") + proto),
+                        100, allowed);
+  }
+  expect_race_classes(run_json("h2race_grpc_java.json", "--client grpc-java --key p256 -n 50"), 50,
+                      kRaceClasses);
+  const auto valid = run_json("h2race_grpc_java_valid.json",
+                              "--client grpc-java --key p256 --client-cert valid -n 5");
+  EXPECT_EQ(classes(valid), (std::map<std::string, uint64_t>{{"ok", 5}}));
+}
+
 // grpc-node: paced, each answer paired with the server's sole record.
 TEST(ExternalPeers, GrpcNodeAnswersAreClassifiedAndPairedWithTheSoleRecord) {
   expect_race_classes(run_json("h2race_grpc_node.json", "--client grpc-node -n 50"), 50,

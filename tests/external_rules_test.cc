@@ -192,6 +192,30 @@ const std::map<std::string, std::map<std::string, std::string>> kCapturedClasses
        "error:10000410:SSL routines:OPENSSL_internal:SSLV3_ALERT_HANDSHAKE_FAILURE: Invalid "
        "certificate verification context: OK",
        "tls_alert:handshake_failure"}}},
+    // OkHttp 5 on JDK 17's TLS.
+    {"okhttp",
+     {{"ok 200", "ok"},
+      {"error SSLHandshakeException: Received fatal alert: certificate_required",
+       "tls_alert:certificate_required"},
+      {"error ConnectionShutdownException: null", "conn:canceled"},
+      {"error SocketException: Connection or outbound has closed", "conn:closed_locally"},
+      {"error IOException: closed", "conn:closed_locally"}}},
+    // grpc-java over Netty's BoringSSL: the alert named in its error string; against an Ed25519
+    // server the handshake fails.
+    {"grpc-java",
+     {{"ok 200 UNKNOWN: HTTP status code 200 missing content-type in response headers trailers: "
+       "Metadata(:status=200)",
+       "ok"},
+      {"error UNAVAILABLE: ssl exception <- DecoderException: io.grpc.netty.shaded.io.netty.hand"
+       "ler.ssl.ReferenceCountedOpenSslEngine$OpenSslException: error:1000045c:SSL routines:OPEN"
+       "SSL_internal:TLSV1_ALERT_CERTIFICATE_REQUIRED <- OpenSslException: error:1000045c:SSL ro"
+       "utines:OPENSSL_internal:TLSV1_ALERT_CERTIFICATE_REQUIRED",
+       "tls_alert:certificate_required"},
+      {"error UNAVAILABLE: io exception Channel Pipeline: [SslHandler#0, ProtocolNegotiators$Cli"
+       "entTlsHandler#0, WriteBufferingAndExceptionHandler#0, DefaultChannelPipeline$TailContext"
+       "#0] <- OpenSslHandshakeException: error:10000410:SSL routines:OPENSSL_internal:SSLV3_ALE"
+       "RT_HANDSHAKE_FAILURE",
+       "tls_alert:handshake_failure"}}},
     {"node-undici", {{"ok 200", "ok"}, {"error UND_ERR_SOCKET other side closed", "read:EOF"}}},
     {"python-httpx",
      {{"ok 200", "ok"},

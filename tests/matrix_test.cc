@@ -41,10 +41,11 @@ TEST(Matrix, TheZooIsEveryProgramTimesWhatItSpeaksTimesTwoClosePolicies) {
     if (k.program) expected += 2 * (k.speaks == Speaks::kBoth ? 2 : 1);
   }
   EXPECT_EQ(zoo.size(), expected);
-  // The sixteen built-in definitions (the Go client by two Gos, each also with -prefer-alert; the
-  // Rust adapter as reqwest and as hyper; grpc-go, grpc-node, grpc-python; httpx from Debian and
-  // from PyPI; Node's http2 and undici); nghttp and the gRPC clients speak h2 only.
-  EXPECT_EQ(zoo.size(), 56u);
+  // The eighteen built-in definitions (the Go client by two Gos, each also with -prefer-alert; the
+  // Rust adapter as reqwest and as hyper; grpc-go, -node, -python, -java; httpx from Debian and
+  // from PyPI; Node's http2 and undici; Java's HttpClient and OkHttp); nghttp and the gRPC clients
+  // speak h2 only.
+  EXPECT_EQ(zoo.size(), 62u);
   const auto all = ids(zoo);
   EXPECT_EQ(all.size(), zoo.size());
   for (const char* id :
