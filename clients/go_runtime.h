@@ -27,8 +27,8 @@ struct MachineSpeed {
   double factor;                       // reference / at_fit: > 1 on a slower machine
 };
 // The reference on the 2-core VM where kDefaultGoTiming was fitted (docs/go-model.md).
-inline constexpr std::chrono::nanoseconds kReferenceAtFit{490'000};  // 2026-12-02 23:00 UTC
-// Measured at the first call (about 10 ms); the run plan calls it before any iteration starts.
+inline constexpr std::chrono::nanoseconds kReferenceAtFit{490'000};  // 2026-12-02 22:20 UTC
+// Measured at the first call (about 10 ms); the driver calls it before any iteration starts.
 const MachineSpeed& machine_speed();
 // The calling thread's CPU time.
 std::chrono::nanoseconds thread_cpu_time();
