@@ -252,7 +252,7 @@ TEST(ExternalPeers, GrpcNodeAnswersAreClassifiedAndPairedWithTheSoleRecord) {
 TEST(ExternalPeers, ValidCertificateSucceedsForEveryProgram) {
   for (const std::string client :
        {"curl", "nghttp", "go1.19-net-http", "node", "python-httpx", "python-httpx-0.28", "java",
-        "rust-reqwest", "rust-hyper", "grpc-go"}) {
+        "rust-reqwest", "rust-hyper", "grpc-go", "node-undici", "okhttp"}) {
     const auto j = run_json("h2race_valid_" + client + ".json",
                             "--client " + client + " --client-cert valid -n 5");
     EXPECT_EQ(classes(j), (std::map<std::string, uint64_t>{{"ok", 5}})) << client;
