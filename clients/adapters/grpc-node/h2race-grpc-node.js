@@ -22,37 +22,20 @@
 const fs = require('fs');
 const path = require('path');
 
-function usage(msg) {
-  process.stderr.write(`h2race-grpc-node: ${msg}\n` +
-    'usage: h2race-grpc-node.js --modules DIR --url URL --ca FILE [--cert FILE --key FILE] -n N ' +
-    '--proto h2 --timeout-ms N [--paced] | --modules DIR --version\n');
-  process.exit(2);
-}
+const { makeUsage, parseArgs } = require(path.join(__dirname, '..', 'node', 'adapter-args.js'));
 
-function parseArgs(argv) {
-  const opts = { modules: '', url: '', ca: '', cert: '', key: '', n: 1, proto: 'h2',
-                 timeoutMs: 5000, version: false, paced: false };
-  const names = { '--modules': 'modules', '--url': 'url', '--ca': 'ca', '--cert': 'cert',
-                  '--key': 'key', '-n': 'n', '--proto': 'proto', '--timeout-ms': 'timeoutMs' };
-  for (let i = 0; i < argv.length; i += 2) {
-    if (argv[i] === '--version') { opts.version = true; i -= 1; continue; }
-    if (argv[i] === '--paced') { opts.paced = true; i -= 1; continue; }
-    const name = names[argv[i]];
-    if (!name) usage(`unknown argument ${argv[i]}`);
-    if (i + 1 >= argv.length) usage(`${argv[i]} needs a value`);
-    opts[name] = argv[i + 1];
-  }
-  if (!opts.modules) usage('need --modules');
-  if (opts.version) return opts;
-  opts.n = Number(opts.n);
-  opts.timeoutMs = Number(opts.timeoutMs);
-  if (!opts.url || !opts.ca || !Number.isInteger(opts.n) || opts.n < 1 || !(opts.timeoutMs > 0) ||
-      !opts.cert !== !opts.key) {
-    usage('need --url, --ca, -n >= 1, --timeout-ms > 0, and --cert with --key');
-  }
-  if (opts.proto !== 'h2') usage(`--proto ${opts.proto}: gRPC speaks h2 only`);
-  return opts;
-}
+const usage = makeUsage('h2race-grpc-node', 'h2race-grpc-node.js --modules DIR --url URL --ca ' +
+                        'FILE [--cert FILE --key FILE] -n N --proto h2 --timeout-ms N [--paced] | ' +
+                        '--modules DIR --version');
+const flags = {
+  valued: { '--modules': 'modules' },
+  switches: { '--version': 'version', '--paced': 'paced' },
+  protos: ['h2'],  // gRPC speaks h2 only
+  ready: (opts) => {
+    if (!opts.modules) usage('need --modules');
+    return opts.version;
+  },
+};
 
 const passThrough = (buffer) => buffer;
 
@@ -74,7 +57,7 @@ function call(grpc, opts, credentials) {
 }
 
 async function main() {
-  const opts = parseArgs(process.argv.slice(2));
+  const opts = parseArgs(process.argv.slice(2), usage, flags);
   const grpc = require(path.join(path.resolve(opts.modules), '@grpc', 'grpc-js'));
   if (opts.version) {
     const pkg = require(path.join(path.resolve(opts.modules), '@grpc', 'grpc-js', 'package.json'));

@@ -18,51 +18,20 @@
 const fs = require('fs');
 const path = require('path');
 
-function usage(msg) {
-  process.stderr.write(`h2race-undici: ${msg}\n` +
-    'usage: h2race-undici.js --modules DIR --url URL --ca FILE [--cert FILE --key FILE] -n N ' +
-    '--proto h1|h2 --timeout-ms N | --modules DIR --version\n');
-  process.exit(2);
-}
+const { makeUsage, parseArgs, errorText, localOf } =
+  require(path.join(__dirname, '..', 'node', 'adapter-args.js'));
 
-function parseArgs(argv) {
-  const opts = { modules: '', url: '', ca: '', cert: '', key: '', n: 1, proto: 'h2',
-                 timeoutMs: 5000, version: false };
-  const names = { '--modules': 'modules', '--url': 'url', '--ca': 'ca', '--cert': 'cert',
-                  '--key': 'key', '-n': 'n', '--proto': 'proto', '--timeout-ms': 'timeoutMs' };
-  for (let i = 0; i < argv.length; i += 2) {
-    if (argv[i] === '--version') { opts.version = true; i -= 1; continue; }
-    const name = names[argv[i]];
-    if (!name) usage(`unknown argument ${argv[i]}`);
-    if (i + 1 >= argv.length) usage(`${argv[i]} needs a value`);
-    opts[name] = argv[i + 1];
-  }
-  if (!opts.modules) usage('need --modules');
-  if (opts.version) return opts;
-  opts.n = Number(opts.n);
-  opts.timeoutMs = Number(opts.timeoutMs);
-  if (!opts.url || !opts.ca || !Number.isInteger(opts.n) || opts.n < 1 ||
-      (opts.proto !== 'h1' && opts.proto !== 'h2') || !(opts.timeoutMs > 0) ||
-      !opts.cert !== !opts.key) {
-    usage('need --url, --ca, -n >= 1, --proto h1|h2, --timeout-ms > 0, and --cert with --key');
-  }
-  return opts;
-}
-
-// "CODE message <- CODE message" along err.cause.
-function errorText(err) {
-  const parts = [];
-  for (let e = err, depth = 0; e && depth < 8; e = e.cause, depth++) {
-    if (typeof e !== 'object') { parts.push(String(e)); break; }
-    parts.push([e.code, e.message].filter(Boolean).join(' ').trim() || String(e));
-  }
-  return parts.join(' <- ').replace(/[\r\n\t]+/g, ' ');
-}
-
-function localOf(socket) {
-  return socket.localAddress.includes(':') ? `[${socket.localAddress}]:${socket.localPort}`
-                                           : `${socket.localAddress}:${socket.localPort}`;
-}
+const usage = makeUsage('h2race-undici', 'h2race-undici.js --modules DIR --url URL --ca FILE ' +
+                        '[--cert FILE --key FILE] -n N --proto h1|h2 --timeout-ms N | ' +
+                        '--modules DIR --version');
+const flags = {
+  valued: { '--modules': 'modules' },
+  switches: { '--version': 'version' },
+  ready: (opts) => {
+    if (!opts.modules) usage('need --modules');
+    return opts.version;
+  },
+};
 
 // One GET on a new Agent; resolves to the result line.
 async function request(undici, opts, tlsOpts) {
@@ -91,7 +60,7 @@ async function request(undici, opts, tlsOpts) {
 }
 
 async function main() {
-  const opts = parseArgs(process.argv.slice(2));
+  const opts = parseArgs(process.argv.slice(2), usage, flags);
   const undici = require(path.join(path.resolve(opts.modules), 'undici'));
   if (opts.version) {
     const pkg = require(path.join(path.resolve(opts.modules), 'undici', 'package.json'));

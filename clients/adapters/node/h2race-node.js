@@ -20,47 +20,10 @@ const https = require('https');
 const net = require('net');
 const tls = require('tls');
 
-function usage(msg) {
-  process.stderr.write(`h2race-node: ${msg}\n` +
-    'usage: h2race-node.js --url URL --ca FILE [--cert FILE --key FILE] -n N ' +
-    '--proto h1|h2 --timeout-ms N\n');
-  process.exit(2);
-}
+const { makeUsage, parseArgs, errorText, localOf } = require('./adapter-args.js');
 
-function parseArgs(argv) {
-  const opts = { url: '', ca: '', cert: '', key: '', n: 1, proto: 'h2', timeoutMs: 5000 };
-  const names = { '--url': 'url', '--ca': 'ca', '--cert': 'cert', '--key': 'key', '-n': 'n',
-                  '--n': 'n', '--proto': 'proto', '--timeout-ms': 'timeoutMs' };
-  for (let i = 0; i < argv.length; i += 2) {
-    const name = names[argv[i]];
-    if (!name) usage(`unknown argument ${argv[i]}`);
-    if (i + 1 >= argv.length) usage(`${argv[i]} needs a value`);
-    opts[name] = argv[i + 1];
-  }
-  opts.n = Number(opts.n);
-  opts.timeoutMs = Number(opts.timeoutMs);
-  if (!opts.url || !opts.ca || !Number.isInteger(opts.n) || opts.n < 1 ||
-      (opts.proto !== 'h1' && opts.proto !== 'h2') || !(opts.timeoutMs > 0) ||
-      !opts.cert !== !opts.key) {
-    usage('need --url, --ca, -n >= 1, --proto h1|h2, --timeout-ms > 0, and --cert with --key');
-  }
-  return opts;
-}
-
-// "CODE message <- CODE message" along err.cause.
-function errorText(err) {
-  const parts = [];
-  for (let e = err, depth = 0; e && depth < 8; e = e.cause, depth++) {
-    if (typeof e !== 'object') { parts.push(String(e)); break; }
-    parts.push([e.code, e.message].filter(Boolean).join(' ').trim() || String(e));
-  }
-  return parts.join(' <- ').replace(/[\r\n]+/g, ' ');
-}
-
-function localOf(socket) {
-  return socket.localAddress.includes(':') ? `[${socket.localAddress}]:${socket.localPort}`
-                                           : `${socket.localAddress}:${socket.localPort}`;
-}
+const usage = makeUsage('h2race-node', 'h2race-node.js --url URL --ca FILE [--cert FILE --key FILE] ' +
+                        '-n N --proto h1|h2 --timeout-ms N');
 
 // One GET; resolves to the result line.
 function request(opts, tlsOpts) {
@@ -133,7 +96,7 @@ function request(opts, tlsOpts) {
 }
 
 async function main() {
-  const opts = parseArgs(process.argv.slice(2));
+  const opts = parseArgs(process.argv.slice(2), usage);
   let tlsOpts;
   try {
     tlsOpts = { ca: fs.readFileSync(opts.ca) };
