@@ -30,13 +30,6 @@ import java.net.URI;
 import java.util.concurrent.TimeUnit;
 
 public final class H2raceGrpcJava {
-  private static void usage(String why) {
-    System.err.println("h2race-grpc-java: " + why);
-    System.err.println("usage: H2raceGrpcJava --url URL --ca FILE [--cert FILE --key FILE] -n N "
-        + "--proto h2 --timeout-ms N [--paced] | --version");
-    System.exit(2);
-  }
-
   // Bytes as they are: the health check's empty request, and whatever comes back.
   private static final MethodDescriptor.Marshaller<byte[]> RAW =
       new MethodDescriptor.Marshaller<>() {
@@ -68,51 +61,27 @@ public final class H2raceGrpcJava {
   }
 
   public static void main(String[] args) throws Exception {
-    String url = "", ca = "", cert = "", key = "", proto = "h2";
-    int n = 1;
-    long timeoutMs = 5000;
-    boolean paced = false;
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (a.equals("--version")) {
-        System.out.println("grpc-java " + io.grpc.internal.GrpcUtil.getGrpcBuildVersion()
-            .getImplementationVersion() + " (netty-shaded), Java " + System.getProperty("java.version"));
-        return;
-      }
-      if (a.equals("--paced")) {
-        paced = true;
-        continue;
-      }
-      if (i + 1 >= args.length) usage(a + " needs a value");
-      String v = args[++i];
-      switch (a) {
-        case "--url" -> url = v;
-        case "--ca" -> ca = v;
-        case "--cert" -> cert = v;
-        case "--key" -> key = v;
-        case "-n" -> n = Integer.parseInt(v);
-        case "--proto" -> proto = v;
-        case "--timeout-ms" -> timeoutMs = Long.parseLong(v);
-        default -> usage("unknown argument " + a);
-      }
+    AdapterArgs a = new AdapterArgs("h2race-grpc-java", "H2raceGrpcJava --url URL --ca FILE "
+        + "[--cert FILE --key FILE] -n N --proto h2 --timeout-ms N [--paced] | --version", args,
+        java.util.List.of("h2"));  // gRPC speaks h2 only
+    if (a.version) {
+      System.out.println("grpc-java " + io.grpc.internal.GrpcUtil.getGrpcBuildVersion()
+          .getImplementationVersion() + " (netty-shaded), Java " + System.getProperty("java.version"));
+      return;
     }
-    if (url.isEmpty() || ca.isEmpty() || n < 1 || timeoutMs <= 0 || cert.isEmpty() != key.isEmpty()) {
-      usage("need --url, --ca, -n >= 1, --timeout-ms > 0, and --cert with --key");
-    }
-    if (!proto.equals("h2")) usage("--proto " + proto + ": gRPC speaks h2 only");
-    JdkTls material = new JdkTls(ca, cert, key);
+    JdkTls material = new JdkTls(a.ca, a.cert, a.key);
     SslContextBuilder builder = SslContextBuilder.forClient().trustManager(material.trust);
     if (material.keys != null) builder.keyManager(material.keys);
     SslContext ssl = GrpcSslContexts.configure(builder).build();
-    URI target = URI.create(url);
+    URI target = URI.create(a.url);
     BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in));
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < a.n; i++) {
       ManagedChannel channel =
           NettyChannelBuilder.forAddress(target.getHost(), target.getPort()).sslContext(ssl).build();
       String answer;
       try {
         ClientCalls.blockingUnaryCall(channel, CHECK,
-            CallOptions.DEFAULT.withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS), new byte[0]);
+            CallOptions.DEFAULT.withDeadlineAfter(a.timeoutMs, TimeUnit.MILLISECONDS), new byte[0]);
         answer = "ok 200";
       } catch (StatusRuntimeException e) {
         String text = errorText(e);
@@ -123,7 +92,7 @@ public final class H2raceGrpcJava {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       System.out.println("-\t" + answer);
       System.out.flush();
-      if (paced && stdin.readLine() == null) return;
+      if (a.paced && stdin.readLine() == null) return;
     }
   }
 }

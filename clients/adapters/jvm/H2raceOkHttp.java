@@ -28,13 +28,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.X509TrustManager;
 
 public final class H2raceOkHttp {
-  private static void usage(String why) {
-    System.err.println("h2race-okhttp: " + why);
-    System.err.println("usage: H2raceOkHttp --url URL --ca FILE [--cert FILE --key FILE] -n N "
-        + "--proto h1|h2 --timeout-ms N | --version");
-    System.exit(2);
-  }
-
   // Records the local address of the socket it hands out, once connected.
   private static final class RecordingSocketFactory extends SocketFactory {
     volatile String local = "-";
@@ -79,41 +72,21 @@ public final class H2raceOkHttp {
   }
 
   public static void main(String[] args) throws Exception {
-    String url = "", ca = "", cert = "", key = "", proto = "h2";
-    int n = 1;
-    long timeoutMs = 5000;
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (a.equals("--version")) {
-        System.out.println("okhttp " + okhttp3.OkHttp.VERSION + ", Java "
-            + System.getProperty("java.version"));
-        return;
-      }
-      if (i + 1 >= args.length) usage(a + " needs a value");
-      String v = args[++i];
-      switch (a) {
-        case "--url" -> url = v;
-        case "--ca" -> ca = v;
-        case "--cert" -> cert = v;
-        case "--key" -> key = v;
-        case "-n" -> n = Integer.parseInt(v);
-        case "--proto" -> proto = v;
-        case "--timeout-ms" -> timeoutMs = Long.parseLong(v);
-        default -> usage("unknown argument " + a);
-      }
+    AdapterArgs a = new AdapterArgs("h2race-okhttp", "H2raceOkHttp --url URL --ca FILE [--cert FILE "
+        + "--key FILE] -n N --proto h1|h2 --timeout-ms N | --version", args, List.of("h1", "h2"));
+    if (a.version) {
+      System.out.println("okhttp " + okhttp3.OkHttp.VERSION + ", Java "
+          + System.getProperty("java.version"));
+      return;
     }
-    if (url.isEmpty() || ca.isEmpty() || n < 1 || timeoutMs <= 0 || cert.isEmpty() != key.isEmpty()
-        || !(proto.equals("h1") || proto.equals("h2"))) {
-      usage("need --url, --ca, -n >= 1, --proto h1|h2, --timeout-ms > 0, and --cert with --key");
-    }
-    JdkTls material = new JdkTls(ca, cert, key);
+    JdkTls material = new JdkTls(a.ca, a.cert, a.key);
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(material.keys == null ? null : material.keys.getKeyManagers(),
         material.trust.getTrustManagers(), null);
     X509TrustManager trustManager = (X509TrustManager) material.trust.getTrustManagers()[0];
     List<Protocol> protocols =
-        proto.equals("h2") ? List.of(Protocol.HTTP_2, Protocol.HTTP_1_1) : List.of(Protocol.HTTP_1_1);
-    for (int i = 0; i < n; i++) {
+        a.proto.equals("h2") ? List.of(Protocol.HTTP_2, Protocol.HTTP_1_1) : List.of(Protocol.HTTP_1_1);
+    for (int i = 0; i < a.n; i++) {
       RecordingSocketFactory sockets = new RecordingSocketFactory();
       OkHttpClient client = new OkHttpClient.Builder()
           .sslSocketFactory(context.getSocketFactory(), trustManager)
@@ -121,13 +94,13 @@ public final class H2raceOkHttp {
           .protocols(protocols)
           .connectionPool(new ConnectionPool())
           .retryOnConnectionFailure(true)  // OkHttp's default
-          .callTimeout(timeoutMs, TimeUnit.MILLISECONDS)
+          .callTimeout(a.timeoutMs, TimeUnit.MILLISECONDS)
           .build();
       String answer;
-      try (Response r = client.newCall(new Request.Builder().url(url).build()).execute()) {
+      try (Response r = client.newCall(new Request.Builder().url(a.url).build()).execute()) {
         answer = "ok " + r.code();
       } catch (java.io.InterruptedIOException e) {
-        answer = "error timeout after " + timeoutMs + " ms <- " + errorText(e);
+        answer = "error timeout after " + a.timeoutMs + " ms <- " + errorText(e);
       } catch (IOException e) {
         answer = "error " + errorText(e);
       }
