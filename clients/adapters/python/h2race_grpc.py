@@ -18,36 +18,15 @@ Usage: /usr/bin/python3 h2race_grpc.py --site DIR --url URL --ca FILE [--cert FI
        /usr/bin/python3 h2race_grpc.py --site DIR --version
 --site DIR: where the build installed grpcio (grpcio-pypi.lock); it comes first on sys.path.
 """
-import argparse
 import platform
 import sys
 import urllib.parse
 
-
-def parse_args():
-    p = argparse.ArgumentParser(prog="h2race_grpc.py")
-    p.add_argument("--site", required=True)
-    p.add_argument("--version", action="store_true")
-    p.add_argument("--url")
-    p.add_argument("--ca")
-    p.add_argument("--cert", default="")
-    p.add_argument("--key", default="")
-    p.add_argument("-n", "--n", type=int, default=1)
-    p.add_argument("--proto", choices=["h2"], default="h2")
-    p.add_argument("--timeout-ms", type=int, default=5000)
-    p.add_argument("--paced", action="store_true")
-    args = p.parse_args()  # exits 2 on bad usage
-    if args.version:
-        return args
-    if not args.url or not args.ca:
-        p.error("need --url and --ca")
-    if args.n < 1 or args.timeout_ms <= 0 or bool(args.cert) != bool(args.key):
-        p.error("need -n >= 1, --timeout-ms > 0, and --cert with --key")
-    return args
+from adapter_args import parse_args
 
 
 def main():
-    args = parse_args()
+    args = parse_args("h2race_grpc.py", ["h2"], site_required=True, paced=True)
     sys.path.insert(0, args.site)
     import grpc  # noqa: PLC0415 - after --site, on purpose
 

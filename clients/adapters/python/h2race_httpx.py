@@ -19,34 +19,14 @@ Without --site: Debian's python3-httpx and python3-h2 (httpx 0.23, httpcore 0.16
 --site DIR: the packages in DIR come first (the build installs httpx 0.28 from PyPI there, pinned
 by httpx-pypi.lock). --version prints the versions that are imported.
 """
-import argparse
 import platform
 import ssl
 import sys
 import threading
 
+from adapter_args import parse_args
+
 httpx = None  # imported in main(), after --site
-
-
-def parse_args():
-    p = argparse.ArgumentParser(prog="h2race_httpx.py")
-    p.add_argument("--site", default="")
-    p.add_argument("--version", action="store_true")
-    p.add_argument("--url", required=False)
-    p.add_argument("--ca", required=False)
-    p.add_argument("--cert", default="")
-    p.add_argument("--key", default="")
-    p.add_argument("-n", "--n", type=int, default=1)
-    p.add_argument("--proto", choices=["h1", "h2"], default="h2")
-    p.add_argument("--timeout-ms", type=int, default=5000)
-    args = p.parse_args()  # exits 2 on bad usage
-    if args.version:
-        return args
-    if not args.url or not args.ca:
-        p.error("need --url and --ca")
-    if args.n < 1 or args.timeout_ms <= 0 or bool(args.cert) != bool(args.key):
-        p.error("need -n >= 1, --timeout-ms > 0, and --cert with --key")
-    return args
 
 
 def error_text(exc):
@@ -98,7 +78,7 @@ def versions():
 
 def main():
     global httpx
-    args = parse_args()
+    args = parse_args("h2race_httpx.py", ["h1", "h2"])
     if args.site:
         sys.path.insert(0, args.site)
     import httpx as imported  # noqa: PLC0415 - after --site, on purpose
