@@ -11,8 +11,47 @@
 #include "core/interrupt.h"
 #include "core/pki.h"
 #include "harness/driver.h"
+#include "harness/external_server.h"
+#include "harness/external_server_run.h"
 
 namespace h2race::cli {
+namespace {
+
+// --server NAME: the server's side is not h2race's, so no timelines; --pcap keeps the whole
+// capture the truth was read from.
+int run_external_server_command(RunFlags& f, const RunPlan& plan) {
+  if (f.out.explain && f.out.pcap_path.empty()) {
+    throw UsageError(fmt::format(
+        "--explain: the events of --server {} cannot be recorded; --pcap FILE keeps the capture "
+        "the truth was read from",
+        plan.server->name));
+  }
+  if (plan.schedule) {
+    throw UsageError(
+        fmt::format("--schedule: --server {} has no injection points (h2race's own server has)",
+                    plan.server->name));
+  }
+  if (!f.out.pcap_path.empty()) check_output_path("--pcap", f.out.pcap_path);
+  f.out.explain = false;
+  install_interrupt_handlers();
+  const Pki pki(f.scenario.key_type);
+  std::atomic<uint64_t> done{0};
+  RunRecord run;
+  {
+    Progress progress(done, f.scenario.iterations);
+    DriverHooks hooks;
+    hooks.done = &done;
+    try {
+      run = run_on_external_server(plan, pki, hooks, {.pcap = f.out.pcap_path});
+    } catch (const ServerStartError& e) {
+      throw UsageError(e.what());
+    }
+  }
+  return finish_run("run", "iterations", run, f.out,
+                    "truth: read from the wire (tshark over the capture, with the TLS key log)");
+}
+
+}  // namespace
 
 int run_command(RunFlags& f) {
   check_output_flags(f.out);
@@ -29,6 +68,7 @@ int run_command(RunFlags& f) {
   const RunPlan plan =
       plan_run(f.scenario, {.schedule = std::move(schedule), .explain = f.out.explain});
 
+  if (plan.server) return run_external_server_command(f, plan);
   PcapOutput pcap(f.out.pcap_path, f.scenario.fresh_server, /*stdout_busy=*/!f.out.quiet);
   install_interrupt_handlers();
   const Pki pki(f.scenario.key_type);

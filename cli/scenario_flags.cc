@@ -8,6 +8,7 @@
 #include "cli/enum_option.h"
 #include "cli/flag_values.h"
 #include "clients/client_kinds.h"
+#include "servers/server_kinds.h"
 
 namespace h2race::cli {
 namespace {
@@ -64,7 +65,43 @@ void add_server_flags(CLI::App* cmd, Scenario& s, std::string_view proto_help,
       ->default_str("1000");
 }
 
+void add_external_server_flags(CLI::App* cmd, Scenario& s) {
+  std::string help =
+      fmt::format("the server: {} (h2race's own, the default) or a real program:", kOwnServer);
+  for (const ServerDefinition& d : server_definitions()) {
+    help += fmt::format("\n  {:<13} {}", d.name, d.summary);
+  }
+  CLI::Option* server = cmd->add_option("--server", s.server, help);
+  cmd->add_option_function<std::string>(
+         "--server-def",
+         [&s](const std::string& file) {
+           try {
+             s.server = add_server_definition(file).name;
+           } catch (const DefinitionError& e) {
+             throw CLI::ValidationError("--server-def", e.what());
+           }
+         },
+         "a real server of your own: its definition file (docs/servers.md); the run's server is "
+         "the name it declares")
+      ->excludes(server)
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--server-knob", s.server_knob,
+                  "with --server: one of its definition's close knobs (e.g. linger)");
+}
+
 void check_server_flags(const Scenario& s, const CLI::App* cmd) {
+  if (!s.server.empty()) {
+    for (const char* flag : {"--server-close", "--server-read", "--linger-ms", "--fresh-server"}) {
+      if (given(cmd, flag)) {
+        throw UsageError(fmt::format(
+            "{} applies to h2race's own server, not --server {} (its definition says what it "
+            "does; --server-knob picks a close knob)",
+            flag, s.server));
+      }
+    }
+  } else if (given(cmd, "--server-knob")) {
+    throw UsageError("--server-knob applies only with --server NAME (a real server)");
+  }
   if (given(cmd, "--linger-ms") && s.server_close != ServerClose::kLinger) {
     throw UsageError(fmt::format("--linger-ms applies only to --server-close linger, not {}",
                                  name(s.server_close)));
@@ -96,6 +133,7 @@ void add_scenario_flags(CLI::App* cmd, Scenario& s, ScenarioFlagSet which) {
                 "a new server (listener, SSL_CTX) per iteration, as the seed program does");
   add_client_bound_flags(cmd, s);
   add_go_timing_flags(cmd, s);
+  add_external_server_flags(cmd, s);
 }
 
 void add_client_option(CLI::App* cmd, Scenario& s, bool in_process_only) {
@@ -140,6 +178,7 @@ void finish_scenario(Scenario& s, const CLI::App* cmd) {
                                    flag, s.client));
     }
   }
+  if (s.server == kOwnServer) s.server.clear();  // the default, spelled out
   check_server_flags(s, cmd);
 }
 

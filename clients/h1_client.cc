@@ -28,8 +28,10 @@ ClientResult run_h1_client(const ClientTarget& t) {
     const std::string_view text(reinterpret_cast<const char*>(in.data()), in.size());
     if (const auto eol = text.find("\r\n"); eol != std::string_view::npos) {
       const auto status = text.substr(0, eol);
-      if (status.starts_with("HTTP/1.1 200")) return {ok_outcome(std::string(status)), key};
-      return {other_outcome("read", status), key};
+      // "HTTP/1.1 400 Bad Request": the status is the second word.
+      const std::string_view code =
+          status.size() >= 12 && status.starts_with("HTTP/1.") ? status.substr(9, 3) : "";
+      return {http_status_outcome(code, status), key};
     }
     if (r.failure) {
       if (r.failure->alert >= 0 || !write_failure) return {*r.failure, key};

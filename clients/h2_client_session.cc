@@ -97,10 +97,8 @@ int H2ClientSession::on_stream_close(nghttp2_session*, int32_t stream_id, uint32
   if (stream_id != self->stream_id_ || self->result_) return 0;
   if (error_code != NGHTTP2_NO_ERROR) {
     self->result_ = h2_frame_outcome("rst_stream", error_code);
-  } else if (self->status_ == "200") {
-    self->result_ = ok_outcome("HTTP/2 200");
   } else {
-    self->result_ = other_outcome("h2", fmt::format("HTTP/2 status {}", self->status_));
+    self->result_ = http_status_outcome(self->status_, fmt::format("HTTP/2 {}", self->status_));
   }
   return 0;
 }

@@ -204,7 +204,7 @@ void append_capped(std::string& s, std::string_view data, size_t cap) {
 
 ProcessResult run_process(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
                           const LineHandler& on_stdout_line, std::chrono::milliseconds per_line,
-                          bool ack_lines) {
+                          bool ack_lines, const StopRequest& stop_request) {
   become_subreaper();
   Pipe out, err;
   std::optional<Pipe> in;
@@ -245,6 +245,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, std::chrono::mil
   bool out_open = true, err_open = true;
   bool killed = false;
   SteadyClock::time_point killed_at;
+  std::optional<SteadyClock::time_point> signalled_at;  // stop_request's signal went out
   int status = 0;
   bool exited = false;  // seen with WNOWAIT: the zombie keeps its pid (and group id) reserved
   auto stop = [&] {
@@ -276,6 +277,14 @@ ProcessResult run_process(const std::vector<std::string>& argv, std::chrono::mil
         stop();
       }
       if (result.interrupted || result.timed_out || result.flooded) stop();
+      if (!killed && stop_request.requested && stop_request.requested->load()) {
+        if (!signalled_at) {
+          kill(-pid, stop_request.signal);
+          signalled_at = SteadyClock::now();
+        } else if (SteadyClock::now() >= *signalled_at + stop_request.grace) {
+          stop();
+        }
+      }
     } else if (SteadyClock::now() >= killed_at + std::chrono::seconds(1)) {
       break;  // killed, yet a pipe stays open (a process that cannot die): stop reading
     }
@@ -317,11 +326,12 @@ ProcessResult run_process(const std::vector<std::string>& argv, std::chrono::mil
   if (!killed && !exited) {
     // Every pipe closed before the exit was seen: the program is exiting (or it closed its
     // output and goes on: the deadline still holds).
-    while (!exited && SteadyClock::now() < deadline && !interrupted()) {
+    auto stop_requested = [&] { return stop_request.requested && stop_request.requested->load(); };
+    while (!exited && SteadyClock::now() < deadline && !interrupted() && !stop_requested()) {
       exited = has_exited(pid);
       if (!exited) std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
-    if (!exited) {
+    if (!exited && !stop_requested()) {
       result.timed_out = SteadyClock::now() >= deadline;
       result.interrupted = interrupted();
     }

@@ -2,6 +2,7 @@
 // external clients (clients/external_client.h) run their programs with it.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -34,6 +35,14 @@ inline constexpr size_t kMaxLineBytes = 64u << 10;
 // cannot extend its time by printing.
 using LineHandler = std::function<bool(const std::string&)>;
 
+// A request to end a program that runs until told (an external server): once *requested turns
+// true, `signal` goes to its process group; what is left after `grace` is killed.
+struct StopRequest {
+  const std::atomic<bool>* requested = nullptr;
+  int signal = 15;  // SIGTERM
+  std::chrono::milliseconds grace{2000};
+};
+
 // argv[0] must be a path (see find_program). The child gets its own process group, so a Ctrl-C
 // at the terminal reaches h2race, which then kills the child and returns what it had printed.
 // Bounds: `timeout` for the whole process, or, with on_stdout_line and per_line > 0, for its
@@ -44,12 +53,13 @@ using LineHandler = std::function<bool(const std::string&)>;
 // started outlives the call.
 // ack_lines: the child's stdin is a pipe, and a newline goes down it after on_stdout_line has
 // returned for each line (a paced program waits for it before its next request); otherwise its
-// stdin is /dev/null.
+// stdin is /dev/null. stop_request: see StopRequest (the program's end then counts as neither
+// timed out nor interrupted).
 // Throws std::runtime_error when the program cannot be started.
 ProcessResult run_process(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
                           const LineHandler& on_stdout_line = {},
                           std::chrono::milliseconds per_line = std::chrono::milliseconds(0),
-                          bool ack_lines = false);
+                          bool ack_lines = false, const StopRequest& stop_request = {});
 
 // name with a '/' is taken as is; otherwise the first executable of that name in $PATH.
 std::optional<std::filesystem::path> find_program(const std::string& name);

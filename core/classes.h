@@ -38,6 +38,14 @@ inline constexpr std::string_view kCanceled = "conn:canceled";
 inline constexpr std::string_view kAlertPrefix = "tls_alert:";
 inline constexpr std::string_view kCertificateRequired = "tls_alert:certificate_required";
 
+// The server answered at the HTTP level instead of with an alert: it completed the handshake
+// without the certificate and its response had this status (nginx's `ssl_verify_client on`
+// answers 400): http:<status>, three digits. A 200 is `ok`.
+inline constexpr std::string_view kHttpPrefix = "http:";
+// Truth only (what a server did, read from the wire): it closed the connection (FIN or RST)
+// without sending an alert or a response.
+inline constexpr std::string_view kCloseNoAlert = "close:no_alert";
+
 // HTTP/2: Go's "client conn could not be established" (the connection died before the request
 // went out), and the frames that end a connection or a stream, with nghttp2's code names.
 inline constexpr std::string_view kNoConnection = "h2:no_connection";
@@ -48,7 +56,7 @@ inline constexpr std::string_view kRstStreamPrefix = "h2:rst_stream:";
 // that probe --expect and client definition rules check a spelling against.
 inline constexpr std::string_view kFixedClasses[] = {
     kOk,       kTimeout,        kOther,       kNoConnection, kClosedLocally,
-    kCanceled, kWriteErrnoLost, kReadTlsError};
+    kCanceled, kWriteErrnoLost, kReadTlsError, kCloseNoAlert};
 
 // Not a class: the truth of an iteration no server record was found for.
 inline constexpr std::string_view kUnknownTruth = "unknown";

@@ -10,120 +10,18 @@
 #include <optional>
 #include <set>
 
+#include "core/definition_text.h"
 #include "core/file_error.h"
 #include "core/input_file.h"
 
 namespace h2race {
 namespace {
 
-// Thrown inside the parser with the line's text only; the caller adds FILE:LINE.
-struct LineError {
-  std::string what;
-};
+using LineError = DefinitionLineError;
 
-// A line's words: separated by blanks; "double quoted" keeps blanks (\" \\ \t inside); a # at
-// the start of a word begins a comment.
-std::vector<std::string> split_words(std::string_view line) {
-  std::vector<std::string> words;
-  size_t i = 0;
-  while (i < line.size()) {
-    if (line[i] == ' ' || line[i] == '\t' || line[i] == '\r') {
-      ++i;
-      continue;
-    }
-    if (line[i] == '#') break;
-    std::string word;
-    if (line[i] == '"') {
-      ++i;
-      bool closed = false;
-      while (i < line.size()) {
-        char c = line[i++];
-        if (c == '"') {
-          closed = true;
-          break;
-        }
-        if (c == '\\') {
-          if (i == line.size()) break;
-          const char e = line[i++];
-          c = e == 't' ? '\t' : e == 'n' ? '\n' : e;
-        }
-        word += c;
-      }
-      if (!closed) throw LineError{"unterminated quote"};
-      if (i < line.size() && line[i] != ' ' && line[i] != '\t' && line[i] != '\r') {
-        throw LineError{"a closing quote must end the word"};
-      }
-    } else {
-      while (i < line.size() && line[i] != ' ' && line[i] != '\t' && line[i] != '\r') {
-        if (line[i] == '"') throw LineError{"a quote must start the word"};
-        word += line[i++];
-      }
-    }
-    words.push_back(std::move(word));
-  }
-  return words;
-}
-
-uint64_t parse_number(const std::string& word, std::string_view key, uint64_t max) {
-  uint64_t n = 0;
-  const auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), n);
-  if (ec != std::errc() || end != word.data() + word.size() || n > max) {
-    throw LineError{fmt::format("{}: '{}' is not a number from 0 to {}", key, word, max)};
-  }
-  return n;
-}
-
-void expect_count(const std::vector<std::string>& w, size_t n) {
-  if (w.size() != n + 1) {
-    throw LineError{fmt::format("{} takes {} value{}", w[0], n, n == 1 ? "" : "s")};
-  }
-}
-
-// The value of a one-word key, from its spellings.
-template <typename T>
-T one_of(const std::vector<std::string>& w,
-         std::initializer_list<std::pair<std::string_view, T>> choices) {
-  expect_count(w, 1);
-  std::string names;
-  for (const auto& [word, value] : choices) {
-    if (w[1] == word) return value;
-    names += (names.empty() ? "" : ", ") + std::string(word);
-  }
-  throw LineError{fmt::format("{}: '{}' is not one of {}", w[0], w[1], names)};
-}
-
-// Checks every {placeholder} of a word ({{ and }} are literal braces).
 void check_placeholders(const std::string& word, bool cert_words) {
-  for (size_t i = 0; i < word.size(); ++i) {
-    if (word[i] == '}') {
-      if (i + 1 < word.size() && word[i + 1] == '}') {
-        ++i;
-        continue;
-      }
-      throw LineError{fmt::format("'{}': a lone }} (write }}}} for a brace)", word)};
-    }
-    if (word[i] != '{') continue;
-    if (i + 1 < word.size() && word[i + 1] == '{') {
-      ++i;
-      continue;
-    }
-    const size_t close = word.find('}', i);
-    if (close == std::string::npos) throw LineError{fmt::format("'{}': unclosed {{", word)};
-    const std::string_view name = std::string_view(word).substr(i + 1, close - i - 1);
-    if (!is_placeholder(name, cert_words)) {
-      throw LineError{fmt::format("'{}': unknown placeholder {{{}}}", word, name)};
-    }
-    i = close;
-  }
-}
-
-bool is_name(std::string_view s) {
-  if (s.empty() || s.size() > 40 || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= '0' && s[0] <= '9')))
-    return false;
-  for (char c : s) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.')) return false;
-  }
-  return true;
+  check_definition_placeholders(
+      word, [&](std::string_view name) { return is_placeholder(name, cert_words); });
 }
 
 // rule [exit N] [contains "TEXT"]... => CLASS
@@ -135,7 +33,7 @@ OutputRule parse_rule(const std::vector<std::string>& w) {
     if (i + 1 >= w.size()) throw LineError{fmt::format("rule: {} needs a value", w[i])};
     if (w[i] == "exit") {
       if (rule.exit_code) throw LineError{"rule: exit given twice"};
-      rule.exit_code = static_cast<int>(parse_number(w[++i], "rule exit", 255));
+      rule.exit_code = static_cast<int>(parse_definition_number(w[++i], "rule exit", 255));
     } else if (w[i] == "contains") {
       // Bounded, so that matching a rule against an answer (at most kMaxRuleTextBytes x the
       // kept answer) stays far below any request's bound.
@@ -198,14 +96,14 @@ void parse_line(const std::vector<std::string>& w, ClientDefinition& d,
       {"modeled-by", &ClientDefinition::modeled_by},
       {"rules-from", &ClientDefinition::rules_from}};
   if (const auto word_key = kWordKeys.find(key); word_key != kWordKeys.end()) {
-    expect_count(w, 1);
-    if (key == "name" && !is_name(w[1])) {
+    expect_value_count(w, 1);
+    if (key == "name" && !is_definition_name(w[1])) {
       throw LineError{fmt::format("name '{}': use a-z, 0-9, - and .", w[1])};
     }
     if (key == "program" || key == "rules-from") check_placeholders(w[1], false);
     d.*(word_key->second) = w[1];
   } else if (key == "needs") {
-    expect_count(w, 2);
+    expect_value_count(w, 2);
     check_placeholders(w[2], false);
     d.needs.emplace_back(w[1], w[2]);
   } else if (key == "speaks") {
@@ -220,8 +118,8 @@ void parse_line(const std::vector<std::string>& w, ClientDefinition& d,
       }
     }
   } else if (key == "requests-per-process") {
-    expect_count(w, 1);
-    d.requests_per_process = parse_number(w[1], key, 100'000);
+    expect_value_count(w, 1);
+    d.requests_per_process = parse_definition_number(w[1], key, 100'000);
     if (d.requests_per_process == 0) throw LineError{"requests-per-process must be at least 1"};
   } else if (key == "answers") {
     using enum ClientDefinition::Answers;
@@ -232,8 +130,8 @@ void parse_line(const std::vector<std::string>& w, ClientDefinition& d,
     d.local_address = one_of<ClientDefinition::LocalAddress>(
         w, {{"none", kNone}, {"stdout", kStdout}, {"line", kLine}});
   } else if (key == "startup-ms") {
-    expect_count(w, 1);
-    d.startup = std::chrono::milliseconds(parse_number(w[1], key, 600'000));
+    expect_value_count(w, 1);
+    d.startup = std::chrono::milliseconds(parse_definition_number(w[1], key, 600'000));
   } else if (key == "paced") {
     d.paced = one_of<bool>(w, {{"yes", true}, {"no", false}});
   } else if (key == "in-matrix") {
@@ -251,7 +149,7 @@ void parse_line(const std::vector<std::string>& w, ClientDefinition& d,
                           : d.version_argv)
         .assign(w.begin() + 1, w.end());
   } else if (key == "alert-name") {
-    expect_count(w, 2);
+    expect_value_count(w, 2);
     d.rules.alert_names.emplace_back(w[1], w[2]);
   } else if (key == "rule") {
     d.rules.rules.push_back(parse_rule(w));
@@ -272,7 +170,7 @@ size_t parse_lines(std::string_view text, const std::string& file, ClientDefinit
     text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
     try {
       if (line.find('\0') != std::string_view::npos) throw LineError{"a NUL byte"};
-      const auto words = split_words(line);
+      const auto words = split_definition_words(line);
       if (words.empty()) continue;
       if (!only.empty() && !only.count(words[0])) {
         throw LineError{

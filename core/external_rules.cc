@@ -129,6 +129,7 @@ bool is_canonical_class(std::string_view cls) {
   for (std::string_view fixed : cls::kFixedClasses) {
     if (cls == fixed) return true;
   }
+  if (cls.starts_with(cls::kHttpPrefix)) return is_http_status(cls.substr(cls::kHttpPrefix.size()));
   if (cls.starts_with(cls::kAlertPrefix)) {
     return alert_number(cls.substr(cls::kAlertPrefix.size())).has_value();
   }

@@ -21,6 +21,7 @@ bool is_class_spelling(std::string_view c) {
   for (std::string_view fixed : cls::kFixedClasses) {
     if (c == fixed) return true;
   }
+  if (c.starts_with(cls::kHttpPrefix)) return is_http_status(c.substr(cls::kHttpPrefix.size()));
   if (c.starts_with(cls::kAlertPrefix)) {
     const std::string_view name = c.substr(cls::kAlertPrefix.size());
     for (int alert = 0; alert < 256; ++alert) {
@@ -74,6 +75,17 @@ Outcome timeout_outcome(std::string_view stage) {
 
 Outcome other_outcome(std::string_view op, std::string_view raw) {
   return {std::string(cls::kOther), std::string(raw), std::string(op), 0, -1};
+}
+
+bool is_http_status(std::string_view s) {
+  return s.size() == 3 && s[0] >= '1' && s[0] <= '5' && s[1] >= '0' && s[1] <= '9' && s[2] >= '0' &&
+         s[2] <= '9';
+}
+
+Outcome http_status_outcome(std::string_view status, std::string_view raw) {
+  if (status == "200") return ok_outcome(raw);
+  if (!is_http_status(status)) return other_outcome("h2", raw);
+  return {fmt::format("{}{}", cls::kHttpPrefix, status), std::string(raw), "", 0, -1};
 }
 
 Outcome h2_frame_outcome(std::string_view frame, uint32_t error_code) {

@@ -29,6 +29,11 @@ Outcome alert_outcome(int alert, std::string_view raw = {});
 Outcome eof_outcome(std::string_view op, std::string_view raw = {});
 Outcome timeout_outcome(std::string_view stage);
 Outcome other_outcome(std::string_view op, std::string_view raw);
+// The response's status: ok for 200, else http:<status> (a status that is not three digits is
+// other).
+Outcome http_status_outcome(std::string_view status, std::string_view raw);
+// Whether s is an HTTP status as http:<status> spells it: three digits, 100 to 599.
+bool is_http_status(std::string_view s);
 // h2:goaway:<code>, h2:rst_stream:<code> with nghttp2's names for HTTP/2 error codes.
 Outcome h2_frame_outcome(std::string_view frame, uint32_t error_code);
 // Go's "client conn could not be established": the connection died before the request was

@@ -115,6 +115,8 @@ nlohmann::json Scenario::to_json() const {
       g[go_timing_json_key(f)] = ((*go_timing).*f.member).count();
   }
   if (server_close == ServerClose::kLinger) j["linger_ms"] = linger.count();
+  if (!server.empty()) j["server"] = server;
+  if (!server_knob.empty()) j["server_knob"] = server_knob;
   return j;
 }
 
@@ -178,6 +180,14 @@ Scenario Scenario::from_json(const nlohmann::json& j) {
   if (j.contains("schedule") && j["schedule"].is_string()) {
     s.schedule = j["schedule"].get<std::string>();
   }
+  for (auto [key, member] :
+       {std::pair{"server", &Scenario::server}, std::pair{"server_knob", &Scenario::server_knob}}) {
+    if (!j.contains(key)) continue;
+    if (!j[key].is_string() || j[key].get<std::string>() != printable(j[key].get<std::string>())) {
+      throw std::invalid_argument(fmt::format("scenario.{}: not printable text", key));
+    }
+    s.*member = j[key].get<std::string>();
+  }
   return s;
 }
 
@@ -186,7 +196,9 @@ std::string Scenario::id() const {
   return fmt::format("{}-{}-{}-{}-{}-{}{}{}", name(proto), tls_id, name(client_cert), client,
                      name(server_close), name(key_type),
                      server_read == ServerRead::kRecord ? "-record" : "",
-                     fresh_server ? "-fresh" : "");
+                     fresh_server ? "-fresh" : "") +
+         (server.empty() ? "" : "-on-" + server) +
+         (server_knob.empty() ? "" : "-knob-" + server_knob);
 }
 
 }  // namespace h2race

@@ -66,6 +66,11 @@ struct Scenario {
   };
   std::optional<GoTiming> go_timing;
   std::chrono::milliseconds linger{1000};  // linger close: bound on draining the client
+  // A real server program (a server definition's name, servers/server_kinds.h) instead of
+  // h2race's own; empty for h2race's own. server_close, server_read and linger are then not
+  // what the server does: its definition (and its knob, if any) is.
+  std::string server;
+  std::string server_knob;  // a close knob of that definition, or empty
 
   // The fields that make two histograms comparable (not iterations or timeout).
   nlohmann::json to_json() const;

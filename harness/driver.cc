@@ -15,6 +15,7 @@
 #include "core/interrupt.h"
 #include "core/pki_files.h"
 #include "core/truth_table.h"
+#include "harness/external_server_run.h"
 #include "harness/packet_capture.h"
 #include "servers/mtls_server.h"
 
@@ -148,6 +149,7 @@ RunRecord run_scenario_on(const RunPlan& plan, const Pki& pki, SharedServer& sha
 }
 
 RunRecord run_scenario(const RunPlan& plan, const Pki& pki, const DriverHooks& hooks) {
+  if (plan.server) return run_on_external_server(plan, pki, hooks);
   const RecordingScope recording(plan.schedule ? &*plan.schedule : nullptr, hooks.explain,
                                  plan.scenario.timeout);
   RunRecord run;

@@ -70,7 +70,7 @@ std::optional<ConnKey> packet_key(const u_char* p, size_t len, uint16_t server_p
 
 }  // namespace
 
-PacketCapture::PacketCapture() : pcap_(nullptr, pcap_close) {
+PacketCapture::PacketCapture(bool keep_all) : pcap_(nullptr, pcap_close), keep_all_(keep_all) {
   char err[PCAP_ERRBUF_SIZE] = "";
   pcap_.reset(pcap_create("lo", err));
   if (!pcap_) throw std::runtime_error(fmt::format("cannot open the loopback interface: {}", err));
@@ -140,7 +140,7 @@ void PacketCapture::take(const pcap_pkthdr* h, const u_char* bytes) {
       return held.packet.ts_us - entry.second.back().packet.ts_us > kForgetAfterUs;
     });
   }
-  if (kept_keys_.count(*key)) {
+  if (keep_all_ || kept_keys_.count(*key)) {
     kept_.push_back(std::move(held));
   } else if (!dropped_keys_.count(*key)) {
     pending_[*key].push_back(std::move(held));

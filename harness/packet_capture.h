@@ -23,8 +23,9 @@ namespace h2race {
 class PacketCapture {
  public:
   // Opens the loopback interface; throws std::runtime_error with libpcap's reason (e.g. no
-  // permission to capture), before anything runs.
-  PacketCapture();
+  // permission to capture), before anything runs. keep_all: every connection's packets are
+  // kept (truth from the wire), with no keep() or drop().
+  explicit PacketCapture(bool keep_all = false);
   ~PacketCapture();
   PacketCapture(const PacketCapture&) = delete;
   PacketCapture& operator=(const PacketCapture&) = delete;
@@ -53,6 +54,7 @@ class PacketCapture {
   std::unique_ptr<pcap_t, void (*)(pcap_t*)> pcap_;
   uint16_t linktype_ = 0;
   uint16_t port_ = 0;
+  bool keep_all_ = false;
   std::atomic<bool> stop_{false};
   std::thread thread_;
   std::mutex mu_;

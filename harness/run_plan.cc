@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <system_error>
 
+#include "harness/external_server.h"
+
 namespace h2race {
 namespace {
 
@@ -42,6 +44,41 @@ std::filesystem::path find_program(const Scenario& s, const ClientDefinition& de
   return *program;
 }
 
+// --server NAME: the definition, its program and its package, and what the run can ask of it.
+void resolve_server(RunPlan& plan) {
+  const Scenario& s = plan.scenario;
+  plan.server = find_server(s.server);
+  if (!plan.server) {
+    throw PlanError(fmt::format("--server {}: not one of {}", s.server, server_names()));
+  }
+  const ServerDefinition& def = *plan.server;
+  if (!(s.proto == Proto::kH2 ? def.speaks_h2 : def.speaks_h1)) {
+    throw PlanError(fmt::format("--server {} does not speak {}", def.name, name(s.proto)));
+  }
+  if (!s.server_knob.empty() && !def.knobs.count(s.server_knob)) {
+    std::string knobs;
+    for (const auto& [k, text] : def.knobs) knobs += (knobs.empty() ? "" : ", ") + k;
+    throw PlanError(fmt::format("--server-knob {}: server {} has {}", s.server_knob, def.name,
+                                knobs.empty() ? "no knobs" : "only " + knobs));
+  }
+  const auto program = find_server_program(def);
+  if (!program) {
+    throw PlanError(fmt::format("--server {}: program {} not found; {} (package {})", def.name,
+                                def.program,
+                                is_builtin_server(def) ? "scripts/setup installs it"
+                                                       : "its definition says",
+                                def.package));
+  }
+  plan.server_program = *program;
+  plan.server_version = server_version(def, *program);
+  if (plan.kind->program && !plan.kind->program->reports_local_address()) {
+    throw PlanError(fmt::format(
+        "--client {} with --server {}: the client does not report its local address, so its "
+        "connections cannot be found in the capture (use a client that does)",
+        s.client, def.name));
+  }
+}
+
 }  // namespace
 
 RunPlan plan_run(const Scenario& s, PlanRequest request) {
@@ -65,6 +102,7 @@ RunPlan plan_run(const Scenario& s, PlanRequest request) {
     plan.program = find_program(s, *plan.kind->program);
     plan.program_version = external_program_version(*plan.kind->program, *plan.program);
   }
+  if (!s.server.empty() && s.server != kOwnServer) resolve_server(plan);
   plan.jobs = plan.sole() ? 1 : std::max(1, s.jobs);
   plan.schedule = std::move(request.schedule);
   return plan;

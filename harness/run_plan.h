@@ -11,6 +11,7 @@
 #include "clients/client_kinds.h"
 #include "core/scenario.h"
 #include "core/schedule.h"
+#include "servers/server_kinds.h"
 
 namespace h2race {
 
@@ -33,6 +34,11 @@ struct RunPlan {
   bool sole() const { return kind->program && !kind->program->reports_local_address(); }
   // Every iteration runs under it when set.
   std::optional<Schedule> schedule{};
+  // A real server (scenario.server), its program found once and its version; unset for
+  // h2race's own server.
+  const ServerDefinition* server = nullptr;
+  std::filesystem::path server_program;
+  std::string server_version;
 };
 
 struct PlanRequest {
