@@ -9,6 +9,7 @@
 #include "core/definition_text.h"
 #include "core/file_error.h"
 #include "core/input_file.h"
+#include "core/scenario.h"
 
 namespace h2race {
 namespace {
@@ -103,8 +104,9 @@ void parse_line(const std::vector<std::string>& w, ServerDefinition& d,
     (key == "argv" ? d.argv : d.version_argv).assign(w.begin() + 1, w.end());
   } else if (key == "mtls") {
     expect_value_count(w, 1);
-    if (w[1].empty()) throw LineError{"mtls: the switch is empty"};
-    d.mtls = w[1];
+    if (w[1].empty()) throw LineError{"mtls: the switch is empty (none: the program has none)"};
+    d.mtls = w[1] == "none" ? "" : w[1];
+    d.has_mtls = w[1] != "none";
   } else if (key == "knob") {
     expect_value_count(w, 2);
     if (!is_definition_name(w[1])) {
@@ -117,6 +119,14 @@ void parse_line(const std::vector<std::string>& w, ServerDefinition& d,
     expect_value_count(w, 1);
     const auto ms = std::chrono::milliseconds(parse_definition_number(w[1], key, 120'000));
     (key == "start-ms" ? d.start_timeout : d.stop_grace) = ms;
+  } else if (key == "keys") {
+    if (w.size() < 2) throw LineError{"keys needs at least one key type"};
+    for (size_t i = 1; i < w.size(); ++i) {
+      if (!parse<KeyType>(w[i])) {
+        throw LineError{fmt::format("keys: '{}' is not a --key type", w[i])};
+      }
+      d.keys.push_back(w[i]);
+    }
   } else if (key == "stop") {
     d.stop_signal = parse_signal(w);
   } else {
@@ -128,7 +138,7 @@ void parse_line(const std::vector<std::string>& w, ServerDefinition& d,
 
 bool is_server_placeholder(std::string_view name) {
   static const std::set<std::string_view> kNames{"program", "dir", "tmp",  "host", "port", "cert",
-                                                 "key",     "ca",  "mtls", "knob", "alpn"};
+                                                 "key",     "ca",  "mtls", "knob", "alpn", "pem"};
   return kNames.count(name) > 0;
 }
 

@@ -29,10 +29,14 @@ struct ServerDefinition {
   // The words that switch on "client certificate required" ({mtls} in argv and files): data, so
   // that a reader sees the switch without reading the template.
   std::string mtls;
+  // false for `mtls none`: the program has no such mode (it asks no client for a certificate).
+  bool has_mtls = true;
   // Close knobs by name (--server-knob NAME puts the text in {knob}; empty otherwise).
   std::map<std::string, std::string> knobs;
   // Config files written into the run's private directory ({tmp}) before the start: (name, body).
   std::vector<std::pair<std::string, std::string>> files;
+  // The key types its TLS library takes (--key); empty: all of them.
+  std::vector<std::string> keys;
   std::chrono::milliseconds start_timeout{10'000};  // until the port accepts
   int stop_signal = 15;                             // SIGTERM; SIGKILL after stop_grace
   std::chrono::milliseconds stop_grace{2'000};

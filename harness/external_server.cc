@@ -131,7 +131,13 @@ ExternalServer::ExternalServer(const ServerDefinition& def, const std::filesyste
                                                   {"ca", files_.ca().string()},
                                                   {"mtls", def.mtls},
                                                   {"knob", knob_text},
-                                                  {"alpn", "h2,http/1.1"}};
+                                                  {"alpn", "h2,http/1.1"},
+      {"pem", (files_.dir() / "server.pem").string()}};
+  // The certificate and its key in one file, for servers that read them so (HAProxy).
+  write_output_file(files_.dir() / "server.pem",
+                    read_input_file(files_.server_cert(), 1 << 20) +
+                        read_input_file(files_.server_key(), 1 << 20),
+                    0600);
   for (const auto& [name, body] : def.files) {
     // The files may hold {mtls} and {knob}, whose texts may hold placeholders of their own.
     write_output_file(

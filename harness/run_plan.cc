@@ -61,6 +61,13 @@ void resolve_server(RunPlan& plan) {
     throw PlanError(fmt::format("--server-knob {}: server {} has {}", s.server_knob, def.name,
                                 knobs.empty() ? "no knobs" : "only " + knobs));
   }
+  if (!def.keys.empty() &&
+      std::find(def.keys.begin(), def.keys.end(), name(s.key_type)) == def.keys.end()) {
+    std::string keys;
+    for (const auto& k : def.keys) keys += (keys.empty() ? "" : "|") + k;
+    throw PlanError(fmt::format("--key {}: server {} takes only --key {}", name(s.key_type),
+                                def.name, keys));
+  }
   const auto program = find_server_program(def);
   if (!program) {
     throw PlanError(fmt::format("--server {}: program {} not found; {} (package {})", def.name,

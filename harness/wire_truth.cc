@@ -110,7 +110,11 @@ WireTruth WireTruth::parse(std::string_view text) {
     s.fin = s.fin || c[7] == "1" || c[7] == "True";
     s.rst = s.rst || c[8] == "1" || c[8] == "True";
     s.decrypted = s.decrypted || has_value(c[9], "20");
-    if (!s.alert && !c[10].empty()) s.alert = std::atoi(std::string(split(c[10], ',')[0]).c_str());
+    // The first alert that is not close_notify (0): a server that answered and then closed
+    // politely sent close_notify, which is no verdict on the certificate.
+    for (auto a : split(c[10], ',')) {
+      if (!s.alert && !a.empty() && a != "0") s.alert = std::atoi(std::string(a).c_str());
+    }
     if (s.status.empty() && !c[11].empty()) s.status = split(c[11], ',')[0];
     if (s.status.empty() && !c[12].empty()) s.status = split(c[12], ',')[0];
   }
@@ -118,12 +122,14 @@ WireTruth WireTruth::parse(std::string_view text) {
   for (auto& [id, s] : streams) {
     WireRecord r;
     r.close = s.rst ? "rst" : s.fin ? "fin" : "open";
-    if (s.alert) {
+    // A response first: it answered; then an alert (sent in plain text before TLS 1.2's
+    // Finished, so readable without keys); then how it closed, if its records could be read.
+    if (!s.status.empty()) {
+      r.truth = http_status_outcome(s.status, "").cls;
+    } else if (s.alert) {
       r.truth = alert_outcome(*s.alert).cls;
     } else if (!s.decrypted) {
       r.truth = cls::kUnknownTruth;  // its records could not be read: no truth is assumed
-    } else if (!s.status.empty()) {
-      r.truth = http_status_outcome(s.status, "").cls;
     } else if (s.fin || s.rst) {
       r.truth = cls::kCloseNoAlert;
     } else {
