@@ -94,7 +94,19 @@ std::vector<std::string> non_loopback_listeners() {
 }
 
 std::optional<std::filesystem::path> find_server_program(const ServerDefinition& def) {
-  return find_program(fill_server_placeholders(def.program, {{"dir", def.dir}}, false));
+  const std::string program = fill_server_placeholders(def.program, {{"dir", def.dir}}, false);
+  if (program.find('/') == std::string::npos) {
+    // A program h2race builds (the Go servers) sits next to the binary, or one dir up from a
+    // test binary.
+    std::error_code ec;
+    const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+      for (const auto& dir : {self.parent_path(), self.parent_path().parent_path()}) {
+        if (auto p = find_program((dir / program).string())) return p;
+      }
+    }
+  }
+  return find_program(program);
 }
 
 std::string server_version(const ServerDefinition& def, const std::filesystem::path& program) {
@@ -132,7 +144,7 @@ ExternalServer::ExternalServer(const ServerDefinition& def, const std::filesyste
                                                   {"mtls", def.mtls},
                                                   {"knob", knob_text},
                                                   {"alpn", "h2,http/1.1"},
-      {"pem", (files_.dir() / "server.pem").string()}};
+                                                  {"pem", (files_.dir() / "server.pem").string()}};
   // The certificate and its key in one file, for servers that read them so (HAProxy).
   write_output_file(files_.dir() / "server.pem",
                     read_input_file(files_.server_cert(), 1 << 20) +

@@ -65,16 +65,14 @@ void resolve_server(RunPlan& plan) {
       std::find(def.keys.begin(), def.keys.end(), name(s.key_type)) == def.keys.end()) {
     std::string keys;
     for (const auto& k : def.keys) keys += (keys.empty() ? "" : "|") + k;
-    throw PlanError(fmt::format("--key {}: server {} takes only --key {}", name(s.key_type),
-                                def.name, keys));
+    throw PlanError(
+        fmt::format("--key {}: server {} takes only --key {}", name(s.key_type), def.name, keys));
   }
   const auto program = find_server_program(def);
   if (!program) {
-    throw PlanError(fmt::format("--server {}: program {} not found; {} (package {})", def.name,
-                                def.program,
-                                is_builtin_server(def) ? "scripts/setup installs it"
-                                                       : "its definition says",
-                                def.package));
+    throw PlanError(fmt::format(
+        "--server {}: program {} not found; {} (package {})", def.name, def.program,
+        is_builtin_server(def) ? "scripts/setup installs it" : "its definition says", def.package));
   }
   plan.server_program = *program;
   plan.server_version = server_version(def, *program);
