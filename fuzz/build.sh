@@ -32,7 +32,7 @@ cmake --no-warn-unused-cli -S "$PROJECT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE
   -DCMAKE_C_FLAGS="$CFLAGS" -DCMAKE_CXX_FLAGS="$CXXFLAGS" \
   -DH2RACE_FUZZ=ON -DH2RACE_TESTS=OFF -DH2RACE_FUZZ_ENGINE="$LIB_FUZZING_ENGINE" >/dev/null
 TARGETS=(schedule_fuzzer schedule_parser_fuzzer histogram_json_fuzzer cli_args_fuzzer
-  external_rules_fuzzer client_definition_fuzzer)
+  external_rules_fuzzer client_definition_fuzzer server_definition_fuzzer)
 cmake --build "$BUILD" --target "${TARGETS[@]}"
 
 # Seed corpora as OSS-Fuzz wants them: $OUT/<target>_seed_corpus.zip, flat.
@@ -46,6 +46,8 @@ seeds() {
     # The built-in definitions are its best seeds, with a few broken ones.
     client_definition_fuzzer)
       echo "$PROJECT"/clients/external/*.client "$PROJECT"/fuzz/seeds/client_definition/* ;;
+    server_definition_fuzzer)
+      echo "$PROJECT"/servers/external/*.server "$PROJECT"/fuzz/seeds/server_definition/* ;;
   esac
 }
 for t in "${TARGETS[@]}"; do

@@ -1,0 +1,123 @@
+// Real servers started from their definitions (servers/external): each answer is paired with a
+// truth read from the wire, a server is stopped with everything it started, and a server that
+// fails to start or listens beyond loopback is exit 2 with what it printed. scripts/setup
+// installs the servers; a missing one fails these tests, as a missing client does elsewhere.
+// No test asserts a racy share: only what the server does (its truth, the same on every
+// connection) and that every answer found its connection in the capture.
+#include "harness/external_server.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include "h2race_process.h"
+#include "servers/server_kinds.h"
+
+namespace h2race {
+namespace {
+
+using testing::h2race;
+
+// Whether any process's command line mentions text (a server's private directory).
+bool some_process_mentions(const std::string& text) {
+  DIR* proc = opendir("/proc");
+  bool found = false;
+  while (const dirent* e = proc ? readdir(proc) : nullptr) {
+    if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+    std::ifstream in(std::string("/proc/") + e->d_name + "/cmdline");
+    std::string cmdline((std::istreambuf_iterator<char>(in)), {});
+    if (cmdline.find(text) != std::string::npos) found = true;
+  }
+  if (proc) closedir(proc);
+  return found;
+}
+
+bool accepts(uint16_t port) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const bool ok = connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0;
+  close(fd);
+  return ok;
+}
+
+// Started and stopped five times each (scripts/server-zoo-check does 100 of every built-in):
+// afterwards nothing listens on its port and no process names its private directory.
+TEST(ExternalServer, StopsLeaveNoProcessAndNoPort) {
+  const Pki pki(KeyType::kP256);
+  for (const char* name : {"nginx", "haproxy", "nghttpd", "go1.26-net-http-server"}) {
+    const ServerDefinition* def = find_server(name);
+    ASSERT_TRUE(def) << name;
+    const auto program = find_server_program(*def);
+    ASSERT_TRUE(program) << name << ": not installed (scripts/setup installs it)";
+    for (int i = 0; i < 5; ++i) {
+      uint16_t port = 0;
+      std::string dir;
+      {
+        ExternalServer server(*def, *program, pki);
+        port = server.port();
+        dir = server.dir().string();
+        EXPECT_TRUE(accepts(port)) << name;
+      }
+      EXPECT_FALSE(accepts(port)) << name << " still listens on " << port;
+      EXPECT_FALSE(some_process_mentions(dir)) << name << " left a process behind";
+    }
+  }
+}
+
+// CI's slice of the server zoo: two servers x two clients x 200 iterations.
+TEST(ExternalServer, EveryAnswerIsPairedWithTheWiresTruth) {
+  struct Case {
+    const char* server;
+    const char* client;
+    const char* truth;  // what the server does on every connection
+  };
+  for (const Case& c : {Case{"nginx", "go", "http:400"}, Case{"nginx", "h1", "http:400"},
+                        Case{"haproxy", "go", "tls_alert:certificate_required"},
+                        Case{"haproxy", "sequential", "tls_alert:certificate_required"}}) {
+    const auto r = h2race(fmt::format("run --server {} --client {} -n 200", c.server, c.client));
+    ASSERT_EQ(r.code, 0) << r.output;
+    EXPECT_NE(r.output.find(fmt::format("truth  {} 200\n", c.truth)), std::string::npos)
+        << c.server << " x " << c.client << ": some answer has another or no truth\n"
+        << r.output;
+  }
+}
+
+TEST(ExternalServer, AFailedStartIsExit2WithWhatItPrinted) {
+  const std::string def = ::testing::TempDir() + "h2race_bad_nghttpd.server";
+  std::ofstream(def)
+      << "name bad-nghttpd\nprogram nghttpd\npackage nghttp2-server\nspeaks h2\n"
+         "mtls --verify-client\nargv {program} --address={host} {port} /nonexistent.key {cert}\n";
+  const auto r = h2race("run -n 5 --server-def " + def);
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("server bad-nghttpd: it exited before it accepted"), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("its stderr"), std::string::npos) << r.output;
+}
+
+// nghttpd without --address binds every address: refused and stopped, before any client runs.
+TEST(ExternalServer, AServerListeningBeyondLoopbackIsStopped) {
+  const std::string def = ::testing::TempDir() + "h2race_open_nghttpd.server";
+  std::ofstream(def) << "name open-nghttpd\nprogram nghttpd\npackage nghttp2-server\nspeaks h2\n"
+                        "mtls --verify-client\nargv {program} {port} {key} {cert} # {host}\n";
+  const auto r = h2race("run -n 5 --server-def " + def);
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("listens beyond loopback"), std::string::npos) << r.output;
+}
+
+TEST(ExternalServer, FlagsOfH2racesOwnServerAreRefused) {
+  testing::expect_usage_error("run -n 5 --server nginx --server-close linger", "--server-close");
+  testing::expect_usage_error("run -n 5 --server-knob linger", "--server-knob");
+  testing::expect_usage_error("run -n 5 --server nginx --server-knob none", "--server-knob none");
+  testing::expect_usage_error("run -n 5 --server h2o", "--key ed25519");
+  testing::expect_usage_error("run -n 5 --server nosuch", "--server nosuch");
+}
+
+}  // namespace
+}  // namespace h2race
