@@ -163,6 +163,12 @@ void add_matrix_command(CLI::App& app, Cli& cli) {
   matrix->add_flag("--zoo", cli.matrix_flags.zoo,
                    "the client zoo instead: every external client x {h2, h1} x server close "
                    "{immediate, linger}");
+  matrix
+      ->add_flag("--servers", cli.matrix_flags.servers,
+                 "the server zoo instead: the models and key-logging real clients x h2race's "
+                 "server and every built-in real server x {h2, h1}; also servers.md and "
+                 "servers.svg in --out")
+      ->excludes("--zoo");
   add_jobs_flag(matrix, cli.matrix_flags.jobs, "client workers");
 }
 

@@ -149,6 +149,7 @@ struct MatrixFlags {
   int jobs = 2;
   std::string out_dir = "matrix";
   bool zoo = false;  // the client zoo (run/matrix.h zoo_matrix) instead of the built-in set
+  bool servers = false;  // the server zoo (servers_matrix): also servers.md and servers.svg
 };
 int matrix_command(const MatrixFlags& flags);
 

@@ -8,12 +8,14 @@
 #include <map>
 
 #include "analysis/report.h"
+#include "analysis/servers_report.h"
 #include "cli/commands.h"
 #include "cli/user_files.h"
 #include "clients/client_kinds.h"
 #include "core/interrupt.h"
 #include "core/pki.h"
 #include "harness/driver.h"
+#include "harness/external_server.h"
 #include "harness/matrix.h"
 
 namespace h2race::cli {
@@ -27,7 +29,7 @@ int matrix_command(const MatrixFlags& f) {
   // Every scenario is resolved before the first runs: a program that is missing stops the matrix
   // now, not after an hour.
   std::vector<RunPlan> plans;
-  for (Scenario s : f.zoo ? zoo_matrix() : builtin_matrix()) {
+  for (Scenario s : f.servers ? servers_matrix() : f.zoo ? zoo_matrix() : builtin_matrix()) {
     s.jobs = f.jobs;
     plans.push_back(plan_run(s));
   }
@@ -43,7 +45,12 @@ int matrix_command(const MatrixFlags& f) {
         plan.kind->program ? std::min(f.iterations, f.external_iterations) : f.iterations;
     auto& pki = pkis[s.key_type];
     if (!pki) pki = std::make_unique<Pki>(s.key_type);
-    RunRecord run = run_scenario(plan, *pki);
+    RunRecord run;
+    try {
+      run = run_scenario(plan, *pki);
+    } catch (const ServerStartError& e) {
+      throw UsageError(e.what());
+    }
     const std::string path = (std::filesystem::path(f.out_dir) / (s.id() + ".json")).string();
     write_output("--out", path, to_json(run).dump(2) + "\n");
     print_stderr(fmt::format("{:<48} {:>7} iterations  fidelity {:.4f}{}\n", s.id(),
@@ -54,6 +61,11 @@ int matrix_command(const MatrixFlags& f) {
   const std::string md = markdown_report(runs);
   print_stdout(md);
   write_output("--out", (std::filesystem::path(f.out_dir) / "summary.md").string(), md);
+  if (f.servers) {
+    const std::filesystem::path out(f.out_dir);
+    write_output("--out", (out / "servers.md").string(), servers_report(runs));
+    write_output("--out", (out / "servers.svg").string(), svg_report(runs));
+  }
   if (interrupted()) return interrupt_exit_code();
   return 0;
 }

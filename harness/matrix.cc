@@ -1,10 +1,12 @@
 // The built-in scenario matrix and the client zoo, as lists of resolved scenarios.
 #include "harness/matrix.h"
 
+#include <algorithm>
 #include <string_view>
 
 #include "clients/client_kinds.h"
 #include "harness/run_plan.h"
+#include "servers/server_kinds.h"
 
 namespace h2race {
 
@@ -14,8 +16,20 @@ namespace {
 struct ScenarioList {
   std::vector<Scenario> out;
   void add(Proto proto, std::string_view client, ClientCert cert, ServerClose close,
-           TlsVersion tls = TlsVersion::k13, ServerRead read = ServerRead::kAhead) {
+           TlsVersion tls = TlsVersion::k13, ServerRead read = ServerRead::kAhead,
+           const ServerDefinition* server = nullptr, std::string_view knob = {}) {
     Scenario s;
+    if (server) {
+      s.server = server->name;
+      s.server_knob = knob;
+      if (!server->keys.empty() && !parse<KeyType>(server->keys.front())) {
+        throw PlanError("built-in matrix: server " + server->name + ": bad keys");
+      }
+      if (!server->keys.empty() && std::find(server->keys.begin(), server->keys.end(),
+                                             name(s.key_type)) == server->keys.end()) {
+        s.key_type = *parse<KeyType>(server->keys.front());
+      }
+    }
     s.server_read = read;
     s.proto = proto;
     s.client = client;
@@ -103,6 +117,38 @@ std::vector<Scenario> zoo_matrix() {
       for (ServerClose close : {ServerClose::kImmediate, ServerClose::kLinger}) {
         list.add(proto, k.name, ClientCert::kNone, close);
       }
+    }
+  }
+  return list.out;
+}
+
+std::vector<Scenario> servers_matrix() {
+  // The real clients among them write a TLS key log where SSLKEYLOGFILE (or Node's --tls-keylog)
+  // says, so their connections' truth can be read from the capture; the others' could not be.
+  static constexpr std::string_view kClients[] = {
+      "go",   "go1.19", "sequential",  "prefer-alert", "h1", "go1.19-net-http", "go1.26-net-http",
+      "curl", "node",   "python-httpx"};
+  std::vector<const ServerDefinition*> servers{nullptr};  // h2race's own first
+  for (const ServerDefinition& d : server_definitions()) {
+    if (is_builtin_server(d)) servers.push_back(&d);
+  }
+  ScenarioList list;
+  for (const ServerDefinition* server : servers) {
+    for (Proto proto : {Proto::kH2, Proto::kH1}) {
+      if (server && !(proto == Proto::kH2 ? server->speaks_h2 : server->speaks_h1)) continue;
+      for (std::string_view c : kClients) {
+        const ClientKindInfo* k = find_client(c);
+        if (!k || !speaks(*k, proto)) continue;
+        list.add(proto, c, ClientCert::kNone, ServerClose::kImmediate, TlsVersion::k13,
+                 ServerRead::kAhead, server);
+      }
+    }
+  }
+  for (const ServerDefinition* server : servers) {
+    if (!server) continue;
+    for (const auto& [knob, text] : server->knobs) {
+      list.add(Proto::kH2, "go", ClientCert::kNone, ServerClose::kImmediate, TlsVersion::k13,
+               ServerRead::kAhead, server, knob);
     }
   }
   return list.out;

@@ -92,6 +92,15 @@ func clientTLS(caFile, certFile, keyFile string) (*tls.Config, error) {
 		return nil, fmt.Errorf("%s: no PEM certificate", caFile)
 	}
 	config := &tls.Config{RootCAs: pool}
+	// SSLKEYLOGFILE, as curl and Python honour it: h2race sets it when it reads the truth from
+	// the wire (--server NAME), so that tshark can decrypt the server's records.
+	if path := os.Getenv("SSLKEYLOGFILE"); path != "" {
+		keylog, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0600)
+		if err != nil {
+			return nil, err
+		}
+		config.KeyLogWriter = keylog
+	}
 	if certFile != "" {
 		pair, err := tls.LoadX509KeyPair(certFile, keyFile)
 		if err != nil {
