@@ -118,11 +118,21 @@ std::string servers_report(const std::vector<RunRecord>& runs) {
         other += fmt::format("{}`{}` {}", other.empty() ? "" : ", ", cl.cls,
                              percent(cl.count, h.iterations()));
       }
+      // Connections the capture gave no truth for are said, never folded into a class.
+      const auto unknown = h.truth().find(std::string(cls::kUnknownTruth));
+      if (unknown != h.truth().end()) {
+        other += fmt::format("{}truth unknown {}", other.empty() ? "" : ", ", unknown->second);
+      }
       out += fmt::format(" {:.1f} ({:.1f}..{:.1f}){} |", 100 * h.fidelity(), 100 * b.low,
                          100 * b.high, other.empty() ? "" : "<br>" + other);
-      bool alert_truth = false;
-      for (const auto& [t, n] : h.truth()) alert_truth |= t.starts_with(cls::kAlertPrefix);
-      if (alert_truth && h.matched() < h.iterations()) loses[c].push_back(s);
+      // Lost: the server sent an alert and the client reported something else.
+      for (const auto& [pair, n] : h.pairs()) {
+        const auto& [reported, truth] = pair;
+        if (truth.starts_with(cls::kAlertPrefix) && reported != truth) {
+          loses[c].push_back(s);
+          break;
+        }
+      }
     }
     out += "\n";
   }

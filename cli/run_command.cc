@@ -20,19 +20,12 @@ namespace {
 // --server NAME: the server's side is not h2race's, so no timelines; --pcap keeps the whole
 // capture the truth was read from.
 int run_external_server_command(RunFlags& f, const RunPlan& plan) {
-  if (f.out.explain && f.out.pcap_path.empty()) {
-    throw UsageError(fmt::format(
-        "--explain: the events of --server {} cannot be recorded; --pcap FILE keeps the capture "
-        "the truth was read from",
-        plan.server->name));
-  }
   if (plan.schedule) {
     throw UsageError(
         fmt::format("--schedule: --server {} has no injection points (h2race's own server has)",
                     plan.server->name));
   }
   if (!f.out.pcap_path.empty()) check_output_path("--pcap", f.out.pcap_path);
-  f.out.explain = false;
   install_interrupt_handlers();
   const Pki pki(f.scenario.key_type);
   std::atomic<uint64_t> done{0};
@@ -46,6 +39,12 @@ int run_external_server_command(RunFlags& f, const RunPlan& plan) {
     } catch (const ServerStartError& e) {
       throw UsageError(e.what());
     }
+  }
+  if (const uint64_t dropped = run.env.value("capture_dropped_packets", uint64_t{0})) {
+    print_stderr(fmt::format(
+        "run: the capture dropped {} packets (the machine was too busy to keep up); the "
+        "connections they belonged to have the truth `unknown`\n",
+        dropped));
   }
   return finish_run("run", "iterations", run, f.out,
                     "truth: read from the wire (tshark over the capture, with the TLS key log)");
@@ -65,6 +64,16 @@ int run_command(RunFlags& f) {
     f.scenario.schedule = f.schedule_path;
   }
   if (!f.out.json_path.empty()) check_output_path("--json", f.out.json_path);
+  if (!f.scenario.server.empty() && f.out.explain) {
+    // --pcap (which implies --explain) keeps the whole capture instead; --explain alone is refused.
+    if (f.out.pcap_path.empty()) {
+      throw UsageError(fmt::format(
+          "--explain: the events of --server {} cannot be recorded; --pcap FILE keeps the capture "
+          "the truth was read from",
+          f.scenario.server));
+    }
+    f.out.explain = false;
+  }
   const RunPlan plan =
       plan_run(f.scenario, {.schedule = std::move(schedule), .explain = f.out.explain});
 

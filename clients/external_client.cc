@@ -155,7 +155,13 @@ void run_line_protocol(const ExternalSetup& s, uint64_t count, const ResultSink&
     const std::string local = tab == std::string::npos ? "" : line.substr(0, tab);
     std::string answer = tab == std::string::npos ? line : line.substr(tab + 1);
     const uint32_t redials = take_redials(answer);
-    r.outcome = classify_external(s.def->rules, {0, answer});
+    // "ok <status>" with an HTTP status is the protocol's own: the status decides (ok for 200,
+    // else http:<status>, e.g. nginx's 400 without a certificate), not the program's rules.
+    // (The gRPC adapters' "ok <grpc code>" goes to their rules.)
+    const std::string status = answer.starts_with("ok ") ? answer.substr(3) : "";
+    r.outcome = is_http_status(status) && status != "200"
+                    ? http_status_outcome(status, answer)
+                    : classify_external(s.def->rules, {0, answer});
     r.outcome.redials = redials;
     if (s.def->local_address == ClientDefinition::LocalAddress::kLine) {
       r.key = key_from_local(local, s.server);

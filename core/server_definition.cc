@@ -108,11 +108,16 @@ void parse_line(const std::vector<std::string>& w, ServerDefinition& d,
     d.mtls = w[1] == "none" ? "" : w[1];
     d.has_mtls = w[1] != "none";
   } else if (key == "knob") {
-    expect_value_count(w, 2);
+    // knob NAME "TEXT" [mtls "SWITCH"]
+    if (w.size() != 3 && !(w.size() == 5 && w[3] == "mtls")) {
+      throw LineError{"knob takes a name, its text, and optionally mtls \"SWITCH\""};
+    }
     if (!is_definition_name(w[1])) {
       throw LineError{fmt::format("knob '{}': use a-z, 0-9, - and .", w[1])};
     }
-    if (!d.knobs.emplace(w[1], w[2]).second) {
+    ServerDefinition::Knob knob{w[2], std::nullopt};
+    if (w.size() == 5) knob.mtls = w[4];
+    if (!d.knobs.emplace(w[1], std::move(knob)).second) {
       throw LineError{fmt::format("knob {} given twice", w[1])};
     }
   } else if (key == "start-ms" || key == "stop-grace-ms") {

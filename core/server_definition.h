@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -31,8 +32,14 @@ struct ServerDefinition {
   std::string mtls;
   // false for `mtls none`: the program has no such mode (it asks no client for a certificate).
   bool has_mtls = true;
-  // Close knobs by name (--server-knob NAME puts the text in {knob}; empty otherwise).
-  std::map<std::string, std::string> knobs;
+  // A setting of the server a run can pick (--server-knob NAME): its text goes into {knob}
+  // (empty otherwise) and, when it has one, its mTLS switch replaces `mtls` in {mtls} (e.g. a
+  // certificate asked for but not required, the request then refused at the HTTP level).
+  struct Knob {
+    std::string text;
+    std::optional<std::string> mtls;
+  };
+  std::map<std::string, Knob> knobs;
   // Config files written into the run's private directory ({tmp}) before the start: (name, body).
   std::vector<std::pair<std::string, std::string>> files;
   // The key types its TLS library takes (--key); empty: all of them.

@@ -127,11 +127,12 @@ ExternalServer::ExternalServer(const ServerDefinition& def, const std::filesyste
   port_ = free_loopback_port();
   const sockaddr_in a = loopback_address(port_);
   std::memcpy(&addr_, &a, sizeof(a));
-  std::string knob_text;
+  std::string knob_text, mtls = def.mtls;
   if (!knob.empty()) {
     const auto k = def.knobs.find(knob);
     if (k == def.knobs.end()) throw std::invalid_argument("no knob " + knob);
-    knob_text = k->second;
+    knob_text = k->second.text;
+    mtls = k->second.mtls.value_or(mtls);
   }
   const std::map<std::string, std::string> values{{"program", program.string()},
                                                   {"dir", def.dir},
@@ -141,7 +142,7 @@ ExternalServer::ExternalServer(const ServerDefinition& def, const std::filesyste
                                                   {"cert", files_.server_cert().string()},
                                                   {"key", files_.server_key().string()},
                                                   {"ca", files_.ca().string()},
-                                                  {"mtls", def.mtls},
+                                                  {"mtls", mtls},
                                                   {"knob", knob_text},
                                                   {"alpn", "h2,http/1.1"},
                                                   {"pem", (files_.dir() / "server.pem").string()}};

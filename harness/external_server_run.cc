@@ -149,6 +149,8 @@ RunRecord run_on_external_server(const RunPlan& plan, const Pki& pki, const Driv
                                {"knob", scenario.server_knob},
                                {"exited_during_run", died}};
   run.env["server_closes"] = closes;
+  // Non-zero: some connections' packets are missing, and their truth is `unknown`.
+  run.env["capture_dropped_packets"] = capture.dropped();
   if (kind.program) {
     run.env["client_program"] = {{"name", kind.program->name},
                                  {"path", plan.program->string()},

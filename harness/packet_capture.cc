@@ -76,7 +76,7 @@ PacketCapture::PacketCapture(bool keep_all) : pcap_(nullptr, pcap_close), keep_a
   if (!pcap_) throw std::runtime_error(fmt::format("cannot open the loopback interface: {}", err));
   pcap_set_snaplen(pcap_.get(), static_cast<int>(kSnapLength));
   pcap_set_immediate_mode(pcap_.get(), 1);
-  pcap_set_buffer_size(pcap_.get(), 16 << 20);
+  pcap_set_buffer_size(pcap_.get(), kBufferBytes);
   pcap_set_timeout(pcap_.get(), 20);
   const int rc = pcap_activate(pcap_.get());
   if (rc < 0) {
@@ -134,6 +134,7 @@ void PacketCapture::take(const pcap_pkthdr* h, const u_char* bytes) {
             {int64_t{h->ts.tv_sec} * 1'000'000 + h->ts.tv_usec, h->len,
              std::string(reinterpret_cast<const char*>(bytes), h->caplen)}};
   std::lock_guard lock(mu_);
+  last_packet_ = std::chrono::steady_clock::now();
   held.seq = seq_++;
   if (held.seq % kSweepEvery == 0) {
     std::erase_if(pending_, [&](const auto& entry) {
@@ -167,11 +168,23 @@ void PacketCapture::drop(const ConnKey& key) {
 
 std::vector<CapturedPacket> PacketCapture::finish() {
   if (thread_.joinable()) {
-    // Let the capture thread read what the kernel still holds (the last close's packets).
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    // Let the capture thread read what the kernel still holds (the last close's packets): until
+    // no packet came for 100 ms (a loaded machine delays the thread), at most 2 s.
+    const auto start = std::chrono::steady_clock::now();
+    for (;;) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      const auto now = std::chrono::steady_clock::now();
+      std::lock_guard lock(mu_);
+      if (now - std::max(last_packet_, start) >= std::chrono::milliseconds(100) ||
+          now - start >= std::chrono::seconds(2)) {
+        break;
+      }
+    }
     stop_ = true;
     pcap_breakloop(pcap_.get());
     thread_.join();
+    pcap_stat stats{};
+    if (pcap_stats(pcap_.get(), &stats) == 0) dropped_ = stats.ps_drop;
   }
   std::lock_guard lock(mu_);
   std::sort(kept_.begin(), kept_.end(), [](const Held& a, const Held& b) { return a.seq < b.seq; });

@@ -7,6 +7,7 @@
 #include <pcap/pcap.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -40,7 +41,15 @@ class PacketCapture {
   std::vector<CapturedPacket> finish();
 
   uint16_t linktype() const { return linktype_; }
-  static constexpr uint32_t kSnapLength = 262144;
+  // Packets the kernel dropped because the capture fell behind (libpcap's ps_drop), read by
+  // finish(): their connections' truth cannot be read whole.
+  uint64_t dropped() const { return dropped_; }
+  // Loopback's MTU (65536) and the link header: every packet whole. Linux's capture ring holds
+  // kBufferBytes / kSnapLength packets (TPACKET frames are sized by the snap length), so this
+  // pair decides how far the capture thread may fall behind on a loaded machine (~2,000
+  // packets) before the kernel drops.
+  static constexpr uint32_t kSnapLength = 65600;
+  static constexpr int kBufferBytes = 128 << 20;
 
  private:
   struct Held {
@@ -54,11 +63,13 @@ class PacketCapture {
   std::unique_ptr<pcap_t, void (*)(pcap_t*)> pcap_;
   uint16_t linktype_ = 0;
   uint16_t port_ = 0;
+  uint64_t dropped_ = 0;
   bool keep_all_ = false;
   std::atomic<bool> stop_{false};
   std::thread thread_;
   std::mutex mu_;
   uint64_t seq_ = 0;
+  std::chrono::steady_clock::time_point last_packet_{};  // when take() last saw one
   std::unordered_map<ConnKey, std::vector<Held>, ConnKeyHash> pending_;
   std::unordered_set<ConnKey, ConnKeyHash> kept_keys_, dropped_keys_;
   std::vector<Held> kept_;

@@ -89,6 +89,24 @@ TEST(ExternalServer, EveryAnswerIsPairedWithTheWiresTruth) {
   }
 }
 
+// Each built-in's mTLS configuration is the one its comments claim: a client with a valid
+// certificate is served (200), and the http-reject knob refuses one without at the HTTP level.
+TEST(ExternalServer, EveryBuiltinServesAValidCertificateAndItsKnobRefusesAtHttp) {
+  for (const ServerDefinition& d : server_definitions()) {
+    if (!is_builtin_server(d)) continue;
+    const std::string key = d.keys.empty() ? "ed25519" : d.keys.front();
+    const auto valid =
+        h2race(fmt::format("run --server {} --key {} --client-cert valid -n 20", d.name, key));
+    EXPECT_NE(valid.output.find("truth  ok 20\n"), std::string::npos) << d.name << valid.output;
+    if (!d.knobs.count("http-reject")) continue;
+    const auto refused = h2race(
+        fmt::format("run --server {} --key {} --server-knob http-reject -n 20", d.name, key));
+    EXPECT_NE(refused.output.find("truth  http:40"), std::string::npos) << d.name << refused.output;
+    EXPECT_NE(refused.output.find("fidelity 1.0000"), std::string::npos)
+        << d.name << refused.output;
+  }
+}
+
 TEST(ExternalServer, AFailedStartIsExit2WithWhatItPrinted) {
   const std::string def = ::testing::TempDir() + "h2race_bad_nghttpd.server";
   std::ofstream(def)

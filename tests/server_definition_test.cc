@@ -19,6 +19,7 @@ package  toy
 speaks   h2 h1
 mtls     "verify required"
 knob linger "linger 5"
+knob http-403 "deny 403 unless verified" mtls "verify optional"
 keys     p256 rsa2048
 argv     {program} -f {tmp}/toy.conf
 stop     QUIT
@@ -37,7 +38,9 @@ TEST(ServerDefinition, ParsesEveryKey) {
   EXPECT_TRUE(d.speaks_h1 && d.speaks_h2);
   EXPECT_EQ(d.mtls, "verify required");
   EXPECT_TRUE(d.has_mtls);
-  EXPECT_EQ(d.knobs.at("linger"), "linger 5");
+  EXPECT_EQ(d.knobs.at("linger").text, "linger 5");
+  EXPECT_FALSE(d.knobs.at("linger").mtls);
+  EXPECT_EQ(d.knobs.at("http-403").mtls, "verify optional");
   EXPECT_EQ(d.keys, (std::vector<std::string>{"p256", "rsa2048"}));
   EXPECT_EQ(d.stop_signal, 3);
   EXPECT_EQ(d.dir, "/defs");
@@ -83,6 +86,7 @@ TEST(ServerDefinition, MalformedIsFileColonLine) {
       {head + "argv {program}\nfile ../a <<END\nEND\n", "t.server:7:", "no /"},
       {head + "argv {program}\nkeys p256 dsa\n", "t.server:7:", "not a --key type"},
       {head + "argv {program}\nstop USR9\n", "t.server:7:", "not one of TERM"},
+      {head + "argv {program}\nknob k \"t\" mlts x\n", "t.server:7:", "optionally mtls"},
       {head + "argv {program}\nspeaks h3\n", "t.server:7:", "speaks given twice"},
       {"name t\nprogram p\npackage p\nspeaks h2\nargv {program}\n",
        "t.server:5:", "no 'mtls' line"},

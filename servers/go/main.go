@@ -26,7 +26,8 @@ func main() {
 	cert := flag.String("cert", "", "the server's certificate (PEM)")
 	key := flag.String("key", "", "its private key (PEM)")
 	ca := flag.String("ca", "", "the CA that client certificates must chain to (PEM)")
-	clientAuth := flag.String("client-auth", "require", "require (RequireAndVerifyClientCert) or none")
+	clientAuth := flag.String("client-auth", "require",
+		"require (RequireAndVerifyClientCert), optional (VerifyClientCertIfGiven, then 403 without one) or none")
 	version := flag.Bool("version", false, "print the Go version and exit")
 	flag.Parse()
 	if *version {
@@ -46,15 +47,24 @@ func main() {
 	switch *clientAuth {
 	case "require":
 		cfg.ClientAuth = tls.RequireAndVerifyClientCert
+	case "optional":
+		cfg.ClientAuth = tls.VerifyClientCertIfGiven
 	case "none":
 		cfg.ClientAuth = tls.NoClientCert
 	default:
-		log.Fatalf("-client-auth %q: require or none", *clientAuth)
+		log.Fatalf("-client-auth %q: require, optional or none", *clientAuth)
 	}
+	optional := *clientAuth == "optional"
 	srv := &http.Server{
 		Addr:      *addr,
 		TLSConfig: cfg,
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			// optional: the rejection moves from the handshake to the response, which every
+			// client reads (no alert to race).
+			if optional && len(r.TLS.PeerCertificates) == 0 {
+				http.Error(w, "a client certificate is required", http.StatusForbidden)
+				return
+			}
 			io.WriteString(w, "h2race: served\n")
 		}),
 		// The handshake errors (one per rejected client) are the point of the run, not news.

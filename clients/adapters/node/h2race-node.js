@@ -39,6 +39,12 @@ function request(opts, tlsOpts) {
       resolve(`${local}\t${answer}`);
     };
     const track = (socket) => {
+      // SSLKEYLOGFILE (h2race sets it with --server NAME, to read the server's records from the
+      // capture): written at once, since process.exit() below drops what --tls-keylog still
+      // buffers.
+      if (process.env.SSLKEYLOGFILE) {
+        socket.on('keylog', (line) => fs.appendFileSync(process.env.SSLKEYLOGFILE, line));
+      }
       if (socket.localPort) local = localOf(socket);
       else socket.once('connect', () => { local = localOf(socket); });
       return socket;
