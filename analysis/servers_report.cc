@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "core/classes.h"
 #include "core/stats.h"
@@ -43,6 +44,17 @@ std::string servers_report(const std::vector<RunRecord>& runs) {
     if (std::find(clients.begin(), clients.end(), c) == clients.end()) clients.push_back(c);
     by_cell[{c, s}] = &r;
   }
+  // h2race's own server first, then the real ones, each server's knobs after all of them; h2
+  // clients before h1 (the order the runs came in otherwise, e.g. read back from files).
+  std::stable_sort(servers.begin(), servers.end(), [](const std::string& a, const std::string& b) {
+    auto rank = [](const std::string& s) {
+      return std::make_tuple(s.find(" +") != std::string::npos, s != "h2race", s);
+    };
+    return rank(a) < rank(b);
+  });
+  std::stable_sort(clients.begin(), clients.end(), [](const std::string& a, const std::string& b) {
+    return a.starts_with("h2 ") && !b.starts_with("h2 ");
+  });
 
   std::string out;
   // What each server did on the wire, over every connection of every client.
@@ -127,7 +139,7 @@ std::string servers_report(const std::vector<RunRecord>& runs) {
                          100 * b.high, other.empty() ? "" : "<br>" + other);
       // Lost: the server sent an alert and the client reported something else.
       for (const auto& [pair, n] : h.pairs()) {
-        const auto& [reported, truth] = pair;
+        const auto& [truth, reported] = pair;
         if (truth.starts_with(cls::kAlertPrefix) && reported != truth) {
           loses[c].push_back(s);
           break;

@@ -181,6 +181,9 @@ void add_report_command(CLI::App& app, Cli& cli) {
                      "write the Markdown table here ('-': stdout); the --explain examples' "
                      "sequence diagrams go to OUT-diagrams/ next to it (none for '-')");
   report->add_option("--svg", cli.report_flags.svg_path, "write the SVG chart here");
+  report->add_option("--servers-md", cli.report_flags.servers_md_path,
+                     "write the server zoo's clients x servers table here (what matrix --servers "
+                     "writes as servers.md), from its JSON files");
 }
 
 // `serve`: the server side of a scenario, alone.

@@ -156,6 +156,7 @@ int matrix_command(const MatrixFlags& flags);
 struct ReportFlags {
   std::vector<std::string> inputs;
   std::string md_path, svg_path;
+  std::string servers_md_path;  // the server zoo's table (analysis/servers_report.h)
 };
 int report_command(const ReportFlags& flags);
 

@@ -7,6 +7,7 @@
 
 #include "analysis/report.h"
 #include "analysis/sequence_diagram.h"
+#include "analysis/servers_report.h"
 #include "cli/commands.h"
 #include "cli/histogram_files.h"
 #include "cli/user_files.h"
@@ -75,10 +76,13 @@ std::string write_diagrams(const std::vector<RunRecord>& runs, const std::string
 }  // namespace
 
 int report_command(const ReportFlags& f) {
-  if (f.md_path.empty() && f.svg_path.empty()) {
-    throw UsageError("nothing to write: give --md OUT.md and/or --svg OUT.svg");
+  if (f.md_path.empty() && f.svg_path.empty() && f.servers_md_path.empty()) {
+    throw UsageError(
+        "nothing to write: give --md OUT.md, --svg OUT.svg and/or --servers-md OUT.md");
   }
-  check_distinct_outputs({{"--md", f.md_path}, {"--svg", f.svg_path}});
+  check_distinct_outputs(
+      {{"--md", f.md_path}, {"--svg", f.svg_path}, {"--servers-md", f.servers_md_path}});
+  if (!f.servers_md_path.empty()) check_output_path("--servers-md", f.servers_md_path);
   if (!f.md_path.empty()) check_output_path("--md", f.md_path);
   if (!f.svg_path.empty()) check_output_path("--svg", f.svg_path);
   std::vector<RunRecord> runs;
@@ -90,6 +94,9 @@ int report_command(const ReportFlags& f) {
     write_output("--md", f.md_path, markdown_report(runs) + diagrams);
   }
   if (!f.svg_path.empty()) write_output("--svg", f.svg_path, svg_report(runs));
+  if (!f.servers_md_path.empty()) {
+    write_output("--servers-md", f.servers_md_path, servers_report(runs));
+  }
   // With a report on stdout (`-`), the summary goes to stderr so stdout is the report alone.
   const bool to_stdout = f.md_path == kStdoutPath || f.svg_path == kStdoutPath;
   print_summary(

@@ -42,7 +42,11 @@ const passThrough = (buffer) => buffer;
 function call(grpc, opts, credentials) {
   return new Promise((resolve) => {
     const target = new URL(opts.url).host;
-    const client = new grpc.Client(target, credentials);
+    // Its own subchannel pool: grpc-js otherwise shares subchannels between Clients of one target,
+    // so a call could take the connection (or the reconnect) the previous Client started, whose
+    // server record the previous answer was paired with; with its own pool and close() each
+    // call's connections are its own.
+    const client = new grpc.Client(target, credentials, { 'grpc.use_local_subchannel_pool': 1 });
     const local = '-';
     const deadline = new Date(Date.now() + opts.timeoutMs);
     client.makeUnaryRequest('/grpc.health.v1.Health/Check', passThrough, passThrough,
