@@ -40,6 +40,11 @@ int run_external_server_command(RunFlags& f, const RunPlan& plan) {
       throw UsageError(e.what());
     }
   }
+  if (run.env.contains("wire_truth_error")) {
+    print_stderr(fmt::format("run: no truth from the wire ({}); every truth is `unknown`{}\n",
+                             run.env["wire_truth_error"].get<std::string>(),
+                             f.out.pcap_path.empty() ? "" : "; --pcap has the capture"));
+  }
   if (const uint64_t dropped = run.env.value("capture_dropped_packets", uint64_t{0})) {
     print_stderr(fmt::format(
         "run: the capture dropped {} packets (the machine was too busy to keep up); the "

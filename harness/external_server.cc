@@ -37,10 +37,10 @@ sockaddr_in loopback_address(uint16_t port) {
   return a;
 }
 
-// A port no one listens on now: the kernel's choice for a socket bound to port 0. The server
-// binds it a moment later; another program taking it meanwhile makes the start fail (the port is
-// then busy), never a run against the wrong server: readiness is checked on the server's own
-// process staying alive.
+// A port no one listens on now: the kernel's choice for a socket bound to port 0, which the server
+// binds a moment later. Another program could take it in between (the kernel hands ephemeral
+// ports out in turn, so this is rare); the server then fails to bind and its start fails with
+// what it printed, unless the readiness check connected to the other program first.
 uint16_t free_loopback_port() {
   UniqueFd fd(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
   sockaddr_in a = loopback_address(0);

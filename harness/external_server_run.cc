@@ -131,7 +131,18 @@ RunRecord run_on_external_server(const RunPlan& plan, const Pki& pki, const Driv
   const std::filesystem::path capture_file = server.dir() / "run.pcapng";
   write_output_file(capture_file, pcap, 0600);
   if (!options.pcap.empty()) write_output_file(options.pcap, pcap, 0600);
-  WireTruth wire = WireTruth::read(capture_file, server.port());
+  // Interrupted, or tshark failed: the clients' answers are kept (their truth `unknown`) and
+  // the reason is in the JSON, not a lost run.
+  WireTruth wire;
+  if (interrupted()) {
+    run.env["wire_truth_error"] = "interrupted before the capture was read";
+  } else {
+    try {
+      wire = WireTruth::read(capture_file, server.port());
+    } catch (const std::runtime_error& e) {
+      run.env["wire_truth_error"] = e.what();
+    }
+  }
 
   Histogram paired;
   std::map<std::string, uint64_t> closes;
