@@ -6,9 +6,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -72,25 +74,49 @@ bool is_loopback_hex(std::string_view addr) {
 
 }  // namespace
 
-std::vector<std::string> non_loopback_listeners() {
-  std::vector<std::string> found;
+std::vector<std::string> non_loopback_listeners_of(const std::string& entry) {
+  // The non-loopback listening sockets, by inode.
+  std::map<std::string, std::string> listening;
   for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
     std::ifstream in(table);
     std::string line;
     std::getline(in, line);  // the header
     while (std::getline(in, line)) {
       std::istringstream words(line);
-      std::string slot, local, remote, state;
-      words >> slot >> local >> remote >> state;
+      std::string slot, local, remote, state, queues, timer, retransmits, uid, timeout, inode;
+      words >> slot >> local >> remote >> state >> queues >> timer >> retransmits >> uid >>
+          timeout >> inode;
       if (state != "0A") continue;  // TCP_LISTEN
       const size_t colon = local.find(':');
       if (colon == std::string::npos || is_loopback_hex(local.substr(0, colon))) continue;
-      found.push_back(fmt::format("{} port {}", local.substr(0, colon),
-                                  std::stoul(local.substr(colon + 1), nullptr, 16)));
+      listening[inode] = fmt::format("{} port {}", local.substr(0, colon),
+                                     std::stoul(local.substr(colon + 1), nullptr, 16));
     }
   }
-  std::sort(found.begin(), found.end());
-  return found;
+  std::set<std::string> found;
+  if (listening.empty()) return {};
+  // Which of them a process with the entry holds open.
+  std::error_code ec;
+  for (const auto& proc : std::filesystem::directory_iterator("/proc", ec)) {
+    const std::string pid = proc.path().filename().string();
+    if (pid.empty() || pid[0] < '0' || pid[0] > '9') continue;
+    std::string environ_text;
+    try {
+      environ_text = read_input_file(proc.path() / "environ", 1 << 20);
+    } catch (const std::exception&) {
+      continue;  // gone, or not readable
+    }
+    if ((std::string(1, '\0') + environ_text).find('\0' + entry + '\0') == std::string::npos) {
+      continue;
+    }
+    for (const auto& fd : std::filesystem::directory_iterator(proc.path() / "fd", ec)) {
+      const std::string target = std::filesystem::read_symlink(fd.path(), ec).string();
+      if (!target.starts_with("socket:[")) continue;
+      const auto it = listening.find(target.substr(8, target.size() - 9));
+      if (it != listening.end()) found.insert(it->second);
+    }
+  }
+  return {found.begin(), found.end()};
 }
 
 std::optional<std::filesystem::path> find_server_program(const ServerDefinition& def) {
@@ -157,10 +183,13 @@ ExternalServer::ExternalServer(const ServerDefinition& def, const std::filesyste
         files_.dir() / name,
         fill_server_placeholders(fill_server_placeholders(body, values, true), values, true), 0600);
   }
-  std::vector<std::string> argv;
+  // A mark in the environment of the server and everything it starts, by which its listening
+  // sockets are told from other programs'.
+  static std::atomic<uint64_t> next_run{0};
+  const std::string mark = fmt::format("H2RACE_SERVER_RUN={}-{}", getpid(), next_run++);
+  std::vector<std::string> argv{"/usr/bin/env", mark};
   for (const auto& w : def.argv) argv.push_back(fill_server_placeholders(w, values, false));
 
-  const std::vector<std::string> listeners_before = non_loopback_listeners();
   thread_ = std::thread([this, argv] {
     result_ = run_process(argv, kServerLifetime, {}, std::chrono::milliseconds(0), false,
                           {&stop_requested_, def_.stop_signal, def_.stop_grace});
@@ -177,10 +206,7 @@ ExternalServer::ExternalServer(const ServerDefinition& def, const std::filesyste
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  std::vector<std::string> added;
-  const std::vector<std::string> listeners_after = non_loopback_listeners();
-  std::set_difference(listeners_after.begin(), listeners_after.end(), listeners_before.begin(),
-                      listeners_before.end(), std::back_inserter(added));
+  const std::vector<std::string> added = non_loopback_listeners_of(mark);
   if (!added.empty()) {
     std::string list;
     for (const auto& l : added) list += (list.empty() ? "" : ", ") + l;

@@ -64,9 +64,11 @@ class ExternalServer {
   bool stopped_ = false;
 };
 
-// The listening TCP sockets of this machine (from /proc/net/tcp and tcp6) that are not on a
-// loopback address, as "ADDRESS:PORT" texts: a server must not add one.
-std::vector<std::string> non_loopback_listeners();
+// The listening TCP sockets of processes whose environment holds `entry` (NAME=value: what a
+// server and everything it starts inherit) that are not on a loopback address, as "ADDRESS port
+// PORT" texts (from /proc/net/tcp and tcp6, and the processes' open sockets): a server must have
+// none. Other programs' listeners (another test's, the machine's own) are not its.
+std::vector<std::string> non_loopback_listeners_of(const std::string& entry);
 
 // Finds def.program ({dir} filled in): a path as is, or a name in $PATH.
 std::optional<std::filesystem::path> find_server_program(const ServerDefinition& def);

@@ -3,6 +3,7 @@
 // afterwards with the truth read from the wire (harness/wire_truth.h) for its connection.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 
@@ -12,6 +13,10 @@
 #include "harness/run_plan.h"
 
 namespace h2race {
+
+// The capture and the answers wait in memory for tshark (a few KiB per connection): a run against
+// a real server has at most this many iterations (more is exit 2 in the CLI, never cut short).
+inline constexpr uint64_t kMaxExternalServerIterations = 200'000;
 
 struct ExternalServerRunOptions {
   // Where the whole capture goes (with every connection's TLS secrets); empty: nowhere.

@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "harness/external_server.h"
+#include "harness/external_server_run.h"
 
 namespace h2race {
 namespace {
@@ -73,6 +74,12 @@ void resolve_server(RunPlan& plan) {
     throw PlanError(fmt::format(
         "--server {}: program {} not found; {} (package {})", def.name, def.program,
         is_builtin_server(def) ? "scripts/setup installs it" : "its definition says", def.package));
+  }
+  if (s.iterations > kMaxExternalServerIterations) {
+    throw PlanError(fmt::format(
+        "-n {}: with --server {} at most {} (the capture waits in memory for tshark; run it in "
+        "parts and `h2race merge` them)",
+        s.iterations, def.name, kMaxExternalServerIterations));
   }
   plan.server_program = *program;
   plan.server_version = server_version(def, *program);

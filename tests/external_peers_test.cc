@@ -177,7 +177,9 @@ TEST(ExternalPeers, JavaAnswersAreClassifiedAndPairedWithTheSoleRecord) {
 // (conn:canceled), and h2 reports the EOF its connection read as "broken pipe" (read:EOF).
 TEST(ExternalPeers, RustAnswersAreClassifiedAndPairedWithTheTruth) {
   std::set<std::string> allowed = kRaceClasses;
-  allowed.insert({"conn:canceled", "read:EOF"});
+  // timeout: reqwest's own, 1 of 200 answers in a CI run of 2026-12-03 (a request that hung after
+  // the server's alert until the bound; docs/peers.md).
+  allowed.insert({"conn:canceled", "read:EOF", "timeout"});
   for (const char* client : {"rust-reqwest", "rust-hyper"}) {
     for (const char* proto : {"h2", "h1"}) {
       expect_race_classes(run_json(std::string("h2race_") + client + "_" + proto + ".json",

@@ -10,9 +10,13 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
 
 #include "h2race_process.h"
 #include "servers/server_kinds.h"
@@ -31,6 +35,21 @@ bool some_process_mentions(const std::string& text) {
     std::ifstream in(std::string("/proc/") + e->d_name + "/cmdline");
     std::string cmdline((std::istreambuf_iterator<char>(in)), {});
     if (cmdline.find(text) != std::string::npos) found = true;
+  }
+  if (proc) closedir(proc);
+  return found;
+}
+
+// Whether any process's environment holds entry (NAME=value): what a process and everything it
+// started inherit.
+bool some_process_has(const std::string& entry) {
+  DIR* proc = opendir("/proc");
+  bool found = false;
+  while (const dirent* e = proc ? readdir(proc) : nullptr) {
+    if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+    std::ifstream in(std::string("/proc/") + e->d_name + "/environ");
+    const std::string env((std::istreambuf_iterator<char>(in)), {});
+    if (env.find(entry + '\0') != std::string::npos) found = true;
   }
   if (proc) closedir(proc);
   return found;
@@ -129,7 +148,41 @@ TEST(ExternalServer, AServerListeningBeyondLoopbackIsStopped) {
   EXPECT_NE(r.output.find("listens beyond loopback"), std::string::npos) << r.output;
 }
 
+// Ctrl-C mid-run: the answers so far are written (partial), the server is stopped, and the JSON
+// says why there is no truth from the wire.
+TEST(ExternalServer, CtrlCWritesThePartialRunAndStopsTheServer) {
+  const auto path = std::filesystem::temp_directory_path() / "h2race_server_sigint.json";
+  std::filesystem::remove(path);
+  // Inherited by h2race and everything it starts, so what is left of this run can be told from
+  // other tests' servers.
+  const std::string mark = "H2RACE_TEST_RUN=sigint-" + std::to_string(getpid());
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    putenv(const_cast<char*>(mark.c_str()));
+    execl(H2RACE_BIN, H2RACE_BIN, "run", "--server", "haproxy", "-n", "200000", "-q", "--json",
+          path.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  // 200,000 iterations take minutes: the signal lands mid-run.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  kill(pid, SIGINT);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  std::ifstream in(path);
+  ASSERT_TRUE(in.good()) << "no JSON written";
+  const auto j = nlohmann::json::parse(in);
+  EXPECT_TRUE(j["partial"].get<bool>());
+  EXPECT_GT(j["iterations"].get<uint64_t>(), 0u);
+  EXPECT_EQ(j["env"]["wire_truth_error"], "interrupted before the capture was read");
+  EXPECT_FALSE(some_process_has(mark)) << "a server was left running";
+  std::filesystem::remove(path);
+}
+
 TEST(ExternalServer, FlagsOfH2racesOwnServerAreRefused) {
+  testing::expect_usage_error("run --server haproxy -n 200001", "at most 200000");
   testing::expect_usage_error("run -n 5 --server nginx --server-close linger", "--server-close");
   testing::expect_usage_error("run -n 5 --server-knob linger", "--server-knob");
   testing::expect_usage_error("run -n 5 --server nginx --server-knob none", "--server-knob none");
