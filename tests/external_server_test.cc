@@ -26,30 +26,16 @@ namespace {
 
 using testing::h2race;
 
-// Whether any process's command line mentions text (a server's private directory).
-bool some_process_mentions(const std::string& text) {
+// Whether any process's /proc/PID/<file> (cmdline or environ: NUL-separated words) has a word
+// that contains text.
+bool some_process_has(const char* file, const std::string& text) {
   DIR* proc = opendir("/proc");
   bool found = false;
   while (const dirent* e = proc ? readdir(proc) : nullptr) {
     if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
-    std::ifstream in(std::string("/proc/") + e->d_name + "/cmdline");
-    std::string cmdline((std::istreambuf_iterator<char>(in)), {});
-    if (cmdline.find(text) != std::string::npos) found = true;
-  }
-  if (proc) closedir(proc);
-  return found;
-}
-
-// Whether any process's environment holds entry (NAME=value): what a process and everything it
-// started inherit.
-bool some_process_has(const std::string& entry) {
-  DIR* proc = opendir("/proc");
-  bool found = false;
-  while (const dirent* e = proc ? readdir(proc) : nullptr) {
-    if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
-    std::ifstream in(std::string("/proc/") + e->d_name + "/environ");
-    const std::string env((std::istreambuf_iterator<char>(in)), {});
-    if (env.find(entry + '\0') != std::string::npos) found = true;
+    std::ifstream in(std::string("/proc/") + e->d_name + "/" + file);
+    const std::string words((std::istreambuf_iterator<char>(in)), {});
+    if (words.find(text) != std::string::npos) found = true;
   }
   if (proc) closedir(proc);
   return found;
@@ -85,7 +71,7 @@ TEST(ExternalServer, StopsLeaveNoProcessAndNoPort) {
         EXPECT_TRUE(accepts(port)) << name;
       }
       EXPECT_FALSE(accepts(port)) << name << " still listens on " << port;
-      EXPECT_FALSE(some_process_mentions(dir)) << name << " left a process behind";
+      EXPECT_FALSE(some_process_has("cmdline", dir)) << name << " left a process behind";
     }
   }
 }
@@ -177,7 +163,7 @@ TEST(ExternalServer, CtrlCWritesThePartialRunAndStopsTheServer) {
   EXPECT_TRUE(j["partial"].get<bool>());
   EXPECT_GT(j["iterations"].get<uint64_t>(), 0u);
   EXPECT_EQ(j["env"]["wire_truth_error"], "interrupted before the capture was read");
-  EXPECT_FALSE(some_process_has(mark)) << "a server was left running";
+  EXPECT_FALSE(some_process_has("environ", mark + '\0')) << "a server was left running";
   std::filesystem::remove(path);
 }
 
