@@ -83,6 +83,10 @@ PacketCapture::PacketCapture(bool keep_all) : pcap_(nullptr, pcap_close), keep_a
     throw std::runtime_error(fmt::format("cannot capture on the loopback interface: {} ({})",
                                          pcap_statustostr(rc), pcap_geterr(pcap_.get())));
   }
+  // Until start() names the port, a filter that matches nothing: unfiltered, the ring would fill
+  // with the machine's other loopback traffic (other tests, other runs), which the capture thread
+  // (not started yet) does not drain, and the run's own first packets would be dropped.
+  set_filter("tcp port 0");
   linktype_ = static_cast<uint16_t>(pcap_datalink(pcap_.get()));
   if (linktype_ != DLT_EN10MB) {
     throw std::runtime_error(
@@ -98,11 +102,8 @@ PacketCapture::~PacketCapture() {
   }
 }
 
-void PacketCapture::start(uint16_t server_port) {
-  if (port_ == server_port) return;
-  if (port_ != 0) throw std::logic_error("PacketCapture: one server port per capture");
+void PacketCapture::set_filter(const std::string& expr) {
   bpf_program filter{};
-  const std::string expr = fmt::format("tcp port {}", server_port);
   if (pcap_compile(pcap_.get(), &filter, expr.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0 ||
       pcap_setfilter(pcap_.get(), &filter) != 0) {
     pcap_freecode(&filter);
@@ -110,6 +111,12 @@ void PacketCapture::start(uint16_t server_port) {
         fmt::format("cannot filter on '{}': {}", expr, pcap_geterr(pcap_.get())));
   }
   pcap_freecode(&filter);
+}
+
+void PacketCapture::start(uint16_t server_port) {
+  if (port_ == server_port) return;
+  if (port_ != 0) throw std::logic_error("PacketCapture: one server port per capture");
+  set_filter(fmt::format("tcp port {}", server_port));
   port_ = server_port;
   thread_ = std::thread([this] { loop(); });
 }

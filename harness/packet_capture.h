@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -56,6 +57,7 @@ class PacketCapture {
     uint64_t seq;
     CapturedPacket packet;
   };
+  void set_filter(const std::string& expr);  // throws std::runtime_error naming it
   static void on_packet(u_char* self, const pcap_pkthdr* h, const u_char* bytes);
   void take(const pcap_pkthdr* h, const u_char* bytes);
   void loop();
