@@ -86,7 +86,7 @@ void add_external_server_flags(CLI::App* cmd, Scenario& s) {
       ->excludes(server)
       ->check(CLI::ExistingFile);
   cmd->add_option("--server-knob", s.server_knob,
-                  "with --server: one of its definition's close knobs (e.g. linger)");
+                  "with --server: one of its definition's knobs (e.g. http-reject)");
 }
 
 void check_server_flags(const Scenario& s, const CLI::App* cmd) {
@@ -95,7 +95,7 @@ void check_server_flags(const Scenario& s, const CLI::App* cmd) {
       if (given(cmd, flag)) {
         throw UsageError(fmt::format(
             "{} applies to h2race's own server, not --server {} (its definition says what it "
-            "does; --server-knob picks a close knob)",
+            "does; --server-knob picks one of its knobs)",
             flag, s.server));
       }
     }
