@@ -12,6 +12,7 @@
 #include "cli/user_files.h"
 #include "core/classes.h"
 #include "core/outcome.h"
+#include "harness/external_server.h"
 #include "harness/matrix.h"
 
 namespace h2race::cli {
@@ -370,6 +371,9 @@ int dispatch(Cli& cli) {
   } catch (const UsageError& e) {
     return usage_error(cli.app, e);
   } catch (const PlanError& e) {
+    return usage_error(cli.app, e);
+  } catch (const ServerStartError& e) {
+    // A real server that did not start (--server, any command): exit 2 with its log's end.
     return usage_error(cli.app, e);
   }
 }

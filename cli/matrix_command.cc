@@ -15,7 +15,6 @@
 #include "core/interrupt.h"
 #include "core/pki.h"
 #include "harness/driver.h"
-#include "harness/external_server.h"
 #include "harness/matrix.h"
 
 namespace h2race::cli {
@@ -45,12 +44,7 @@ int matrix_command(const MatrixFlags& f) {
         plan.kind->program ? std::min(f.iterations, f.external_iterations) : f.iterations;
     auto& pki = pkis[s.key_type];
     if (!pki) pki = std::make_unique<Pki>(s.key_type);
-    RunRecord run;
-    try {
-      run = run_scenario(plan, *pki);
-    } catch (const ServerStartError& e) {
-      throw UsageError(e.what());
-    }
+    RunRecord run = run_scenario(plan, *pki);
     const std::string path = (std::filesystem::path(f.out_dir) / (s.id() + ".json")).string();
     write_output("--out", path, to_json(run).dump(2) + "\n");
     print_stderr(fmt::format("{:<48} {:>7} iterations  fidelity {:.4f}{}\n", s.id(),

@@ -1,6 +1,7 @@
 // `h2race run`: one scenario, N iterations, the histogram table and optionally its JSON.
 #include <fmt/format.h>
 
+#include <optional>
 #include <variant>
 
 #include "analysis/report.h"
@@ -11,39 +12,17 @@
 #include "core/interrupt.h"
 #include "core/pki.h"
 #include "harness/driver.h"
-#include "harness/external_server.h"
 #include "harness/external_server_run.h"
 
 namespace h2race::cli {
 namespace {
 
-// --server NAME: the server's side is not h2race's, so no timelines; --pcap keeps the whole
-// capture the truth was read from.
-int run_external_server_command(RunFlags& f, const RunPlan& plan) {
-  if (plan.schedule) {
-    throw UsageError(
-        fmt::format("--schedule: --server {} has no injection points (h2race's own server has)",
-                    plan.server->name));
-  }
-  if (!f.out.pcap_path.empty()) check_output_path("--pcap", f.out.pcap_path);
-  install_interrupt_handlers();
-  const Pki pki(f.scenario.key_type);
-  std::atomic<uint64_t> done{0};
-  RunRecord run;
-  {
-    Progress progress(done, f.scenario.iterations);
-    DriverHooks hooks;
-    hooks.done = &done;
-    try {
-      run = run_on_external_server(plan, pki, hooks, {.pcap = f.out.pcap_path});
-    } catch (const ServerStartError& e) {
-      throw UsageError(e.what());
-    }
-  }
+// --server NAME: what kept the truth from the wire from some connections, said on stderr.
+void report_wire_truth_gaps(const RunRecord& run, const OutputFlags& out) {
   if (run.env.contains("wire_truth_error")) {
     print_stderr(fmt::format("run: no truth from the wire ({}); every truth is `unknown`{}\n",
                              run.env["wire_truth_error"].get<std::string>(),
-                             f.out.pcap_path.empty() ? "" : "; --pcap has the capture"));
+                             out.pcap_path.empty() ? "" : "; --pcap has the capture"));
   }
   if (const uint64_t dropped = run.env.value("capture_dropped_packets", uint64_t{0})) {
     print_stderr(fmt::format(
@@ -51,8 +30,6 @@ int run_external_server_command(RunFlags& f, const RunPlan& plan) {
         "connections they belonged to have the truth `unknown`\n",
         dropped));
   }
-  return finish_run("run", "iterations", run, f.out,
-                    "truth: read from the wire (tshark over the capture, with the TLS key log)");
 }
 
 }  // namespace
@@ -82,8 +59,20 @@ int run_command(RunFlags& f) {
   const RunPlan plan =
       plan_run(f.scenario, {.schedule = std::move(schedule), .explain = f.out.explain});
 
-  if (plan.server) return run_external_server_command(f, plan);
-  PcapOutput pcap(f.out.pcap_path, f.scenario.fresh_server, /*stdout_busy=*/!f.out.quiet);
+  // --server NAME: the server's side is not h2race's, so no timelines and no schedule; --pcap
+  // keeps the whole capture the truth was read from.
+  const bool real_server = plan.server != nullptr;
+  if (real_server && plan.schedule) {
+    throw UsageError(
+        fmt::format("--schedule: --server {} has no injection points (h2race's own server has)",
+                    plan.server->name));
+  }
+  std::optional<PcapOutput> pcap;
+  if (real_server) {
+    if (!f.out.pcap_path.empty()) check_output_path("--pcap", f.out.pcap_path);
+  } else {
+    pcap.emplace(f.out.pcap_path, f.scenario.fresh_server, /*stdout_busy=*/!f.out.quiet);
+  }
   install_interrupt_handlers();
   const Pki pki(f.scenario.key_type);
   std::atomic<uint64_t> done{0};
@@ -92,11 +81,18 @@ int run_command(RunFlags& f) {
     Progress progress(done, f.scenario.iterations);
     DriverHooks hooks;
     hooks.done = &done;
-    hooks.explain = f.out.explain;
-    hooks.capture = pcap.capture();
-    run = run_scenario(plan, pki, hooks);
+    if (real_server) {
+      run = run_on_external_server(plan, pki, hooks, {.pcap = f.out.pcap_path});
+    } else {
+      hooks.explain = f.out.explain;
+      hooks.capture = pcap->capture();
+      run = run_scenario(plan, pki, hooks);
+    }
   }
-  return finish_run("run", "iterations", run, f.out, "", &pcap);
+  if (!real_server) return finish_run("run", "iterations", run, f.out, "", &*pcap);
+  report_wire_truth_gaps(run, f.out);
+  return finish_run("run", "iterations", run, f.out,
+                    "truth: read from the wire (tshark over the capture, with the TLS key log)");
 }
 
 }  // namespace h2race::cli
