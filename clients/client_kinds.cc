@@ -9,6 +9,8 @@
 #include <iterator>
 #include <vector>
 
+#include "core/beside_binary.h"
+
 namespace h2race {
 namespace {
 
@@ -89,16 +91,7 @@ Registry& registry() {
 const std::deque<ClientKindInfo>& client_kinds() { return registry().kinds; }
 
 std::optional<std::filesystem::path> builtin_definition_dir() {
-  if (const char* env = std::getenv("H2RACE_CLIENT_DIR"); env && *env) return env;
-  std::error_code ec;
-  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (ec) return std::nullopt;
-  const auto bin = self.parent_path();
-  for (const auto& dir : {bin / "clients/external", bin.parent_path() / "clients/external",
-                          bin.parent_path() / "share/h2race/clients/external"}) {
-    if (std::filesystem::is_directory(dir, ec)) return dir;
-  }
-  return std::nullopt;
+  return shipped_dir("H2RACE_CLIENT_DIR", "clients/external");
 }
 
 const ClientKindInfo& add_client_definition(const std::filesystem::path& file) {

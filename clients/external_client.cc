@@ -228,18 +228,7 @@ std::optional<std::filesystem::path> find_external_program(const ClientDefinitio
   }
   ExternalSetup fill;
   fill.def = &def;
-  const std::string program = expand(fill, def.program, 1);
-  if (program.find('/') == std::string::npos) {
-    // A program h2race builds sits next to the binary, or one dir up from a test binary.
-    std::error_code ec;
-    const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-      for (const auto& dir : {self.parent_path(), self.parent_path().parent_path()}) {
-        if (auto p = find_program((dir / program).string())) return p;
-      }
-    }
-  }
-  return find_program(program);
+  return find_built_program(expand(fill, def.program, 1));
 }
 
 std::string external_program_version(const ClientDefinition& def,

@@ -26,6 +26,7 @@
 #include <string_view>
 #include <thread>
 
+#include "core/beside_binary.h"
 #include "core/interrupt.h"
 #include "core/unique_fd.h"
 
@@ -371,6 +372,17 @@ std::optional<std::filesystem::path> find_program(const std::string& name) {
     dirs.remove_prefix(colon + 1);
   }
   return std::nullopt;
+}
+
+std::optional<std::filesystem::path> find_built_program(const std::string& name) {
+  if (name.find('/') == std::string::npos) {
+    if (const auto bin = own_binary_dir()) {
+      for (const auto& dir : {*bin, bin->parent_path()}) {
+        if (auto p = find_program((dir / name).string())) return p;
+      }
+    }
+  }
+  return find_program(name);
 }
 
 }  // namespace h2race

@@ -63,5 +63,9 @@ ProcessResult run_process(const std::vector<std::string>& argv, std::chrono::mil
 
 // name with a '/' is taken as is; otherwise the first executable of that name in $PATH.
 std::optional<std::filesystem::path> find_program(const std::string& name);
+// As find_program, but a name without a '/' is first looked for where a program h2race builds
+// sits (the Go client and servers, the adapters' runtimes): next to the running binary, then one
+// dir up (a build dir's tests).
+std::optional<std::filesystem::path> find_built_program(const std::string& name);
 
 }  // namespace h2race

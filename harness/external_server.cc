@@ -120,19 +120,7 @@ std::vector<std::string> non_loopback_listeners_of(const std::string& entry) {
 }
 
 std::optional<std::filesystem::path> find_server_program(const ServerDefinition& def) {
-  const std::string program = fill_server_placeholders(def.program, {{"dir", def.dir}}, false);
-  if (program.find('/') == std::string::npos) {
-    // A program h2race builds (the Go servers) sits next to the binary, or one dir up from a
-    // test binary.
-    std::error_code ec;
-    const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-      for (const auto& dir : {self.parent_path(), self.parent_path().parent_path()}) {
-        if (auto p = find_program((dir / program).string())) return p;
-      }
-    }
-  }
-  return find_program(program);
+  return find_built_program(fill_server_placeholders(def.program, {{"dir", def.dir}}, false));
 }
 
 std::string server_version(const ServerDefinition& def, const std::filesystem::path& program) {

@@ -3,9 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <system_error>
 #include <vector>
+
+#include "core/beside_binary.h"
 
 namespace h2race {
 namespace {
@@ -59,16 +60,7 @@ const ServerDefinition& add_server_definition(const std::filesystem::path& file)
 }
 
 std::optional<std::filesystem::path> builtin_server_dir() {
-  if (const char* env = std::getenv("H2RACE_SERVER_DIR"); env && *env) return env;
-  std::error_code ec;
-  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (ec) return std::nullopt;
-  const auto bin = self.parent_path();
-  for (const auto& dir : {bin / "servers/external", bin.parent_path() / "servers/external",
-                          bin.parent_path() / "share/h2race/servers/external"}) {
-    if (std::filesystem::is_directory(dir, ec)) return dir;
-  }
-  return std::nullopt;
+  return shipped_dir("H2RACE_SERVER_DIR", "servers/external");
 }
 
 bool is_builtin_server(const ServerDefinition& def) {
