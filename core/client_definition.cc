@@ -107,16 +107,7 @@ void parse_line(const std::vector<std::string>& w, ClientDefinition& d,
     check_placeholders(w[2], false);
     d.needs.emplace_back(w[1], w[2]);
   } else if (key == "speaks") {
-    if (w.size() < 2 || w.size() > 3) throw LineError{"speaks takes h2, h1 or both"};
-    for (size_t i = 1; i < w.size(); ++i) {
-      if (w[i] == "h1") {
-        d.speaks_h1 = true;
-      } else if (w[i] == "h2") {
-        d.speaks_h2 = true;
-      } else {
-        throw LineError{fmt::format("speaks: '{}' is not h1 or h2", w[i])};
-      }
-    }
+    parse_speaks(w, d.speaks_h1, d.speaks_h2);
   } else if (key == "requests-per-process") {
     expect_value_count(w, 1);
     d.requests_per_process = parse_definition_number(w[1], key, 100'000);

@@ -61,6 +61,19 @@ void expect_value_count(const std::vector<std::string>& w, size_t n) {
   }
 }
 
+void parse_speaks(const std::vector<std::string>& w, bool& h1, bool& h2) {
+  if (w.size() < 2 || w.size() > 3) throw DefinitionLineError{"speaks takes h2, h1 or both"};
+  for (size_t i = 1; i < w.size(); ++i) {
+    if (w[i] == "h1") {
+      h1 = true;
+    } else if (w[i] == "h2") {
+      h2 = true;
+    } else {
+      throw DefinitionLineError{fmt::format("speaks: '{}' is not h1 or h2", w[i])};
+    }
+  }
+}
+
 bool is_definition_name(std::string_view s) {
   if (s.empty() || s.size() > 40 || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= '0' && s[0] <= '9')))
     return false;

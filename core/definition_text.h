@@ -30,6 +30,9 @@ uint64_t parse_definition_number(const std::string& word, std::string_view key, 
 // w (key and values) has exactly n values.
 void expect_value_count(const std::vector<std::string>& w, size_t n);
 
+// `speaks h2|h1 [h2|h1]`: sets h1 and h2 for the words given.
+void parse_speaks(const std::vector<std::string>& w, bool& h1, bool& h2);
+
 // A definition's name: a-z, 0-9, - and ., at most 40, starting with a letter or digit.
 bool is_definition_name(std::string_view s);
 

@@ -85,16 +85,7 @@ void parse_line(const std::vector<std::string>& w, ServerDefinition& d,
     check_definition_placeholders(w[1], [](std::string_view n) { return n == "dir"; });
     d.program = w[1];
   } else if (key == "speaks") {
-    if (w.size() < 2 || w.size() > 3) throw LineError{"speaks takes h2, h1 or both"};
-    for (size_t i = 1; i < w.size(); ++i) {
-      if (w[i] == "h1") {
-        d.speaks_h1 = true;
-      } else if (w[i] == "h2") {
-        d.speaks_h2 = true;
-      } else {
-        throw LineError{fmt::format("speaks: '{}' is not h1 or h2", w[i])};
-      }
-    }
+    parse_speaks(w, d.speaks_h1, d.speaks_h2);
   } else if (key == "argv" || key == "version-argv") {
     if (w.size() < 2) throw LineError{fmt::format("{} needs at least one word", key)};
     if (w[1] != "{program}") {
