@@ -58,13 +58,14 @@ const ClientKindInfo& add_client_definition(const std::filesystem::path& file);
 
 // The `go` model's timing defaults: microseconds of CPU work on the 2-core VM they were fitted on
 // (kReferenceAtFit), scaled by machine_speed() elsewhere; off_cpu is a sleep, not scaled. Fitted
-// against Debian's Go 1.19 and Go 1.26.8 at once (docs/go-model.md, "Calibration").
-inline constexpr Scenario::GoTiming kDefaultGoTiming{.handoff = std::chrono::microseconds(6),
+// against Debian's Go 1.19 and Go 1.26.8 at once (docs/go-model.md, "Calibration"; refitted
+// 2026-12-03 with the integer-chain yardstick).
+inline constexpr Scenario::GoTiming kDefaultGoTiming{.handoff = std::chrono::microseconds(26),
                                                      .headers = std::chrono::microseconds(5),
                                                      .preface = std::chrono::microseconds(3),
                                                      .read_loop = std::chrono::microseconds(0),
-                                                     .spin = std::chrono::microseconds(17),
-                                                     .off_cpu = std::chrono::microseconds(15)};
+                                                     .spin = std::chrono::microseconds(8),
+                                                     .off_cpu = std::chrono::microseconds(12)};
 
 // The one place where protocol and client are reconciled: an in-process h2 profile under
 // --proto h1 becomes the h1 client (unless the client was named explicitly: an error), `h1`

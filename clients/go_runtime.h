@@ -19,15 +19,15 @@
 namespace h2race {
 
 // This machine's speed against the one the defaults were fitted on: the thread CPU time of a fixed
-// piece of a handshake's work (X25519 key agreements, BoringSSL's), measured once per process,
-// over the same at the fit. Go's steps are CPU work, so their time scales with it.
+// piece of integer work (measure_reference in go_runtime.cc), measured once per process, over the
+// same at the fit. Go's steps are CPU work, so their time scales with it.
 struct MachineSpeed {
   std::chrono::nanoseconds reference;  // this machine, now
   std::chrono::nanoseconds at_fit;     // kReferenceAtFit
   double factor;                       // reference / at_fit: > 1 on a slower machine
 };
 // The reference on the 2-core VM where kDefaultGoTiming was fitted (docs/go-model.md).
-inline constexpr std::chrono::nanoseconds kReferenceAtFit{490'000};  // 2026-12-02 22:20 UTC
+inline constexpr std::chrono::nanoseconds kReferenceAtFit{320'000};  // 2026-12-03 09:30 UTC
 // Measured at the first call (about 10 ms); the driver calls it before any iteration starts.
 const MachineSpeed& machine_speed();
 // The calling thread's CPU time.
