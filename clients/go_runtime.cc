@@ -22,27 +22,32 @@ std::chrono::nanoseconds thread_cpu_time() {
 
 namespace {
 
-// The thread CPU time of kSteps steps of a dependent integer chain (multiply, add, shift, xor:
-// each step needs the last), the fastest of kRounds after a warm-up round. CPU time, so that a
-// preempted round does not count another program's share; the fastest, because what else slows a
-// round (a cold cache, a page fault) only ever adds. Until 2026-12-03 the yardstick was 16 X25519
-// key agreements (the median of 9): on an idle VM one process start measured 1.05, the next 1.63
-// times the fit's (20 starts), and within one process X25519 rounds 30 ms apart ranged 533-902 us
-// while this chain's ranged 298-402 us (40 rounds, 2026-12-03); each jump moved every model step.
+// kReferenceSteps steps of a dependent integer chain (multiply, add, shift, xor: each step needs
+// the last), from x; the chain is the yardstick of the machine's speed and the model's CPU work.
+uint64_t run_chain(uint64_t x, int64_t steps) {
+  for (int64_t i = 0; i < steps; ++i) {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    x ^= x >> 29;
+  }
+  return x;
+}
+
+// Keeps a chain's result alive, so that the compiler cannot drop the work.
+thread_local uint64_t chain_state = 1;
+
+// The thread CPU time of kReferenceSteps steps of the chain, the fastest of kRounds after a
+// warm-up round. CPU time, so that a preempted round does not count another program's share; the
+// fastest, because what else slows a round (a cold cache, a page fault) only ever adds. Until
+// 2026-12-03 the yardstick was 16 X25519 key agreements (the median of 9): on an idle VM one
+// process start measured 1.05, the next 1.63 times the fit's (20 starts), and within one process
+// X25519 rounds 30 ms apart ranged 533-902 us while this chain's ranged 298-402 us (40 rounds,
+// 2026-12-03); each jump moved every model step.
 std::chrono::nanoseconds measure_reference() {
   constexpr int kRounds = 9;
-  constexpr int kSteps = 200'000;
-  uint64_t x = 1;
-  auto round = [&] {
+  auto round = [] {
     const auto start = thread_cpu_time();
-    for (int i = 0; i < kSteps; ++i) {
-      x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-      x ^= x >> 29;
-    }
-    const auto took = thread_cpu_time() - start;
-    // Keeps the chain from being optimised away: its result is used.
-    if (x == 0) std::this_thread::yield();
-    return took;
+    chain_state = run_chain(chain_state, kReferenceSteps);
+    return thread_cpu_time() - start;
   };
   (void)round();  // warm-up
   auto fastest = std::chrono::nanoseconds::max();
@@ -66,12 +71,14 @@ std::chrono::nanoseconds scaled_cpu_work(std::chrono::microseconds d) {
       static_cast<int64_t>(double(std::chrono::nanoseconds(d).count()) * machine_speed().factor));
 }
 
-void spin_for(std::chrono::microseconds d) {
-  if (d.count() <= 0) return;
-  const auto until = thread_cpu_time() + scaled_cpu_work(d);
-  while (thread_cpu_time() < until) {
-  }
+int64_t work_steps(std::chrono::microseconds d) {
+  if (d.count() <= 0) return 0;
+  return std::chrono::nanoseconds(d).count() * kReferenceSteps / kReferenceAtFit.count();
 }
+
+void do_work(int64_t steps) { chain_state = run_chain(chain_state, steps); }
+
+void spin_for(std::chrono::microseconds d) { do_work(work_steps(d)); }
 
 void off_cpu_for(std::chrono::microseconds d) {
   if (d.count() <= 0) return;

@@ -28,16 +28,25 @@ struct MachineSpeed {
 };
 // The reference on the 2-core VM where kDefaultGoTiming was fitted (docs/go-model.md).
 inline constexpr std::chrono::nanoseconds kReferenceAtFit{320'000};  // 2026-12-03 09:30 UTC
+// The yardstick's size: steps of the integer chain in one round (go_runtime.cc).
+inline constexpr int64_t kReferenceSteps = 200'000;
 // Measured at the first call (about 10 ms); the driver calls it before any iteration starts.
 const MachineSpeed& machine_speed();
 // The calling thread's CPU time.
 std::chrono::nanoseconds thread_cpu_time();
 
-// Go's CPU work between two steps: the thread spins until it has used d of CPU time, scaled by
-// machine_speed(). A thread that loses its core meanwhile takes longer in wall time, as Go's work
-// does when the scheduler runs something else: the load is the scheduler's, not a fitted delay.
+// Go's CPU work between two steps, done as work, not timed: d is CPU time on the machine of the
+// fit, and the thread runs as many steps of the yardstick's chain as took d there (work_steps). A
+// slower machine takes longer for them, and a thread that loses its core meanwhile takes longer in
+// wall time, as Go's work does when the scheduler runs something else: the load is the
+// scheduler's, not a fitted delay. (Until 2026-12-03 the thread spun on its CPU clock until d
+// times machine_speed() had passed: each look at that clock is a system call of about 0.4 us
+// here, so the "work" was mostly kernel entries.)
 void spin_for(std::chrono::microseconds d);
-// d scaled by machine_speed(), in CPU time.
+// The chain's steps that took d of CPU time at the fit; and running n of them.
+int64_t work_steps(std::chrono::microseconds d);
+void do_work(int64_t steps);
+// d scaled by machine_speed(): about the CPU time d's steps take on this machine.
 std::chrono::nanoseconds scaled_cpu_work(std::chrono::microseconds d);
 // The model's sleeps last microseconds; the kernel's default timer slack (50 us) would stretch
 // them. Sets a fine one once per thread, for the rest of its life.
@@ -162,20 +171,23 @@ class Processor {
         state_.wait(kIdle);
       }
       // Spinning: the window starts when the thread runs, as Go's spinning M's does, and is CPU
-      // work like Go's (spin_for).
-      const auto until =
-          thread_cpu_time() +
-          scaled_cpu_work(std::chrono::microseconds(spin_us_.load(std::memory_order_relaxed)));
+      // work like Go's (spin_for), done in small pieces with a look for the read loop between.
+      constexpr int64_t kStepsPerLook = 64;  // about 0.1 us of the chain
+      int64_t left =
+          work_steps(std::chrono::microseconds(spin_us_.load(std::memory_order_relaxed)));
       for (;;) {
         if (stealable()) {
           steal();
           if (state_.load() != kSpinning) break;
         }
         if (quit_) return;
-        if (thread_cpu_time() >= until) {
-          int spinning = kSpinning;
-          if (state_.compare_exchange_strong(spinning, kIdle)) break;
+        if (left > 0) {
+          do_work(kStepsPerLook);
+          left -= kStepsPerLook;
+          continue;
         }
+        int spinning = kSpinning;
+        if (state_.compare_exchange_strong(spinning, kIdle)) break;
       }
     }
   }
