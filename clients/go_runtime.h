@@ -27,7 +27,7 @@ struct MachineSpeed {
   double factor;                       // reference / at_fit: > 1 on a slower machine
 };
 // The reference on the 2-core VM where kDefaultGoTiming was fitted (docs/go-model.md).
-inline constexpr std::chrono::nanoseconds kReferenceAtFit{320'000};  // 2026-12-03 09:30 UTC
+inline constexpr std::chrono::nanoseconds kReferenceAtFit{320'000};  // 2026-12-03 09:05 UTC
 // The yardstick's size: steps of the integer chain in one round (go_runtime.cc).
 inline constexpr int64_t kReferenceSteps = 200'000;
 // Measured at the first call (about 10 ms); the driver calls it before any iteration starts.
