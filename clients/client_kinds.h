@@ -56,8 +56,9 @@ std::optional<std::filesystem::path> builtin_definition_dir();
 // DefinitionError ("FILE:LINE: ...", or "FILE: ..." when it cannot be read or its name is taken).
 const ClientKindInfo& add_client_definition(const std::filesystem::path& file);
 
-// The `go` model's timing defaults: microseconds of CPU work on the 2-core VM they were fitted on
-// (kReferenceAtFit), scaled by machine_speed() elsewhere; off_cpu is a sleep, not scaled. Fitted
+// The `go` model's timing defaults: microseconds of CPU work on the 2-core VM they were fitted on,
+// done as the yardstick's steps that took that long there (spin_for, clients/go_runtime.h); off_cpu
+// is a sleep, not work. Fitted
 // against Debian's Go 1.19 and Go 1.26.8 at once (docs/go-model.md, "Calibration"; refitted
 // 2026-12-03 with the integer-chain yardstick).
 inline constexpr Scenario::GoTiming kDefaultGoTiming{.handoff = std::chrono::microseconds(26),

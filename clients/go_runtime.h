@@ -30,7 +30,7 @@ struct MachineSpeed {
 inline constexpr std::chrono::nanoseconds kReferenceAtFit{320'000};  // 2026-12-03 09:05 UTC
 // The yardstick's size: steps of the integer chain in one round (go_runtime.cc).
 inline constexpr int64_t kReferenceSteps = 200'000;
-// Measured at the first call (about 10 ms); the driver calls it before any iteration starts.
+// Measured at the first call (about 3 ms); the driver calls it before any iteration starts.
 const MachineSpeed& machine_speed();
 // The calling thread's CPU time.
 std::chrono::nanoseconds thread_cpu_time();
