@@ -36,12 +36,16 @@ std::string program_line(const RunRecord& real) {
                      version.empty() ? "" : " (" + version + ")");
 }
 
-// The model's CPU work scale (env.go_model_speed), "" when the model has none.
+// How fast this machine did the model's yardstick against the fit (env.go_model_speed), "" when
+// the model has none. The model's CPU work is the yardstick's steps, so it takes this factor
+// longer by itself.
 std::string speed_line(const RunRecord& model) {
   const auto s = model.env.value("go_model_speed", nlohmann::json::object());
   if (s.empty()) return "";
   return fmt::format(
-      "; model's CPU work x{:.2f} (reference {:.0f} us of CPU, {:.0f} us at the fit)",
+      "; the model's CPU work takes x{:.2f} the fit's time here (yardstick {:.0f} us of CPU, "
+      "{:.0f} "
+      "us at the fit)",
       s.value("factor", 0.0), s.value("reference_ns", 0) / 1e3, s.value("at_fit_ns", 0) / 1e3);
 }
 
