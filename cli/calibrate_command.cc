@@ -43,9 +43,8 @@ std::string speed_line(const RunRecord& model) {
   const auto s = model.env.value("go_model_speed", nlohmann::json::object());
   if (s.empty()) return "";
   return fmt::format(
-      "; the model's CPU work takes x{:.2f} the fit's time here (yardstick {:.0f} us of CPU, "
-      "{:.0f} "
-      "us at the fit)",
+      "; the model's CPU work takes x{:.2f} the fit's time here "
+      "(yardstick {:.0f} us of CPU, {:.0f} us at the fit)",
       s.value("factor", 0.0), s.value("reference_ns", 0) / 1e3, s.value("at_fit_ns", 0) / 1e3);
 }
 
