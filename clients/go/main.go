@@ -2,7 +2,9 @@
 // request. h2race builds it with two Gos and runs it as the clients go1.19-net-http and
 // go1.26-net-http (clients/external/*-net-http.client), with -prefer-alert as
 // go1.19-net-http-prefer-alert and go1.26-net-http-prefer-alert: the lines are what a Go user
-// would see, classified by those definitions' rules. -version prints the Go it was built with.
+// would see, classified by those definitions' rules. -version prints the Go it was built with;
+// -trace FILE writes Go's execution trace of the whole run (runtime/trace), which
+// scripts/go-read-loop reads to tell where and when each connection's read loop ran.
 //
 // Output, one line per request, tab-separated:
 //
@@ -34,6 +36,7 @@ import (
 	"os"
 	"regexp"
 	"runtime"
+	"runtime/trace"
 	"strings"
 	"sync"
 	"time"
@@ -55,6 +58,7 @@ func main() {
 	grace := flag.Duration("alert-grace", 100*time.Millisecond,
 		"-prefer-alert: how long a failed request waits for an alert")
 	version := flag.Bool("version", false, "print the Go version this program was built with")
+	traceFile := flag.String("trace", "", "write Go's execution trace of the run to this file")
 	flag.Parse()
 	if *version {
 		fmt.Println(runtime.Version())
@@ -70,6 +74,20 @@ func main() {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "go-net-http:", err)
 		os.Exit(2)
+	}
+	if *traceFile != "" {
+		f, err := os.Create(*traceFile)
+		if err == nil {
+			err = trace.Start(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "go-net-http: -trace:", err)
+			os.Exit(2)
+		}
+		defer func() {
+			trace.Stop()
+			f.Close()
+		}()
 	}
 	out := bufio.NewWriter(os.Stdout)
 	for i := 0; i < *n; i++ {
