@@ -65,11 +65,6 @@ const MachineSpeed& machine_speed() {
   return speed;
 }
 
-std::chrono::nanoseconds scaled_cpu_work(std::chrono::microseconds d) {
-  return std::chrono::nanoseconds(
-      static_cast<int64_t>(double(std::chrono::nanoseconds(d).count()) * machine_speed().factor));
-}
-
 int64_t work_steps(std::chrono::microseconds d) {
   if (d.count() <= 0) return 0;
   return std::chrono::nanoseconds(d).count() * kReferenceSteps / kReferenceAtFit.count();

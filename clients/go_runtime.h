@@ -46,8 +46,6 @@ void spin_for(std::chrono::microseconds d);
 // The chain's steps that took d of CPU time at the fit; and running n of them.
 int64_t work_steps(std::chrono::microseconds d);
 void do_work(int64_t steps);
-// d scaled by machine_speed(): about the CPU time d's steps take on this machine.
-std::chrono::nanoseconds scaled_cpu_work(std::chrono::microseconds d);
 // The model's sleeps last microseconds; the kernel's default timer slack (50 us) would stretch
 // them. Sets a fine one once per thread, for the rest of its life.
 void precise_sleeps_on_this_thread();
