@@ -61,6 +61,14 @@ void off_cpu_for(std::chrono::microseconds d);
 // worker, reused for every connection. If it finds the read loop runnable, it runs it; if not,
 // the writer's own processor runs it once the request's goroutines wait [schedule]
 // (GoConn::await). The spinning thread never holds a lock the writer needs: it watches atomics.
+// A futex on an int, as Go's idle threads sleep on one [futexsleep, futexwakeup]: futex_wait
+// sleeps while word holds `value` (or returns at once), futex_wake wakes every sleeper.
+void futex_wait(std::atomic<int>& word, int value);
+void futex_wake(std::atomic<int>& word);
+// Returns once word no longer holds `value`: a few looks first (four of them after a
+// sched_yield), then the futex. The model's threads wait for one another this way (go_runtime.cc).
+void wait_while(std::atomic<int>& word, int value);
+
 class Processor {
  public:
   Processor() : thread_([this] { serve(); }) {}
@@ -112,9 +120,7 @@ class Processor {
     if (job_) detach_locked();
   }
   // Waits for a read loop running here to end.
-  void wait_idle() {
-    for (int s = state_.load(); s == kRunning; s = state_.load()) state_.wait(s);
-  }
+  void wait_idle() { wait_while(state_, kRunning); }
 
  private:
   enum : int { kIdle, kSpinning, kRunning };
@@ -127,7 +133,7 @@ class Processor {
   // Idle → spinning, with a futex wake; `force` also when already spinning (a job that must run).
   void wake(bool force) {
     int idle = kIdle;
-    if (state_.compare_exchange_strong(idle, kSpinning) || force) state_.notify_all();
+    if (state_.compare_exchange_strong(idle, kSpinning) || force) futex_wake(state_);
   }
   bool stealable() const {
     if (!job_ready_.load()) return false;
@@ -147,7 +153,7 @@ class Processor {
     if (Clock::now() < from) std::this_thread::sleep_until(from);
     job();
     state_.store(kIdle);
-    state_.notify_all();  // wait_idle()
+    futex_wake(state_);  // wait_idle()
   }
   // A read loop that must run on this thread (a schedule orders the threads, or the request
   // returned without it).
@@ -166,7 +172,7 @@ class Processor {
           state_.compare_exchange_strong(idle, kSpinning);
           break;
         }
-        state_.wait(kIdle);
+        wait_while(state_, kIdle);
       }
       // Spinning: the window starts when the thread runs, as Go's spinning M's does, and is CPU
       // work like Go's (spin_for), done in small pieces with a look for the read loop between.
