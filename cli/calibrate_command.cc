@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "analysis/batch_spread.h"
 #include "cli/commands.h"
 #include "cli/progress.h"
 #include "cli/user_files.h"
@@ -68,6 +69,51 @@ std::string redial_line(const char* who, const Histogram& h) {
 std::string share(const Histogram& h, const std::string& cls) {
   return fmt::format("{:.1f}%",
                      100.0 * double(h.count(cls)) / double(std::max<uint64_t>(1, h.iterations())));
+}
+
+// Per class at >= 1 % on either side: how far its share moved between each side's batches, and
+// the SD that sampling alone gives a batch. A side whose SD is well above sampling's drifts within
+// the run, and one run's interval understates where its next run lands (docs/go-model.md).
+std::vector<std::string> spread_classes(const Calibration& c) {
+  std::vector<std::string> out;
+  for (const auto& cc : c.comparison.classes) {
+    if (std::max(cc.base_rate, cc.cur_rate) >= 0.01) out.push_back(cc.cls);
+  }
+  return out;
+}
+
+std::string spread_text(const ShareSpread& s) {
+  return fmt::format("{:5.1f}-{:5.1f} %  SD {:4.1f} ({:3.1f})", 100 * s.min, 100 * s.max,
+                     100 * s.sd, 100 * s.sampling_sd);
+}
+
+std::string spread_table(const Calibration& c) {
+  std::string out = fmt::format(
+      "per batch ({} per side): share min-max, SD between batches (sampling alone)\n"
+      "{:<34} {:<32} {}\n",
+      c.real_batches.size(), "class", "real", "model");
+  for (const auto& cls : spread_classes(c)) {
+    out += fmt::format("{:<34} {:<32} {}\n", cls, spread_text(share_spread(c.real_batches, cls)),
+                       spread_text(share_spread(c.model_batches, cls)));
+  }
+  return out;
+}
+
+nlohmann::json spread_json(const Calibration& c) {
+  auto side = [](const ShareSpread& s) {
+    return nlohmann::json{{"min", s.min},
+                          {"max", s.max},
+                          {"sd", s.sd},
+                          {"sampling_sd", s.sampling_sd},
+                          {"batches", s.batches}};
+  };
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& cls : spread_classes(c)) {
+    out.push_back({{"class", cls},
+                   {"real", side(share_spread(c.real_batches, cls))},
+                   {"model", side(share_spread(c.model_batches, cls))}});
+  }
+  return out;
 }
 
 std::string redial_share(const Histogram& h) {
@@ -238,6 +284,7 @@ int calibrate_command(CalibrateFlags& f) {
       redial_line("real", c.real.histogram) +
       fmt::format("TVD {:.4f} (the real program's even against its odd batches: {:.4f})\n", c.tvd,
                   c.real_self_tvd) +
+      "\n" + spread_table(c) + "\n" +
       // The conditions a distance holds for: both sides' shares move with the machine's load.
       fmt::format("conditions: {} cores, load average (1, 5, 15 min) {} before, {} after; {}{}\n",
                   std::thread::hardware_concurrency(), load_before, load_average(),
@@ -252,7 +299,8 @@ int calibrate_command(CalibrateFlags& f) {
     const nlohmann::json j = {
         {"schema", "h2race/calibration/1"}, {"model", to_json(c.model)},
         {"real", to_json(c.real)},          {"tvd", c.tvd},
-        {"real_self_tvd", c.real_self_tvd}, {"comparison", to_json(c.comparison)}};
+        {"real_self_tvd", c.real_self_tvd}, {"comparison", to_json(c.comparison)},
+        {"batch_spread", spread_json(c)}};
     write_output("--json", f.out.json_path, j.dump(2) + "\n");
   }
   if ((c.model.partial || c.real.partial) && interrupted()) return interrupt_exit_code();

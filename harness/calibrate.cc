@@ -67,6 +67,8 @@ Calibration run_calibration(const RunPlan& model, const RunPlan& real, const Pki
   c.real_self_tvd = total_variation(total(real.scenario, runs[1], 0, 2).histogram,
                                     total(real.scenario, runs[1], 1, 2).histogram);
   c.comparison = compare_histograms(c.real.histogram, c.model.histogram, alpha);
+  for (const auto& r : runs[0]) c.model_batches.push_back(r.histogram);
+  for (const auto& r : runs[1]) c.real_batches.push_back(r.histogram);
   return c;
 }
 

@@ -23,6 +23,8 @@ struct Calibration {
   // The real program against itself: TVD between its even and its odd batches. The distance a
   // perfect model could still show (the program's own drift and sampling noise).
   double real_self_tvd = 0;
+  // Each side's batches in order (analysis/batch_spread.h: how much a share drifts within the run).
+  std::vector<Histogram> model_batches, real_batches;
 };
 
 // model and real differ only in `client`; each gets model.iterations, spread over `batches`
