@@ -53,14 +53,6 @@ void precise_sleeps_on_this_thread();
 // other worker may run on it meanwhile.
 void off_cpu_for(std::chrono::microseconds d);
 
-// Go's second processor. GOMAXPROCS is the number of cores (two here) and the writer's goroutines
-// hand over to one another on the first (runnext). Whenever a goroutine becomes runnable while a
-// processor is idle and no thread spins, Go wakes a thread [wakep] that spins looking for a
-// goroutine to steal [findrunnable] and sleeps again when it finds none. That thread competes
-// with the server for the cores, as Go's does (docs/go-model.md). One such thread per client
-// worker, reused for every connection. If it finds the read loop runnable, it runs it; if not,
-// the writer's own processor runs it once the request's goroutines wait [schedule]
-// (GoConn::await). The spinning thread never holds a lock the writer needs: it watches atomics.
 // A futex on an int, as Go's idle threads sleep on one [futexsleep, futexwakeup]: futex_wait
 // sleeps while word holds `value` (or returns at once), futex_wake wakes every sleeper.
 void futex_wait(std::atomic<int>& word, int value);
@@ -69,6 +61,14 @@ void futex_wake(std::atomic<int>& word);
 // sched_yield), then the futex. The model's threads wait for one another this way (go_runtime.cc).
 void wait_while(std::atomic<int>& word, int value);
 
+// Go's second processor. GOMAXPROCS is the number of cores (two here) and the writer's goroutines
+// hand over to one another on the first (runnext). Whenever a goroutine becomes runnable while a
+// processor is idle and no thread spins, Go wakes a thread [wakep] that spins looking for a
+// goroutine to steal [findrunnable] and sleeps again when it finds none. That thread competes
+// with the server for the cores, as Go's does (docs/go-model.md). One such thread per client
+// worker, reused for every connection. If it finds the read loop runnable, it runs it; if not,
+// the writer's own processor runs it once the request's goroutines wait [schedule]
+// (GoConn::await). The spinning thread never holds a lock the writer needs: it watches atomics.
 class Processor {
  public:
   Processor() : thread_([this] { serve(); }) {}
