@@ -74,10 +74,16 @@ std::string share(const Histogram& h, const std::string& cls) {
 // Per class at >= 1 % on either side: how far its share moved between each side's batches, and
 // the SD that sampling alone gives a batch. A side whose SD is well above sampling's drifts within
 // the run, and one run's interval understates where its next run lands (docs/go-model.md).
-std::vector<std::string> spread_classes(const Calibration& c) {
-  std::vector<std::string> out;
+struct SpreadRow {
+  std::string cls;
+  ShareSpread real, model;
+};
+std::vector<SpreadRow> spread_rows(const Calibration& c) {
+  std::vector<SpreadRow> out;
   for (const auto& cc : c.comparison.classes) {
-    if (std::max(cc.base_rate, cc.cur_rate) >= 0.01) out.push_back(cc.cls);
+    if (std::max(cc.base_rate, cc.cur_rate) < 0.01) continue;
+    out.push_back(
+        {cc.cls, share_spread(c.real_batches, cc.cls), share_spread(c.model_batches, cc.cls)});
   }
   return out;
 }
@@ -87,19 +93,18 @@ std::string spread_text(const ShareSpread& s) {
                      100 * s.sd, 100 * s.sampling_sd);
 }
 
-std::string spread_table(const Calibration& c) {
+std::string spread_table(const std::vector<SpreadRow>& rows, size_t batches) {
   std::string out = fmt::format(
       "per batch ({} per side): share min-max, SD between batches (sampling alone)\n"
       "{:<34} {:<32} {}\n",
-      c.real_batches.size(), "class", "real", "model");
-  for (const auto& cls : spread_classes(c)) {
-    out += fmt::format("{:<34} {:<32} {}\n", cls, spread_text(share_spread(c.real_batches, cls)),
-                       spread_text(share_spread(c.model_batches, cls)));
+      batches, "class", "real", "model");
+  for (const auto& r : rows) {
+    out += fmt::format("{:<34} {:<32} {}\n", r.cls, spread_text(r.real), spread_text(r.model));
   }
   return out;
 }
 
-nlohmann::json spread_json(const Calibration& c) {
+nlohmann::json spread_json(const std::vector<SpreadRow>& rows) {
   auto side = [](const ShareSpread& s) {
     return nlohmann::json{{"min", s.min},
                           {"max", s.max},
@@ -108,10 +113,8 @@ nlohmann::json spread_json(const Calibration& c) {
                           {"batches", s.batches}};
   };
   nlohmann::json out = nlohmann::json::array();
-  for (const auto& cls : spread_classes(c)) {
-    out.push_back({{"class", cls},
-                   {"real", side(share_spread(c.real_batches, cls))},
-                   {"model", side(share_spread(c.model_batches, cls))}});
+  for (const auto& r : rows) {
+    out.push_back({{"class", r.cls}, {"real", side(r.real)}, {"model", side(r.model)}});
   }
   return out;
 }
@@ -275,6 +278,7 @@ int calibrate_command(CalibrateFlags& f) {
     hooks.explain = f.out.explain;
     c = run_calibration(model_plan, real_plan, pki, f.batches, f.alpha, hooks);
   }
+  const std::vector<SpreadRow> spreads = spread_rows(c);
   print_stdout(
       fmt::format("calibrate {} against {}: {} iterations each in {} interleaved batches, one "
                   "server ({})\nbaseline = {} (real), current = {} (model)\n\n",
@@ -284,7 +288,7 @@ int calibrate_command(CalibrateFlags& f) {
       redial_line("real", c.real.histogram) +
       fmt::format("TVD {:.4f} (the real program's even against its odd batches: {:.4f})\n", c.tvd,
                   c.real_self_tvd) +
-      "\n" + spread_table(c) + "\n" +
+      "\n" + spread_table(spreads, c.real_batches.size()) + "\n" +
       // The conditions a distance holds for: both sides' shares move with the machine's load.
       fmt::format("conditions: {} cores, load average (1, 5, 15 min) {} before, {} after; {}{}\n",
                   std::thread::hardware_concurrency(), load_before, load_average(),
@@ -296,11 +300,13 @@ int calibrate_command(CalibrateFlags& f) {
                          model.client) +
                  format_examples(c.model.examples, c.model.histogram.class_order())));
   if (!f.out.json_path.empty()) {
-    const nlohmann::json j = {
-        {"schema", "h2race/calibration/1"}, {"model", to_json(c.model)},
-        {"real", to_json(c.real)},          {"tvd", c.tvd},
-        {"real_self_tvd", c.real_self_tvd}, {"comparison", to_json(c.comparison)},
-        {"batch_spread", spread_json(c)}};
+    const nlohmann::json j = {{"schema", "h2race/calibration/1"},
+                              {"model", to_json(c.model)},
+                              {"real", to_json(c.real)},
+                              {"tvd", c.tvd},
+                              {"real_self_tvd", c.real_self_tvd},
+                              {"comparison", to_json(c.comparison)},
+                              {"batch_spread", spread_json(spreads)}};
     write_output("--json", f.out.json_path, j.dump(2) + "\n");
   }
   if ((c.model.partial || c.real.partial) && interrupted()) return interrupt_exit_code();
