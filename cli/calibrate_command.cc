@@ -258,6 +258,11 @@ int calibrate_command(CalibrateFlags& f) {
   const Scenario& model = model_plan.scenario;
   const Scenario& real = real_plan.scenario;
   if (!f.out.json_path.empty()) check_output_path("--json", f.out.json_path);
+  check_output_flags(f.out);
+  if (f.fit && !f.out.log_path.empty()) {
+    throw UsageError("--log: not with --fit (a fit's model lines would not say their timing)");
+  }
+  const auto log = open_iteration_log(f.out);
 
   install_interrupt_handlers();
   if (f.fit) {
@@ -276,6 +281,7 @@ int calibrate_command(CalibrateFlags& f) {
     DriverHooks hooks;
     hooks.done = &done;
     hooks.explain = f.out.explain;
+    hooks.log = log.get();
     c = run_calibration(model_plan, real_plan, pki, f.batches, f.alpha, hooks);
   }
   const std::vector<SpreadRow> spreads = spread_rows(c);

@@ -60,7 +60,9 @@ void add_calibrate_command(CLI::App& app, Cli& cli) {
       {.json = "write both histograms, the comparison and the TVD",
        .explain = "after the table, the first connection of every class of the MODEL as a "
                   "timeline of both peers; the real program is a separate process, so its "
-                  "connections are not recorded (not with --fit)"});
+                  "connections are not recorded (not with --fit)",
+       .log = "one JSON line per iteration of both sides (client, batch, iteration, worker, "
+              "in_batch, class, truth, t_ms); not with --fit"});
   cmd->add_flag("--fit", f.fit,
                 "search the go model's timing: every combination of the --fit-*-us lists runs -n "
                 "iterations in the same batches as the real program; prints each TVD and the best");
@@ -90,7 +92,9 @@ void add_run_command(CLI::App& app, Cli& cli) {
                   "peers (in-process clients)",
        .pcap = "the explained connections' packets as pcapng, with their TLS key log "
                "(tshark/Wireshark decrypt it); implies --explain; needs the right to capture",
-       .fail_on_divergence = "exit 1 when iterations fall in more than one class"});
+       .fail_on_divergence = "exit 1 when iterations fall in more than one class",
+       .log = "one JSON line per iteration as it ends (client, iteration, worker, in_batch: a "
+              "program's n-th answer of its process, class, truth, t_ms)"});
 }
 
 // `replay`: schedule files, each K times.

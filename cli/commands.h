@@ -13,6 +13,7 @@
 #include "core/run_record.h"
 #include "core/scenario.h"
 #include "core/timeline.h"
+#include "harness/iteration_log.h"
 #include "harness/packet_capture.h"
 #include "harness/run_plan.h"
 
@@ -68,6 +69,7 @@ struct OutputFlags {
   bool explain = false;
   std::string pcap_path;  // given implies explain: the capture holds the explained connections
   bool fail_on_divergence = false;
+  std::string log_path;  // --log: one JSON line per iteration
 };
 // The help of each output flag a command has; a null one is a flag the command does not take.
 struct OutputFlagHelp {
@@ -76,11 +78,15 @@ struct OutputFlagHelp {
   const char* explain = nullptr;
   const char* pcap = nullptr;
   const char* fail_on_divergence = nullptr;
+  const char* log = nullptr;
 };
 void add_output_flags(CLI::App* cmd, OutputFlags& out, const OutputFlagHelp& help);
 // Refuses --json and --pcap naming one target (check_distinct_outputs); called before anything
 // runs.
 void check_output_flags(const OutputFlags& out);
+// --log FILE opened (truncated) before anything runs; null without --log. Exit 2 naming --log
+// when it cannot be written, or for `-` (stdout has the table).
+std::unique_ptr<IterationLog> open_iteration_log(const OutputFlags& out);
 
 // Resolves combinations CLI11 cannot express (h1 client vs. h2 proto); throws UsageError.
 void finish_scenario(Scenario& s, const CLI::App* cmd);
@@ -148,7 +154,7 @@ struct MatrixFlags {
   uint64_t external_iterations = 1000;  // cap for the external programs' scenarios
   int jobs = 2;
   std::string out_dir = "matrix";
-  bool zoo = false;  // the client zoo (run/matrix.h zoo_matrix) instead of the built-in set
+  bool zoo = false;      // the client zoo (run/matrix.h zoo_matrix) instead of the built-in set
   bool servers = false;  // the server zoo (servers_matrix): also servers.md and servers.svg
 };
 int matrix_command(const MatrixFlags& flags);

@@ -1,5 +1,5 @@
-// The output flags (--json, -q, --explain, --pcap, --fail-on-divergence), declared once for every
-// command that writes them; each command gives only their help.
+// The output flags (--json, -q, --explain, --pcap, --fail-on-divergence, --log), declared once for
+// every command that writes them; each command gives only their help.
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
@@ -12,6 +12,7 @@ void add_output_flags(CLI::App* cmd, OutputFlags& out, const OutputFlagHelp& hel
   if (help.fail_on_divergence) {
     cmd->add_flag("--fail-on-divergence", out.fail_on_divergence, help.fail_on_divergence);
   }
+  if (help.log) cmd->add_option("--log", out.log_path, help.log);
   if (help.quiet) cmd->add_flag("-q,--quiet", out.quiet, help.quiet);
   if (help.explain) cmd->add_flag("--explain", out.explain, help.explain);
   if (help.pcap) {
@@ -27,7 +28,21 @@ void add_output_flags(CLI::App* cmd, OutputFlags& out, const OutputFlagHelp& hel
 }
 
 void check_output_flags(const OutputFlags& out) {
-  check_distinct_outputs({{"--json", out.json_path}, {"--pcap", out.pcap_path}});
+  check_distinct_outputs(
+      {{"--json", out.json_path}, {"--pcap", out.pcap_path}, {"--log", out.log_path}});
+}
+
+std::unique_ptr<IterationLog> open_iteration_log(const OutputFlags& out) {
+  if (out.log_path.empty()) return nullptr;
+  if (out.log_path == kStdoutPath) {
+    throw UsageError("--log -: stdout has the table; give the log a file");
+  }
+  check_output_path("--log", out.log_path);
+  try {
+    return std::make_unique<IterationLog>(out.log_path);
+  } catch (const std::runtime_error& e) {
+    throw UsageError(std::string("--log: ") + e.what());
+  }
 }
 
 }  // namespace h2race::cli

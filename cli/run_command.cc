@@ -73,6 +73,7 @@ int run_command(RunFlags& f) {
   } else {
     pcap.emplace(f.out.pcap_path, f.scenario.fresh_server, /*stdout_busy=*/!f.out.quiet);
   }
+  const auto log = open_iteration_log(f.out);
   install_interrupt_handlers();
   const Pki pki(f.scenario.key_type);
   std::atomic<uint64_t> done{0};
@@ -81,6 +82,8 @@ int run_command(RunFlags& f) {
     Progress progress(done, f.scenario.iterations);
     DriverHooks hooks;
     hooks.done = &done;
+    hooks.log = log.get();
+    hooks.log_place.client = plan.scenario.client;
     if (real_server) {
       run = run_on_external_server(plan, pki, hooks, {.pcap = f.out.pcap_path});
     } else {

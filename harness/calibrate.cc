@@ -35,6 +35,7 @@ std::vector<std::vector<RunRecord>> run_interleaved(std::span<const RunPlan> pla
       // another process.
       DriverHooks part_hooks = hooks;
       part_hooks.explain = hooks.explain && part.kind->run;
+      part_hooks.log_place = {part.scenario.client, static_cast<int64_t>(b), done};
       out[i].push_back(run_scenario_on(part, pki, server, part_hooks));
       // An example's iteration counts from the batch's start; the user counts from the run's.
       for (auto& [cls, ex] : out[i].back().examples) ex.iteration += done;

@@ -56,10 +56,17 @@ RunRecord run_iterations(const Scenario& scenario, int jobs, uint64_t batch,
   Histogram total;
   std::exception_ptr failure;
 
-  auto worker = [&] {
+  auto worker = [&](int index) {
     Histogram local;
+    uint64_t batch_first = 0;  // the batch being run and how many of it are done (--log)
+    uint64_t in_batch = 0;
     const Record record = [&](const Outcome& outcome, std::string_view truth) {
       local.add(outcome, truth);
+      if (hooks.log) {
+        hooks.log->add(hooks.log_place,
+                       {batch_first + in_batch, index, in_batch, outcome.cls, truth});
+      }
+      ++in_batch;
       if (hooks.on_iteration) hooks.on_iteration(outcome, truth);
       if (hooks.done) hooks.done->fetch_add(1, std::memory_order_relaxed);
     };
@@ -69,6 +76,8 @@ RunRecord run_iterations(const Scenario& scenario, int jobs, uint64_t batch,
       while (!interrupted() && !stop.load()) {
         const uint64_t first = next.fetch_add(batch);
         if (first >= scenario.iterations) break;
+        batch_first = first;
+        in_batch = 0;
         run_batch(first, std::min(batch, scenario.iterations - first));
       }
     } catch (...) {
@@ -80,7 +89,7 @@ RunRecord run_iterations(const Scenario& scenario, int jobs, uint64_t batch,
     total.merge(local);
   };
   std::vector<std::thread> threads;
-  for (int i = 0; i < std::max(1, jobs); ++i) threads.emplace_back(worker);
+  for (int i = 0; i < std::max(1, jobs); ++i) threads.emplace_back(worker, i);
   for (auto& th : threads) th.join();
   if (failure) std::rethrow_exception(failure);
 

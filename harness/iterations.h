@@ -14,6 +14,7 @@
 #include "core/run_record.h"
 #include "core/scenario.h"
 #include "core/truth_table.h"
+#include "harness/iteration_log.h"
 
 namespace h2race {
 
@@ -28,6 +29,9 @@ struct DriverHooks {
   bool explain = false;
   // --pcap (with explain): started on the server's port; told which connections to keep.
   PacketCapture* capture = nullptr;
+  // --log: every iteration's line goes here, marked with log_place; may be null.
+  IterationLog* log = nullptr;
+  LogPlace log_place;
 };
 
 // A timeline event that is not shown: a TLS key log line for --pcap (the driver's key log

@@ -12,6 +12,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "shell_command.h"
 
@@ -90,6 +91,46 @@ TEST_F(ClientDefRun, CannedAnswersAreClassifiedByItsRulesAndPairedWithTheServers
     paired += count.get<uint64_t>();
   }
   EXPECT_EQ(paired, 9u);
+}
+
+// --log: one line per answer, saying its place in its process (the canned answers repeat per
+// process, so each place has one class) and covering every iteration once.
+TEST_F(ClientDefRun, TheLogSaysEachAnswersPlaceInItsProcess) {
+  write("canned.py", kScript);
+  const fs::path def = write("canned.client", kDefinition);
+  const fs::path log = dir_ / "run.jsonl";
+  const Result r =
+      h2race("run -q -n 9 --jobs 2 --client-def " + def.string() + " --log " + log.string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  std::ifstream in(log);
+  std::map<uint64_t, std::string> class_at_place;
+  std::vector<int> seen(9, 0);
+  std::string line;
+  int lines = 0;
+  while (std::getline(in, line)) {
+    ++lines;
+    const auto j = nlohmann::json::parse(line);
+    EXPECT_EQ(j["client"], "canned");
+    EXPECT_NE(j["truth"], "unknown") << line;  // paired with the server's record
+    const uint64_t place = j["in_batch"];
+    ASSERT_LT(place, 3u) << line;
+    const auto [it, first] = class_at_place.emplace(place, j["class"]);
+    EXPECT_EQ(it->second, j["class"].get<std::string>()) << "place " << place << ": " << line;
+    const uint64_t iteration = j["iteration"];
+    ASSERT_LT(iteration, 9u) << line;
+    ++seen[iteration];
+  }
+  EXPECT_EQ(lines, 9);
+  EXPECT_EQ(seen, std::vector<int>(9, 1));
+  EXPECT_EQ(class_at_place,
+            (std::map<uint64_t, std::string>{{0, "ok"}, {1, "write:EPIPE"}, {2, "other"}}));
+}
+
+TEST_F(ClientDefRun, ALogOnStdoutIsRefusedBeforeAnythingRuns) {
+  const fs::path def = write("canned.client", kDefinition);
+  const Result r = h2race("run -n 1 --client-def " + def.string() + " --log -");
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("--log -"), std::string::npos) << r.output;
 }
 
 TEST_F(ClientDefRun, AMalformedDefinitionExits2WithFileAndLine) {
