@@ -58,6 +58,13 @@ Scenario with_client(const Scenario& base, const std::string& flag, const std::s
   return s;
 }
 
+// The header's note on --warm-up: which of the real program's answers were counted.
+std::string warm_up_note(uint64_t warm_up) {
+  if (warm_up == 0) return "";
+  return fmt::format("; each process of the real program first made {} requests, not counted",
+                     warm_up);
+}
+
 std::string redial_line(const char* who, const Histogram& h) {
   if (h.redials().iterations == 0) return "";
   return fmt::format("{}: {} of {} requests redialled ({:.2f}%), {} connections dropped\n", who,
@@ -206,8 +213,9 @@ int fit_command(const CalibrateFlags& f, const RunPlan& model_plan, const RunPla
   const FitCandidate& best = fit.candidates[fit.best];
   print_stdout(
       fmt::format("fit {} against {}: {} timings x {} iterations in {} interleaved batches, one "
-                  "server ({})\n\n",
-                  model.client, real.client, grid.size(), model.iterations, f.batches, model.id()) +
+                  "server ({}){}\n\n",
+                  model.client, real.client, grid.size(), model.iterations, f.batches, model.id(),
+                  warm_up_note(f.warm_up)) +
       fit_table(fit) +
       fmt::format("\nbest: {} (TVD {:.4f}; the real program's even against its odd batches: "
                   "{:.4f})\n",
@@ -223,11 +231,9 @@ int fit_command(const CalibrateFlags& f, const RunPlan& model_plan, const RunPla
       candidate["model"] = to_json(c.model);
       candidates.push_back(std::move(candidate));
     }
-    const nlohmann::json j = {{"schema", "h2race/fit/1"},
-                              {"real", to_json(fit.real)},
-                              {"candidates", candidates},
-                              {"real_self_tvd", fit.real_self_tvd},
-                              {"best", fit.best}};
+    const nlohmann::json j = {{"schema", "h2race/fit/1"}, {"real", to_json(fit.real)},
+                              {"candidates", candidates}, {"real_self_tvd", fit.real_self_tvd},
+                              {"best", fit.best},         {"warm_up", f.warm_up}};
     write_output("--json", f.out.json_path, j.dump(2) + "\n");
   }
   if (fit.real.partial && interrupted()) return interrupt_exit_code();
@@ -250,10 +256,17 @@ int calibrate_command(CalibrateFlags& f) {
   if (!model_plan.kind->run) {
     throw UsageError(fmt::format("--model {}: not an in-process profile", f.model));
   }
-  const RunPlan real_plan = plan_run(with_client(f.scenario, "--against", f.against));
+  RunPlan real_plan = plan_run(with_client(f.scenario, "--against", f.against));
   if (!real_plan.kind->program) {
     throw UsageError(fmt::format("--against {}: not an external program", f.against));
   }
+  if (f.warm_up > 0 && real_plan.kind->program->answers != ClientDefinition::Answers::kLines) {
+    throw UsageError(
+        fmt::format("--warm-up: {} answers one request per process (answers "
+                    "exit-status); there is no process to warm up",
+                    real_plan.scenario.client));
+  }
+  real_plan.warm_up = f.warm_up;
   if (f.scenario.fresh_server) throw UsageError("--fresh-server: calibrate shares one server");
   const Scenario& model = model_plan.scenario;
   const Scenario& real = real_plan.scenario;
@@ -287,9 +300,9 @@ int calibrate_command(CalibrateFlags& f) {
   const std::vector<SpreadRow> spreads = spread_rows(c);
   print_stdout(
       fmt::format("calibrate {} against {}: {} iterations each in {} interleaved batches, one "
-                  "server ({})\nbaseline = {} (real), current = {} (model)\n\n",
-                  model.client, real.client, model.iterations, f.batches, model.id(), real.client,
-                  model.client) +
+                  "server ({}){}\nbaseline = {} (real), current = {} (model)\n\n",
+                  model.client, real.client, model.iterations, f.batches, model.id(),
+                  warm_up_note(f.warm_up), real.client, model.client) +
       text_table(c.comparison) + "\n" + redial_line("model", c.model.histogram) +
       redial_line("real", c.real.histogram) +
       fmt::format("TVD {:.4f} (the real program's even against its odd batches: {:.4f})\n", c.tvd,
@@ -311,6 +324,7 @@ int calibrate_command(CalibrateFlags& f) {
                               {"real", to_json(c.real)},
                               {"tvd", c.tvd},
                               {"real_self_tvd", c.real_self_tvd},
+                              {"warm_up", f.warm_up},
                               {"comparison", to_json(c.comparison)},
                               {"batch_spread", spread_json(spreads)}};
     write_output("--json", f.out.json_path, j.dump(2) + "\n");

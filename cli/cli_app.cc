@@ -55,6 +55,11 @@ void add_calibrate_command(CLI::App& app, Cli& cli) {
   cmd->add_option("--alpha", f.alpha, "significance level of the homogeneity test")
       ->check(finite_range(1e-12, 0.5))
       ->capture_default_str();
+  cmd->add_option("--warm-up", f.warm_up,
+                  "each process of the real program first makes N requests that are not counted "
+                  "(a young Go process answers differently from a settled one)")
+      ->check(CLI::Range(uint64_t{0}, uint64_t{100'000}))
+      ->capture_default_str();
   add_output_flags(
       cmd, f.out,
       {.json = "write both histograms, the comparison and the TVD",

@@ -184,9 +184,10 @@ struct CalibrateFlags {
   std::string against;  // empty: the program whose definition says `modeled-by <model>`
   uint64_t batches = 10;
   double alpha = 0.001;
-  OutputFlags out;   // --json, --explain (the model's connections only: the real program is
-                     // another process)
-  bool fit = false;  // search the go model's timing on the grid below instead of one comparison
+  uint64_t warm_up = 0;  // each real process's first answers not counted (RunPlan::warm_up)
+  OutputFlags out;       // --json, --explain (the model's connections only: the real program is
+                         // another process)
+  bool fit = false;      // search the go model's timing on the grid below instead of one comparison
   // --fit's grid: the values tried for each timing field, in kGoTimingFields' order (preface,
   // handoff, headers, read-loop, spin, off-cpu); --fit-NAME-us sets one list.
   std::array<std::vector<int>, std::size(kGoTimingFields)> fit_grid{

@@ -115,7 +115,20 @@ RunRecord run_iterations_on(const RunPlan& plan, const Pki& pki, MtlsServer* sha
           ExternalSetup s = ext.setup;
           s.url = fmt::format("https://127.0.0.1:{}/", server.port());
           s.server = server.address();
-          run_external(s, count, sink);
+          if (plan.warm_up == 0) return run_external(s, count, sink);
+          // The process's first answers are its warm-up: not counted, their truths dropped so
+          // that a later connection on the same 4-tuple is not paired with them.
+          uint64_t warming = plan.warm_up;
+          run_external(s, count + plan.warm_up, [&](ClientResult r) {
+            if (warming == 0) return sink(std::move(r));
+            --warming;
+            if (r.key) {
+              truth.take(*r.key, kTruthWait);
+              if (explaining()) forget_connection(*r.key);
+            } else if (sole) {
+              truth.take_sole(kTruthWait);
+            }
+          });
         };
   };
   RunRecord run = run_iterations(scenario, jobs, batch, hooks, make_worker);

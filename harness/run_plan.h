@@ -39,6 +39,10 @@ struct RunPlan {
   const ServerDefinition* server = nullptr;
   std::filesystem::path server_program;
   std::string server_version;
+  // calibrate --warm-up: each process of the program first makes this many requests, which are
+  // not counted (their connections' truths are taken and dropped). A young Go process answers
+  // differently from a settled one (docs/go-model.md); 0 counts every answer.
+  uint64_t warm_up = 0;
 };
 
 struct PlanRequest {
