@@ -329,6 +329,7 @@ int calibrate_command(CalibrateFlags& f) {
                               {"batch_spread", spread_json(spreads)}};
     write_output("--json", f.out.json_path, j.dump(2) + "\n");
   }
+  finish_iteration_log(log.get());
   if ((c.model.partial || c.real.partial) && interrupted()) return interrupt_exit_code();
   return 0;
 }

@@ -87,6 +87,9 @@ void check_output_flags(const OutputFlags& out);
 // --log FILE opened (truncated) before anything runs; null without --log. Exit 2 naming --log
 // when it cannot be written, or for `-` (stdout has the table).
 std::unique_ptr<IterationLog> open_iteration_log(const OutputFlags& out);
+// Closes the log once the table is out; exit 2 naming --log and the reason when a line could not
+// be written. Nothing to do for null.
+void finish_iteration_log(IterationLog* log);
 
 // Resolves combinations CLI11 cannot express (h1 client vs. h2 proto); throws UsageError.
 void finish_scenario(Scenario& s, const CLI::App* cmd);

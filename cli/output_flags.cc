@@ -45,4 +45,13 @@ std::unique_ptr<IterationLog> open_iteration_log(const OutputFlags& out) {
   }
 }
 
+void finish_iteration_log(IterationLog* log) {
+  if (!log) return;
+  try {
+    log->finish();
+  } catch (const std::runtime_error& e) {
+    throw UsageError(std::string("--log: ") + e.what());
+  }
+}
+
 }  // namespace h2race::cli

@@ -92,10 +92,16 @@ int run_command(RunFlags& f) {
       run = run_scenario(plan, pki, hooks);
     }
   }
-  if (!real_server) return finish_run("run", "iterations", run, f.out, "", &*pcap);
-  report_wire_truth_gaps(run, f.out);
-  return finish_run("run", "iterations", run, f.out,
-                    "truth: read from the wire (tshark over the capture, with the TLS key log)");
+  int code;
+  if (real_server) {
+    report_wire_truth_gaps(run, f.out);
+    code = finish_run("run", "iterations", run, f.out,
+                      "truth: read from the wire (tshark over the capture, with the TLS key log)");
+  } else {
+    code = finish_run("run", "iterations", run, f.out, "", &*pcap);
+  }
+  finish_iteration_log(log.get());
+  return code;
 }
 
 }  // namespace h2race::cli

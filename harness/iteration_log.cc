@@ -9,9 +9,9 @@
 
 namespace h2race {
 
-IterationLog::IterationLog(const std::string& path) {
-  out_.open(path, std::ios::out | std::ios::trunc);
-  if (!out_) throw std::runtime_error(fmt::format("{}: {}", path, std::strerror(errno)));
+IterationLog::IterationLog(const std::string& path)
+    : path_(path), file_(std::fopen(path.c_str(), "we")) {
+  if (!file_) throw std::runtime_error(fmt::format("{}: {}", path, std::strerror(errno)));
 }
 
 void IterationLog::add(const LogPlace& place, const LogEntry& e) {
@@ -26,7 +26,22 @@ void IterationLog::add(const LogPlace& place, const LogEntry& e) {
   j["t_ms"] = std::chrono::duration<double, std::milli>(Clock::now() - start_).count();
   const std::string line = j.dump() + "\n";
   std::lock_guard lock(mu_);
-  out_ << line;
+  if (!file_ || error_ != 0) return;
+  errno = 0;
+  if (std::fwrite(line.data(), 1, line.size(), file_.get()) != line.size()) {
+    error_ = errno != 0 ? errno : EIO;
+  }
+}
+
+void IterationLog::finish() {
+  std::lock_guard lock(mu_);
+  if (!file_) return;
+  errno = 0;
+  if (std::fflush(file_.get()) != 0 && error_ == 0) error_ = errno != 0 ? errno : EIO;
+  if (std::fclose(file_.release()) != 0 && error_ == 0) error_ = errno != 0 ? errno : EIO;
+  if (error_ != 0) {
+    throw std::runtime_error(fmt::format("cannot write {}: {}", path_, std::strerror(error_)));
+  }
 }
 
 }  // namespace h2race

@@ -4,7 +4,8 @@
 #pragma once
 
 #include <cstdint>
-#include <fstream>
+#include <cstdio>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -31,16 +32,24 @@ struct LogEntry {
 
 class IterationLog {
  public:
-  // Opens (truncates) path; `-` is refused (stdout holds the table). Throws std::runtime_error
-  // naming the path when it cannot be written.
+  // Opens (truncates) path. Throws std::runtime_error naming it when it cannot.
   explicit IterationLog(const std::string& path);
-  // From any worker thread. Lines are buffered and written out at the end (or when the buffer
-  // fills), so the log costs the iteration a formatting, not a system call.
+  // From any worker thread. Lines are buffered (stdio) and written as the buffer fills, so the
+  // log costs the iteration a formatting, not a system call each.
   void add(const LogPlace& place, const LogEntry& entry);
+  // Writes out what is buffered and closes the file; throws std::runtime_error naming the file
+  // and the reason when any line could not be written (a full disk), so no log is cut short
+  // silently. Closing without finish() (an exception elsewhere) only flushes.
+  void finish();
 
  private:
+  struct Close {
+    void operator()(std::FILE* f) const { std::fclose(f); }
+  };
   std::mutex mu_;
-  std::ofstream out_;
+  std::string path_;
+  std::unique_ptr<std::FILE, Close> file_;
+  int error_ = 0;  // the first write's errno, 0 while all went well
   const Clock::time_point start_ = Clock::now();
 };
 
