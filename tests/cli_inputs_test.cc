@@ -123,6 +123,18 @@ TEST_F(CliInputs, AFailedJsonWriteStillPrintsTheTableNamesTheReasonAndLeavesNoTe
   EXPECT_EQ(entries(), 0u);
 }
 
+// --log: a log cut short by a full disk is an error after the table, not a silently short file.
+TEST_F(CliInputs, AFailedLogWriteStillPrintsTheTableAndNamesTheReason) {
+  // 1 KiB holds about six lines; 300 iterations need about 50 KiB.
+  const Result r = shell("trap '' XFSZ; ulimit -f 1; " + std::string(H2RACE_BIN) +
+                         " run -n 300 --proto h1 --log " + path("run.jsonl") + " 2>&1");
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("tls_alert:certificate_required"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("--log: cannot write " + path("run.jsonl") + ": File too large"),
+            std::string::npos)
+      << r.output;
+}
+
 // Without the caller's `trap '' XFSZ`: the default action of SIGXFSZ would kill h2race (exit
 // 153) in the middle of the write, leaving the temporary file (with --pcap, one holding the
 // connections' TLS secrets). h2race ignores the signal, so the write fails with EFBIG instead.
