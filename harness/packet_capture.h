@@ -45,10 +45,10 @@ class PacketCapture {
   // Packets the kernel dropped because the capture fell behind (libpcap's ps_drop), read by
   // finish(): their connections' truth cannot be read whole.
   uint64_t dropped() const { return dropped_; }
-  // Loopback's MTU (65536) and the link header: every packet whole. Linux's capture ring holds
-  // kBufferBytes / kSnapLength packets (TPACKET frames are sized by the snap length), so this
-  // pair decides how far the capture thread may fall behind on a loaded machine (~2,000
-  // packets) before the kernel drops.
+  // Loopback's MTU (65536) and the link header: every packet whole. The ring is kBufferBytes of
+  // TPACKET_V3 blocks, each filled with packets at their own size and handed over when full or
+  // after 20 ms (PACKET_VERSION 2 in strace), so how far the capture thread may fall behind is
+  // counted in blocks, not in snap-length frames.
   static constexpr uint32_t kSnapLength = 65600;
   static constexpr int kBufferBytes = 128 << 20;
 
