@@ -81,55 +81,52 @@ RunRecord run_iterations_on(const RunPlan& plan, const Pki& pki, MtlsServer* sha
   // program's connections are paired while the program runs, before a later connection on the
   // same 4-tuple can replace the server's record.
   auto make_worker = [&](const Record& record) -> BatchFn {
-    auto pair_with_truth = [&, sole](ClientResult r, uint64_t iteration = 0) {
+    // Takes the server's record of r's connection, so that a later connection on the same 4-tuple
+    // is not paired with it, and forgets the connection's timeline unless it is offered as an
+    // example: timelines may be recorded for another scenario on this server (calibrate's
+    // model), and a program is another process, so the server's half would stay.
+    auto settle = [&, sole](const ClientResult& r, bool offered) {
       std::optional<std::string> t;
       if (r.key) {
         t = truth.take(*r.key, kTruthWait);
       } else if (sole) {
         t = truth.take_sole(kTruthWait);
       }
-      if (r.key && hooks.explain) {
-        examples.offer(r.outcome.cls, *r.key, iteration, kTruthWait, hooks.capture);
-      } else if (r.key && explaining()) {
-        // Timelines are recorded for another scenario on this server (calibrate's model); this
-        // client is another process, so the server's half of its connection would stay.
-        forget_connection(*r.key);
-      }
+      if (r.key && !offered && explaining()) forget_connection(*r.key);
+      return t;
+    };
+    auto pair_with_truth = [&, settle](ClientResult r, uint64_t iteration = 0) {
+      const bool offered = r.key && hooks.explain;
+      const std::optional<std::string> t = settle(r, offered);
+      if (offered) examples.offer(r.outcome.cls, *r.key, iteration, kTruthWait, hooks.capture);
       record(r.outcome, t ? *t : cls::kUnknownTruth);
     };
-    return
-        [&, pair_with_truth, sink = ResultSink(pair_with_truth)](uint64_t first, uint64_t count) {
-          // --fresh-server builds a whole new server per iteration, as the seed program does.
-          std::unique_ptr<MtlsServer> fresh;
-          if (!shared)
-            fresh = std::make_unique<MtlsServer>(pki, server_options(scenario, 1), &truth);
-          const MtlsServer& server = shared ? *shared : *fresh;
-          if (kind.run) {
-            return pair_with_truth(
-                kind.run(client_target(scenario, client_ctx.get(), server.address(),
-                                       server.address_len(),
-                                       fmt::format("127.0.0.1:{}", server.port()), first,
-                                       /*rotate_source=*/true)),
-                first);
-          }
-          ExternalSetup s = ext.setup;
-          s.url = fmt::format("https://127.0.0.1:{}/", server.port());
-          s.server = server.address();
-          if (plan.warm_up == 0) return run_external(s, count, sink);
-          // The process's first answers are its warm-up: not counted, their truths dropped so
-          // that a later connection on the same 4-tuple is not paired with them.
-          uint64_t warming = plan.warm_up;
-          run_external(s, count + plan.warm_up, [&](ClientResult r) {
-            if (warming == 0) return sink(std::move(r));
-            --warming;
-            if (r.key) {
-              truth.take(*r.key, kTruthWait);
-              if (explaining()) forget_connection(*r.key);
-            } else if (sole) {
-              truth.take_sole(kTruthWait);
-            }
-          });
-        };
+    return [&, settle, pair_with_truth, sink = ResultSink(pair_with_truth)](uint64_t first,
+                                                                            uint64_t count) {
+      // --fresh-server builds a whole new server per iteration, as the seed program does.
+      std::unique_ptr<MtlsServer> fresh;
+      if (!shared) fresh = std::make_unique<MtlsServer>(pki, server_options(scenario, 1), &truth);
+      const MtlsServer& server = shared ? *shared : *fresh;
+      if (kind.run) {
+        return pair_with_truth(
+            kind.run(client_target(scenario, client_ctx.get(), server.address(),
+                                   server.address_len(), fmt::format("127.0.0.1:{}", server.port()),
+                                   first,
+                                   /*rotate_source=*/true)),
+            first);
+      }
+      ExternalSetup s = ext.setup;
+      s.url = fmt::format("https://127.0.0.1:{}/", server.port());
+      s.server = server.address();
+      if (plan.warm_up == 0) return run_external(s, count, sink);
+      // The process's first answers are its warm-up: settled with the server, not counted.
+      uint64_t warming = plan.warm_up;
+      run_external(s, count + plan.warm_up, [&](ClientResult r) {
+        if (warming == 0) return sink(std::move(r));
+        --warming;
+        settle(r, /*offered=*/false);
+      });
+    };
   };
   RunRecord run = run_iterations(scenario, jobs, batch, hooks, make_worker);
   run.examples = examples.take();
