@@ -215,7 +215,7 @@ int fit_command(const CalibrateFlags& f, const RunPlan& model_plan, const RunPla
       fmt::format("fit {} against {}: {} timings x {} iterations in {} interleaved batches, one "
                   "server ({}){}\n\n",
                   model.client, real.client, grid.size(), model.iterations, f.batches, model.id(),
-                  warm_up_note(f.warm_up)) +
+                  warm_up_note(*f.warm_up)) +
       fit_table(fit) +
       fmt::format("\nbest: {} (TVD {:.4f}; the real program's even against its odd batches: "
                   "{:.4f})\n",
@@ -233,7 +233,7 @@ int fit_command(const CalibrateFlags& f, const RunPlan& model_plan, const RunPla
     }
     const nlohmann::json j = {{"schema", "h2race/fit/1"}, {"real", to_json(fit.real)},
                               {"candidates", candidates}, {"real_self_tvd", fit.real_self_tvd},
-                              {"best", fit.best},         {"warm_up", f.warm_up}};
+                              {"best", fit.best},         {"warm_up", *f.warm_up}};
     write_output("--json", f.out.json_path, j.dump(2) + "\n");
   }
   if (fit.real.partial && interrupted()) return interrupt_exit_code();
@@ -260,13 +260,15 @@ int calibrate_command(CalibrateFlags& f) {
   if (!real_plan.kind->program) {
     throw UsageError(fmt::format("--against {}: not an external program", f.against));
   }
-  if (f.warm_up > 0 && real_plan.kind->program->answers != ClientDefinition::Answers::kLines) {
+  const bool long_lived = real_plan.kind->program->answers == ClientDefinition::Answers::kLines;
+  if (!f.warm_up) f.warm_up = long_lived ? kDefaultWarmUp : 0;
+  if (*f.warm_up > 0 && !long_lived) {
     throw UsageError(
         fmt::format("--warm-up: {} answers one request per process (answers "
                     "exit-status); there is no process to warm up",
                     real_plan.scenario.client));
   }
-  real_plan.warm_up = f.warm_up;
+  real_plan.warm_up = *f.warm_up;
   if (f.scenario.fresh_server) throw UsageError("--fresh-server: calibrate shares one server");
   const Scenario& model = model_plan.scenario;
   const Scenario& real = real_plan.scenario;
@@ -302,7 +304,7 @@ int calibrate_command(CalibrateFlags& f) {
       fmt::format("calibrate {} against {}: {} iterations each in {} interleaved batches, one "
                   "server ({}){}\nbaseline = {} (real), current = {} (model)\n\n",
                   model.client, real.client, model.iterations, f.batches, model.id(),
-                  warm_up_note(f.warm_up), real.client, model.client) +
+                  warm_up_note(*f.warm_up), real.client, model.client) +
       text_table(c.comparison) + "\n" + redial_line("model", c.model.histogram) +
       redial_line("real", c.real.histogram) +
       fmt::format("TVD {:.4f} (the real program's even against its odd batches: {:.4f})\n", c.tvd,
@@ -324,7 +326,7 @@ int calibrate_command(CalibrateFlags& f) {
                               {"real", to_json(c.real)},
                               {"tvd", c.tvd},
                               {"real_self_tvd", c.real_self_tvd},
-                              {"warm_up", f.warm_up},
+                              {"warm_up", *f.warm_up},
                               {"comparison", to_json(c.comparison)},
                               {"batch_spread", spread_json(spreads)}};
     write_output("--json", f.out.json_path, j.dump(2) + "\n");

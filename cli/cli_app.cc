@@ -57,9 +57,10 @@ void add_calibrate_command(CLI::App& app, Cli& cli) {
       ->capture_default_str();
   cmd->add_option("--warm-up", f.warm_up,
                   "each process of the real program first makes N requests that are not counted "
-                  "(a young Go process answers differently from a settled one)")
+                  "(a young Go process answers differently from a settled one, and the model "
+                  "claims a settled one); 0 counts every answer")
       ->check(CLI::Range(uint64_t{0}, uint64_t{100'000}))
-      ->capture_default_str();
+      ->default_str(fmt::format("{}; 0 for a program that answers exit-status", kDefaultWarmUp));
   add_output_flags(
       cmd, f.out,
       {.json = "write both histograms, the comparison and the TVD",

@@ -5,6 +5,7 @@
 #include <array>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -187,15 +188,20 @@ struct CalibrateFlags {
   std::string against;  // empty: the program whose definition says `modeled-by <model>`
   uint64_t batches = 10;
   double alpha = 0.001;
-  uint64_t warm_up = 0;  // each real process's first answers not counted (RunPlan::warm_up)
-  OutputFlags out;       // --json, --explain (the model's connections only: the real program is
-                         // another process)
-  bool fit = false;      // search the go model's timing on the grid below instead of one comparison
+  // Each real process's first answers not counted (RunPlan::warm_up). Unset: kDefaultWarmUp for a
+  // program that answers lines (a long-lived process), 0 for one that answers exit-status.
+  std::optional<uint64_t> warm_up;
+  OutputFlags out;   // --json, --explain (the model's connections only: the real program is
+                     // another process)
+  bool fit = false;  // search the go model's timing on the grid below instead of one comparison
   // --fit's grid: the values tried for each timing field, in kGoTimingFields' order (preface,
   // handoff, headers, read-loop, spin, off-cpu); --fit-NAME-us sets one list.
   std::array<std::vector<int>, std::size(kGoTimingFields)> fit_grid{
       {{0, 10}, {5, 15}, {10, 30}, {0}, {50}, {0, 20, 30}}};
 };
+// The model claims a long-lived Go program; a Go process's first ~100 answers differ from its later
+// ones (docs/go-model.md, "Measured with the iteration log").
+inline constexpr uint64_t kDefaultWarmUp = 100;
 int calibrate_command(CalibrateFlags& flags);
 
 struct ProbeFlags {

@@ -22,12 +22,14 @@
 #include "clients/go_model.h"
 
 #include <fmt/format.h>
+#include <pthread.h>
 #include <sys/socket.h>
 
 #include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <thread>
 #include <vector>
@@ -355,11 +357,9 @@ Attempt roundTrip(const ClientTarget& t, const GoModelOptions& options) {
   return r.done(awaitResponse(r));
 }
 
-}  // namespace
-
-ClientResult run_go_model(const ClientTarget& t, const GoModelOptions& options) {
-  // Go's Transport redials until the request's deadline (the client's timeout); past it the user
-  // sees a timeout, paired with the last connection's truth.
+// Go's Transport redials until the request's deadline (the client's timeout); past it the user
+// sees a timeout, paired with the last connection's truth.
+ClientResult redial_until_done(const ClientTarget& t, const GoModelOptions& options) {
   for (uint32_t redials = 0;; ++redials) {
     Attempt a = roundTrip(t, options);
     if (!a.redial || Clock::now() >= t.deadline) {
@@ -367,6 +367,27 @@ ClientResult run_go_model(const ClientTarget& t, const GoModelOptions& options) 
       return a.result;
     }
   }
+}
+
+}  // namespace
+
+ClientResult run_go_model(const ClientTarget& t, const GoModelOptions& options) {
+  // Go runs a request's goroutines on whichever of its threads holds a processor at the time, so
+  // which core runs which step changes from request to request. With one fixed thread per worker,
+  // as until 2026-12-03, the kernel kept the cores it gave the model's threads for seconds, and
+  // the mix moved in regimes of a thousand requests and more: a worker's EPIPE 2-50 % per
+  // 1,000-request window where a long-lived Go process's stays within sampling noise
+  // (docs/go-model.md, "A thread per request"). So each request runs on a new thread, made before
+  // the dial, outside the race; the worker's processor serves it.
+  Processor& worker_processor = processor();
+  std::optional<ClientResult> result;
+  std::thread request([&] {
+    pthread_setname_np(pthread_self(), "h2race-request");
+    use_processor(worker_processor);
+    result = redial_until_done(t, options);
+  });
+  request.join();
+  return std::move(*result);
 }
 
 }  // namespace h2race

@@ -121,9 +121,16 @@ void wait_while(std::atomic<int>& word, int value) {
   }
 }
 
+namespace {
+thread_local Processor* t_worker_processor = nullptr;  // a request's thread: its worker's
+}  // namespace
+
+void use_processor(Processor& p) { t_worker_processor = &p; }
+
 Processor& processor() {
-  thread_local Processor p;
-  return p;
+  if (t_worker_processor) return *t_worker_processor;
+  thread_local Processor own;
+  return own;
 }
 
 }  // namespace h2race

@@ -210,5 +210,8 @@ class Processor {
 
 // The calling client worker's processor (one per worker thread, reused for every connection).
 Processor& processor();
+// Makes p the calling thread's processor(): a request's own thread (run_go_model) uses its
+// worker's.
+void use_processor(Processor& p);
 
 }  // namespace h2race

@@ -282,10 +282,30 @@ TEST(Calibrate, RunsModelAndProgramAgainstOneServerAndStatesTheDistance) {
   }
   EXPECT_EQ(j["model"]["scenario"]["client"], "go1.19");
   EXPECT_EQ(j["real"]["scenario"]["client"], "go1.19-net-http");
+  // The model claims a settled Go process: by default each process's first 100 answers are not
+  // counted, and the output says so.
+  EXPECT_EQ(j["warm_up"], 100);
+  EXPECT_NE(r.output.find("each process of the real program first made 100 requests, not counted"),
+            std::string::npos)
+      << r.output;
   EXPECT_GE(j["tvd"].get<double>(), 0.0);
   EXPECT_LE(j["tvd"].get<double>(), 1.0);
   EXPECT_EQ(h2race("calibrate -n 10 --model go1.19-net-http").code, 2);
   EXPECT_EQ(h2race("calibrate -n 10 --against go").code, 2);
+}
+
+// A program that answers one request per process has no process to warm up: the default is then
+// 0, and asking for a warm-up is exit 2 naming the flag.
+TEST(Calibrate, AOneRequestPerProcessProgramHasNoWarmUp) {
+  const fs::path path = temp("h2race-calibrate-curl.json");
+  const Result r = h2race("calibrate -n 4 --batches 1 --against curl --json " + path.string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  std::ifstream in(path);
+  EXPECT_EQ(nlohmann::json::parse(in)["warm_up"], 0);
+  const Result asked = h2race("calibrate -n 4 --batches 1 --against curl --warm-up 3");
+  EXPECT_EQ(asked.code, 2) << asked.output;
+  EXPECT_NE(asked.output.find("--warm-up: curl answers one request per process"), std::string::npos)
+      << asked.output;
 }
 
 // --explain keeps the model's connections (both peers: the server is in-process) and none of the
