@@ -27,6 +27,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <exception>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -381,12 +382,18 @@ ClientResult run_go_model(const ClientTarget& t, const GoModelOptions& options) 
   // the dial, outside the race; the worker's processor serves it.
   Processor& worker_processor = processor();
   std::optional<ClientResult> result;
+  std::exception_ptr failed;  // thrown on the request's thread, rethrown on the worker's
   std::thread request([&] {
     pthread_setname_np(pthread_self(), "h2race-request");
     use_processor(worker_processor);
-    result = redial_until_done(t, options);
+    try {
+      result = redial_until_done(t, options);
+    } catch (...) {
+      failed = std::current_exception();
+    }
   });
   request.join();
+  if (failed) std::rethrow_exception(failed);
   return std::move(*result);
 }
 
