@@ -27,8 +27,8 @@
 
 #include <atomic>
 #include <condition_variable>
-#include <exception>
 #include <functional>
+#include <future>
 #include <mutex>
 #include <optional>
 #include <span>
@@ -380,21 +380,15 @@ ClientResult run_go_model(const ClientTarget& t, const GoModelOptions& options) 
   // 1,000-request window where a long-lived Go process's stays within sampling noise
   // (docs/go-model.md, "A thread per request"). So each request runs on a new thread, made before
   // the dial, outside the race; the worker's processor serves it.
+  // std::launch::async: a new thread; get() waits for it and rethrows what it threw.
   Processor& worker_processor = processor();
-  std::optional<ClientResult> result;
-  std::exception_ptr failed;  // thrown on the request's thread, rethrown on the worker's
-  std::thread request([&] {
-    pthread_setname_np(pthread_self(), "h2race-request");
-    use_processor(worker_processor);
-    try {
-      result = redial_until_done(t, options);
-    } catch (...) {
-      failed = std::current_exception();
-    }
-  });
-  request.join();
-  if (failed) std::rethrow_exception(failed);
-  return std::move(*result);
+  return std::async(std::launch::async,
+                    [&] {
+                      pthread_setname_np(pthread_self(), "h2race-request");
+                      use_processor(worker_processor);
+                      return redial_until_done(t, options);
+                    })
+      .get();
 }
 
 }  // namespace h2race
