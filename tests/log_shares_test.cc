@@ -1,0 +1,70 @@
+// scripts/log-shares --by worker-window: the per-worker regime figure docs/go-model.md quotes.
+// A hand-made iteration log whose two workers answer differently: the windows must follow each
+// worker's own iterations, and the SD between windows must be the windows' sample SD.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "shell_command.h"
+
+namespace h2race {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kScript = std::string(H2RACE_SOURCE_DIR) + "/scripts/log-shares";
+
+fs::path write_log(const std::string& name, const std::string& text) {
+  const fs::path p = fs::temp_directory_path() / (name + std::to_string(getpid()) + ".log");
+  std::ofstream(p) << text;
+  return p;
+}
+
+std::string line(int iteration, int worker, const char* cls) {
+  return R"({"client":"go","iteration":)" + std::to_string(iteration) + R"(,"worker":)" +
+         std::to_string(worker) + R"(,"in_batch":0,"class":")" + cls +
+         R"(","truth":"tls_alert:certificate_required","t_ms":)" + std::to_string(iteration) +
+         "}\n";
+}
+
+TEST(LogShares, WorkerWindowsFollowEachWorkersOwnIterations) {
+  // Worker 0 always gets the alert, worker 1 always EPIPE; interleaved, so windows over the run
+  // would mix them, and per-worker windows must not.
+  std::string text;
+  for (int i = 0; i < 8; ++i) {
+    text += line(i, i % 2, i % 2 ? "write:EPIPE" : "tls_alert:certificate_required");
+  }
+  const fs::path log = write_log("h2race_log_shares", text);
+  const ShellResult r = shell(kScript + " " + log.string() + " --by worker-window --window 2");
+  EXPECT_EQ(r.code, 0) << r.output;
+  // Each worker's four answers in two windows of two; the alert share 100 % in worker 0's.
+  EXPECT_NE(r.output.find("w0:0-1"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("w1:2-3"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("SD between the 4 full windows"), std::string::npos) << r.output;
+  // Shares 100, 100, 0, 0: sample SD 57.7 points; sampling alone at 50 % and 2 answers: 35.4.
+  EXPECT_NE(r.output.find("tls_alert:certificate_required    57.7 (35.4)"), std::string::npos)
+      << r.output;
+  const ShellResult by_run = shell(kScript + " " + log.string() + " --by window --window 2");
+  EXPECT_EQ(by_run.code, 0) << by_run.output;
+  // Over the run every window holds one of each: no spread at all.
+  EXPECT_NE(by_run.output.find("tls_alert:certificate_required     0.0 (35.4)"), std::string::npos)
+      << by_run.output;
+  fs::remove(log);
+}
+
+TEST(LogShares, ALineWithoutTheWorkerFieldNamesFileAndLine) {
+  const fs::path log = write_log(
+      "h2race_log_shares_old",
+      line(0, 0, "write:EPIPE") +
+          R"({"client":"go","iteration":1,"in_batch":0,"class":"write:EPIPE","t_ms":1})" + "\n");
+  const ShellResult r = shell(kScript + " " + log.string() + " --by worker-window");
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find(log.string() + ":2: not a --log line"), std::string::npos) << r.output;
+  fs::remove(log);
+}
+
+}  // namespace
+}  // namespace h2race
