@@ -10,6 +10,7 @@
 #include "cli/enum_option.h"
 #include "cli/flag_values.h"
 #include "cli/user_files.h"
+#include "clients/client_kinds.h"
 #include "core/classes.h"
 #include "core/outcome.h"
 #include "harness/external_server.h"
@@ -29,6 +30,7 @@ struct Cli {
   ServeFlags serve_flags;
   ProbeFlags probe_flags;
   CalibrateFlags calibrate_flags;
+  ClassifyFlags classify_flags;
 };
 
 void CliDeleter::operator()(Cli* cli) const { std::default_delete<Cli>{}(cli); }
@@ -154,6 +156,38 @@ void add_merge_command(CLI::App& app, Cli& cli) {
       app.add_subcommand("merge", "sum histograms of the same scenario into one file");
   merge->add_option("inputs", cli.merge_flags.inputs, "histogram JSON files")->required();
   merge->add_option("-o,--out", cli.merge_flags.out, "output file")->required();
+}
+
+// `classify`: a line-protocol program's saved answers through its definition's rules.
+void add_classify_command(CLI::App& app, Cli& cli) {
+  ClassifyFlags& f = cli.classify_flags;
+  CLI::App* cmd = app.add_subcommand(
+      "classify",
+      "the class of every answer line an external program printed, by its definition's rules, as "
+      "a run counts it: prints CLASS<tab>LINE per line");
+  std::string help = "the external program (one that answers in lines):";
+  for (const ClientKindInfo& k : client_kinds()) {
+    if (k.program && k.program->answers == ClientDefinition::Answers::kLines) {
+      help += fmt::format("\n  {:<13} {}", k.name, k.help);
+    }
+  }
+  CLI::Option* client = cmd->add_option("--client", f.client, help);
+  cmd->add_option_function<std::string>(
+         "--client-def",
+         [&f](const std::string& file) {
+           try {
+             f.client = std::string(add_client_definition(file).name);
+           } catch (const DefinitionError& e) {
+             throw CLI::ValidationError("--client-def", e.what());
+           }
+         },
+         "a definition file of your own (docs/peers.md, \"Client definitions\"): its rules")
+      ->excludes(client)
+      ->check(CLI::ExistingFile);
+  cmd->add_option("answers", f.answers,
+                  "a file of the program's answer lines (its stdout: \"<local address>\\t"
+                  "[redials=N\\t]<ok N | error TEXT>\" per request)")
+      ->required();
 }
 
 // `matrix`: the built-in scenario set.
@@ -304,6 +338,8 @@ const Command kCommands[] = {
      [](Cli& c) { return probe_command(c.probe_flags); }},
     {"calibrate", add_calibrate_command, nullptr,
      [](Cli& c) { return calibrate_command(c.calibrate_flags); }},
+    {"classify", add_classify_command, nullptr,
+     [](Cli& c) { return classify_command(c.classify_flags); }},
 };
 
 // The subcommand CLI11 parsed (require_subcommand(1): there is exactly one).

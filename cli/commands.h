@@ -204,6 +204,12 @@ struct CalibrateFlags {
 inline constexpr uint64_t kDefaultWarmUp = 100;
 int calibrate_command(CalibrateFlags& flags);
 
+struct ClassifyFlags {
+  std::string client;   // an external program's name (--client, or --client-def's declared one)
+  std::string answers;  // the file of its answer lines
+};
+int classify_command(const ClassifyFlags& flags);
+
 struct ProbeFlags {
   Scenario scenario;
   std::string url, ca, cert, key, expect;

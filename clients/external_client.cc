@@ -143,6 +143,27 @@ uint32_t take_redials(std::string& answer) {
   return n;
 }
 
+}  // namespace
+
+Outcome classify_answer_line(const ClientDefinition& def, const std::string& line,
+                             std::string* local) {
+  const size_t tab = line.find('\t');
+  if (local) *local = tab == std::string::npos ? "" : line.substr(0, tab);
+  std::string answer = tab == std::string::npos ? line : line.substr(tab + 1);
+  const uint32_t redials = take_redials(answer);
+  // "ok <status>" with an HTTP status is the protocol's own: the status decides (ok for 200,
+  // else http:<status>, e.g. nginx's 400 without a certificate), not the program's rules.
+  // (The gRPC adapters' "ok <grpc code>" goes to their rules.)
+  const std::string status = answer.starts_with("ok ") ? answer.substr(3) : "";
+  Outcome out = is_http_status(status) && status != "200"
+                    ? http_status_outcome(status, answer)
+                    : classify_external(def.rules, {0, answer});
+  out.redials = redials;
+  return out;
+}
+
+namespace {
+
 // One line per request: "<local address of the connection it used, or ->\t[redials=N\t]<ok N |
 // error TEXT>". A request that does not answer within its bound is `timeout`: the process is
 // killed and a new one runs the requests that are left.
@@ -151,18 +172,8 @@ void run_line_protocol(const ExternalSetup& s, uint64_t count, const ResultSink&
   auto on_line = [&](const std::string& line) {
     if (answered == count) return false;  // more than asked: not an answer, no more time
     ClientResult r;
-    const size_t tab = line.find('\t');
-    const std::string local = tab == std::string::npos ? "" : line.substr(0, tab);
-    std::string answer = tab == std::string::npos ? line : line.substr(tab + 1);
-    const uint32_t redials = take_redials(answer);
-    // "ok <status>" with an HTTP status is the protocol's own: the status decides (ok for 200,
-    // else http:<status>, e.g. nginx's 400 without a certificate), not the program's rules.
-    // (The gRPC adapters' "ok <grpc code>" goes to their rules.)
-    const std::string status = answer.starts_with("ok ") ? answer.substr(3) : "";
-    r.outcome = is_http_status(status) && status != "200"
-                    ? http_status_outcome(status, answer)
-                    : classify_external(s.def->rules, {0, answer});
-    r.outcome.redials = redials;
+    std::string local;
+    r.outcome = classify_answer_line(*s.def, line, &local);
     if (s.def->local_address == ClientDefinition::LocalAddress::kLine) {
       r.key = key_from_local(local, s.server);
     }

@@ -50,6 +50,13 @@ using ResultSink = std::function<void(ClientResult)>;
 // than count results arrive.
 void run_external(const ExternalSetup& setup, uint64_t count, const ResultSink& sink);
 
+// One answer line of the line protocol ("<local address>\t[redials=N\t]<ok N | error TEXT>") as
+// a run classifies it: an HTTP status other than 200 is http:<status>, the rest goes through the
+// definition's rules; the redials field is the outcome's. local, when given, receives the first
+// column. `h2race classify` and the runs both call this.
+Outcome classify_answer_line(const ClientDefinition& def, const std::string& line,
+                             std::string* local = nullptr);
+
 // Where the definition's program is: $H2RACE_<NAME> (the name upper-cased, '-' as '_'), next to
 // the h2race binary (or its parent dir: a build dir's tests), then $PATH (a path with a '/' is
 // taken as is, {dir} filled in). nullopt when it is not there.

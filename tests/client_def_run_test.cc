@@ -12,6 +12,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "shell_command.h"
@@ -124,6 +125,38 @@ TEST_F(ClientDefRun, TheLogSaysEachAnswersPlaceInItsProcess) {
   EXPECT_EQ(seen, std::vector<int>(9, 1));
   EXPECT_EQ(class_at_place,
             (std::map<uint64_t, std::string>{{0, "ok"}, {1, "write:EPIPE"}, {2, "other"}}));
+}
+
+// `h2race classify`: the program's saved answer lines get the classes a run gives them, with the
+// same rules, each line kept beside its class (the redials field and the local address included).
+TEST_F(ClientDefRun, ClassifyGivesSavedAnswersTheClassesOfARun) {
+  const fs::path def = write("canned.client", kDefinition);
+  const fs::path answers = write("answers.txt",
+                                 "127.0.0.1:4000\tok 200\n"
+                                 "-\tredials=2\terror canned: write: broken pipe\n"
+                                 "127.0.0.1:4001\terror something nobody has seen\n"
+                                 "127.0.0.1:4002\tok 404\n");
+  const Result r = h2race("classify --client-def " + def.string() + " " + answers.string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_EQ(r.output,
+            "ok\t127.0.0.1:4000\tok 200\n"
+            "write:EPIPE\t-\tredials=2\terror canned: write: broken pipe\n"
+            "other\t127.0.0.1:4001\terror something nobody has seen\n"
+            "http:404\t127.0.0.1:4002\tok 404\n");
+}
+
+TEST_F(ClientDefRun, ClassifyRefusesWhatHasNoAnswerLines) {
+  const fs::path answers = write("answers.txt", "-\tok 200\n");
+  for (const auto& [args, names] : std::vector<std::pair<std::string, std::string>>{
+           {"classify --client go " + answers.string(), "--client go: an in-process client"},
+           {"classify --client curl " + answers.string(), "--client curl: answers by exit status"},
+           {"classify " + answers.string(), "--client or --client-def"},
+           {"classify --client go1.26-net-http " + (dir_ / "none.txt").string(),
+            (dir_ / "none.txt").string()}}) {
+    const Result r = h2race(args);
+    EXPECT_EQ(r.code, 2) << args << "\n" << r.output;
+    EXPECT_NE(r.output.find(names), std::string::npos) << args << "\n" << r.output;
+  }
 }
 
 TEST_F(ClientDefRun, ALogOnStdoutIsRefusedBeforeAnythingRuns) {

@@ -1,8 +1,9 @@
 // go-trace: where and when Go's HTTP/2 read loop ran, per request outcome, from the execution
-// trace of go-net-http -trace (clients/go) and the result lines it printed. Run through
-// scripts/go-read-loop.
+// trace of go-net-http -trace (clients/go) and the classes of the result lines it printed, as
+// `h2race classify` gives them (CLASS<tab>LINE, the program's rules applied once, in h2race).
+// Run through scripts/go-read-loop.
 //
-//	go-trace TRACE RESULTS
+//	go-trace TRACE CLASSES
 //
 // Per connection (one per request: Go >= 1.24 never dials twice), the read loop is the goroutine
 // started by `go cc.readLoop()`. For each outcome class it prints how often that goroutine first
@@ -37,21 +38,6 @@ func startsIn(st trace.Stack, name string) bool {
 	return false
 }
 
-// class maps a result line of go-net-http to the names clients/external/go-net-http.rules uses.
-func class(line string) string {
-	switch {
-	case strings.Contains(line, "could not be established"):
-		return "h2:no_connection"
-	case strings.Contains(line, "broken pipe"):
-		return "write:EPIPE"
-	case strings.Contains(line, "reset by peer"):
-		return "write:ECONNRESET"
-	case strings.Contains(line, "remote error: tls:"):
-		return "tls_alert"
-	}
-	return "other"
-}
-
 func percentile(xs []float64, p float64) float64 {
 	if len(xs) == 0 {
 		return 0
@@ -62,7 +48,7 @@ func percentile(xs []float64, p float64) float64 {
 
 func main() {
 	if len(os.Args) != 3 {
-		fmt.Fprintln(os.Stderr, "usage: go-trace TRACE RESULTS")
+		fmt.Fprintln(os.Stderr, "usage: go-trace TRACE CLASSES")
 		os.Exit(2)
 	}
 	f, err := os.Open(os.Args[1])
@@ -128,7 +114,7 @@ func main() {
 	by := map[string]*stats{}
 	var classes []string
 	for i, id := range order {
-		c := class(lines[i])
+		c, _, _ := strings.Cut(lines[i], "\t")
 		s := by[c]
 		if s == nil {
 			s = &stats{}
@@ -154,11 +140,11 @@ func main() {
 		}
 	}
 	sort.Strings(classes)
-	fmt.Printf("%-18s %6s %8s %10s  %s\n", "class", "count", "other P", "before doRequest",
+	fmt.Printf("%-31s %6s %8s %10s  %s\n", "class", "count", "other P", "before doRequest",
 		"creation to first run, us: p10 p50 p90 (on the other P: p50 p90; on its own: p50 p90)")
 	for _, c := range classes {
 		s := by[c]
-		fmt.Printf("%-18s %6d %7.1f%% %15.1f%%  %4.0f %4.0f %4.0f  (%4.0f %4.0f; %4.0f %4.0f)\n", c, s.n,
+		fmt.Printf("%-31s %6d %7.1f%% %15.1f%%  %4.0f %4.0f %4.0f  (%4.0f %4.0f; %4.0f %4.0f)\n", c, s.n,
 			100*float64(s.otherP)/float64(s.n), 100*float64(s.beforeDoRequest)/float64(s.n),
 			percentile(s.all, 0.1), percentile(s.all, 0.5), percentile(s.all, 0.9),
 			percentile(s.other, 0.5), percentile(s.other, 0.9), percentile(s.same, 0.5), percentile(s.same, 0.9))
