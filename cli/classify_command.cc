@@ -5,43 +5,62 @@
 // restating the rules.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <string_view>
 
 #include "cli/commands.h"
 #include "cli/user_files.h"
 #include "clients/client_kinds.h"
 #include "clients/external_client.h"
+#include "clients/subprocess.h"
 #include "core/input_file.h"
 
 namespace h2race::cli {
 
-int classify_command(const ClassifyFlags& f) {
-  if (f.client.empty()) {
-    throw UsageError("--client or --client-def: the program whose rules classify the lines");
+namespace {
+
+std::string line_client_names() {
+  std::string names;
+  for (const ClientKindInfo& k : client_kinds()) {
+    if (answers_in_lines(k)) names += fmt::format("{}{}", names.empty() ? "" : "|", k.name);
   }
+  return names;
+}
+
+}  // namespace
+
+int classify_command(const ClassifyFlags& f) {
+  if (f.client.empty()) throw UsageError("classify needs --client NAME or --client-def FILE");
+  // The flag the user typed: a --client-def's client is named by the file that declared it.
+  const std::string given =
+      f.client_def.empty() ? fmt::format("--client {}", f.client)
+                           : fmt::format("--client-def {} (client {})", f.client_def, f.client);
   const ClientKindInfo* kind = find_client(f.client);
   if (!kind) {
-    throw UsageError(fmt::format("--client {}: no such client ({})", f.client, client_names()));
+    throw UsageError(fmt::format("{}: no such client ({})", given, line_client_names()));
   }
   if (!kind->program) {
-    throw UsageError(fmt::format(
-        "--client {}: an in-process client; classify reads an external program's answers",
-        f.client));
+    throw UsageError(
+        fmt::format("{}: an in-process client; classify reads an external program's answers ({})",
+                    given, line_client_names()));
   }
-  if (kind->program->answers != ClientDefinition::Answers::kLines) {
+  if (!answers_in_lines(*kind)) {
     throw UsageError(fmt::format(
-        "--client {}: answers by exit status and stderr, one request per process; classify reads "
-        "the line protocol's answers",
-        f.client));
+        "{}: answers by exit status and stderr, one request per process; classify reads the line "
+        "protocol's answers ({})",
+        given, line_client_names()));
   }
   const std::string text = read_input("", f.answers, kMaxAnswerBytes);
   std::string out;
   std::string_view rest = text;
   while (!rest.empty()) {
     const size_t end = rest.find('\n');
-    const std::string line(rest.substr(0, end));
+    std::string_view line = rest.substr(0, end);
     rest.remove_prefix(end == std::string_view::npos ? rest.size() : end + 1);
-    out += fmt::format("{}\t{}\n", classify_answer_line(*kind->program, line).cls, line);
+    if (line.ends_with('\r')) line.remove_suffix(1);
+    // A run keeps the first kMaxLineBytes of a line (clients/subprocess.h) and classifies those.
+    const std::string_view kept = line.substr(0, std::min(line.size(), kMaxLineBytes));
+    out += fmt::format("{}\t{}\n", classify_answer_line(*kind->program, kept).cls, line);
   }
   print_stdout(out);
   check_stdout();

@@ -167,9 +167,7 @@ void add_classify_command(CLI::App& app, Cli& cli) {
       "a run counts it: prints CLASS<tab>LINE per line");
   std::string help = "the external program (one that answers in lines):";
   for (const ClientKindInfo& k : client_kinds()) {
-    if (k.program && k.program->answers == ClientDefinition::Answers::kLines) {
-      help += fmt::format("\n  {:<13} {}", k.name, k.help);
-    }
+    if (answers_in_lines(k)) help += fmt::format("\n  {:<13} {}", k.name, k.help);
   }
   CLI::Option* client = cmd->add_option("--client", f.client, help);
   cmd->add_option_function<std::string>(
@@ -177,6 +175,7 @@ void add_classify_command(CLI::App& app, Cli& cli) {
          [&f](const std::string& file) {
            try {
              f.client = std::string(add_client_definition(file).name);
+             f.client_def = file;
            } catch (const DefinitionError& e) {
              throw CLI::ValidationError("--client-def", e.what());
            }
@@ -184,9 +183,10 @@ void add_classify_command(CLI::App& app, Cli& cli) {
          "a definition file of your own (docs/peers.md, \"Client definitions\"): its rules")
       ->excludes(client)
       ->check(CLI::ExistingFile);
-  cmd->add_option("answers", f.answers,
+  cmd->add_option("FILE", f.answers,
                   "a file of the program's answer lines (its stdout: \"<local address>\\t"
                   "[redials=N\\t]<ok N | error TEXT>\" per request)")
+      ->type_name("FILE")
       ->required();
 }
 

@@ -205,8 +205,9 @@ inline constexpr uint64_t kDefaultWarmUp = 100;
 int calibrate_command(CalibrateFlags& flags);
 
 struct ClassifyFlags {
-  std::string client;   // an external program's name (--client, or --client-def's declared one)
-  std::string answers;  // the file of its answer lines
+  std::string client;      // an external program's name (--client, or --client-def's declared one)
+  std::string client_def;  // --client-def's file, to name it in errors; empty with --client
+  std::string answers;     // the file of its answer lines
 };
 int classify_command(const ClassifyFlags& flags);
 

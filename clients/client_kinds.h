@@ -31,6 +31,11 @@ struct ClientKindInfo {
   std::string_view help;
 };
 
+// Whether a client kind is an external program that answers in lines (what `classify` reads).
+inline bool answers_in_lines(const ClientKindInfo& kind) {
+  return kind.program && kind.program->answers == ClientDefinition::Answers::kLines;
+}
+
 // Whether a client kind speaks a protocol.
 inline bool speaks(const ClientKindInfo& kind, Proto proto) {
   return kind.speaks == Speaks::kBoth || (kind.speaks == Speaks::kH1) == (proto == Proto::kH1);

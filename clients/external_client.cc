@@ -145,11 +145,13 @@ uint32_t take_redials(std::string& answer) {
 
 }  // namespace
 
-Outcome classify_answer_line(const ClientDefinition& def, const std::string& line,
+Outcome classify_answer_line(const ClientDefinition& def, std::string_view line,
                              std::string* local) {
+  // A line saved on another system may end in CR: "ok 404\r" is still the status 404.
+  if (line.ends_with('\r')) line.remove_suffix(1);
   const size_t tab = line.find('\t');
-  if (local) *local = tab == std::string::npos ? "" : line.substr(0, tab);
-  std::string answer = tab == std::string::npos ? line : line.substr(tab + 1);
+  if (local) *local = tab == std::string_view::npos ? "" : line.substr(0, tab);
+  std::string answer(tab == std::string_view::npos ? line : line.substr(tab + 1));
   const uint32_t redials = take_redials(answer);
   // "ok <status>" with an HTTP status is the protocol's own: the status decides (ok for 200,
   // else http:<status>, e.g. nginx's 400 without a certificate), not the program's rules.

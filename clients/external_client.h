@@ -12,6 +12,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "clients/client.h"
@@ -53,8 +54,8 @@ void run_external(const ExternalSetup& setup, uint64_t count, const ResultSink& 
 // One answer line of the line protocol ("<local address>\t[redials=N\t]<ok N | error TEXT>") as
 // a run classifies it: an HTTP status other than 200 is http:<status>, the rest goes through the
 // definition's rules; the redials field is the outcome's. local, when given, receives the first
-// column. `h2race classify` and the runs both call this.
-Outcome classify_answer_line(const ClientDefinition& def, const std::string& line,
+// column. One trailing CR is ignored. `h2race classify` and the runs both call this.
+Outcome classify_answer_line(const ClientDefinition& def, std::string_view line,
                              std::string* local = nullptr);
 
 // Where the definition's program is: $H2RACE_<NAME> (the name upper-cased, '-' as '_'), next to

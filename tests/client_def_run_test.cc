@@ -128,29 +128,39 @@ TEST_F(ClientDefRun, TheLogSaysEachAnswersPlaceInItsProcess) {
 }
 
 // `h2race classify`: the program's saved answer lines get the classes a run gives them, with the
-// same rules, each line kept beside its class (the redials field and the local address included).
+// same rules, each line kept beside its class. The redials field is not part of the answer (with
+// it, "ok 404" would not be a status and the rule `contains "ok "` would make it ok), a line saved
+// with CRLF is the same answer, and a last line without a newline is still a line.
 TEST_F(ClientDefRun, ClassifyGivesSavedAnswersTheClassesOfARun) {
   const fs::path def = write("canned.client", kDefinition);
   const fs::path answers = write("answers.txt",
                                  "127.0.0.1:4000\tok 200\n"
                                  "-\tredials=2\terror canned: write: broken pipe\n"
+                                 "-\tredials=1\tok 404\r\n"
                                  "127.0.0.1:4001\terror something nobody has seen\n"
-                                 "127.0.0.1:4002\tok 404\n");
+                                 "127.0.0.1:4002\tok 404");
   const Result r = h2race("classify --client-def " + def.string() + " " + answers.string());
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_EQ(r.output,
             "ok\t127.0.0.1:4000\tok 200\n"
             "write:EPIPE\t-\tredials=2\terror canned: write: broken pipe\n"
+            "http:404\t-\tredials=1\tok 404\n"
             "other\t127.0.0.1:4001\terror something nobody has seen\n"
             "http:404\t127.0.0.1:4002\tok 404\n");
 }
 
-TEST_F(ClientDefRun, ClassifyRefusesWhatHasNoAnswerLines) {
+TEST_F(ClientDefRun, ClassifyRefusesAClientWithoutAnswerLinesNamingTheFlag) {
   const fs::path answers = write("answers.txt", "-\tok 200\n");
+  const fs::path exits = write("exits.client",
+                               "name exits\nprogram /usr/bin/python3\npackage python3\n"
+                               "speaks h2\nanswers exit-status\nargv {program} -c pass\n");
   for (const auto& [args, names] : std::vector<std::pair<std::string, std::string>>{
            {"classify --client go " + answers.string(), "--client go: an in-process client"},
            {"classify --client curl " + answers.string(), "--client curl: answers by exit status"},
-           {"classify " + answers.string(), "--client or --client-def"},
+           {"classify --client-def " + exits.string() + " " + answers.string(),
+            "--client-def " + exits.string() + " (client exits): answers by exit status"},
+           {"classify --client nosuch " + answers.string(), "--client nosuch: no such client"},
+           {"classify " + answers.string(), "classify needs --client NAME or --client-def FILE"},
            {"classify --client go1.26-net-http " + (dir_ / "none.txt").string(),
             (dir_ / "none.txt").string()}}) {
     const Result r = h2race(args);

@@ -100,7 +100,10 @@ func main() {
 		fmt.Fprintln(os.Stderr, "go-trace:", err)
 		os.Exit(2)
 	}
-	lines := strings.Split(strings.TrimSpace(string(text)), "\n")
+	var lines []string
+	if trimmed := strings.TrimRight(string(text), "\n"); trimmed != "" {
+		lines = strings.Split(trimmed, "\n")
+	}
 	if len(lines) != len(order) {
 		fmt.Fprintf(os.Stderr, "go-trace: %d result lines but %d read loops: not one connection per request\n",
 			len(lines), len(order))
@@ -114,7 +117,14 @@ func main() {
 	by := map[string]*stats{}
 	var classes []string
 	for i, id := range order {
-		c, _, _ := strings.Cut(lines[i], "\t")
+		c, _, found := strings.Cut(lines[i], "\t")
+		// A class is a word such as write:EPIPE; a line of the program's own output starts with
+		// its local address or "-" (not run through h2race classify).
+		if !found || c == "" || c == "-" || (c[0] >= '0' && c[0] <= '9') || c[0] == '[' {
+			fmt.Fprintf(os.Stderr, "go-trace: %s:%d: not CLASS<tab>LINE (h2race classify's output): %q\n",
+				os.Args[2], i+1, lines[i])
+			os.Exit(2)
+		}
 		s := by[c]
 		if s == nil {
 			s = &stats{}
