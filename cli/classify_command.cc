@@ -17,18 +17,6 @@
 
 namespace h2race::cli {
 
-namespace {
-
-std::string line_client_names() {
-  std::string names;
-  for (const ClientKindInfo& k : client_kinds()) {
-    if (answers_in_lines(k)) names += fmt::format("{}{}", names.empty() ? "" : "|", k.name);
-  }
-  return names;
-}
-
-}  // namespace
-
 int classify_command(const ClassifyFlags& f) {
   if (f.client.empty()) throw UsageError("classify needs --client NAME or --client-def FILE");
   // The flag the user typed: a --client-def's client is named by the file that declared it.
@@ -37,18 +25,18 @@ int classify_command(const ClassifyFlags& f) {
                            : fmt::format("--client-def {} (client {})", f.client_def, f.client);
   const ClientKindInfo* kind = find_client(f.client);
   if (!kind) {
-    throw UsageError(fmt::format("{}: no such client ({})", given, line_client_names()));
+    throw UsageError(fmt::format("{}: no such client ({})", given, client_names(answers_in_lines)));
   }
   if (!kind->program) {
     throw UsageError(
         fmt::format("{}: an in-process client; classify reads an external program's answers ({})",
-                    given, line_client_names()));
+                    given, client_names(answers_in_lines)));
   }
   if (!answers_in_lines(*kind)) {
     throw UsageError(fmt::format(
         "{}: answers by exit status and stderr, one request per process; classify reads the line "
         "protocol's answers ({})",
-        given, line_client_names()));
+        given, client_names(answers_in_lines)));
   }
   const std::string text = read_input("", f.answers, kMaxAnswerBytes);
   std::string out;

@@ -165,24 +165,17 @@ void add_classify_command(CLI::App& app, Cli& cli) {
       "classify",
       "the class of every answer line an external program printed, by its definition's rules, as "
       "a run counts it: prints CLASS<tab>LINE per line");
-  std::string help = "the external program (one that answers in lines):";
-  for (const ClientKindInfo& k : client_kinds()) {
-    if (answers_in_lines(k)) help += fmt::format("\n  {:<13} {}", k.name, k.help);
-  }
-  CLI::Option* client = cmd->add_option("--client", f.client, help);
-  cmd->add_option_function<std::string>(
-         "--client-def",
-         [&f](const std::string& file) {
-           try {
-             f.client = std::string(add_client_definition(file).name);
-             f.client_def = file;
-           } catch (const DefinitionError& e) {
-             throw CLI::ValidationError("--client-def", e.what());
-           }
-         },
-         "a definition file of your own (docs/peers.md, \"Client definitions\"): its rules")
-      ->excludes(client)
-      ->check(CLI::ExistingFile);
+  CLI::Option* client = cmd->add_option(
+      "--client", f.client,
+      "the external program (one that answers in lines):" + client_help_list(answers_in_lines));
+  add_client_def_option(cmd,
+                        "a definition file of your own (docs/peers.md, \"Client definitions\"): "
+                        "its rules",
+                        [&f](const std::string& name, const std::string& file) {
+                          f.client = name;
+                          f.client_def = file;
+                        })
+      ->excludes(client);
   cmd->add_option("FILE", f.answers,
                   "a file of the program's answer lines (its stdout: \"<local address>\\t"
                   "[redials=N\\t]<ok N | error TEXT>\" per request)")

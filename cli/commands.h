@@ -4,6 +4,7 @@
 
 #include <array>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -22,6 +23,10 @@
 // the command files do not include it.
 namespace CLI {
 class App;
+class Option;
+}  // namespace CLI
+namespace h2race {
+struct ClientKindInfo;
 }
 
 namespace h2race::cli {
@@ -62,6 +67,13 @@ void add_client_bound_flags(CLI::App* cmd, Scenario& s);
 void add_go_timing_flags(CLI::App* cmd, Scenario& s);
 // Declares --client (every kind in clients/client_kinds.cc, or the in-process ones only).
 void add_client_option(CLI::App* cmd, Scenario& s, bool in_process_only);
+// "\n  NAME  help" for each client kind keep() accepts (every one for null): --client's help.
+std::string client_help_list(bool (*keep)(const ClientKindInfo&));
+// Declares --client-def FILE: the definition is read and added when parsed, then loaded(name it
+// declares, file) runs; a malformed one is a parse error naming the flag, FILE:LINE and why.
+CLI::Option* add_client_def_option(
+    CLI::App* cmd, const std::string& help,
+    std::function<void(const std::string& name, const std::string& file)> loaded);
 
 // What a command writes besides its table: --json, -q, --explain, --pcap, --fail-on-divergence.
 struct OutputFlags {

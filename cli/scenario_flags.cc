@@ -136,28 +136,45 @@ void add_scenario_flags(CLI::App* cmd, Scenario& s, ScenarioFlagSet which) {
   add_external_server_flags(cmd, s);
 }
 
-void add_client_option(CLI::App* cmd, Scenario& s, bool in_process_only) {
-  std::string help = "client (h1 implies --proto h1):";
+std::string client_help_list(bool (*keep)(const ClientKindInfo&)) {
+  std::string list;
   for (const ClientKindInfo& k : client_kinds()) {
-    if (!in_process_only || k.run) help += fmt::format("\n  {:<13} {}", k.name, k.help);
+    if (!keep || keep(k)) list += fmt::format("\n  {:<13} {}", k.name, k.help);
   }
+  return list;
+}
+
+CLI::Option* add_client_def_option(
+    CLI::App* cmd, const std::string& help,
+    std::function<void(const std::string& name, const std::string& file)> loaded) {
+  return cmd
+      ->add_option_function<std::string>(
+          "--client-def",
+          [loaded = std::move(loaded)](const std::string& file) {
+            try {
+              loaded(std::string(add_client_definition(file).name), file);
+            } catch (const DefinitionError& e) {
+              throw CLI::ValidationError("--client-def", e.what());
+            }
+          },
+          help)
+      ->check(CLI::ExistingFile);
+}
+
+void add_client_option(CLI::App* cmd, Scenario& s, bool in_process_only) {
+  std::string help =
+      "client (h1 implies --proto h1):" +
+      client_help_list(in_process_only ? +[](const ClientKindInfo& k) { return k.run != nullptr; }
+                                       : nullptr);
   if (in_process_only) help += "\n(external programs: run them against `h2race serve`)";
   // The name is checked where it is resolved (finish_scenario), once.
   CLI::Option* client = cmd->add_option("--client", s.client, help)->capture_default_str();
   if (in_process_only) return;
-  cmd->add_option_function<std::string>(
-         "--client-def",
-         [&s](const std::string& file) {
-           try {
-             s.client = std::string(add_client_definition(file).name);
-           } catch (const DefinitionError& e) {
-             throw CLI::ValidationError("--client-def", e.what());
-           }
-         },
-         "an external client of your own: its definition file (docs/peers.md, \"Client "
-         "definitions\"); the run's client is the name it declares")
-      ->excludes(client)
-      ->check(CLI::ExistingFile);
+  add_client_def_option(cmd,
+                        "an external client of your own: its definition file (docs/peers.md, "
+                        "\"Client definitions\"); the run's client is the name it declares",
+                        [&s](const std::string& name, const std::string&) { s.client = name; })
+      ->excludes(client);
 }
 
 void finish_scenario(Scenario& s, const CLI::App* cmd) {

@@ -118,13 +118,18 @@ std::string_view program_modeled_by(std::string_view model) {
   return {};
 }
 
-std::string client_names(bool in_process_only) {
+std::string client_names(bool (*keep)(const ClientKindInfo&)) {
   std::string out;
   for (const ClientKindInfo& k : client_kinds()) {
-    if (in_process_only && !k.run) continue;
+    if (keep && !keep(k)) continue;
     out += (out.empty() ? "" : "|") + std::string(k.name);
   }
   return out;
+}
+
+std::string client_names(bool in_process_only) {
+  return client_names(in_process_only ? +[](const ClientKindInfo& k) { return k.run != nullptr; }
+                                      : nullptr);
 }
 
 std::optional<std::string> resolve_client(Scenario& s, bool client_given, bool proto_given) {

@@ -51,6 +51,8 @@ const ClientKindInfo* find_client(std::string_view name);
 std::string_view program_modeled_by(std::string_view model);
 // "go|go1.19|...": the names, in table order, for help texts and error messages.
 std::string client_names(bool in_process_only = false);
+// The same for the kinds keep() accepts (e.g. answers_in_lines).
+std::string client_names(bool (*keep)(const ClientKindInfo&));
 
 // Where the built-in definitions are: $H2RACE_CLIENT_DIR, else the first that exists of
 // clients/external next to the h2race binary (the build dir, where the build copies them), one
