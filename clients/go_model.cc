@@ -247,8 +247,26 @@ struct Request {
   std::optional<ConnKey> key;
   std::optional<GoConn> cc;  // last: its read loop uses conn and h2, and stops first
   bool preface_reset = false;
+  // When the flight left (the handshake returned), the preface write began and returned, and the
+  // HEADERS write began: the spans Go's execution trace gives (bench/go-trace), for the log.
+  Clock::time_point flight{}, preface_start{}, preface_end{}, headers_start{};
 
-  Attempt done(Outcome o) const { return {false, {std::move(o), key}}; }
+  Attempt done(Outcome o) const {
+    o.steps_us = steps_us();
+    return {false, {std::move(o), key}};
+  }
+  std::vector<std::pair<std::string_view, double>> steps_us() const {
+    std::vector<std::pair<std::string_view, double>> steps;
+    auto add = [&](std::string_view name, Clock::time_point from, Clock::time_point to) {
+      if (from != Clock::time_point{} && to != Clock::time_point{}) {
+        steps.emplace_back(name, std::chrono::duration<double, std::micro>(to - from).count());
+      }
+    };
+    add("flight_to_preface", flight, preface_start);
+    add("preface_write", preface_start, preface_end);
+    add("preface_to_headers", preface_start, headers_start);
+    return steps;
+  }
   Attempt redial() const { return {true, {timeout_outcome("redial"), key}}; }
   // Go's wakep() at a goroutine hand-off: the idle processor's thread spins for work.
   void wakep() const { processor().wakep(t.go_timing.spin); }
@@ -259,17 +277,21 @@ struct Request {
 Step newClientConn(Request& r) {
   r.conn.end_flight_like_go();
   if (auto failed = open_connection(r.conn, r.t)) return Attempt{false, *failed};
+  r.flight = Clock::now();
   r.key = r.conn.key();
   r.cc.emplace(r.conn, r.h2, r.t.deadline);
   r.wakep();  // the handshake's goroutine hands over to the dial goroutine
   spin_for(r.t.go_timing.preface);
   r.wakep();  // go addConnCall.run
   at(Point::kClientBeforePreface);
-  if (auto f = r.cc->write([&] { return std::span<const uint8_t>(r.preface); })) {
-    if (r.options.alert_grace && is_transport_error(*f)) {
-      return r.done(read_alert_for(r.conn, *r.options.alert_grace, *f));
+  r.preface_start = Clock::now();
+  const auto failed = r.cc->write([&] { return std::span<const uint8_t>(r.preface); });
+  r.preface_end = Clock::now();
+  if (failed) {
+    if (r.options.alert_grace && is_transport_error(*failed)) {
+      return r.done(read_alert_for(r.conn, *r.options.alert_grace, *failed));
     }
-    return r.done(*f);
+    return r.done(*failed);
   }
   at(Point::kClientAfterPreface);
   // The preface went into a connection the server had closed: its RST is back already.
@@ -326,6 +348,7 @@ void encodeAndWriteHeaders(Request& r) {
   if (r.preface_reset) off_cpu_for(r.t.go_timing.off_cpu);
   spin_for(r.t.go_timing.headers);
   at(Point::kClientBeforeHeaders);
+  r.headers_start = Clock::now();
   if (!r.cc->aborted()) {
     if (auto f = r.cc->write([&] { return r.h2.request(); })) r.cc->abort(*f);
   } else if (explaining()) {

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace h2race {
 
@@ -20,6 +22,10 @@ struct Outcome {
   // Connections a Go-like client dialled and dropped before this outcome (its Transport
   // retries a request whose new connection died before the request was handed to it).
   uint32_t redials = 0;
+  // When the client is a model of a program whose own trace gives the same spans: how long its
+  // steps took, in us, by name (the go models: flight_to_preface, preface_write,
+  // preface_to_headers; docs/go-model.md, "Where the time goes"). The iteration log writes them.
+  std::vector<std::pair<std::string_view, double>> steps_us{};
 };
 
 Outcome ok_outcome(std::string_view raw = "200 OK");

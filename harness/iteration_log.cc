@@ -24,6 +24,10 @@ void IterationLog::add(const LogPlace& place, const LogEntry& e) {
   j["class"] = e.cls;
   j["truth"] = e.truth;
   j["t_ms"] = std::chrono::duration<double, std::milli>(Clock::now() - start_).count();
+  if (e.steps_us && !e.steps_us->empty()) {
+    auto& steps = j["steps_us"] = nlohmann::ordered_json::object();
+    for (const auto& [name, us] : *e.steps_us) steps[std::string(name)] = us;
+  }
   const std::string line = j.dump() + "\n";
   std::lock_guard lock(mu_);
   if (!file_ || error_ != 0) return;

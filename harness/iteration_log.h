@@ -9,6 +9,8 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/clock.h"
 
@@ -28,6 +30,7 @@ struct LogEntry {
   uint64_t in_batch = 0;   // its place in the worker's batch: for a program, the process's n-th
   std::string_view cls;
   std::string_view truth;
+  const std::vector<std::pair<std::string_view, double>>* steps_us = nullptr;  // Outcome's
 };
 
 class IterationLog {

@@ -66,5 +66,41 @@ TEST(LogShares, ALineWithoutTheWorkerFieldNamesFileAndLine) {
   fs::remove(log);
 }
 
+// --by steps: per class, the p50 and p90 of each step a model logged, over the answers that
+// have it (docs/go-model.md sets these beside real Go's).
+TEST(LogShares, StepsArePerClassPercentilesOverTheAnswersThatHaveThem) {
+  std::string text;
+  for (int i = 0; i < 10; ++i) {
+    const bool alert = i < 5;
+    text += R"({"client":"go","iteration":)" + std::to_string(i) +
+            R"(,"worker":0,"in_batch":0,"class":")" +
+            (alert ? "tls_alert:certificate_required" : "h2:no_connection") +
+            R"(","truth":"x","t_ms":1,"steps_us":{"flight_to_preface":)" + std::to_string(i + 1) +
+            (alert ? R"(,"preface_to_headers":)" + std::to_string(10 * (i + 1)) : "") + "}}\n";
+  }
+  const fs::path log = write_log("h2race_log_shares_steps", text);
+  const ShellResult r = shell(kScript + " " + log.string() + " --by steps");
+  EXPECT_EQ(r.code, 0) << r.output;
+  // The alert's flight_to_preface 1..5: p50 3, p90 4 (index int(0.9 * 4)); its preface_to_headers
+  // 10..50; h2:no_connection's 6..10 and no preface_to_headers.
+  EXPECT_NE(r.output.find("3.0 /    4.0 (n     5)     30.0 /   40.0 (n     5)"), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("8.0 /    9.0 (n     5)                         -"), std::string::npos)
+      << r.output;
+  const ShellResult bad = shell(
+      kScript + " " +
+      write_log("h2race_log_shares_bad_steps",
+                R"({"client":"go","iteration":0,"worker":0,"in_batch":0,"class":"c","t_ms":1,)"
+                R"("steps_us":{"flight_to_preface":"soon"}})"
+                "\n")
+          .string() +
+      " --by steps");
+  EXPECT_EQ(bad.code, 2) << bad.output;
+  EXPECT_NE(bad.output.find(":1: not a --log line (steps_us is not an object of numbers)"),
+            std::string::npos)
+      << bad.output;
+  fs::remove(log);
+}
+
 }  // namespace
 }  // namespace h2race

@@ -1,21 +1,18 @@
-// go-trace: where and when Go's HTTP/2 read loop ran, per request outcome, from the execution
+// go-trace: where Go's time went between its steps, per request outcome, from the execution
 // trace of go-net-http -trace (clients/go) and the classes of the result lines it printed, as
 // `h2race classify` gives them (CLASS<tab>LINE, the program's rules applied once, in h2race).
 // Run through scripts/go-read-loop.
 //
 //	go-trace TRACE CLASSES
 //
-// Per connection (one per request: Go >= 1.24 never dials twice), the read loop is the goroutine
-// started by `go cc.readLoop()`. For each outcome class it prints how often that goroutine first
-// ran on another P than the one that created it (Go's second processor stole it), how often it
-// ran before the request's `go cs.doRequest` (the request had no stream yet), and the delay from
-// its creation to its first run.
+// Two tables per trace, by outcome class: where and when the read loop (`go cc.readLoop()`)
+// first ran (readloop.go), and the spans between the connection's writes that the go models
+// log as `steps_us` (steps.go), so that `scripts/log-shares --by steps` sets them side by side.
 package main
 
 import (
 	"bufio"
 	"fmt"
-	"io"
 	"os"
 	"sort"
 	"strings"
@@ -23,19 +20,9 @@ import (
 	"golang.org/x/exp/trace"
 )
 
-type readLoop struct {
-	created, firstRun trace.Time
-	createP, runP     trace.ProcID
-	ran               bool
-}
-
-func startsIn(st trace.Stack, name string) bool {
-	for f := range st.Frames() {
-		if strings.Contains(f.Func, name) {
-			return true
-		}
-	}
-	return false
+func fail(format string, a ...any) {
+	fmt.Fprintf(os.Stderr, "go-trace: "+format+"\n", a...)
+	os.Exit(2)
 }
 
 func percentile(xs []float64, p float64) float64 {
@@ -46,6 +33,48 @@ func percentile(xs []float64, p float64) float64 {
 	return xs[int(p*float64(len(xs)-1))]
 }
 
+func us(d trace.Time) float64 { return float64(d) / 1000 }
+
+// classesOf reads CLASSES: one class per connection, in order.
+func classesOf(path string, want int) []string {
+	text, err := os.ReadFile(path)
+	if err != nil {
+		fail("%v", err)
+	}
+	var lines []string
+	if trimmed := strings.TrimRight(string(text), "\n"); trimmed != "" {
+		lines = strings.Split(trimmed, "\n")
+	}
+	if len(lines) != want {
+		fail("%d result lines but %d read loops: not one connection per request", len(lines), want)
+	}
+	classes := make([]string, len(lines))
+	for i, line := range lines {
+		c, _, found := strings.Cut(line, "\t")
+		// A class is a word such as write:EPIPE; a line of the program's own output starts with
+		// its local address or "-" (not run through h2race classify).
+		if !found || c == "" || c == "-" || (c[0] >= '0' && c[0] <= '9') || c[0] == '[' {
+			fail("%s:%d: not CLASS<tab>LINE (h2race classify's output): %q", path, i+1, line)
+		}
+		classes[i] = c
+	}
+	return classes
+}
+
+// byClass groups the connections by their class, classes sorted.
+func byClass(conns []*connection, classes []string) ([]string, map[string][]*connection) {
+	groups := map[string][]*connection{}
+	for i, c := range conns {
+		groups[classes[i]] = append(groups[classes[i]], c)
+	}
+	names := make([]string, 0, len(groups))
+	for name := range groups {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names, groups
+}
+
 func main() {
 	if len(os.Args) != 3 {
 		fmt.Fprintln(os.Stderr, "usage: go-trace TRACE CLASSES")
@@ -53,110 +82,18 @@ func main() {
 	}
 	f, err := os.Open(os.Args[1])
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "go-trace:", err)
-		os.Exit(2)
+		fail("%v", err)
 	}
 	r, err := trace.NewReader(bufio.NewReader(f))
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "go-trace:", os.Args[1], err)
-		os.Exit(2)
+		fail("%s: %v", os.Args[1], err)
 	}
-	loops := map[trace.GoID]*readLoop{}
-	var order []trace.GoID
-	var doRequests []trace.Time
-	for {
-		ev, err := r.ReadEvent()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "go-trace:", os.Args[1], err)
-			os.Exit(2)
-		}
-		if ev.Kind() != trace.EventStateTransition {
-			continue
-		}
-		st := ev.StateTransition()
-		if st.Resource.Kind != trace.ResourceGoroutine {
-			continue
-		}
-		id := st.Resource.Goroutine()
-		from, to := st.Goroutine()
-		if from == trace.GoNotExist && to == trace.GoRunnable {
-			// st.Stack is where the new goroutine starts.
-			if startsIn(st.Stack, "readLoop") {
-				loops[id] = &readLoop{created: ev.Time(), createP: ev.Proc()}
-				order = append(order, id)
-			} else if startsIn(st.Stack, "doRequest") {
-				doRequests = append(doRequests, ev.Time())
-			}
-		}
-		if g, ok := loops[id]; ok && to == trace.GoRunning && !g.ran {
-			g.ran, g.firstRun, g.runP = true, ev.Time(), ev.Proc()
-		}
-	}
-	text, err := os.ReadFile(os.Args[2])
+	conns, err := readConnections(r)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "go-trace:", err)
-		os.Exit(2)
+		fail("%s: %v", os.Args[1], err)
 	}
-	var lines []string
-	if trimmed := strings.TrimRight(string(text), "\n"); trimmed != "" {
-		lines = strings.Split(trimmed, "\n")
-	}
-	if len(lines) != len(order) {
-		fmt.Fprintf(os.Stderr, "go-trace: %d result lines but %d read loops: not one connection per request\n",
-			len(lines), len(order))
-		os.Exit(2)
-	}
-	sort.Slice(doRequests, func(i, j int) bool { return doRequests[i] < doRequests[j] })
-	type stats struct {
-		n, otherP, beforeDoRequest int
-		all, other, same           []float64
-	}
-	by := map[string]*stats{}
-	var classes []string
-	for i, id := range order {
-		c, _, found := strings.Cut(lines[i], "\t")
-		// A class is a word such as write:EPIPE; a line of the program's own output starts with
-		// its local address or "-" (not run through h2race classify).
-		if !found || c == "" || c == "-" || (c[0] >= '0' && c[0] <= '9') || c[0] == '[' {
-			fmt.Fprintf(os.Stderr, "go-trace: %s:%d: not CLASS<tab>LINE (h2race classify's output): %q\n",
-				os.Args[2], i+1, lines[i])
-			os.Exit(2)
-		}
-		s := by[c]
-		if s == nil {
-			s = &stats{}
-			by[c] = s
-			classes = append(classes, c)
-		}
-		s.n++
-		g := loops[id]
-		if !g.ran {
-			continue
-		}
-		us := float64(g.firstRun-g.created) / 1000
-		s.all = append(s.all, us)
-		if g.runP != g.createP {
-			s.otherP++
-			s.other = append(s.other, us)
-		} else {
-			s.same = append(s.same, us)
-		}
-		k := sort.Search(len(doRequests), func(j int) bool { return doRequests[j] > g.created })
-		if k == len(doRequests) || g.firstRun < doRequests[k] {
-			s.beforeDoRequest++
-		}
-	}
-	sort.Strings(classes)
-	fmt.Printf("%-31s %6s %8s %10s  %s\n", "class", "count", "other P", "before doRequest",
-		"creation to first run, us: p10 p50 p90 (on the other P: p50 p90; on its own: p50 p90)")
-	for _, c := range classes {
-		s := by[c]
-		fmt.Printf("%-31s %6d %7.1f%% %15.1f%%  %4.0f %4.0f %4.0f  (%4.0f %4.0f; %4.0f %4.0f)\n", c, s.n,
-			100*float64(s.otherP)/float64(s.n), 100*float64(s.beforeDoRequest)/float64(s.n),
-			percentile(s.all, 0.1), percentile(s.all, 0.5), percentile(s.all, 0.9),
-			percentile(s.other, 0.5), percentile(s.other, 0.9), percentile(s.same, 0.5), percentile(s.same, 0.9))
-	}
+	names, groups := byClass(conns, classesOf(os.Args[2], len(conns)))
+	printReadLoops(names, groups)
+	fmt.Println()
+	printSteps(names, groups)
 }

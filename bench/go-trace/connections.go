@@ -1,0 +1,135 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"golang.org/x/exp/trace"
+)
+
+// One connection of the traced program (one per request: it makes one request at a time, and Go
+// >= 1.24 never dials twice), with the times its goroutines reached each step.
+type connection struct {
+	// The TLS handshake's last system call (the client's flight) returned.
+	flight trace.Time
+	// The preface's write system call: entered and returned.
+	prefaceStart, prefaceEnd trace.Time
+	// The goroutine that dials (`go call.run`) was made by one that had spent dialRunnable
+	// waiting for a P since the flight: the hand-off from the handshake to the preface.
+	dialRunnable trace.Time
+	// `go cc.readLoop()`: made on createP; first ran on runP.
+	loopCreated, loopFirstRun trace.Time
+	loopCreateP, loopRunP     trace.ProcID
+	loopRan                   bool
+	// `go cs.doRequest`: made; entered the system call that writes HEADERS (none: it never did).
+	writerCreated, headersStart trace.Time
+}
+
+// A goroutine's time runnable (waiting for a P) since `epoch`.
+type runnableSince struct {
+	epoch, since trace.Time
+	runnable     bool
+	total        trace.Time
+}
+
+func (r *runnableSince) at(now, epoch trace.Time, runnable bool) trace.Time {
+	if r.epoch != epoch {
+		*r = runnableSince{epoch: epoch, since: max(epoch, now)}
+	}
+	if r.runnable {
+		r.total += now - max(r.since, epoch)
+	}
+	r.since, r.runnable = now, runnable
+	return r.total
+}
+
+func startsIn(st trace.Stack, name string) bool {
+	for f := range st.Frames() {
+		if strings.Contains(f.Func, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// readConnections reads the trace's goroutine transitions into its connections, in the order
+// their read loops were made.
+func readConnections(r *trace.Reader) ([]*connection, error) {
+	var conns []*connection
+	byDialer := map[trace.GoID]*connection{} // the goroutine that writes the preface
+	byLoop := map[trace.GoID]*connection{}
+	byWriter := map[trace.GoID]*connection{}
+	inHandshake := map[trace.GoID]bool{} // its last system call was the handshake's
+	inPreface := map[trace.GoID]bool{}   // it is in the preface's system call
+	runnable := map[trace.GoID]*runnableSince{}
+	var flight trace.Time
+	var writers int // doRequest goroutines so far: the n-th belongs to the n-th connection
+	for {
+		ev, err := r.ReadEvent()
+		if err == io.EOF {
+			return conns, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if ev.Kind() != trace.EventStateTransition {
+			continue
+		}
+		st := ev.StateTransition()
+		if st.Resource.Kind != trace.ResourceGoroutine {
+			continue
+		}
+		id, now := st.Resource.Goroutine(), ev.Time()
+		from, to := st.Goroutine()
+		if runnable[id] == nil {
+			runnable[id] = &runnableSince{}
+		}
+		runnable[id].at(now, flight, to == trace.GoRunnable)
+		if from == trace.GoSyscall {
+			if inHandshake[id] {
+				flight = now
+			}
+			if c := byDialer[id]; c != nil && inPreface[id] {
+				c.prefaceEnd, inPreface[id] = now, false
+			}
+		}
+		if to == trace.GoSyscall {
+			inHandshake[id] = startsIn(st.Stack, "andshake")
+			if c := byDialer[id]; c != nil && c.prefaceStart == 0 && startsIn(st.Stack, "newClientConn") {
+				c.prefaceStart, inPreface[id] = now, true
+			}
+			if c := byWriter[id]; c != nil && c.headersStart == 0 && startsIn(st.Stack, "writeHeaders") {
+				c.headersStart = now
+			}
+		}
+		if from == trace.GoNotExist && to == trace.GoRunnable {
+			// st.Stack is where the new goroutine starts; ev.Goroutine() made it.
+			switch {
+			case startsIn(st.Stack, "addConnCall"):
+				maker := runnable[ev.Goroutine()]
+				if maker == nil {
+					maker = &runnableSince{}
+				}
+				byDialer[id] = &connection{flight: flight, dialRunnable: maker.at(now, flight, false)}
+			case startsIn(st.Stack, "readLoop"):
+				c := byDialer[ev.Goroutine()]
+				if c == nil {
+					return nil, fmt.Errorf("a read loop made outside `go call.run` (goroutine %d)", ev.Goroutine())
+				}
+				c.loopCreated, c.loopCreateP = now, ev.Proc()
+				byLoop[id] = c
+				conns = append(conns, c)
+			case startsIn(st.Stack, "doRequest"):
+				if writers < len(conns) {
+					conns[writers].writerCreated = now
+					byWriter[id] = conns[writers]
+				}
+				writers++
+			}
+		}
+		if c := byLoop[id]; c != nil && to == trace.GoRunning && !c.loopRan {
+			c.loopRan, c.loopFirstRun, c.loopRunP = true, now, ev.Proc()
+		}
+	}
+}

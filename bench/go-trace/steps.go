@@ -1,0 +1,48 @@
+package main
+
+import "fmt"
+
+// Per outcome class, the p50 and p90 in us of the spans the go models log as `steps_us`:
+// flight_to_preface (the handshake's last system call returned; the preface's write entered),
+// preface_write (that system call), preface_to_headers (the preface's write entered; the HEADERS
+// write entered), each over the connections that reached both ends; then what moves the first:
+// how long the dialing goroutine waited for a P after the flight (dial_runnable), and how often
+// the read loop ran before HEADERS were written.
+func printSteps(names []string, groups map[string][]*connection) {
+	fmt.Printf("%-31s %6s  %-22s %-22s %-22s %-15s %s\n", "class", "count",
+		"flight_to_preface", "preface_write", "preface_to_headers", "dial_runnable",
+		"read loop before HEADERS")
+	for _, name := range names {
+		var toPreface, write, toHeaders, runnable []float64
+		var wrote, loopFirst int
+		for _, c := range groups[name] {
+			if c.flight != 0 && c.prefaceStart != 0 {
+				toPreface = append(toPreface, us(c.prefaceStart-c.flight))
+				runnable = append(runnable, us(c.dialRunnable))
+			}
+			if c.prefaceStart != 0 && c.prefaceEnd != 0 {
+				write = append(write, us(c.prefaceEnd-c.prefaceStart))
+			}
+			if c.prefaceStart != 0 && c.headersStart != 0 {
+				toHeaders = append(toHeaders, us(c.headersStart-c.prefaceStart))
+				wrote++
+				if c.loopRan && c.loopFirstRun < c.headersStart {
+					loopFirst++
+				}
+			}
+		}
+		cell := func(xs []float64) string {
+			if len(xs) == 0 {
+				return "-"
+			}
+			return fmt.Sprintf("%5.1f / %5.1f (%d)", percentile(xs, 0.5), percentile(xs, 0.9), len(xs))
+		}
+		before := "-"
+		if wrote > 0 {
+			before = fmt.Sprintf("%.1f%% of %d", 100*float64(loopFirst)/float64(wrote), wrote)
+		}
+		fmt.Printf("%-31s %6d  %-22s %-22s %-22s %-15s %s\n", name, len(groups[name]),
+			cell(toPreface), cell(write), cell(toHeaders),
+			fmt.Sprintf("%4.1f / %5.1f", percentile(runnable, 0.5), percentile(runnable, 0.9)), before)
+	}
+}
