@@ -8,8 +8,9 @@ import (
 	"golang.org/x/exp/trace"
 )
 
-// One connection of the traced program (one per request: it makes one request at a time, and Go
-// >= 1.24 never dials twice), with the times its goroutines reached each step.
+// One connection of the traced program (it makes one request at a time; Go >= 1.24 dials once
+// per request, Go <= 1.23 again when the connection died before the request was sent), with the
+// times its goroutines reached each step.
 type connection struct {
 	// The TLS handshake's last system call (the client's flight) returned.
 	flight trace.Time
@@ -54,9 +55,10 @@ func startsIn(st trace.Stack, name string) bool {
 }
 
 // readConnections reads the trace's goroutine transitions into its connections, in the order
-// their read loops were made.
-func readConnections(r *trace.Reader) ([]*connection, error) {
-	var conns []*connection
+// their read loops were made, and each request's connection: the program logs (category h2race)
+// where each request begins, and the request's answer is its last connection's (nil: none had a
+// read loop). A `go cs.doRequest` goes out on the newest connection.
+func readConnections(r *trace.Reader) (conns, requests []*connection, err error) {
 	byDialer := map[trace.GoID]*connection{} // the goroutine that writes the preface
 	byLoop := map[trace.GoID]*connection{}
 	byWriter := map[trace.GoID]*connection{}
@@ -64,14 +66,17 @@ func readConnections(r *trace.Reader) ([]*connection, error) {
 	inPreface := map[trace.GoID]bool{}   // it is in the preface's system call
 	runnable := map[trace.GoID]*runnableSince{}
 	var flight trace.Time
-	var writers int // doRequest goroutines so far: the n-th belongs to the n-th connection
 	for {
 		ev, err := r.ReadEvent()
 		if err == io.EOF {
-			return conns, nil
+			return conns, requests, nil
 		}
 		if err != nil {
-			return nil, err
+			return nil, nil, err
+		}
+		if ev.Kind() == trace.EventLog && ev.Log().Category == "h2race" {
+			requests = append(requests, nil)
+			continue
 		}
 		if ev.Kind() != trace.EventStateTransition {
 			continue
@@ -115,17 +120,23 @@ func readConnections(r *trace.Reader) ([]*connection, error) {
 			case startsIn(st.Stack, "readLoop"):
 				c := byDialer[ev.Goroutine()]
 				if c == nil {
-					return nil, fmt.Errorf("a read loop made outside `go call.run` (goroutine %d)", ev.Goroutine())
+					return nil, nil, fmt.Errorf("a read loop made outside `go call.run` (goroutine %d)", ev.Goroutine())
 				}
 				c.loopCreated, c.loopCreateP = now, ev.Proc()
 				byLoop[id] = c
 				conns = append(conns, c)
-			case startsIn(st.Stack, "doRequest"):
-				if writers < len(conns) {
-					conns[writers].writerCreated = now
-					byWriter[id] = conns[writers]
+				if len(requests) == 0 {
+					return nil, nil, fmt.Errorf("a connection before the first request's mark: " +
+						"a go-net-http without the h2race log events")
 				}
-				writers++
+				requests[len(requests)-1] = c
+			case startsIn(st.Stack, "doRequest"):
+				if len(conns) == 0 || conns[len(conns)-1].writerCreated != 0 {
+					return nil, nil, fmt.Errorf("a request (goroutine %d) without a new connection", id)
+				}
+				c := conns[len(conns)-1]
+				c.writerCreated = now
+				byWriter[id] = c
 			}
 		}
 		if c := byLoop[id]; c != nil && to == trace.GoRunning && !c.loopRan {

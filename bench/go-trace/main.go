@@ -35,7 +35,7 @@ func percentile(xs []float64, p float64) float64 {
 
 func us(d trace.Time) float64 { return float64(d) / 1000 }
 
-// classesOf reads CLASSES: one class per connection, in order.
+// classesOf reads CLASSES: one class per request, in order.
 func classesOf(path string, want int) []string {
 	text, err := os.ReadFile(path)
 	if err != nil {
@@ -46,7 +46,7 @@ func classesOf(path string, want int) []string {
 		lines = strings.Split(trimmed, "\n")
 	}
 	if len(lines) != want {
-		fail("%d result lines but %d read loops: not one connection per request", len(lines), want)
+		fail("%d result lines but %d requests marked in the trace", len(lines), want)
 	}
 	classes := make([]string, len(lines))
 	for i, line := range lines {
@@ -88,11 +88,24 @@ func main() {
 	if err != nil {
 		fail("%s: %v", os.Args[1], err)
 	}
-	conns, err := readConnections(r)
+	conns, requests, err := readConnections(r)
 	if err != nil {
 		fail("%s: %v", os.Args[1], err)
 	}
-	names, groups := byClass(conns, classesOf(os.Args[2], len(conns)))
+	classes := classesOf(os.Args[2], len(requests))
+	var answered []*connection
+	var answeredClasses []string
+	for i, c := range requests {
+		if c != nil {
+			answered, answeredClasses = append(answered, c), append(answeredClasses, classes[i])
+		}
+	}
+	if len(conns) != len(answered) || len(answered) != len(requests) {
+		fmt.Printf("%d requests, %d connections: %d dropped before their request was sent "+
+			"(redials), %d requests without one; the tables are the requests' last connections\n\n",
+			len(requests), len(conns), len(conns)-len(answered), len(requests)-len(answered))
+	}
+	names, groups := byClass(answered, answeredClasses)
 	printReadLoops(names, groups)
 	fmt.Println()
 	printSteps(names, groups)

@@ -20,7 +20,9 @@ func printSteps(names []string, groups map[string][]*connection) {
 				toPreface = append(toPreface, us(c.prefaceStart-c.flight))
 				runnable = append(runnable, us(c.dialRunnable))
 			}
-			if c.prefaceStart != 0 && c.prefaceEnd != 0 {
+			// A Go 1.19 trace (format v1) gives a system call a duration only when it blocked
+			// (the others end within nanoseconds of their start); see below.
+			if c.prefaceStart != 0 && c.prefaceEnd-c.prefaceStart >= 100 {
 				write = append(write, us(c.prefaceEnd-c.prefaceStart))
 			}
 			if c.prefaceStart != 0 && c.headersStart != 0 {
@@ -36,6 +38,9 @@ func printSteps(names []string, groups map[string][]*connection) {
 				return "-"
 			}
 			return fmt.Sprintf("%5.1f / %5.1f (%d)", percentile(xs, 0.5), percentile(xs, 0.9), len(xs))
+		}
+		if len(write) < len(toPreface)/2 {
+			write = nil // a Go 1.19 trace: the few that blocked are not the preface's write time
 		}
 		before := "-"
 		if wrote > 0 {

@@ -3,8 +3,9 @@
 // go1.26-net-http (clients/external/*-net-http.client), with -prefer-alert as
 // go1.19-net-http-prefer-alert and go1.26-net-http-prefer-alert: the lines are what a Go user
 // would see, classified by those definitions' rules. -version prints the Go it was built with;
-// -trace FILE writes Go's execution trace of the whole run (runtime/trace), which
-// scripts/go-read-loop reads to tell where and when each connection's read loop ran.
+// -trace FILE writes Go's execution trace of the whole run (runtime/trace), with a log event
+// (category h2race) where each request begins, which scripts/go-read-loop reads to tell where
+// Go's time went on each connection.
 //
 // Output, one line per request, tab-separated:
 //
@@ -94,6 +95,11 @@ func main() {
 		alertGrace := time.Duration(0) // 0: Go's own behaviour
 		if *preferAlert {
 			alertGrace = *grace
+		}
+		if *traceFile != "" {
+			// Marks where each request begins in the trace: bench/go-trace gives each answer
+			// line the last connection dialled after its mark.
+			trace.Log(context.Background(), "h2race", "request")
 		}
 		fmt.Fprintln(out, request(*url, tlsConfig, *proto, *timeout, alertGrace))
 		out.Flush()
