@@ -248,7 +248,8 @@ struct Request {
   std::optional<GoConn> cc;  // last: its read loop uses conn and h2, and stops first
   bool preface_reset = false;
   // When the flight left (the handshake returned), the preface write began and returned, and the
-  // HEADERS write began: the spans Go's execution trace gives (bench/go-trace), for the log.
+  // HEADERS write began (none: not written): the spans Go's execution trace gives (bench/go-trace),
+  // for the log.
   Clock::time_point flight{}, preface_start{}, preface_end{}, headers_start{};
 
   Attempt done(Outcome o) const {
@@ -348,8 +349,8 @@ void encodeAndWriteHeaders(Request& r) {
   if (r.preface_reset) off_cpu_for(r.t.go_timing.off_cpu);
   spin_for(r.t.go_timing.headers);
   at(Point::kClientBeforeHeaders);
-  r.headers_start = Clock::now();
   if (!r.cc->aborted()) {
+    r.headers_start = Clock::now();
     if (auto f = r.cc->write([&] { return r.h2.request(); })) r.cc->abort(*f);
   } else if (explaining()) {
     note("headers", "not written: the stream is already aborted [encodeAndWriteHeaders]");

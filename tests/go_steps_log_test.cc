@@ -33,25 +33,32 @@ TEST(GoStepsLog, EveryConnectionOfTheModelLogsTheStepsItReached) {
   for (std::string line; std::getline(in, line);) {
     ++lines;
     const auto j = nlohmann::json::parse(line);
-    ASSERT_TRUE(j.contains("steps_us")) << line;
+    const std::string cls = j["class"];
+    if (!j.contains("steps_us")) {
+      // Only a connection that never finished its handshake (a stalled machine) has none.
+      EXPECT_TRUE(cls == "timeout" || cls.starts_with("connect") || cls.starts_with("handshake"))
+          << line;
+      continue;
+    }
     const auto& steps = j["steps_us"];
     ASSERT_TRUE(steps.contains("flight_to_preface")) << line;
     ASSERT_TRUE(steps.contains("preface_write")) << line;
     EXPECT_GE(steps["flight_to_preface"].get<double>(), 0.0) << line;
     EXPECT_GE(steps["preface_write"].get<double>(), 0.0) << line;
-    if (j["class"] == "h2:no_connection") {
+    if (cls == "h2:no_connection") {
       EXPECT_FALSE(steps.contains("preface_to_headers")) << line;
     }
     if (steps.contains("preface_to_headers")) {
       ++with_headers;
-      // The HEADERS write begins after the preface's has returned.
+      // The spans as documented: the HEADERS write begins after the preface's has returned.
       EXPECT_GE(steps["preface_to_headers"].get<double>(), steps["preface_write"].get<double>())
           << line;
     }
   }
   EXPECT_EQ(lines, 200);
-  // Every alert and most write errors come after HEADERS; the alert alone is over 40 % of the
-  // model's answers on any machine seen (docs/go-model.md), so none in 200 has p < 0.6^200.
+  // Every write:EPIPE after the preface and most alerts come after a HEADERS write; such answers
+  // were over half of the model's in every run seen (docs/go-model.md), so that none of 200 has
+  // them has p < 0.5^200 unless the model itself changed.
   EXPECT_GT(with_headers, 0);
   fs::remove(log);
 }

@@ -85,20 +85,20 @@ TEST(LogShares, StepsArePerClassPercentilesOverTheAnswersThatHaveThem) {
   // 10..50; h2:no_connection's 6..10 and no preface_to_headers.
   EXPECT_NE(r.output.find("3.0 /    4.0 (n     5)     30.0 /   40.0 (n     5)"), std::string::npos)
       << r.output;
-  EXPECT_NE(r.output.find("8.0 /    9.0 (n     5)                         -"), std::string::npos)
+  EXPECT_NE(r.output.find("8.0 /    9.0 (n     5)                           -"), std::string::npos)
       << r.output;
-  const ShellResult bad = shell(
-      kScript + " " +
+  const fs::path bad_log =
       write_log("h2race_log_shares_bad_steps",
                 R"({"client":"go","iteration":0,"worker":0,"in_batch":0,"class":"c","t_ms":1,)"
                 R"("steps_us":{"flight_to_preface":"soon"}})"
-                "\n")
-          .string() +
-      " --by steps");
+                "\n");
+  const ShellResult bad = shell(kScript + " " + bad_log.string() + " --by steps");
   EXPECT_EQ(bad.code, 2) << bad.output;
-  EXPECT_NE(bad.output.find(":1: not a --log line (steps_us is not an object of numbers)"),
+  EXPECT_NE(bad.output.find(bad_log.string() +
+                            ":1: not a --log line (steps_us is not an object of numbers)"),
             std::string::npos)
       << bad.output;
+  fs::remove(bad_log);
   fs::remove(log);
 }
 

@@ -19,7 +19,7 @@ type connection struct {
 	// The goroutine that dials (`go call.run`) was made by one that had spent dialRunnable
 	// waiting for a P since the flight: the hand-off from the handshake to the preface.
 	dialRunnable trace.Time
-	// `go cc.readLoop()`: made on createP; first ran on runP.
+	// `go cc.readLoop()` (none when the preface write failed): made on createP; first ran on runP.
 	loopCreated, loopFirstRun trace.Time
 	loopCreateP, loopRunP     trace.ProcID
 	loopRan                   bool
@@ -36,7 +36,8 @@ type runnableSince struct {
 
 func (r *runnableSince) at(now, epoch trace.Time, runnable bool) trace.Time {
 	if r.epoch != epoch {
-		*r = runnableSince{epoch: epoch, since: max(epoch, now)}
+		// A wait that began before the epoch counts from it on.
+		r.epoch, r.total, r.since = epoch, 0, max(r.since, epoch)
 	}
 	if r.runnable {
 		r.total += now - max(r.since, epoch)
@@ -54,10 +55,10 @@ func startsIn(st trace.Stack, name string) bool {
 	return false
 }
 
-// readConnections reads the trace's goroutine transitions into its connections, in the order
-// their read loops were made, and each request's connection: the program logs (category h2race)
-// where each request begins, and the request's answer is its last connection's (nil: none had a
-// read loop). A `go cs.doRequest` goes out on the newest connection.
+// readConnections reads the trace's goroutine transitions into its connections (from `go
+// call.run`, after the handshake), in order, and each request's connection: the program logs
+// (category h2race) where each request begins, and the request's answer is its last
+// connection's (nil: no handshake completed). A `go cs.doRequest` goes out on the newest one.
 func readConnections(r *trace.Reader) (conns, requests []*connection, err error) {
 	byDialer := map[trace.GoID]*connection{} // the goroutine that writes the preface
 	byLoop := map[trace.GoID]*connection{}
@@ -112,11 +113,20 @@ func readConnections(r *trace.Reader) (conns, requests []*connection, err error)
 			// st.Stack is where the new goroutine starts; ev.Goroutine() made it.
 			switch {
 			case startsIn(st.Stack, "addConnCall"):
+				// A new connection, handshake done: it writes the preface and, if that worked,
+				// makes the read loop.
 				maker := runnable[ev.Goroutine()]
 				if maker == nil {
 					maker = &runnableSince{}
 				}
-				byDialer[id] = &connection{flight: flight, dialRunnable: maker.at(now, flight, false)}
+				if len(requests) == 0 {
+					return nil, nil, fmt.Errorf("a connection before the first request's mark: " +
+						"a go-net-http without the h2race log events")
+				}
+				c := &connection{flight: flight, dialRunnable: maker.at(now, flight, false)}
+				byDialer[id] = c
+				conns = append(conns, c)
+				requests[len(requests)-1] = c
 			case startsIn(st.Stack, "readLoop"):
 				c := byDialer[ev.Goroutine()]
 				if c == nil {
@@ -124,12 +134,6 @@ func readConnections(r *trace.Reader) (conns, requests []*connection, err error)
 				}
 				c.loopCreated, c.loopCreateP = now, ev.Proc()
 				byLoop[id] = c
-				conns = append(conns, c)
-				if len(requests) == 0 {
-					return nil, nil, fmt.Errorf("a connection before the first request's mark: " +
-						"a go-net-http without the h2race log events")
-				}
-				requests[len(requests)-1] = c
 			case startsIn(st.Stack, "doRequest"):
 				if len(conns) == 0 || conns[len(conns)-1].writerCreated != 0 {
 					return nil, nil, fmt.Errorf("a request (goroutine %d) without a new connection", id)

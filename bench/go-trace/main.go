@@ -102,7 +102,8 @@ func main() {
 	}
 	if len(conns) != len(answered) || len(answered) != len(requests) {
 		fmt.Printf("%d requests, %d connections: %d dropped before their request was sent "+
-			"(redials), %d requests without one; the tables are the requests' last connections\n\n",
+			"(redials), %d requests without a handshake done; the tables are the requests' last "+
+			"connections\n\n",
 			len(requests), len(conns), len(conns)-len(answered), len(requests)-len(answered))
 	}
 	names, groups := byClass(answered, answeredClasses)

@@ -9,7 +9,22 @@ import "fmt"
 // how long the dialing goroutine waited for a P after the flight (dial_runnable), and how often
 // the read loop ran before HEADERS were written.
 func printSteps(names []string, groups map[string][]*connection) {
-	fmt.Printf("%-31s %6s  %-22s %-22s %-22s %-15s %s\n", "class", "count",
+	// A Go 1.19 trace (format v1) gives a system call a duration only when it blocked (the others
+	// end within nanoseconds of their start): then the few that blocked are not the preface's
+	// write time, and there is no preface_write.
+	var prefaces, timed int
+	for _, conns := range groups {
+		for _, c := range conns {
+			if c.prefaceStart != 0 && c.prefaceEnd != 0 {
+				prefaces++
+				if c.prefaceEnd-c.prefaceStart >= 100 {
+					timed++
+				}
+			}
+		}
+	}
+	writeTimes := timed >= prefaces/2
+	fmt.Printf("%-31s %6s  %-22s %-22s %-22s %-22s %s\n", "class", "count",
 		"flight_to_preface", "preface_write", "preface_to_headers", "dial_runnable",
 		"read loop before HEADERS")
 	for _, name := range names {
@@ -20,9 +35,7 @@ func printSteps(names []string, groups map[string][]*connection) {
 				toPreface = append(toPreface, us(c.prefaceStart-c.flight))
 				runnable = append(runnable, us(c.dialRunnable))
 			}
-			// A Go 1.19 trace (format v1) gives a system call a duration only when it blocked
-			// (the others end within nanoseconds of their start); see below.
-			if c.prefaceStart != 0 && c.prefaceEnd-c.prefaceStart >= 100 {
+			if writeTimes && c.prefaceStart != 0 && c.prefaceEnd != 0 {
 				write = append(write, us(c.prefaceEnd-c.prefaceStart))
 			}
 			if c.prefaceStart != 0 && c.headersStart != 0 {
@@ -39,15 +52,11 @@ func printSteps(names []string, groups map[string][]*connection) {
 			}
 			return fmt.Sprintf("%5.1f / %5.1f (%d)", percentile(xs, 0.5), percentile(xs, 0.9), len(xs))
 		}
-		if len(write) < len(toPreface)/2 {
-			write = nil // a Go 1.19 trace: the few that blocked are not the preface's write time
-		}
 		before := "-"
 		if wrote > 0 {
 			before = fmt.Sprintf("%.1f%% of %d", 100*float64(loopFirst)/float64(wrote), wrote)
 		}
-		fmt.Printf("%-31s %6d  %-22s %-22s %-22s %-15s %s\n", name, len(groups[name]),
-			cell(toPreface), cell(write), cell(toHeaders),
-			fmt.Sprintf("%4.1f / %5.1f", percentile(runnable, 0.5), percentile(runnable, 0.9)), before)
+		fmt.Printf("%-31s %6d  %-22s %-22s %-22s %-22s %s\n", name, len(groups[name]),
+			cell(toPreface), cell(write), cell(toHeaders), cell(runnable), before)
 	}
 }

@@ -98,7 +98,7 @@ func main() {
 		}
 		if *traceFile != "" {
 			// Marks where each request begins in the trace: bench/go-trace gives each answer
-			// line the last connection dialled after its mark.
+			// line the last connection that finished its handshake after its mark.
 			trace.Log(context.Background(), "h2race", "request")
 		}
 		fmt.Fprintln(out, request(*url, tlsConfig, *proto, *timeout, alertGrace))
