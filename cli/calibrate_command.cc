@@ -14,6 +14,7 @@
 #include "cli/progress.h"
 #include "cli/user_files.h"
 #include "clients/client_kinds.h"
+#include "core/environment.h"
 #include "core/interrupt.h"
 #include "core/pki.h"
 #include "harness/calibrate.h"
@@ -311,8 +312,9 @@ int calibrate_command(CalibrateFlags& f) {
                   c.real_self_tvd) +
       "\n" + spread_table(spreads, c.real_batches.size()) + "\n" +
       // The conditions a distance holds for: both sides' shares move with the machine's load.
-      fmt::format("conditions: {} cores, load average (1, 5, 15 min) {} before, {} after; {}{}\n",
-                  std::thread::hardware_concurrency(), load_before, load_average(),
+      fmt::format("conditions: {} cores, {}, load average (1, 5, 15 min) {} before, {} after; "
+                  "{}{}\n",
+                  std::thread::hardware_concurrency(), host_line(), load_before, load_average(),
                   program_line(c.real), speed_line(c.model)) +
       (c.model.examples.empty()
            ? ""
