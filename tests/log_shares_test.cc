@@ -2,10 +2,8 @@
 // A hand-made iteration log whose two workers answer differently: the windows must follow each
 // worker's own iterations, and the SD between windows must be the windows' sample SD.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <string>
 
 #include "shell_command.h"
@@ -16,12 +14,6 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::string kScript = std::string(H2RACE_SOURCE_DIR) + "/scripts/log-shares";
-
-fs::path write_log(const std::string& name, const std::string& text) {
-  const fs::path p = fs::temp_directory_path() / (name + std::to_string(getpid()) + ".log");
-  std::ofstream(p) << text;
-  return p;
-}
 
 std::string line(int iteration, int worker, const char* cls) {
   return R"({"client":"go","iteration":)" + std::to_string(iteration) + R"(,"worker":)" +
@@ -37,7 +29,7 @@ TEST(LogShares, WorkerWindowsFollowEachWorkersOwnIterations) {
   for (int i = 0; i < 8; ++i) {
     text += line(i, i % 2, i % 2 ? "write:EPIPE" : "tls_alert:certificate_required");
   }
-  const fs::path log = write_log("h2race_log_shares", text);
+  const fs::path log = write_temp_file("h2race_log_shares", text);
   const ShellResult r = shell(kScript + " " + log.string() + " --by worker-window --window 2");
   EXPECT_EQ(r.code, 0) << r.output;
   // Each worker's four answers in two windows of two; the alert share 100 % in worker 0's.
@@ -56,7 +48,7 @@ TEST(LogShares, WorkerWindowsFollowEachWorkersOwnIterations) {
 }
 
 TEST(LogShares, ALineWithoutTheWorkerFieldNamesFileAndLine) {
-  const fs::path log = write_log(
+  const fs::path log = write_temp_file(
       "h2race_log_shares_old",
       line(0, 0, "write:EPIPE") +
           R"({"client":"go","iteration":1,"in_batch":0,"class":"write:EPIPE","t_ms":1})" + "\n");
@@ -78,7 +70,7 @@ TEST(LogShares, StepsArePerClassPercentilesOverTheAnswersThatHaveThem) {
             R"(","truth":"x","t_ms":1,"steps_us":{"flight_to_preface":)" + std::to_string(i + 1) +
             (alert ? R"(,"preface_to_headers":)" + std::to_string(10 * (i + 1)) : "") + "}}\n";
   }
-  const fs::path log = write_log("h2race_log_shares_steps", text);
+  const fs::path log = write_temp_file("h2race_log_shares_steps", text);
   const ShellResult r = shell(kScript + " " + log.string() + " --by steps");
   EXPECT_EQ(r.code, 0) << r.output;
   // The alert's flight_to_preface 1..5: p50 3, p90 4 (index int(0.9 * 4)); its preface_to_headers
@@ -87,11 +79,11 @@ TEST(LogShares, StepsArePerClassPercentilesOverTheAnswersThatHaveThem) {
       << r.output;
   EXPECT_NE(r.output.find("8.0 /    9.0 (n     5)                           -"), std::string::npos)
       << r.output;
-  const fs::path bad_log =
-      write_log("h2race_log_shares_bad_steps",
-                R"({"client":"go","iteration":0,"worker":0,"in_batch":0,"class":"c","t_ms":1,)"
-                R"("steps_us":{"flight_to_preface":"soon"}})"
-                "\n");
+  const fs::path bad_log = write_temp_file(
+      "h2race_log_shares_bad_steps",
+      R"({"client":"go","iteration":0,"worker":0,"in_batch":0,"class":"c","t_ms":1,)"
+      R"("steps_us":{"flight_to_preface":"soon"}})"
+      "\n");
   const ShellResult bad = shell(kScript + " " + bad_log.string() + " --by steps");
   EXPECT_EQ(bad.code, 2) << bad.output;
   EXPECT_NE(bad.output.find(bad_log.string() +

@@ -1,10 +1,14 @@
-// Runs a command line through the shell for the tests that drive the h2race binary: its exit code
-// (128 + signal if a signal ended it) and its stdout and stderr together.
+// Runs a command line through the shell for the tests that drive the h2race binary or a script: its
+// exit code (128 + signal if a signal ended it) and its stdout and stderr together; and writes the
+// input file such a command reads.
 #pragma once
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 namespace h2race {
@@ -27,6 +31,15 @@ inline ShellResult shell(const std::string& cmd) {
 
 inline ShellResult h2race(const std::string& args) {
   return shell(std::string(H2RACE_BIN) + " " + args);
+}
+
+// A file in the temp directory holding text, its name made from stem and this process's id (tests
+// run in parallel); the caller removes it.
+inline std::filesystem::path write_temp_file(const std::string& stem, const std::string& text) {
+  const std::filesystem::path p =
+      std::filesystem::temp_directory_path() / (stem + std::to_string(getpid()) + ".txt");
+  std::ofstream(p) << text;
+  return p;
 }
 
 }  // namespace h2race

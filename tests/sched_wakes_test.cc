@@ -1,0 +1,75 @@
+// scripts/sched-wakes --from: the per-request table of wake-ups and taken cores that
+// docs/go-model.md ("Who takes whose core") sets beside real Go's. A hand-made perf script text:
+// one thread wakes another on its own CPU and is preempted by it 6 us later, the wakee then
+// yields, the first wakes the server on the other CPU and sleeps. Each kind must land in its
+// own row, the sleep in none.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "shell_command.h"
+
+namespace h2race {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kScript = std::string(H2RACE_SOURCE_DIR) + "/scripts/sched-wakes";
+
+std::string event(int tid, const char* time, const std::string& what) {
+  return " go1.26-net-http   " + std::to_string(tid) + " [000]   " + time + ": " + what + "\n";
+}
+
+std::string switch_out(int prev, char state, const std::string& next_comm, int next) {
+  return "sched:sched_switch: prev_comm=go1.26-net-http prev_pid=" + std::to_string(prev) +
+         " prev_prio=120 prev_state=" + state + " ==> next_comm=" + next_comm +
+         " next_pid=" + std::to_string(next) + " next_prio=120";
+}
+
+TEST(SchedWakes, SplitsPreemptionByTheWakeeFromYieldsAndCountsPerRequest) {
+  const std::string text =
+      event(101, "100.000000",
+            "sched:sched_wakeup: comm=go1.26-net-http pid=102 prio=120 target_cpu=000") +
+      event(101, "100.000006", switch_out(101, 'R', "go1.26-net-http", 102)) +
+      event(102, "100.000010", "syscalls:sys_enter_sched_yield:") +
+      event(102, "100.000011", switch_out(102, 'R', "go1.26-net-http", 101)) +
+      event(101, "100.000020",
+            "sched:sched_wakeup: comm=h2race-server pid=7 prio=120 target_cpu=001") +
+      event(101, "100.000030", switch_out(101, 'S', "swapper/0", 0));
+  const fs::path f = write_temp_file("h2race_sched_wakes", text);
+  const ShellResult r = shell(kScript + " --from " + f.string() + " --requests 2");
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("go1.26-net-http      -> go1.26-net-http      own CPU      0.50"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("go1.26-net-http      -> h2race-server        other CPU    0.50"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("preempted by its wakee    0.50   p50    6.0 p90    6.0"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("yielded                   0.50"), std::string::npos) << r.output;
+  // The sleep (state S) is no taken core: two rows, no more.
+  EXPECT_EQ(r.output.find("swapper"), std::string::npos) << r.output;
+  fs::remove(f);
+}
+
+TEST(SchedWakes, BadInputsNameWhatIsWrongAndExit2) {
+  const fs::path junk = write_temp_file("h2race_sched_wakes_junk", "not a perf line\n");
+  const ShellResult no_events = shell(kScript + " --from " + junk.string() + " --requests 2");
+  EXPECT_EQ(no_events.code, 2) << no_events.output;
+  EXPECT_NE(no_events.output.find(junk.string() + ": no perf events read"), std::string::npos)
+      << no_events.output;
+  const ShellResult no_count = shell(kScript + " --from " + junk.string());
+  EXPECT_EQ(no_count.code, 2) << no_count.output;
+  EXPECT_NE(no_count.output.find("--from needs --requests N"), std::string::npos)
+      << no_count.output;
+  const ShellResult zero = shell(kScript + " -n 0");
+  EXPECT_EQ(zero.code, 2) << zero.output;
+  EXPECT_NE(zero.output.find("-n 0: a positive count"), std::string::npos) << zero.output;
+  fs::remove(junk);
+}
+
+}  // namespace
+}  // namespace h2race
