@@ -1,8 +1,8 @@
 // scripts/sched-wakes --from: the per-request table of wake-ups and taken cores that
 // docs/go-model.md ("Who takes whose core") sets beside real Go's. A hand-made perf script text:
-// one thread wakes another on its own CPU and is preempted by it 6 us later, the wakee then
-// yields, the first wakes the server on the other CPU and sleeps. Each kind must land in its
-// own row, the sleep in none.
+// one thread wakes another on its own CPU with a futex call and is preempted by it 6 us later,
+// the wakee then yields, a sleeper's timer fires, the first thread wakes the server on the other
+// CPU and sleeps. Each kind must land in its own row, the sleep in none.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -29,21 +29,31 @@ std::string switch_out(int prev, char state, const std::string& next_comm, int n
 
 TEST(SchedWakes, SplitsPreemptionByTheWakeeFromYieldsAndCountsPerRequest) {
   const std::string text =
+      event(101, "99.999998",
+            "syscalls:sys_enter_futex: uaddr: 0x00a32738, op: 0x00000081, val: 0x00000001") +
       event(101, "100.000000",
             "sched:sched_wakeup: comm=go1.26-net-http pid=102 prio=120 target_cpu=000") +
       event(101, "100.000006", switch_out(101, 'R', "go1.26-net-http", 102)) +
       event(102, "100.000010", "syscalls:sys_enter_sched_yield:") +
       event(102, "100.000011", switch_out(102, 'R', "go1.26-net-http", 101)) +
-      event(101, "100.000020",
+      event(101, "100.000012", "timer:hrtimer_expire_entry: hrtimer=0x1 function=hrtimer_wakeup") +
+      event(101, "100.000013",
+            "sched:sched_wakeup: comm=go1.26-net-http pid=103 prio=120 target_cpu=000") +
+      event(101, "100.000040",
             "sched:sched_wakeup: comm=h2race-server pid=7 prio=120 target_cpu=001") +
-      event(101, "100.000030", switch_out(101, 'S', "swapper/0", 0));
+      event(101, "100.000050", switch_out(101, 'S', "swapper/0", 0));
   const fs::path f = write_temp_file("h2race_sched_wakes", text);
   const ShellResult r = shell(kScript + " --from " + f.string() + " --requests 2");
   EXPECT_EQ(r.code, 0) << r.output;
-  EXPECT_NE(r.output.find("go1.26-net-http      -> go1.26-net-http      own CPU      0.50"),
+  // The futex wake-up, the timer's (the kernel names the thread the timer interrupted) and the
+  // server's, which neither came just before.
+  EXPECT_NE(r.output.find("go1.26-net-http      -> go1.26-net-http      own CPU    futex    0.50"),
             std::string::npos)
       << r.output;
-  EXPECT_NE(r.output.find("go1.26-net-http      -> h2race-server        other CPU    0.50"),
+  EXPECT_NE(r.output.find("go1.26-net-http      -> go1.26-net-http      own CPU    timer    0.50"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("go1.26-net-http      -> h2race-server        other CPU  other    0.50"),
             std::string::npos)
       << r.output;
   EXPECT_NE(r.output.find("preempted by its wakee    0.50   p50    6.0 p90    6.0"),
