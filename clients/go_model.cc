@@ -16,9 +16,9 @@
 //   7. wait for the response or an abort; the first abort wins [abortOnce].
 // Between the steps, Go's own CPU work (ClientTarget::go_timing, spent spinning; off_cpu is a
 // sleep) and, at every goroutine hand-off, Go's wakep(): the idle processor's thread is woken
-// and spins for work. The durations are calibrated against real Go (`h2race calibrate`);
-// everything else — when the alert arrives, which thread gets a core — is left to the kernel
-// and the scheduler.
+// and spins for work. Throughout, Go's sysmon wakes every ~100 us and takes a core for a while. The
+// durations are calibrated against real Go (`h2race calibrate`); everything else — when the alert
+// arrives, which thread gets a core — is left to the kernel and the scheduler.
 #include "clients/go_model.h"
 
 #include <fmt/format.h>
@@ -406,6 +406,7 @@ ClientResult run_go_model(const ClientTarget& t, const GoModelOptions& options) 
   // the dial, outside the race; the worker's processor serves it.
   // std::launch::async: a new thread; get() waits for it and rethrows what it threw.
   Processor& worker_processor = processor();
+  const Sysmon::Ticking sysmon_ticks(sysmon());  // Go's sysmon runs while a request is in flight
   return std::async(std::launch::async,
                     [&] {
                       pthread_setname_np(pthread_self(), "h2race-request");

@@ -121,6 +121,23 @@ void wait_while(std::atomic<int>& word, int value) {
   }
 }
 
+void Sysmon::serve() {
+  // The default timer slack, not precise_sleeps_on_this_thread(): Go's usleep(20) is stretched by
+  // it, and that stretch is the period measured in Go's processes.
+  pthread_setname_np(pthread_self(), "h2race-sysmon");  // for top -H, perf, scripts/sched-wakes
+  const int64_t steps = work_steps(kSysmonWork);
+  for (;;) {
+    if (quit_) return;
+    if (active_.load() == 0) {
+      futex_wait(active_, 0);
+      continue;
+    }
+    const timespec tick{0, 20'000};
+    nanosleep(&tick, nullptr);
+    do_work(steps);
+  }
+}
+
 namespace {
 thread_local Processor* t_worker_processor = nullptr;  // a request's thread: its worker's
 }  // namespace
@@ -130,6 +147,11 @@ void use_processor(Processor& p) { t_worker_processor = &p; }
 Processor& processor() {
   if (t_worker_processor) return *t_worker_processor;
   thread_local Processor own;
+  return own;
+}
+
+Sysmon& sysmon() {
+  thread_local Sysmon own;
   return own;
 }
 

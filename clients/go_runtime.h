@@ -1,7 +1,8 @@
 // The part of the Go model that stands for Go's runtime, not its transport: the CPU work Go
 // spends between steps (spinning), the request goroutine's time off its core (a sleep with a fine
-// timer slack), and Go's second processor (the thread that wakep() wakes to steal a runnable
-// goroutine). clients/go_model.cc, the transport, calls these at Go's hand-offs.
+// timer slack), Go's second processor (the thread that wakep() wakes to steal a runnable
+// goroutine) and Go's sysmon (a thread whose timer wakes it every ~100 us). clients/go_model.cc,
+// the transport, calls these at Go's hand-offs.
 #pragma once
 
 #include <pthread.h>
@@ -208,8 +209,51 @@ class Processor {
   std::thread thread_;  // last: starts once the members above exist
 };
 
+// Go's sysmon: the runtime's thread without a processor that sleeps usleep(20) between rounds of
+// its checks [sysmon]. The kernel's default timer slack (50 us) stretches the sleep: in Go 1.26.8's
+// processes it woke every 99 us and ran 10 us (p50), about seven times per request, and the thread
+// a timer wakes takes the core of whatever runs there, the writer's thread or the server (perf,
+// 2026-12-04; docs/go-model.md, "Who takes whose core"). The model's sysmon does the same: a 20 us
+// nanosleep under the default slack, then kSysmonWork of the chain's CPU work. One per client
+// worker (Go has one per process; calibrate runs two processes against two workers), ticking while
+// the worker has a request in flight and asleep in a futex otherwise, as Go's sysmon sleeps deeper
+// in an idle process, so that it never runs beside the real program's batches. It takes no lock
+// and touches no connection: a schedule's waits cannot block on it.
+inline constexpr std::chrono::microseconds kSysmonWork{2};
+class Sysmon {
+ public:
+  Sysmon() : thread_([this] { serve(); }) {}
+  ~Sysmon() {
+    quit_ = true;
+    active_.fetch_add(1);
+    futex_wake(active_);
+    thread_.join();
+  }
+  // While one lives, the worker has a request in flight and sysmon ticks.
+  class Ticking {
+   public:
+    explicit Ticking(Sysmon& s) : s_(s) {
+      if (s_.active_.fetch_add(1) == 0) futex_wake(s_.active_);
+    }
+    ~Ticking() { s_.active_.fetch_sub(1); }
+    Ticking(const Ticking&) = delete;
+    Ticking& operator=(const Ticking&) = delete;
+
+   private:
+    Sysmon& s_;
+  };
+
+ private:
+  void serve();
+  std::atomic<int> active_{0};  // requests in flight on the worker
+  std::atomic<bool> quit_{false};
+  std::thread thread_;  // last: starts once the members above exist
+};
+
 // The calling client worker's processor (one per worker thread, reused for every connection).
 Processor& processor();
+// The calling client worker's sysmon.
+Sysmon& sysmon();
 // Makes p the calling thread's processor(): a request's own thread (run_go_model) uses its
 // worker's.
 void use_processor(Processor& p);
