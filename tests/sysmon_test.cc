@@ -1,0 +1,88 @@
+// The go models' sysmon (clients/go_runtime.h) ticks only while its worker has a request in flight.
+// calibrate runs the model's batches and the real program's in turn: a sysmon that went on
+// ticking between the model's batches would take cores from the real Go being measured. Its ticks
+// are counted as the thread's voluntary context switches (each 20 us nanosleep is one), and its
+// parking as the futex call it is blocked in, both read from /proc. No timing is asserted: what is
+// waited for has a bound only against a hang, and a parked thread does not switch at all.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "clients/go_runtime.h"
+
+namespace h2race {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The newest thread of this process named h2race-sysmon.
+std::optional<fs::path> sysmon_task() {
+  std::optional<fs::path> found;
+  for (const auto& task : fs::directory_iterator("/proc/self/task")) {
+    std::string comm;
+    std::getline(std::ifstream(task.path() / "comm"), comm);
+    if (comm == "h2race-sysmon" &&
+        (!found || std::stol(task.path().filename()) > std::stol(found->filename()))) {
+      found = task.path();
+    }
+  }
+  return found;
+}
+
+long voluntary_switches(const fs::path& task) {
+  std::ifstream status(task / "status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("voluntary_ctxt_switches:", 0) == 0) return std::stol(line.substr(24));
+  }
+  return -1;
+}
+
+// Whether the thread is blocked in the futex system call (202 on x86_64): parked, not ticking.
+bool parked(const fs::path& task) {
+  std::string number;
+  std::ifstream(task / "syscall") >> number;
+  return number == "202";
+}
+
+// Waits for cond, up to a bound thousands of times what it needs (a tick is about 70 us): a bound
+// against a hang, not a timing that is asserted.
+template <typename F>
+bool eventually(F cond) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!cond()) {
+    if (std::chrono::steady_clock::now() > give_up) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
+
+TEST(Sysmon, TicksWhileARequestIsInFlightAndSleepsOtherwise) {
+  Sysmon sysmon;
+  std::optional<fs::path> task;
+  ASSERT_TRUE(eventually([&] { return (task = sysmon_task()).has_value(); }));
+  // No request yet: parked in its futex, and a parked thread does not switch at all.
+  ASSERT_TRUE(eventually([&] { return parked(*task); })) << "sysmon never parked";
+  const long idle = voluntary_switches(*task);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(voluntary_switches(*task), idle) << "sysmon ticked with no request in flight";
+  {
+    const Sysmon::Ticking request(sysmon);
+    // It ticks: each 20 us nanosleep is a voluntary switch.
+    EXPECT_TRUE(eventually([&] { return voluntary_switches(*task) >= idle + 20; }))
+        << "sysmon did not tick while a request was in flight";
+  }
+  // The request ended: after its last tick it parks again and stays parked.
+  ASSERT_TRUE(eventually([&] { return parked(*task); })) << "sysmon went on ticking";
+  const long after = voluntary_switches(*task);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(voluntary_switches(*task), after) << "sysmon ticked after the request ended";
+}
+
+}  // namespace
+}  // namespace h2race
