@@ -5,7 +5,7 @@
 // parking as the futex call it is blocked in, both read from /proc. No timing is asserted: what is
 // waited for has a bound only against a hang, and a parked thread does not switch at all.
 #include <gtest/gtest.h>
-#include <unistd.h>
+#include <sys/syscall.h>
 
 #include <chrono>
 #include <filesystem>
@@ -43,11 +43,12 @@ long voluntary_switches(const fs::path& task) {
   return -1;
 }
 
-// Whether the thread is blocked in the futex system call (202 on x86_64): parked, not ticking.
+// Whether the thread is blocked in the futex system call (/proc gives its number first): parked,
+// not ticking.
 bool parked(const fs::path& task) {
   std::string number;
   std::ifstream(task / "syscall") >> number;
-  return number == "202";
+  return number == std::to_string(SYS_futex);
 }
 
 // Waits for cond, up to a bound thousands of times what it needs (a tick is about 70 us): a bound
