@@ -4,13 +4,12 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
 #include <mutex>
 #include <set>
 #include <string>
 
 #include "core/interrupt.h"
+#include "process_threads.h"
 
 namespace h2race {
 namespace {
@@ -83,11 +82,7 @@ TEST(Driver, ThreadsAreNamedForProfilers) {
   DriverHooks hooks;
   hooks.on_iteration = [&](const Outcome&, std::string_view) {
     std::lock_guard lock(mu);
-    for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
-      std::ifstream comm(task.path() / "comm");
-      std::string name;
-      if (std::getline(comm, name)) names.insert(name);
-    }
+    for (const auto& thread : process_threads()) names.insert(thread.name);
   };
   run_scenario(plan_run(s), pki(), hooks);
   EXPECT_TRUE(names.contains("h2race-server"));

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "clients/go_runtime.h"
+#include "process_threads.h"
 
 namespace h2race {
 namespace {
@@ -24,12 +25,10 @@ namespace fs = std::filesystem;
 // The newest thread of this process named h2race-sysmon.
 std::optional<fs::path> sysmon_task() {
   std::optional<fs::path> found;
-  for (const auto& task : fs::directory_iterator("/proc/self/task")) {
-    std::string comm;
-    std::getline(std::ifstream(task.path() / "comm"), comm);
-    if (comm == "h2race-sysmon" &&
-        (!found || std::stol(task.path().filename()) > std::stol(found->filename()))) {
-      found = task.path();
+  for (const auto& thread : process_threads()) {
+    if (thread.name == "h2race-sysmon" &&
+        (!found || std::stol(thread.task.filename()) > std::stol(found->filename()))) {
+      found = thread.task;
     }
   }
   return found;
