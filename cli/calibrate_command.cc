@@ -280,6 +280,7 @@ int calibrate_command(CalibrateFlags& f) {
   }
   const auto log = open_iteration_log(f.out);
 
+  print_plan_caveat("calibrate", model_plan);
   install_interrupt_handlers();
   if (f.fit) {
     if (!model_plan.kind->go_model) {

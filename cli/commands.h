@@ -130,6 +130,9 @@ class PcapOutput {
   std::unique_ptr<PacketCapture> capture_;
 };
 
+// Before the first iteration: the note go_model_jobs_caveat has for the plan's client, if any.
+void print_plan_caveat(std::string_view command, const RunPlan& plan);
+
 // The end of a command that ran iterations (run, probe): the table unless -q (examples_note
 // before the examples), the JSON, the capture; then the exit code: an interrupt's, 1 for a
 // schedule that did not hold or for --fail-on-divergence, else 0. `command` and `unit` name them

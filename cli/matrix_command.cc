@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include "analysis/report.h"
 #include "analysis/servers_report.h"
@@ -31,6 +32,10 @@ int matrix_command(const MatrixFlags& f) {
   for (Scenario s : f.servers ? servers_matrix() : f.zoo ? zoo_matrix() : builtin_matrix()) {
     s.jobs = f.jobs;
     plans.push_back(plan_run(s));
+  }
+  std::set<std::string_view> noted;  // one note per client kind, not one per server
+  for (const RunPlan& plan : plans) {
+    if (noted.insert(plan.kind->name).second) print_plan_caveat("matrix", plan);
   }
   install_interrupt_handlers();
   std::map<KeyType, std::unique_ptr<Pki>> pkis;

@@ -37,6 +37,7 @@ int probe_command(ProbeFlags& f) {
         "`h2race serve` instead",
         f.scenario.client, client_names(/*in_process_only=*/true)));
   }
+  print_plan_caveat("probe", plan);
   ProbeTarget target;
   try {
     target = parse_probe_url(f.url);

@@ -67,6 +67,7 @@ int run_command(RunFlags& f) {
         fmt::format("--schedule: --server {} has no injection points (h2race's own server has)",
                     plan.server->name));
   }
+  print_plan_caveat("run", plan);
   std::optional<PcapOutput> pcap;
   if (real_server) {
     if (!f.out.pcap_path.empty()) check_output_path("--pcap", f.out.pcap_path);

@@ -163,4 +163,12 @@ std::optional<std::string> resolve_client(Scenario& s, bool client_given, bool p
   return std::nullopt;
 }
 
+std::string go_model_jobs_caveat(const ClientKindInfo& kind, int jobs, bool scheduled) {
+  if (!kind.go_model || scheduled || jobs == kGoModelFittedJobs) return "";
+  return fmt::format(
+      "the {} model's timing was fitted to real Go at --jobs {}; at --jobs {} its class shares "
+      "are not real Go's (docs/go-model.md, \"Connections in flight\")",
+      kind.name, kGoModelFittedJobs, jobs);
+}
+
 }  // namespace h2race

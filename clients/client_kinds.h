@@ -82,6 +82,16 @@ inline constexpr Scenario::GoTiming kDefaultGoTiming{.handoff = std::chrono::mic
                                                      .spin = std::chrono::microseconds(30),
                                                      .off_cpu = std::chrono::microseconds(0)};
 
+// The client workers in flight (--jobs) the go models' timing was fitted and judged at. At other
+// counts their class shares are not real Go's: on 2026-12-05, at --jobs 1, `go` gave
+// h2:no_connection 54.7 % where Go 1.26.8 gave 6.5 %, and `go1.19` redialled half its requests
+// where Go 1.19.8 redialled 6.5 % (docs/go-model.md, "Connections in flight").
+inline constexpr int kGoModelFittedJobs = 2;
+// What a run of `kind` with `jobs` workers does not stand for, for the user: a go model without a
+// schedule (a schedule's waits decide the order, not the timing) at a --jobs it was not fitted at.
+// "" when there is nothing to say.
+std::string go_model_jobs_caveat(const ClientKindInfo& kind, int jobs, bool scheduled);
+
 // The one place where protocol and client are reconciled: an in-process h2 profile under
 // --proto h1 becomes the h1 client (unless the client was named explicitly: an error), `h1`
 // implies --proto h1, a program that speaks one protocol refuses the other; alert_grace is set

@@ -224,4 +224,27 @@ TEST(Cli, FailOnDivergenceIsZeroForOneClass) {
   EXPECT_EQ(h2race("run -n 50 --proto h1 --fail-on-divergence -q").code, 0);
 }
 
+// The go models were fitted at --jobs 2 and their shares at another count are not Go's
+// (docs/go-model.md, "Connections in flight"): the user is told before the run, and only then.
+TEST(Cli, GoModelAtAnUnfittedJobsCountSaysSo) {
+  const Result one = h2race("run -n 20 --jobs 1 -q");
+  EXPECT_EQ(one.code, 0) << one.output;
+  EXPECT_NE(one.output.find("note: the go model's timing was fitted to real Go at --jobs 2; at "
+                            "--jobs 1 its class shares are not real Go's"),
+            std::string::npos)
+      << one.output;
+  const Result four = h2race("run -n 20 --jobs 4 -q --client go1.19");
+  EXPECT_NE(
+      four.output.find("go1.19 model's timing was fitted to real Go at --jobs 2; at --jobs 4"),
+      std::string::npos)
+      << four.output;
+  for (const char* quiet : {"run -n 20 -q", "run -n 20 --jobs 1 -q --client sequential",
+                            "run -n 5 --jobs 1 -q --client go --schedule '" H2RACE_SOURCE_DIR
+                            "/fuzz/reproducers/h2:no_connection.sched'"}) {
+    const Result r = h2race(quiet);
+    EXPECT_EQ(r.code, 0) << quiet << "\n" << r.output;
+    EXPECT_EQ(r.output.find("note:"), std::string::npos) << quiet << "\n" << r.output;
+  }
+}
+
 }  // namespace
