@@ -313,9 +313,10 @@ int calibrate_command(CalibrateFlags& f) {
                   c.real_self_tvd) +
       "\n" + spread_table(spreads, c.real_batches.size()) + "\n" +
       // The conditions a distance holds for: both sides' shares move with the machine's load.
-      fmt::format("conditions: {} cores, {}, load average (1, 5, 15 min) {} before, {} after; "
-                  "{}{}\n",
-                  std::thread::hardware_concurrency(), host_line(), load_before, load_average(),
+      fmt::format("conditions: {} cores, --jobs {}, {}, load average (1, 5, 15 min) {} before, {} "
+                  "after; {}{}\n",
+                  std::thread::hardware_concurrency(), model.jobs, host_line(), load_before,
+                  load_average(),
                   program_line(c.real), speed_line(c.model)) +
       (c.model.examples.empty()
            ? ""
