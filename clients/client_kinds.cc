@@ -164,11 +164,15 @@ std::optional<std::string> resolve_client(Scenario& s, bool client_given, bool p
 }
 
 std::string go_model_jobs_caveat(const ClientKindInfo& kind, int jobs, bool scheduled) {
-  if (!kind.go_model || scheduled || jobs == kGoModelFittedJobs) return "";
+  if (!kind.go_model || scheduled) return "";
+  if (jobs >= kGoModelHoldsFromJobs && jobs <= kGoModelHoldsToJobs) return "";
   return fmt::format(
-      "the {} model's timing was fitted to real Go at --jobs {}; at --jobs {} its class shares "
-      "are not real Go's (docs/go-model.md, \"Connections in flight\")",
-      kind.name, kGoModelFittedJobs, jobs);
+      "the {} model's timing was fitted to real Go at --jobs {} and holds at --jobs {}-{}; {} "
+      "(docs/go-model.md, \"Connections in flight\")",
+      kind.name, kGoModelFittedJobs, kGoModelHoldsFromJobs, kGoModelHoldsToJobs,
+      jobs < kGoModelHoldsFromJobs
+          ? fmt::format("at --jobs {} its class shares are far from real Go's", jobs)
+          : fmt::format("at --jobs {} it was never checked against real Go", jobs));
 }
 
 }  // namespace h2race
