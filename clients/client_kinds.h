@@ -83,9 +83,9 @@ inline constexpr Scenario::GoTiming kDefaultGoTiming{.handoff = std::chrono::mic
                                                      .off_cpu = std::chrono::microseconds(0)};
 
 // The client workers in flight (--jobs) the go models' timing was fitted and judged at, and the
-// counts it was checked at against real Go and holds for: on 2026-12-05 (calibrate -n 5000) TVD
-// 0.000-0.086 at 2, 3 and 4; at 1 up to 0.58, where `go` gave h2:no_connection 59-65 % and Go
-// 1.26.8 6-7 %, and `go1.19` redialled 42-48 % of its requests and Go 1.19.8 6-8 %
+// counts it was checked at against real Go and holds for: on 2026-12-05 (calibrate -n 5000, two
+// sittings) TVD 0.000-0.098 at 2, 3 and 4; at 1 up to 0.58, where `go` gave h2:no_connection
+// 56-65 % and Go 1.26.8 6-7 %, and `go1.19` redialled 42-55 % of its requests and Go 1.19.8 5-8 %
 // (docs/go-model.md, "Connections in flight").
 inline constexpr int kGoModelFittedJobs = 2;
 inline constexpr int kGoModelHoldsFromJobs = 2;
