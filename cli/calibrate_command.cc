@@ -283,7 +283,7 @@ int calibrate_command(CalibrateFlags& f) {
   print_plan_caveat("calibrate", model_plan);
   install_interrupt_handlers();
   if (f.fit) {
-    if (!model_plan.kind->go_model) {
+    if (!model_plan.kind->go_timing) {
       throw UsageError(
           fmt::format("--fit: --model {} has no timing to fit (not a go model)", f.model));
     }

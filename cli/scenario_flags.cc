@@ -113,12 +113,13 @@ void add_go_timing_flags(CLI::App* cmd, Scenario& s) {
     cmd->add_option_function<int64_t>(
            fmt::format("--go-{}-us", f.name),
            [&s, member = f.member](int64_t us) {
-             s.go_timing = s.go_timing.value_or(kDefaultGoTiming);
+             s.go_timing = s.go_timing.value_or(kGoTimingNotGiven);
              (*s.go_timing).*member = std::chrono::microseconds(us);
            },
            std::string(f.help))
         ->check(CLI::Range(int64_t{0}, int64_t{100'000}))
-        ->default_str(std::to_string((kDefaultGoTiming.*f.member).count()));
+        ->default_str(fmt::format("go {}, go1.19 {}", (kGoTimingGo.*f.member).count(),
+                                  (kGoTimingGo119.*f.member).count()));
   }
 }
 

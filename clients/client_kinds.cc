@@ -17,11 +17,11 @@ namespace {
 const std::array<ClientKindInfo, 5> kInProcessKinds = {{
     {.name = "go",
      .run = run_go_client,
-     .go_model = true,
+     .go_timing = &kGoTimingGo,
      .help = "model of current Go's http2 Transport, fitted to Go 1.26.8 (the default)"},
     {.name = "go1.19",
      .run = run_go119_client,
-     .go_model = true,
+     .go_timing = &kGoTimingGo119,
      .help = "model of Go 1.19.8's (Debian's), fitted to it: redials where current Go gives "
              "h2:no_connection"},
     {.name = "sequential",
@@ -34,7 +34,7 @@ const std::array<ClientKindInfo, 5> kInProcessKinds = {{
     {.name = "prefer-alert",
      .run = run_prefer_alert_client,
      .waits_for_alert = true,
-     .go_model = true,
+     .go_timing = &kGoTimingGo,
      .help = "go, but after a transport error it waits --alert-grace-ms for the alert"},
 }};
 
@@ -150,8 +150,12 @@ std::optional<std::string> resolve_client(Scenario& s, bool client_given, bool p
     kind = find_client("h1");
     s.client = kind->name;
   }
-  if (kind->go_model) {
-    if (!s.go_timing) s.go_timing = kDefaultGoTiming;
+  if (kind->go_timing) {
+    Scenario::GoTiming t = s.go_timing.value_or(*kind->go_timing);
+    for (const auto& f : kGoTimingFields) {
+      if ((t.*f.member).count() < 0) t.*f.member = (*kind->go_timing).*f.member;
+    }
+    s.go_timing = t;
   } else {
     s.go_timing.reset();
   }
@@ -164,7 +168,7 @@ std::optional<std::string> resolve_client(Scenario& s, bool client_given, bool p
 }
 
 std::string go_model_jobs_caveat(const ClientKindInfo& kind, int jobs, bool scheduled) {
-  if (!kind.go_model || scheduled) return "";
+  if (!kind.go_timing || scheduled) return "";
   if (jobs >= kGoModelHoldsFromJobs && jobs <= kGoModelHoldsToJobs) return "";
   return fmt::format(
       "the {} model's timing was fitted to real Go at --jobs {} and holds at --jobs {}-{}; {} "

@@ -27,7 +27,8 @@ struct ClientKindInfo {
   const ClientDefinition* program = nullptr;  // external program; nullptr for a profile
   Speaks speaks = Speaks::kH2;
   bool waits_for_alert = false;  // uses the scenario's alert_grace
-  bool go_model = false;         // runs clients/go_model.h: uses the scenario's go_timing
+  // A go model (clients/go_model.h), with the timing it runs by default; nullptr for any other.
+  const Scenario::GoTiming* go_timing = nullptr;
   std::string_view help;
 };
 
@@ -63,24 +64,44 @@ std::optional<std::filesystem::path> builtin_definition_dir();
 // DefinitionError ("FILE:LINE: ...", or "FILE: ..." when it cannot be read or its name is taken).
 const ClientKindInfo& add_client_definition(const std::filesystem::path& file);
 
-// The `go` model's timing defaults: microseconds of CPU work on the 2-core VM they were fitted on,
+// The go models' timing defaults: microseconds of CPU work on the 2-core VM they were fitted on,
 // done as the yardstick's steps that took that long there (spin_for, clients/go_runtime.h); off_cpu
-// is a sleep, not work. Fitted
-// against Debian's Go 1.19 and Go 1.26.8 at once (docs/go-model.md, "Calibration"; refitted
-// 2026-12-03 with the integer-chain yardstick; spin 8 -> 20 on 2026-12-03 when each request got a
-// thread of its own, judged against settled Go processes, calibrate's --warm-up 100; preface
-// 3 -> 20 and handoff 26 -> 14 on 2026-12-04 on a new VM host: the work before the preface, where
-// Go's execution trace has it; off_cpu 12 -> 0 on 2026-12-04 evening, when the model got Go's
-// sysmon: the pause after a preface that drew the RST stood in for the cores Go's threads lose,
-// and with sysmon taking them as Go's does the model meets Go without it; spin 20 -> 30 on
-// 2026-12-04 night: at 20 the model's second processor stole the read loop too rarely, its
-// h2:no_connection and go1.19's redials 1-2 points below Go's in three paired fits).
-inline constexpr Scenario::GoTiming kDefaultGoTiming{.handoff = std::chrono::microseconds(14),
-                                                     .headers = std::chrono::microseconds(5),
-                                                     .preface = std::chrono::microseconds(20),
-                                                     .read_loop = std::chrono::microseconds(0),
-                                                     .spin = std::chrono::microseconds(30),
-                                                     .off_cpu = std::chrono::microseconds(0)};
+// is a sleep, not work. Each model has its own, fitted against the real program it claims
+// (docs/go-model.md, "Calibration"). Until 2026-12-05 both had go1.19's, fitted against Debian's
+// Go 1.19 and Go 1.26.8 at once (refitted 2026-12-03 with the integer-chain yardstick; spin 8 -> 20
+// on 2026-12-03 when each request got a thread of its own, judged against settled Go processes,
+// calibrate's --warm-up 100; preface 3 -> 20 and handoff 26 -> 14 on 2026-12-04 on a new VM host:
+// the work before the preface, where Go's execution trace has it; off_cpu 12 -> 0 on 2026-12-04
+// evening, when the model got Go's sysmon: the pause after a preface that drew the RST stood in for
+// the cores Go's threads lose, and with sysmon taking them as Go's does the model meets Go without
+// it; spin 20 -> 30 on 2026-12-04 night: at 20 the model's second processor stole the read loop
+// too rarely, its h2:no_connection and go1.19's redials 1-2 points below Go's in three paired
+// fits).
+inline constexpr Scenario::GoTiming kGoTimingGo119{.handoff = std::chrono::microseconds(14),
+                                                   .headers = std::chrono::microseconds(5),
+                                                   .preface = std::chrono::microseconds(20),
+                                                   .read_loop = std::chrono::microseconds(0),
+                                                   .spin = std::chrono::microseconds(30),
+                                                   .off_cpu = std::chrono::microseconds(0)};
+// `go` since 2026-12-05 (go1.19's before): Go 1.26.8 writes its preface about 10 us later after
+// its last flight than Go 1.19.8 (scripts/wire-gaps, p50 57-59 against 46-48 us), and with
+// go1.19's 20 us the model's h2:no_connection against a record-reading server was twice Go's
+// (2.8-3.3 % against 1.1-2.2 %) in every sitting. Preface 30, handoff 10 and headers 20 were the
+// best of four paired fits (calibrate --fit, -n 5000) on both servers.
+inline constexpr Scenario::GoTiming kGoTimingGo{.handoff = std::chrono::microseconds(10),
+                                                .headers = std::chrono::microseconds(20),
+                                                .preface = std::chrono::microseconds(30),
+                                                .read_loop = std::chrono::microseconds(0),
+                                                .spin = std::chrono::microseconds(30),
+                                                .off_cpu = std::chrono::microseconds(0)};
+// Where the --go-NAME-us flags start: a field still negative when resolve_client runs was not
+// given, and takes the client's default (the flags may come before --client).
+inline constexpr Scenario::GoTiming kGoTimingNotGiven{.handoff = std::chrono::microseconds(-1),
+                                                      .headers = std::chrono::microseconds(-1),
+                                                      .preface = std::chrono::microseconds(-1),
+                                                      .read_loop = std::chrono::microseconds(-1),
+                                                      .spin = std::chrono::microseconds(-1),
+                                                      .off_cpu = std::chrono::microseconds(-1)};
 
 // The client workers in flight (--jobs) the go models' timing was fitted and judged at, and the
 // counts it was checked at against real Go and holds for: on 2026-12-05 (calibrate -n 5000, two
@@ -98,7 +119,8 @@ std::string go_model_jobs_caveat(const ClientKindInfo& kind, int jobs, bool sche
 // The one place where protocol and client are reconciled: an in-process h2 profile under
 // --proto h1 becomes the h1 client (unless the client was named explicitly: an error), `h1`
 // implies --proto h1, a program that speaks one protocol refuses the other; alert_grace is set
-// for clients that use it and cleared for the others. Returns the error text for the user.
+// for clients that use it and cleared for the others; go_timing likewise, each field not given
+// (kGoTimingNotGiven) from the model's defaults. Returns the error text for the user.
 
 std::optional<std::string> resolve_client(Scenario& s, bool client_given, bool proto_given);
 

@@ -27,7 +27,7 @@ struct MachineSpeed {
   std::chrono::nanoseconds at_fit;     // kReferenceAtFit
   double factor;                       // reference / at_fit: > 1 on a slower machine
 };
-// The reference on the 2-core VM where kDefaultGoTiming was fitted (docs/go-model.md).
+// The reference on the 2-core VM where the go models' timings were fitted (docs/go-model.md).
 inline constexpr std::chrono::nanoseconds kReferenceAtFit{320'000};  // 2026-12-03 09:05 UTC
 // The yardstick's size: steps of the integer chain in one round (go_runtime.cc).
 inline constexpr int64_t kReferenceSteps = 200'000;
