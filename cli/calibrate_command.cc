@@ -316,8 +316,7 @@ int calibrate_command(CalibrateFlags& f) {
       fmt::format("conditions: {} cores, --jobs {}, {}, load average (1, 5, 15 min) {} before, {} "
                   "after; {}{}\n",
                   std::thread::hardware_concurrency(), model.jobs, host_line(), load_before,
-                  load_average(),
-                  program_line(c.real), speed_line(c.model)) +
+                  load_average(), program_line(c.real), speed_line(c.model)) +
       (c.model.examples.empty()
            ? ""
            : fmt::format("\nexamples of the model ({}; the real program's connections are not "
