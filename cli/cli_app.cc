@@ -92,6 +92,12 @@ void add_run_command(CLI::App& app, Cli& cli) {
   add_scenario_flags(run, cli.run_flags.scenario);
   run->add_option("--schedule", cli.run_flags.schedule_path,
                   "apply this schedule file to every iteration");
+  run->add_option("--warm-up", cli.run_flags.warm_up,
+                  "a program that answers in lines: each of its processes first makes N requests "
+                  "that are not counted, as calibrate's real side does (a young Go process "
+                  "answers differently from a settled one); 0 counts every answer")
+      ->check(CLI::Range(uint64_t{0}, uint64_t{100'000}))
+      ->capture_default_str();
   add_output_flags(
       run, cli.run_flags.out,
       {.json = "write the histogram as JSON to this file",

@@ -113,6 +113,8 @@ struct RunFlags {
   Scenario scenario;
   std::string schedule_path;
   OutputFlags out;
+  // Each process of the program first makes this many requests, not counted (RunPlan::warm_up).
+  uint64_t warm_up = 0;
 };
 int run_command(RunFlags& flags);
 

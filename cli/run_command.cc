@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/progress.h"
 #include "cli/user_files.h"
+#include "clients/client_kinds.h"
 #include "core/inject.h"
 #include "core/interrupt.h"
 #include "core/pki.h"
@@ -56,8 +57,18 @@ int run_command(RunFlags& f) {
     }
     f.out.explain = false;
   }
-  const RunPlan plan =
-      plan_run(f.scenario, {.schedule = std::move(schedule), .explain = f.out.explain});
+  RunPlan plan = plan_run(f.scenario, {.schedule = std::move(schedule), .explain = f.out.explain});
+  if (f.warm_up > 0) {
+    if (!answers_in_lines(*plan.kind)) {
+      throw UsageError(fmt::format(
+          "--warm-up: --client {} {}; only a program that answers in lines has processes to warm "
+          "up",
+          plan.scenario.client,
+          plan.kind->program ? "answers one request per process" : "is not a program"));
+    }
+    if (plan.server) throw UsageError("--warm-up: not with --server (h2race's own server only)");
+    plan.warm_up = f.warm_up;
+  }
 
   // --server NAME: the server's side is not h2race's, so no timelines and no schedule; --pcap
   // keeps the whole capture the truth was read from.

@@ -139,7 +139,8 @@ RunRecord run_iterations_on(const RunPlan& plan, const Pki& pki, MtlsServer* sha
     // Which build of the program this histogram is of (a Go client's `go version`).
     run.env["client_program"] = {{"name", kind.program->name},
                                  {"path", plan.program->string()},
-                                 {"version", plan.program_version}};
+                                 {"version", plan.program_version},
+                                 {"warm_up", plan.warm_up}};
   }
   return run;
 }

@@ -314,6 +314,28 @@ TEST(Calibrate, AOneRequestPerProcessProgramHasNoWarmUp) {
       << asked.output;
 }
 
+// run --warm-up counts a program's answers the way calibrate's real side does (each process's
+// first N not counted), so a run of the real program alone is comparable with calibrate's; the
+// histogram says how its answers were counted. Only a program that answers in lines has a process
+// to warm up.
+TEST(ExternalPeers, RunWarmUpLeavesEachProcesssFirstAnswersUncounted) {
+  const auto j = run_json("h2race_warmup.json", "--client go1.26-net-http -n 6 --warm-up 4");
+  expect_race_classes(j, 6, kRaceClasses);
+  EXPECT_EQ(j["env"]["client_program"].value("warm_up", -1), 4) << j["env"].dump();
+  EXPECT_EQ(
+      run_json("h2race_warmup0.json", "--client go1.26-net-http -n 2")["env"]["client_program"]
+          .value("warm_up", -1),
+      0);
+  const Result model = h2race("run -n 2 --client go --warm-up 3");
+  EXPECT_EQ(model.code, 2) << model.output;
+  EXPECT_NE(model.output.find("--warm-up: --client go is not a program"), std::string::npos)
+      << model.output;
+  const Result curl = h2race("run -n 2 --client curl --warm-up 3");
+  EXPECT_EQ(curl.code, 2) << curl.output;
+  EXPECT_NE(curl.output.find("--client curl answers one request per process"), std::string::npos)
+      << curl.output;
+}
+
 // --explain keeps the model's connections (both peers: the server is in-process) and none of the
 // program's (its client side is another process); which classes appear races, so not asserted.
 TEST(Calibrate, ExplainShowsTheModelsConnectionsOnly) {
