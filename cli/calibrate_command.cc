@@ -261,15 +261,8 @@ int calibrate_command(CalibrateFlags& f) {
   if (!real_plan.kind->program) {
     throw UsageError(fmt::format("--against {}: not an external program", f.against));
   }
-  const bool long_lived = real_plan.kind->program->answers == ClientDefinition::Answers::kLines;
-  if (!f.warm_up) f.warm_up = long_lived ? kDefaultWarmUp : 0;
-  if (*f.warm_up > 0 && !long_lived) {
-    throw UsageError(
-        fmt::format("--warm-up: {} answers one request per process (answers "
-                    "exit-status); there is no process to warm up",
-                    real_plan.scenario.client));
-  }
-  real_plan.warm_up = *f.warm_up;
+  if (!f.warm_up) f.warm_up = answers_in_lines(*real_plan.kind) ? kDefaultWarmUp : 0;
+  apply_warm_up(real_plan, *f.warm_up, real_plan.scenario.client);
   if (f.scenario.fresh_server) throw UsageError("--fresh-server: calibrate shares one server");
   const Scenario& model = model_plan.scenario;
   const Scenario& real = real_plan.scenario;

@@ -132,6 +132,10 @@ class PcapOutput {
   std::unique_ptr<PacketCapture> capture_;
 };
 
+// --warm-up N: sets plan.warm_up; N > 0 for a client that is not a program answering in lines
+// is a UsageError naming `who` (its flag and name as the command spells them).
+void apply_warm_up(RunPlan& plan, uint64_t warm_up, std::string_view who);
+
 // Before the first iteration: the note go_model_jobs_caveat has for the plan's client, if any.
 void print_plan_caveat(std::string_view command, const RunPlan& plan);
 

@@ -8,7 +8,6 @@
 #include "cli/commands.h"
 #include "cli/progress.h"
 #include "cli/user_files.h"
-#include "clients/client_kinds.h"
 #include "core/inject.h"
 #include "core/interrupt.h"
 #include "core/pki.h"
@@ -58,16 +57,9 @@ int run_command(RunFlags& f) {
     f.out.explain = false;
   }
   RunPlan plan = plan_run(f.scenario, {.schedule = std::move(schedule), .explain = f.out.explain});
-  if (f.warm_up > 0) {
-    if (!answers_in_lines(*plan.kind)) {
-      throw UsageError(fmt::format(
-          "--warm-up: --client {} {}; only a program that answers in lines has processes to warm "
-          "up",
-          plan.scenario.client,
-          plan.kind->program ? "answers one request per process" : "is not a program"));
-    }
-    if (plan.server) throw UsageError("--warm-up: not with --server (h2race's own server only)");
-    plan.warm_up = f.warm_up;
+  apply_warm_up(plan, f.warm_up, "--client " + plan.scenario.client);
+  if (plan.warm_up > 0 && plan.server) {
+    throw UsageError("--warm-up: not with --server (h2race's own server only)");
   }
 
   // --server NAME: the server's side is not h2race's, so no timelines and no schedule; --pcap
