@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -17,6 +18,7 @@
 #include "core/environment.h"
 #include "core/interrupt.h"
 #include "core/pki.h"
+#include "core/wake_latency.h"
 #include "harness/calibrate.h"
 
 namespace h2race::cli {
@@ -48,6 +50,20 @@ std::string speed_line(const RunRecord& model) {
       "; the model's CPU work takes x{:.2f} the fit's time here "
       "(yardstick {:.0f} us of CPU, {:.0f} us at the fit)",
       s.value("factor", 0.0), s.value("reference_ns", 0) / 1e3, s.value("at_fit_ns", 0) / 1e3);
+}
+
+// How many wake-ups `calibrate` times before and after its runs: about a quarter second each.
+constexpr int kWakeRounds = 1000;
+
+// One measurement of an idle core's wake-up for the conditions line and the JSON.
+std::string wake_text(const std::optional<WakeLatency>& w) {
+  if (!w) return "?";
+  return fmt::format("{:.0f} us (p90 {:.0f})", w->p50.count() / 1e3, w->p90.count() / 1e3);
+}
+
+nlohmann::json wake_json(const std::optional<WakeLatency>& w) {
+  if (!w) return nullptr;
+  return {{"p50_us", w->p50.count() / 1e3}, {"p90_us", w->p90.count() / 1e3}};
 }
 
 Scenario with_client(const Scenario& base, const std::string& flag, const std::string& client) {
@@ -286,6 +302,7 @@ int calibrate_command(CalibrateFlags& f) {
   std::atomic<uint64_t> done{0};
   Calibration c;
   const std::string load_before = load_average();
+  const std::optional<WakeLatency> wake_before = measure_wake_latency(kWakeRounds);
   {
     Progress progress(done, 2 * model.iterations);
     DriverHooks hooks;
@@ -295,6 +312,7 @@ int calibrate_command(CalibrateFlags& f) {
     c = run_calibration(model_plan, real_plan, pki, f.batches, f.alpha, hooks);
   }
   const std::vector<SpreadRow> spreads = spread_rows(c);
+  const std::optional<WakeLatency> wake_after = measure_wake_latency(kWakeRounds);
   print_stdout(
       fmt::format("calibrate {} against {}: {} iterations each in {} interleaved batches, one "
                   "server ({}){}\nbaseline = {} (real), current = {} (model)\n\n",
@@ -306,10 +324,13 @@ int calibrate_command(CalibrateFlags& f) {
                   c.real_self_tvd) +
       "\n" + spread_table(spreads, c.real_batches.size()) + "\n" +
       // The conditions a distance holds for: both sides' shares move with the machine's load.
+      // and with how soon an idle core runs a thread woken there, which no yardstick sees.
       fmt::format("conditions: {} cores, --jobs {}, {}, load average (1, 5, 15 min) {} before, {} "
-                  "after; {}{}\n",
+                  "after; an idle core ran a woken thread after {} before, {} after (p50, {} "
+                  "wake-ups); {}{}\n",
                   std::thread::hardware_concurrency(), model.jobs, host_line(), load_before,
-                  load_average(), program_line(c.real), speed_line(c.model)) +
+                  load_average(), wake_text(wake_before), wake_text(wake_after), kWakeRounds,
+                  program_line(c.real), speed_line(c.model)) +
       (c.model.examples.empty()
            ? ""
            : fmt::format("\nexamples of the model ({}; the real program's connections are not "
@@ -324,7 +345,11 @@ int calibrate_command(CalibrateFlags& f) {
                               {"real_self_tvd", c.real_self_tvd},
                               {"warm_up", *f.warm_up},
                               {"comparison", to_json(c.comparison)},
-                              {"batch_spread", spread_json(spreads)}};
+                              {"batch_spread", spread_json(spreads)},
+                              {"idle_core_wake_up",
+                               {{"rounds", kWakeRounds},
+                                {"before", wake_json(wake_before)},
+                                {"after", wake_json(wake_after)}}}};
     write_output("--json", f.out.json_path, j.dump(2) + "\n");
   }
   finish_iteration_log(log.get());

@@ -280,8 +280,20 @@ TEST(Calibrate, RunsModelAndProgramAgainstOneServerAndStatesTheDistance) {
   uname(&u);
   EXPECT_NE(r.output.find(std::string(", kernel ") + u.release + ", CPU "), std::string::npos)
       << r.output;
+  // ... and how soon an idle core ran a woken thread, before and after, which moves the mix too.
+  EXPECT_NE(r.output.find("an idle core ran a woken thread after "), std::string::npos) << r.output;
   std::ifstream in(path);
   const auto j = nlohmann::json::parse(in);
+  const auto& wake = j["idle_core_wake_up"];
+  EXPECT_EQ(wake["rounds"], 1000);
+  for (const char* when : {"before", "after"}) {
+    if (std::thread::hardware_concurrency() < 2) {
+      EXPECT_TRUE(wake[when].is_null()) << when;
+    } else {
+      EXPECT_GT(wake[when]["p50_us"].get<double>(), 0.0) << when;
+      EXPECT_LE(wake[when]["p50_us"].get<double>(), wake[when]["p90_us"].get<double>()) << when;
+    }
+  }
   for (const char* side : {"model", "real"}) {
     EXPECT_EQ(j[side]["iterations"], 40) << side;
     EXPECT_EQ(j[side]["truth"], nlohmann::json({{"tls_alert:certificate_required", 40}})) << side;
