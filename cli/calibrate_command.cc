@@ -323,7 +323,7 @@ int calibrate_command(CalibrateFlags& f) {
       fmt::format("TVD {:.4f} (the real program's even against its odd batches: {:.4f})\n", c.tvd,
                   c.real_self_tvd) +
       "\n" + spread_table(spreads, c.real_batches.size()) + "\n" +
-      // The conditions a distance holds for: both sides' shares move with the machine's load.
+      // The conditions a distance holds for: both sides' shares move with the machine's load,
       // and with how soon an idle core runs a thread woken there, which no yardstick sees.
       fmt::format("conditions: {} cores, --jobs {}, {}, load average (1, 5, 15 min) {} before, {} "
                   "after; an idle core ran a woken thread after {} before, {} after (p50, {} "
