@@ -247,10 +247,11 @@ struct Request {
   std::optional<ConnKey> key;
   std::optional<GoConn> cc;  // last: its read loop uses conn and h2, and stops first
   bool preface_reset = false;
-  // When the flight left (the handshake returned), the preface write began and returned, and the
-  // HEADERS write began (none: not written): the spans Go's execution trace gives (bench/go-trace),
-  // for the log.
-  Clock::time_point flight{}, preface_start{}, preface_end{}, headers_start{};
+  // When the flight left (the handshake returned), the preface write began and returned, the read
+  // loop became runnable, the stream asked for its ID, and the HEADERS write began (none: not
+  // reached): the spans Go's execution trace gives (bench/go-trace), for the log.
+  Clock::time_point flight{}, preface_start{}, preface_end{}, read_loop_runnable{}, stream_id{},
+      headers_start{};
 
   Attempt done(Outcome o) const {
     o.steps_us = steps_us();
@@ -266,6 +267,8 @@ struct Request {
     add("flight_to_preface", flight, preface_start);
     add("preface_write", preface_start, preface_end);
     add("preface_to_headers", preface_start, headers_start);
+    // The window in which the read loop can close the connection before the stream's ID.
+    add("read_loop_to_request", read_loop_runnable, stream_id);
     return steps;
   }
   Attempt redial() const { return {true, {timeout_outcome("redial"), key}}; }
@@ -297,6 +300,7 @@ Step newClientConn(Request& r) {
   at(Point::kClientAfterPreface);
   // The preface went into a connection the server had closed: its RST is back already.
   r.preface_reset = r.conn.reset_by_peer();
+  r.read_loop_runnable = Clock::now();
   r.cc->start_read_loop(r.t.go_timing.read_loop, r.t.go_timing.spin);
   return std::nullopt;
 }
@@ -321,6 +325,7 @@ Step reserveNewRequest(Request& r) {
 // errClientConnUnusable (Go <= 1.23 redials) or errClientConnNotEstablished (Go >= 1.24).
 Step awaitOpenSlotForStream(Request& r) {
   at(Point::kClientConnReserved);
+  r.stream_id = Clock::now();
   if (r.cc->open_stream()) return std::nullopt;
   if (r.options.redial_unusable) {
     if (explaining()) {

@@ -1,6 +1,7 @@
 // The go models' step times in the iteration log (`steps_us`), which docs/go-model.md sets beside
 // real Go's from its execution trace (scripts/go-read-loop): every connection that finished its
-// handshake has flight_to_preface and preface_write, one that got to its HEADERS
+// handshake has flight_to_preface and preface_write, one whose stream asked for its ID
+// read_loop_to_request (every h2:no_connection among them), one that got to its HEADERS
 // preface_to_headers too, one whose stream got no ID (h2:no_connection) not; a client that is
 // not such a model logs none. Which class each connection gets is the race's; these hold for any
 // (but one bound, stated where it is asserted).
@@ -47,9 +48,18 @@ TEST(GoStepsLog, EveryConnectionOfTheModelLogsTheStepsItReached) {
     EXPECT_GE(steps["preface_write"].get<double>(), 0.0) << line;
     if (cls == "h2:no_connection") {
       EXPECT_FALSE(steps.contains("preface_to_headers")) << line;
+      // Its read loop closed the connection within that window, so the window is there.
+      EXPECT_TRUE(steps.contains("read_loop_to_request")) << line;
+    }
+    if (steps.contains("read_loop_to_request")) {
+      // The read loop becomes runnable after the preface's write has returned, and the stream
+      // asks for its ID after the hand-off's work: never a negative span.
+      EXPECT_GE(steps["read_loop_to_request"].get<double>(), 0.0) << line;
     }
     if (steps.contains("preface_to_headers")) {
       ++with_headers;
+      // A stream that wrote HEADERS had asked for its ID first.
+      EXPECT_TRUE(steps.contains("read_loop_to_request")) << line;
       // The spans as documented: the HEADERS write begins after the preface's has returned.
       EXPECT_GE(steps["preface_to_headers"].get<double>(), steps["preface_write"].get<double>())
           << line;

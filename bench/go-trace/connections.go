@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"maps"
 	"strings"
 
 	"golang.org/x/exp/trace"
@@ -25,25 +26,30 @@ type connection struct {
 	loopRan                   bool
 	// `go cs.doRequest`: made; entered the system call that writes HEADERS (none: it never did).
 	writerCreated, headersStart trace.Time
+	// From `go cc.readLoop()` to `go cs.doRequest` (read_loop_to_request, the window in which the
+	// read loop can close the connection before the request's stream takes its ID): the time the
+	// goroutine that made doRequest (the request's) spent in each state.
+	requestStates map[trace.GoState]trace.Time
 }
 
-// A goroutine's time runnable (waiting for a P) since `epoch`.
-type runnableSince struct {
+// A goroutine's time in each state since `epoch`.
+type statesSince struct {
 	epoch, since trace.Time
-	runnable     bool
-	total        trace.Time
+	state        trace.GoState
+	total        map[trace.GoState]trace.Time
 }
 
-func (r *runnableSince) at(now, epoch trace.Time, runnable bool) trace.Time {
-	if r.epoch != epoch {
-		// A wait that began before the epoch counts from it on.
-		r.epoch, r.total, r.since = epoch, 0, max(r.since, epoch)
+// The goroutine enters `next` at `now`; returns its times in each state since `epoch`.
+func (s *statesSince) at(now, epoch trace.Time, next trace.GoState) map[trace.GoState]trace.Time {
+	if s.total == nil || s.epoch != epoch {
+		// A state entered before the epoch counts from it on.
+		s.epoch, s.total, s.since = epoch, map[trace.GoState]trace.Time{}, max(s.since, epoch)
 	}
-	if r.runnable {
-		r.total += now - max(r.since, epoch)
+	if from := max(s.since, epoch); now > from {
+		s.total[s.state] += now - from
 	}
-	r.since, r.runnable = now, runnable
-	return r.total
+	s.since, s.state = now, next
+	return s.total
 }
 
 func startsIn(st trace.Stack, name string) bool {
@@ -65,8 +71,10 @@ func readConnections(r *trace.Reader) (conns, requests []*connection, err error)
 	byWriter := map[trace.GoID]*connection{}
 	inHandshake := map[trace.GoID]bool{} // its last system call was the handshake's
 	inPreface := map[trace.GoID]bool{}   // it is in the preface's system call
-	runnable := map[trace.GoID]*runnableSince{}
-	var flight trace.Time
+	// Each goroutine's states since the flight, and since the newest `go cc.readLoop()`.
+	sinceFlight := map[trace.GoID]*statesSince{}
+	sinceLoop := map[trace.GoID]*statesSince{}
+	var flight, loop trace.Time
 	for {
 		ev, err := r.ReadEvent()
 		if err == io.EOF {
@@ -88,10 +96,15 @@ func readConnections(r *trace.Reader) (conns, requests []*connection, err error)
 		}
 		id, now := st.Resource.Goroutine(), ev.Time()
 		from, to := st.Goroutine()
-		if runnable[id] == nil {
-			runnable[id] = &runnableSince{}
+		if sinceFlight[id] == nil {
+			sinceFlight[id], sinceLoop[id] = &statesSince{}, &statesSince{}
 		}
-		runnable[id].at(now, flight, to == trace.GoRunnable)
+		sinceFlight[id].at(now, flight, to)
+		sinceLoop[id].at(now, loop, to)
+		if to == trace.GoNotExist {
+			delete(sinceFlight, id)
+			delete(sinceLoop, id)
+		}
 		if from == trace.GoSyscall {
 			if inHandshake[id] {
 				flight = now
@@ -115,15 +128,16 @@ func readConnections(r *trace.Reader) (conns, requests []*connection, err error)
 			case startsIn(st.Stack, "addConnCall"):
 				// A new connection, handshake done: it writes the preface and, if that worked,
 				// makes the read loop.
-				maker := runnable[ev.Goroutine()]
+				maker := sinceFlight[ev.Goroutine()]
 				if maker == nil {
-					maker = &runnableSince{}
+					maker = &statesSince{}
 				}
 				if len(requests) == 0 {
 					return nil, nil, fmt.Errorf("a connection before the first request's mark: " +
 						"a go-net-http without the h2race log events")
 				}
-				c := &connection{flight: flight, dialRunnable: maker.at(now, flight, false)}
+				c := &connection{flight: flight,
+					dialRunnable: maker.at(now, flight, trace.GoRunning)[trace.GoRunnable]}
 				byDialer[id] = c
 				conns = append(conns, c)
 				requests[len(requests)-1] = c
@@ -133,6 +147,7 @@ func readConnections(r *trace.Reader) (conns, requests []*connection, err error)
 					return nil, nil, fmt.Errorf("a read loop made outside `go call.run` (goroutine %d)", ev.Goroutine())
 				}
 				c.loopCreated, c.loopCreateP = now, ev.Proc()
+				loop = now
 				byLoop[id] = c
 			case startsIn(st.Stack, "doRequest"):
 				if len(conns) == 0 || conns[len(conns)-1].writerCreated != 0 {
@@ -141,6 +156,9 @@ func readConnections(r *trace.Reader) (conns, requests []*connection, err error)
 				c := conns[len(conns)-1]
 				c.writerCreated = now
 				byWriter[id] = c
+				if maker := sinceLoop[ev.Goroutine()]; maker != nil && c.loopCreated != 0 {
+					c.requestStates = maps.Clone(maker.at(now, loop, trace.GoRunning))
+				}
 			}
 		}
 		if c := byLoop[id]; c != nil && to == trace.GoRunning && !c.loopRan {

@@ -5,9 +5,10 @@
 //
 //	go-trace TRACE CLASSES
 //
-// Two tables per trace, by outcome class: where and when the read loop (`go cc.readLoop()`)
-// first ran (readloop.go), and the spans between the connection's writes that the go models
-// log as `steps_us` (steps.go), so that `scripts/log-shares --by steps` sets them side by side.
+// Three tables per trace, by outcome class: where and when the read loop (`go cc.readLoop()`)
+// first ran (readloop.go), the spans between the connection's writes that the go models log as
+// `steps_us` (steps.go), so that `scripts/log-shares --by steps` sets them side by side, and what
+// held the request up between the read loop's start and its stream (window.go).
 package main
 
 import (
@@ -110,4 +111,6 @@ func main() {
 	printReadLoops(names, groups)
 	fmt.Println()
 	printSteps(names, groups)
+	fmt.Println()
+	printWindow(names, groups)
 }

@@ -5,7 +5,8 @@ import "fmt"
 // Per outcome class, the p50 and p90 in us of the spans the go models log as `steps_us`:
 // flight_to_preface (the handshake's last system call returned; the preface's write entered),
 // preface_write (that system call), preface_to_headers (the preface's write entered; the HEADERS
-// write entered), each over the connections that reached both ends; then what moves the first:
+// write entered), read_loop_to_request (`go cc.readLoop()`; `go cs.doRequest`, whose stream then
+// takes its ID), each over the connections that reached both ends; then what moves the first:
 // how long the dialing goroutine waited for a P after the flight (dial_runnable), and how often
 // the read loop ran before HEADERS were written.
 func printSteps(names []string, groups map[string][]*connection) {
@@ -24,16 +25,19 @@ func printSteps(names []string, groups map[string][]*connection) {
 		}
 	}
 	writeTimes := timed >= prefaces/2
-	fmt.Printf("%-31s %6s  %-22s %-22s %-22s %-22s %s\n", "class", "count",
-		"flight_to_preface", "preface_write", "preface_to_headers", "dial_runnable",
+	fmt.Printf("%-31s %6s  %-22s %-22s %-22s %-22s %-22s %s\n", "class", "count",
+		"flight_to_preface", "preface_write", "preface_to_headers", "read_loop_to_request", "dial_runnable",
 		"read loop before HEADERS")
 	for _, name := range names {
-		var toPreface, write, toHeaders, runnable []float64
+		var toPreface, write, toHeaders, toRequest, runnable []float64
 		var wrote, loopFirst int
 		for _, c := range groups[name] {
 			if c.flight != 0 && c.prefaceStart != 0 {
 				toPreface = append(toPreface, us(c.prefaceStart-c.flight))
 				runnable = append(runnable, us(c.dialRunnable))
+			}
+			if c.loopCreated != 0 && c.writerCreated != 0 {
+				toRequest = append(toRequest, us(c.writerCreated-c.loopCreated))
 			}
 			if writeTimes && c.prefaceStart != 0 && c.prefaceEnd != 0 {
 				write = append(write, us(c.prefaceEnd-c.prefaceStart))
@@ -56,7 +60,7 @@ func printSteps(names []string, groups map[string][]*connection) {
 		if wrote > 0 {
 			before = fmt.Sprintf("%.1f%% of %d", 100*float64(loopFirst)/float64(wrote), wrote)
 		}
-		fmt.Printf("%-31s %6d  %-22s %-22s %-22s %-22s %s\n", name, len(groups[name]),
-			cell(toPreface), cell(write), cell(toHeaders), cell(runnable), before)
+		fmt.Printf("%-31s %6d  %-22s %-22s %-22s %-22s %-22s %s\n", name, len(groups[name]),
+			cell(toPreface), cell(write), cell(toHeaders), cell(toRequest), cell(runnable), before)
 	}
 }
