@@ -26,8 +26,8 @@ func printSteps(names []string, groups map[string][]*connection) {
 	}
 	writeTimes := timed >= prefaces/2
 	fmt.Printf("%-31s %6s  %-22s %-22s %-22s %-22s %-22s %s\n", "class", "count",
-		"flight_to_preface", "preface_write", "preface_to_headers", "read_loop_to_request", "dial_runnable",
-		"read loop before HEADERS")
+		"flight_to_preface", "preface_write", "preface_to_headers", "read_loop_to_request",
+		"dial_runnable", "read loop before HEADERS")
 	for _, name := range names {
 		var toPreface, write, toHeaders, toRequest, runnable []float64
 		var wrote, loopFirst int
