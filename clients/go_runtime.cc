@@ -1,14 +1,10 @@
 #include "clients/go_runtime.h"
 
-#include <linux/futex.h>
 #include <sched.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <climits>
 #include <thread>
 
 namespace h2race {
@@ -83,16 +79,6 @@ void off_cpu_for(std::chrono::microseconds d) {
   if (d.count() <= 0) return;
   precise_sleeps_on_this_thread();
   std::this_thread::sleep_for(d);
-}
-
-void futex_wait(std::atomic<int>& word, int value) {
-  static_assert(sizeof(std::atomic<int>) == sizeof(int) && std::atomic<int>::is_always_lock_free);
-  syscall(SYS_futex, reinterpret_cast<int*>(&word), FUTEX_WAIT_PRIVATE, value, nullptr, nullptr, 0);
-}
-
-void futex_wake(std::atomic<int>& word) {
-  syscall(SYS_futex, reinterpret_cast<int*>(&word), FUTEX_WAKE_PRIVATE, INT_MAX, nullptr, nullptr,
-          0);
 }
 
 void wait_while(std::atomic<int>& word, int value) {

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "core/clock.h"
+#include "core/futex.h"
 
 namespace h2race {
 
@@ -54,10 +55,7 @@ void precise_sleeps_on_this_thread();
 // other worker may run on it meanwhile.
 void off_cpu_for(std::chrono::microseconds d);
 
-// A futex on an int, as Go's idle threads sleep on one [futexsleep, futexwakeup]: futex_wait
-// sleeps while word holds `value` (or returns at once), futex_wake wakes every sleeper.
-void futex_wait(std::atomic<int>& word, int value);
-void futex_wake(std::atomic<int>& word);
+// The model's threads sleep on a futex (core/futex.h), as Go's idle threads do.
 // Returns once word no longer holds `value`: a few looks first (four of them after a
 // sched_yield), then the futex. The model's threads wait for one another this way (go_runtime.cc).
 void wait_while(std::atomic<int>& word, int value);

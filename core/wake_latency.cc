@@ -1,10 +1,7 @@
 #include "core/wake_latency.h"
 
-#include <linux/futex.h>
 #include <pthread.h>
 #include <sched.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -13,20 +10,12 @@
 #include <thread>
 #include <vector>
 
+#include "core/futex.h"
+
 namespace h2race {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-void futex_wait(std::atomic<uint32_t>& word, uint32_t expected) {
-  syscall(SYS_futex, reinterpret_cast<uint32_t*>(&word), FUTEX_WAIT_PRIVATE, expected, nullptr,
-          nullptr, 0);
-}
-
-void futex_wake(std::atomic<uint32_t>& word) {
-  syscall(SYS_futex, reinterpret_cast<uint32_t*>(&word), FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr,
-          0);
-}
 
 void pin_to(int cpu) {
   cpu_set_t set;
@@ -48,7 +37,7 @@ std::optional<WakeLatency> measure_wake_latency(int rounds) {
   if (cpus.size() < 2) return std::nullopt;
 
   // 0: the wakee may sleep; 1: woken; 2: stop.
-  std::atomic<uint32_t> word{0};
+  std::atomic<int> word{0};
   std::atomic<bool> ran{false};
   std::atomic<int64_t> woken_at{0};
   std::vector<Clock::duration> latencies;
@@ -57,7 +46,7 @@ std::optional<WakeLatency> measure_wake_latency(int rounds) {
     std::jthread wakee([&] {
       pin_to(cpus[1]);
       for (;;) {
-        uint32_t w;
+        int w;
         while ((w = word.load()) == 0) futex_wait(word, 0);
         if (w == 2) return;
         latencies.push_back(Clock::now().time_since_epoch() - Clock::duration(woken_at.load()));
