@@ -67,33 +67,23 @@ const ClientKindInfo& add_client_definition(const std::filesystem::path& file);
 // The go models' timing defaults: microseconds of CPU work on the 2-core VM they were fitted on,
 // done as the yardstick's steps that took that long there (spin_for, clients/go_runtime.h); off_cpu
 // is a sleep, not work. Each model has its own, fitted against the real program it claims
-// (docs/go-model.md, "Calibration"). Until 2026-12-05 both had go1.19's, fitted against Debian's
-// Go 1.19 and Go 1.26.8 at once (refitted 2026-12-03 with the integer-chain yardstick; spin 8 -> 20
-// on 2026-12-03 when each request got a thread of its own, judged against settled Go processes,
-// calibrate's --warm-up 100; preface 3 -> 20 and handoff 26 -> 14 on 2026-12-04 on a new VM host:
-// the work before the preface, where Go's execution trace has it; off_cpu 12 -> 0 on 2026-12-04
-// evening, when the model got Go's sysmon: the pause after a preface that drew the RST stood in for
-// the cores Go's threads lose, and with sysmon taking them as Go's does the model meets Go without
-// it; spin 20 -> 30 on 2026-12-04 night: at 20 the model's second processor stole the read loop
-// too rarely, its h2:no_connection and go1.19's redials 1-2 points below Go's in three paired
-// fits).
-inline constexpr Scenario::GoTiming kGoTimingGo119{.handoff = std::chrono::microseconds(14),
-                                                   .headers = std::chrono::microseconds(5),
-                                                   .preface = std::chrono::microseconds(20),
-                                                   .read_loop = std::chrono::microseconds(0),
-                                                   .spin = std::chrono::microseconds(30),
-                                                   .off_cpu = std::chrono::microseconds(0)};
-// `go` since 2026-12-05 (go1.19's before): Go 1.26.8 writes its preface about 10 us later after
-// its last flight than Go 1.19.8 (scripts/wire-gaps, p50 57-59 against 46-48 us), and with
-// go1.19's 20 us the model's h2:no_connection against a record-reading server was twice Go's
-// (2.8-3.3 % against 1.1-2.2 %) in every sitting. Preface 30, handoff 10 and headers 20 were the
-// best of four paired fits (calibrate --fit, -n 5000) on both servers.
-inline constexpr Scenario::GoTiming kGoTimingGo{.handoff = std::chrono::microseconds(10),
-                                                .headers = std::chrono::microseconds(20),
-                                                .preface = std::chrono::microseconds(30),
+// (docs/go-model.md, "Calibration"); since 2026-12-05 10:50 they are the same, one Go runtime under
+// two transports. That day the second processor got Go's back-off (usleep(3) under the default
+// timer slack before it steals) and Go's futex sleep in place of a 30 us spin and four yields;
+// spin 30 -> 1 (Go's looks that find nothing last 0.7-0.8 us p50 in its execution trace), and
+// paired fits (calibrate --fit, -n 5000, both models and servers) put preface 20, handoff 8 and
+// headers 15 among the best for both (docs/go-model.md, "Go's thief backs off"). History of the
+// earlier timings: go1.19 was refitted on 2026-12-03 with the integer-chain yardstick and on
+// 2026-12-04 on a new VM host (preface 3 -> 20, handoff 26 -> 14, off_cpu 12 -> 0 once the model
+// had Go's sysmon, spin 20 -> 30); `go` had preface 30, handoff 10, headers 20 from 2026-12-05
+// until the back-off.
+inline constexpr Scenario::GoTiming kGoTimingGo{.handoff = std::chrono::microseconds(8),
+                                                .headers = std::chrono::microseconds(15),
+                                                .preface = std::chrono::microseconds(20),
                                                 .read_loop = std::chrono::microseconds(0),
-                                                .spin = std::chrono::microseconds(30),
+                                                .spin = std::chrono::microseconds(1),
                                                 .off_cpu = std::chrono::microseconds(0)};
+inline constexpr Scenario::GoTiming kGoTimingGo119 = kGoTimingGo;
 // Where the --go-NAME-us flags start: a field still negative when resolve_client runs was not
 // given, and takes the client's default (the flags may come before --client).
 inline constexpr Scenario::GoTiming kGoTimingNotGiven{.handoff = std::chrono::microseconds(-1),

@@ -2,9 +2,10 @@
 //   1. connect and handshake; TLS 1.3 returns after the client's Finished is written.
 //   2. write preface + SETTINGS + WINDOW_UPDATE and flush [newClientConn]; a write error fails the
 //      dial and is what the user sees.
-//   3. the read loop becomes runnable [go cc.readLoop()]: Go's other processor steals it if it is
-//      spinning then (Processor below); if not, the writer runs it once the request waits. A read
-//      error marks the connection closed and aborts every stream with that error [readLoop].
+//   3. the read loop becomes runnable [go cc.readLoop()]: Go's other processor steals it if it
+//      finds it when it comes back from its back-off (Processor below); if not, the writer runs it
+//      once the request waits. A read error marks the connection closed and aborts every stream
+//      with that error [readLoop].
 //   4. the request reserves the connection [ReserveNewRequest, after the dial goroutine hands the
 //      connection over]; closed → Go <= 1.23 dials a new connection [ErrNoCachedConn], Go >= 1.24
 //      takes it anyway (a never-used connection stays reservable for 5 s).
@@ -14,11 +15,12 @@
 //      was aborted meanwhile, write HEADERS [encodeAndWriteHeaders]; a write error aborts the
 //      stream with it.
 //   7. wait for the response or an abort; the first abort wins [abortOnce].
-// Between the steps, Go's own CPU work (ClientTarget::go_timing, spent spinning; off_cpu is a
-// sleep) and, at every goroutine hand-off, Go's wakep(): the idle processor's thread is woken
-// and spins for work. Throughout, Go's sysmon wakes every ~100 us and takes a core for a while. The
-// durations are calibrated against real Go (`h2race calibrate`); everything else — when the alert
-// arrives, which thread gets a core — is left to the kernel and the scheduler.
+// Between the steps, Go's own CPU work (ClientTarget::go_timing, done as work; off_cpu is a
+// sleep) and, at every goroutine hand-off, Go's wakep(): the idle processor's thread is woken,
+// looks, backs off and steals what it then finds. Throughout, Go's sysmon wakes every ~100 us and
+// takes a core for a while. The durations are calibrated against real Go (`h2race calibrate`);
+// everything else — when the alert arrives, which thread gets a core — is left to the kernel and
+// the scheduler.
 #include "clients/go_model.h"
 
 #include <fmt/format.h>
@@ -84,7 +86,7 @@ class GoConn {
     return conn_.write_all(make());
   }
   // The read loop becomes runnable [go cc.readLoop()]: the other processor may steal it from
-  // `delay` on, while it spins; see Processor.
+  // `delay` on, after its back-off; see Processor.
   void start_read_loop(std::chrono::microseconds delay, std::chrono::microseconds spin) {
     started_ = true;
     processor().post(
@@ -272,7 +274,7 @@ struct Request {
     return steps;
   }
   Attempt redial() const { return {true, {timeout_outcome("redial"), key}}; }
-  // Go's wakep() at a goroutine hand-off: the idle processor's thread spins for work.
+  // Go's wakep() at a goroutine hand-off: the idle processor's thread looks for work.
   void wakep() const { processor().wakep(t.go_timing.spin); }
 };
 

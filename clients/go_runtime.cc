@@ -82,34 +82,29 @@ void off_cpu_for(std::chrono::microseconds d) {
 }
 
 void wait_while(std::atomic<int>& word, int value) {
-  // libstdc++ 12's std::atomic<int>::wait, written out: what the defaults were fitted with until
-  // 2026-12-03, when the model waited in it. Its sched_yield calls decide the model's mix: without
-  // them (a plain futex, as Go's idle thread sleeps) h2:no_connection rises from about 10 % to
-  // about 50 % of `h2race run -n 3000` (docs/go-model.md, "The idle processor's yields"). Go's
-  // idle thread does not yield four times before it sleeps; the model does because it fits.
-  constexpr int kPauses = 12;
-  constexpr int kYields = 4;
-  for (;;) {
-    for (int i = 0; i < kPauses + kYields; ++i) {
-      if (word.load() != value) return;
-      if (i < kPauses) {
-#if defined(__x86_64__) || defined(__i386__)
-        __builtin_ia32_pause();
-#else
-        sched_yield();  // as libstdc++ does where there is no pause instruction
-#endif
-      } else {
-        sched_yield();
-      }
-    }
-    if (word.load() != value) return;
-    futex_wait(word, value);
-  }
+  // A plain futex sleep, as Go's idle thread sleeps [stopm -> notesleep -> futexsleep]: no pauses
+  // and no sched_yield first. Until 2026-12-05 this was libstdc++ 12's std::atomic<int>::wait
+  // written out (12 pauses, 4 yields), which the model's second processor needed to fit while it
+  // spun 30 us on every wake-up; with Go's back-off (Processor) it waits as Go does
+  // (docs/go-model.md, "Go's thief backs off").
+  while (word.load() == value) futex_wait(word, value);
+}
+
+void go_usleep(std::chrono::microseconds d) {
+  // The thread's own slack (precise_sleeps_on_this_thread) is set aside for the sleep: PR_SET_
+  // TIMERSLACK 0 restores the default the thread inherited (50 us unless the machine says
+  // otherwise), which is what Go's threads run with.
+  const int saved = prctl(PR_GET_TIMERSLACK, 0UL, 0UL, 0UL, 0UL);
+  prctl(PR_SET_TIMERSLACK, 0UL, 0UL, 0UL, 0UL);
+  const auto ns = std::chrono::nanoseconds(d).count();
+  const timespec t{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
+  nanosleep(&t, nullptr);
+  if (saved > 0) prctl(PR_SET_TIMERSLACK, static_cast<unsigned long>(saved), 0UL, 0UL, 0UL);
 }
 
 void Sysmon::serve() {
-  // The default timer slack, not precise_sleeps_on_this_thread(): Go's usleep(20) is stretched by
-  // it, and that stretch is the period measured in Go's processes.
+  // Go's usleep(20), stretched by the default timer slack: that stretch is the period measured in
+  // Go's processes.
   pthread_setname_np(pthread_self(), "h2race-sysmon");  // for top -H, perf, scripts/sched-wakes
   const int64_t steps = work_steps(kSysmonWork);
   for (;;) {
@@ -118,8 +113,7 @@ void Sysmon::serve() {
       futex_wait(active_, 0);
       continue;
     }
-    const timespec tick{0, 20'000};
-    nanosleep(&tick, nullptr);
+    go_usleep(std::chrono::microseconds(20));
     do_work(steps);
   }
 }

@@ -55,19 +55,30 @@ void precise_sleeps_on_this_thread();
 // other worker may run on it meanwhile.
 void off_cpu_for(std::chrono::microseconds d);
 
-// The model's threads sleep on a futex (core/futex.h), as Go's idle threads do.
-// Returns once word no longer holds `value`: a few looks first (four of them after a
-// sched_yield), then the futex. The model's threads wait for one another this way (go_runtime.cc).
+// The model's threads sleep on a futex (core/futex.h), as Go's idle threads do: returns once word
+// no longer holds `value`.
 void wait_while(std::atomic<int>& word, int value);
+// Go's usleep(): a nanosleep under the kernel's default timer slack, which Go's threads keep, so
+// usleep(3) lasts about 50 us plus the time the woken thread takes to get a core.
+void go_usleep(std::chrono::microseconds d);
+// Go's back-off before it steals a goroutine that a running P has just made runnable [runqgrab:
+// usleep(3) when the victim's runnext is set and its goroutine is not in a system call].
+inline constexpr std::chrono::microseconds kStealBackOff{3};
 
 // Go's second processor. GOMAXPROCS is the number of cores (two here) and the writer's goroutines
 // hand over to one another on the first (runnext). Whenever a goroutine becomes runnable while a
-// processor is idle and no thread spins, Go wakes a thread [wakep] that spins looking for a
-// goroutine to steal [findrunnable] and sleeps again when it finds none. That thread competes
-// with the server for the cores, as Go's does (docs/go-model.md). One such thread per client
-// worker, reused for every connection. If it finds the read loop runnable, it runs it; if not,
-// the writer's own processor runs it once the request's goroutines wait [schedule]
-// (GoConn::await). The spinning thread never holds a lock the writer needs: it watches atomics.
+// processor is idle and no thread spins, Go wakes a thread [wakep] that looks for a goroutine to
+// steal [findRunnable, stealWork]. At the model's hand-offs what it finds is the writer's P running
+// with the goroutine it has just readied in runnext, so it backs off before it steals: usleep(3)
+// [runqgrab], about 50 us of timer slack plus a wake-up, asleep and off its core. Then it takes
+// the read loop if that is runnable by then, and sleeps again on its futex (docs/go-model.md,
+// "Go's thief backs off": in Go's execution trace the read loop of an h2:no_connection request
+// first ran on the other P 30 us after `go cc.readLoop()` (p50), taken by a P that had been
+// looking since 7 us after the flight). While it backs off it still counts as spinning, so wakep()
+// does nothing, as in Go (nmspinning). The thread competes with the server for the cores, as Go's
+// does. One such thread per client worker, reused for every connection. If the read loop is not
+// taken, the writer's own processor runs it once the request's goroutines wait [schedule]
+// (GoConn::await). The looking thread never holds a lock the writer needs: it watches atomics.
 class Processor {
  public:
   Processor() : thread_([this] { serve(); }) {}
@@ -76,8 +87,8 @@ class Processor {
     wake(/*force=*/true);
     thread_.join();
   }
-  // Go's wakep(): a thread that is neither spinning nor running is woken (a futex wake) to spin
-  // for `spin` once it runs; otherwise nothing happens.
+  // Go's wakep(): a thread that is neither spinning nor running is woken (a futex wake) to look
+  // for `spin` once it runs, then back off and steal; otherwise nothing happens.
   void wakep(std::chrono::microseconds spin) {
     spin_us_.store(spin.count(), std::memory_order_relaxed);
     wake(false);
@@ -173,13 +184,16 @@ class Processor {
         }
         wait_while(state_, kIdle);
       }
-      // Spinning: the window starts when the thread runs, as Go's spinning M's does, and is CPU
-      // work like Go's (spin_for), done in small pieces with a look for the read loop between.
+      // Looking: the window starts when the thread runs, as Go's spinning M's does, and is CPU
+      // work like Go's (spin_for), done in small pieces with a look between for a read loop that
+      // must run here. Then Go's back-off (kStealBackOff) and the steal, if the read loop is
+      // there; then idle again.
       constexpr int64_t kStepsPerLook = 64;  // about 0.1 us of the chain
       int64_t left =
           work_steps(std::chrono::microseconds(spin_us_.load(std::memory_order_relaxed)));
+      bool backed_off = false;
       for (;;) {
-        if (stealable()) {
+        if ((backed_off || must_run()) && stealable()) {
           steal();
           if (state_.load() != kSpinning) break;
         }
@@ -187,6 +201,11 @@ class Processor {
         if (left > 0) {
           do_work(kStepsPerLook);
           left -= kStepsPerLook;
+          continue;
+        }
+        if (!backed_off) {
+          backed_off = true;
+          go_usleep(kStealBackOff);
           continue;
         }
         int spinning = kSpinning;

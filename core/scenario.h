@@ -101,8 +101,8 @@ inline constexpr GoTimingField kGoTimingFields[] = {
     {"read-loop", &Scenario::GoTiming::read_loop, false,
      "go models: from the read loop becoming runnable to when Go's other processor may steal it"},
     {"spin", &Scenario::GoTiming::spin, false,
-     "go models: how long Go's idle processor, woken when a goroutine becomes runnable, spins "
-     "looking for work"},
+     "go models: how long Go's idle processor, woken when a goroutine becomes runnable, looks "
+     "for work before it backs off (usleep(3)) and steals"},
     {"off-cpu", &Scenario::GoTiming::off_cpu, false,
      "go models: how long the request's thread is off its core between its stream's ID and the "
      "HEADERS work (Go's takes ~110 us longer there in a quarter of its requests)"},

@@ -30,6 +30,12 @@ type connection struct {
 	// read loop can close the connection before the request's stream takes its ID): the time the
 	// goroutine that made doRequest (the request's) spent in each state.
 	requestStates map[trace.GoState]trace.Time
+	// The other P at `go cc.readLoop()` (procs.go): its state, how long it had been looking for a
+	// goroutine (looking), and when a thread next took it (idle; none: never before the trace's
+	// end).
+	otherAtLoop     otherProc
+	otherLookingFor trace.Time
+	otherTakenAt    trace.Time
 }
 
 // A goroutine's time in each state since `epoch`.
@@ -65,7 +71,7 @@ func startsIn(st trace.Stack, name string) bool {
 // call.run`, after the handshake), in order, and each request's connection: the program logs
 // (category h2race) where each request begins, and the request's answer is its last
 // connection's (nil: no handshake completed). A `go cs.doRequest` goes out on the newest one.
-func readConnections(r *trace.Reader) (conns, requests []*connection, err error) {
+func readConnections(r *trace.Reader, ps *procs) (conns, requests []*connection, err error) {
 	byDialer := map[trace.GoID]*connection{} // the goroutine that writes the preface
 	byLoop := map[trace.GoID]*connection{}
 	byWriter := map[trace.GoID]*connection{}
@@ -75,6 +81,7 @@ func readConnections(r *trace.Reader) (conns, requests []*connection, err error)
 	sinceFlight := map[trace.GoID]*statesSince{}
 	sinceLoop := map[trace.GoID]*statesSince{}
 	var flight, loop trace.Time
+	var awaitingTake []*connection // the other P was idle at its read loop's creation
 	for {
 		ev, err := r.ReadEvent()
 		if err == io.EOF {
@@ -91,6 +98,20 @@ func readConnections(r *trace.Reader) (conns, requests []*connection, err error)
 			continue
 		}
 		st := ev.StateTransition()
+		ps.event(ev, st)
+		if st.Resource.Kind == trace.ResourceProc {
+			if from, to := st.Proc(); to == trace.ProcRunning && from != trace.ProcRunning {
+				kept := awaitingTake[:0]
+				for _, c := range awaitingTake {
+					if st.Resource.Proc() != c.loopCreateP {
+						c.otherTakenAt = ev.Time()
+					} else {
+						kept = append(kept, c)
+					}
+				}
+				awaitingTake = kept
+			}
+		}
 		if st.Resource.Kind != trace.ResourceGoroutine {
 			continue
 		}
@@ -147,6 +168,10 @@ func readConnections(r *trace.Reader) (conns, requests []*connection, err error)
 					return nil, nil, fmt.Errorf("a read loop made outside `go call.run` (goroutine %d)", ev.Goroutine())
 				}
 				c.loopCreated, c.loopCreateP = now, ev.Proc()
+				c.otherAtLoop, c.otherLookingFor = ps.other(ev.Proc(), now)
+				if c.otherAtLoop == otherIdle {
+					awaitingTake = append(awaitingTake, c)
+				}
 				loop = now
 				byLoop[id] = c
 			case startsIn(st.Stack, "doRequest"):

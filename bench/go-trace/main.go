@@ -5,10 +5,11 @@
 //
 //	go-trace TRACE CLASSES
 //
-// Three tables per trace, by outcome class: where and when the read loop (`go cc.readLoop()`)
+// Four tables per trace, by outcome class: where and when the read loop (`go cc.readLoop()`)
 // first ran (readloop.go), the spans between the connection's writes that the go models log as
 // `steps_us` (steps.go), so that `scripts/log-shares --by steps` sets them side by side, and what
-// held the request up between the read loop's start and its stream (window.go).
+// held the request up between the read loop's start and its stream (window.go), and where Go's
+// other processor was when the read loop became runnable (procs.go).
 package main
 
 import (
@@ -89,7 +90,8 @@ func main() {
 	if err != nil {
 		fail("%s: %v", os.Args[1], err)
 	}
-	conns, requests, err := readConnections(r)
+	ps := newProcs()
+	conns, requests, err := readConnections(r, ps)
 	if err != nil {
 		fail("%s: %v", os.Args[1], err)
 	}
@@ -113,4 +115,6 @@ func main() {
 	printSteps(names, groups)
 	fmt.Println()
 	printWindow(names, groups)
+	fmt.Println()
+	printOtherProc(names, groups, ps)
 }
