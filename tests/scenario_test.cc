@@ -74,8 +74,7 @@ TEST(Scenario, EachGoModelRunsItsOwnTimingAndAFlagChangesOneField) {
   old.client = "go1.19";
   ASSERT_EQ(resolve_client(old, true, false), std::nullopt);
   EXPECT_EQ(old.go_timing, kGoTimingGo119);
-  // Since 2026-12-05 the two defaults are equal (one Go runtime, two transports), so the two
-  // lines above no longer tell the rows apart; the flag below still must change only its field.
+  EXPECT_NE(kGoTimingGo, kGoTimingGo119);
 
   Scenario one_flag;
   one_flag.client = "go1.19";
