@@ -11,7 +11,7 @@ import (
 // trace starts a P when the woken thread takes it), running a goroutine, or looking for one (a
 // thread holds it and runs none: Go's spinning thread, or the scheduler between two goroutines).
 // The go model's second processor is in one of the same three states at the same step
-// (docs/go-model.md, "Where Go's second processor is").
+// (docs/go-model.md, "Go's thief backs off").
 type otherProc int
 
 const (
@@ -91,7 +91,7 @@ func (ps *procs) event(ev trace.Event, st trace.StateTransition) {
 }
 
 // other says what the P that is not `self` is doing at `now`, and since when it looks (looking
-// only). With more than two Ps the first other one that is not idle counts.
+// only). With more than two Ps: running if any other runs a goroutine, else looking if any looks.
 func (ps *procs) other(self trace.ProcID, now trace.Time) (otherProc, trace.Time) {
 	state, since := otherIdle, trace.Time(0)
 	for id, p := range ps.byID {
