@@ -13,10 +13,14 @@ import (
 // per request, Go <= 1.23 again when the connection died before the request was sent), with the
 // times its goroutines reached each step.
 type connection struct {
-	// The TLS handshake's last system call (the client's flight) returned.
-	flight trace.Time
-	// The preface's write system call: entered and returned.
+	// The TLS handshake's last system call (the client's flight) returned, on flightP.
+	flight  trace.Time
+	flightP trace.ProcID
+	// The preface's write system call: entered (on prefaceP) and returned. On another P than the
+	// flight: the goroutines between them moved, taken by another P's thread (a steal) or handed
+	// to one while the flight's thread was in a system call.
 	prefaceStart, prefaceEnd trace.Time
+	prefaceP                 trace.ProcID
 	// The goroutine that dials (`go call.run`) was made by one that had spent dialRunnable
 	// waiting for a P since the flight: the hand-off from the handshake to the preface.
 	dialRunnable trace.Time
@@ -81,6 +85,7 @@ func readConnections(r *trace.Reader, ps *procs) (conns, requests []*connection,
 	sinceFlight := map[trace.GoID]*statesSince{}
 	sinceLoop := map[trace.GoID]*statesSince{}
 	var flight, loop trace.Time
+	var flightP trace.ProcID
 	var awaitingTake []*connection // the other P was idle at its read loop's creation
 	for {
 		ev, err := r.ReadEvent()
@@ -128,7 +133,7 @@ func readConnections(r *trace.Reader, ps *procs) (conns, requests []*connection,
 		}
 		if from == trace.GoSyscall {
 			if inHandshake[id] {
-				flight = now
+				flight, flightP = now, ev.Proc()
 			}
 			if c := byDialer[id]; c != nil && inPreface[id] {
 				c.prefaceEnd, inPreface[id] = now, false
@@ -137,7 +142,7 @@ func readConnections(r *trace.Reader, ps *procs) (conns, requests []*connection,
 		if to == trace.GoSyscall {
 			inHandshake[id] = startsIn(st.Stack, "andshake")
 			if c := byDialer[id]; c != nil && c.prefaceStart == 0 && startsIn(st.Stack, "newClientConn") {
-				c.prefaceStart, inPreface[id] = now, true
+				c.prefaceStart, c.prefaceP, inPreface[id] = now, ev.Proc(), true
 			}
 			if c := byWriter[id]; c != nil && c.headersStart == 0 && startsIn(st.Stack, "writeHeaders") {
 				c.headersStart = now
@@ -157,7 +162,7 @@ func readConnections(r *trace.Reader, ps *procs) (conns, requests []*connection,
 					return nil, nil, fmt.Errorf("a connection before the first request's mark: " +
 						"a go-net-http without the h2race log events")
 				}
-				c := &connection{flight: flight,
+				c := &connection{flight: flight, flightP: flightP,
 					dialRunnable: maker.at(now, flight, trace.GoRunning)[trace.GoRunnable]}
 				byDialer[id] = c
 				conns = append(conns, c)

@@ -7,8 +7,10 @@ import "fmt"
 // preface_write (that system call), preface_to_headers (the preface's write entered; the HEADERS
 // write entered), read_loop_to_request (`go cc.readLoop()`; `go cs.doRequest`, whose stream then
 // takes its ID), each over the connections that reached both ends; then what moves the first:
-// how long the dialing goroutine waited for a P after the flight (dial_runnable), and how often
-// the read loop ran before HEADERS were written.
+// how long the dialing goroutine waited for a P after the flight (dial_runnable), how often the
+// preface was written on another P than the flight (the dialing goroutines moved to another
+// thread's P: the model's writer never moves), and how often the read loop ran before HEADERS
+// were written.
 func printSteps(names []string, groups map[string][]*connection) {
 	// A Go 1.19 trace (format v1) gives a system call a duration only when it blocked (the others
 	// end within nanoseconds of their start): then the few that blocked are not the preface's
@@ -25,16 +27,19 @@ func printSteps(names []string, groups map[string][]*connection) {
 		}
 	}
 	writeTimes := timed >= prefaces/2
-	fmt.Printf("%-31s %6s  %-22s %-22s %-22s %-22s %-22s %s\n", "class", "count",
+	fmt.Printf("%-31s %6s  %-22s %-22s %-22s %-22s %-22s %-21s %s\n", "class", "count",
 		"flight_to_preface", "preface_write", "preface_to_headers", "read_loop_to_request",
-		"dial_runnable", "read loop before HEADERS")
+		"dial_runnable", "preface on another P", "read loop before HEADERS")
 	for _, name := range names {
 		var toPreface, write, toHeaders, toRequest, runnable []float64
-		var wrote, loopFirst int
+		var wrote, loopFirst, moved int
 		for _, c := range groups[name] {
 			if c.flight != 0 && c.prefaceStart != 0 {
 				toPreface = append(toPreface, us(c.prefaceStart-c.flight))
 				runnable = append(runnable, us(c.dialRunnable))
+				if c.prefaceP != c.flightP {
+					moved++
+				}
 			}
 			if c.loopCreated != 0 && c.writerCreated != 0 {
 				toRequest = append(toRequest, us(c.writerCreated-c.loopCreated))
@@ -56,11 +61,16 @@ func printSteps(names []string, groups map[string][]*connection) {
 			}
 			return fmt.Sprintf("%5.1f / %5.1f (%d)", percentile(xs, 0.5), percentile(xs, 0.9), len(xs))
 		}
+		other := "-"
+		if len(toPreface) > 0 {
+			other = fmt.Sprintf("%.1f%% of %d", 100*float64(moved)/float64(len(toPreface)), len(toPreface))
+		}
 		before := "-"
 		if wrote > 0 {
 			before = fmt.Sprintf("%.1f%% of %d", 100*float64(loopFirst)/float64(wrote), wrote)
 		}
-		fmt.Printf("%-31s %6d  %-22s %-22s %-22s %-22s %-22s %s\n", name, len(groups[name]),
-			cell(toPreface), cell(write), cell(toHeaders), cell(toRequest), cell(runnable), before)
+		fmt.Printf("%-31s %6d  %-22s %-22s %-22s %-22s %-22s %-21s %s\n", name, len(groups[name]),
+			cell(toPreface), cell(write), cell(toHeaders), cell(toRequest), cell(runnable), other,
+			before)
 	}
 }
