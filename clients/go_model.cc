@@ -134,6 +134,7 @@ class GoConn {
     } else if (processor().take()) {
       read_loop();
     }
+    const Sysmon::Waiting waiting(sysmon());  // for the response or the first abort
     std::unique_lock lock(mu_);
     if (!cv_.wait_until(lock, deadline_, [&] { return abort_.has_value(); })) {
       return timeout_outcome("read");
@@ -142,6 +143,7 @@ class GoConn {
   }
   // prefer-alert: waits up to grace for the read loop's error; the alert if it is one.
   std::optional<Outcome> await_alert(std::chrono::milliseconds grace) {
+    const Sysmon::Waiting waiting(sysmon());
     std::unique_lock lock(mu_);
     cv_.wait_for(lock, grace, [&] { return read_error_.has_value(); });
     if (read_error_ && read_error_->alert >= 0) return read_error_;
@@ -238,13 +240,32 @@ using Step = std::optional<Attempt>;
 // made before the handshake: between the handshake's end and the preface write the model spends
 // only go_timing.preface (Go's time there), not its own set-up on top. (Building the request's
 // bytes early as well moved the HEADERS write before Go's: 51 % EPIPE against Go's 25 %.)
+// The connection's waits on its socket, told to the worker's sysmon (see Sysmon).
+class SysmonWaits final : public TlsClientConn::WaitObserver {
+ public:
+  explicit SysmonWaits(Sysmon& s) : s_(s) {}
+  void waiting() override { s_.waiting(); }
+  void running() override { s_.running(); }
+
+ private:
+  Sysmon& s_;
+};
+
 struct Request {
   Request(const ClientTarget& target, const GoModelOptions& opts)
-      : t(target), options(opts), h2(t.authority), preface(h2.preface()), conn(t.ctx, t.deadline) {}
+      : t(target),
+        options(opts),
+        h2(t.authority),
+        preface(h2.preface()),
+        waits(sysmon()),
+        conn(t.ctx, t.deadline) {
+    conn.observe_waits(&waits);
+  }
   const ClientTarget& t;
   const GoModelOptions& options;
   H2ClientSession h2;
   const std::vector<uint8_t> preface;
+  SysmonWaits waits;  // before conn, which tells it of every wait
   TlsClientConn conn;
   std::optional<ConnKey> key;
   std::optional<GoConn> cc;  // last: its read loop uses conn and h2, and stops first
@@ -418,6 +439,7 @@ ClientResult run_go_model(const ClientTarget& t, const GoModelOptions& options) 
                     [&] {
                       pthread_setname_np(pthread_self(), "h2race-request");
                       use_processor(worker_processor);
+                      const Sysmon::Running running(worker_processor.sysmon());
                       return redial_until_done(t, options);
                     })
       .get();

@@ -91,15 +91,21 @@ void wait_while(std::atomic<int>& word, int value) {
 }
 
 void go_usleep(std::chrono::microseconds d) {
-  // The thread's own slack (precise_sleeps_on_this_thread) is set aside for the sleep: PR_SET_
-  // TIMERSLACK 0 restores the default the thread inherited (50 us unless the machine says
-  // otherwise), which is what Go's threads run with.
-  const int saved = prctl(PR_GET_TIMERSLACK, 0UL, 0UL, 0UL, 0UL);
-  prctl(PR_SET_TIMERSLACK, 0UL, 0UL, 0UL, 0UL);
+  // Under the thread's slack, the default it inherited (50 us unless the machine says otherwise),
+  // as Go's threads. Until 2026-12-05 13:55 the second processor's thread had a 1 ns slack for the
+  // read loop's start delay and this set it aside around every sleep (three prctl calls, sysmon's
+  // too): precise_sleep_until now does that where it is needed.
   const auto ns = std::chrono::nanoseconds(d).count();
   const timespec t{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
   nanosleep(&t, nullptr);
-  if (saved > 0) prctl(PR_SET_TIMERSLACK, static_cast<unsigned long>(saved), 0UL, 0UL, 0UL);
+}
+
+void precise_sleep_until(Clock::time_point t) {
+  const int saved = prctl(PR_GET_TIMERSLACK, 0UL, 0UL, 0UL, 0UL);
+  prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+  std::this_thread::sleep_until(t);
+  // PR_SET_TIMERSLACK 0 restores the thread's default.
+  prctl(PR_SET_TIMERSLACK, saved > 0 ? static_cast<unsigned long>(saved) : 0UL, 0UL, 0UL, 0UL);
 }
 
 void Sysmon::serve() {
@@ -114,6 +120,10 @@ void Sysmon::serve() {
       continue;
     }
     go_usleep(std::chrono::microseconds(20));
+    // Every thread of the worker waits: sleep deep until one runs again (Go: every P idle).
+    deep_.store(1);
+    while (running_.load() == 0 && deep_.load() == 1 && !quit_) futex_wait(deep_, 1);
+    deep_.store(0);
     do_work(steps);
   }
 }
@@ -126,13 +136,15 @@ void use_processor(Processor& p) { t_worker_processor = &p; }
 
 Processor& processor() {
   if (t_worker_processor) return *t_worker_processor;
-  thread_local Processor own;
+  // The worker's sysmon is made first, inside this initialiser, so it outlives the processor
+  // whose thread tells it when it runs.
+  thread_local Processor own([]() -> Sysmon& {
+    thread_local Sysmon worker_sysmon;
+    return worker_sysmon;
+  }());
   return own;
 }
 
-Sysmon& sysmon() {
-  thread_local Sysmon own;
-  return own;
-}
+Sysmon& sysmon() { return processor().sysmon(); }
 
 }  // namespace h2race

@@ -59,11 +59,95 @@ void off_cpu_for(std::chrono::microseconds d);
 // no longer holds `value`.
 void wait_while(std::atomic<int>& word, int value);
 // Go's usleep(): a nanosleep under the kernel's default timer slack, which Go's threads keep, so
-// usleep(3) lasts about 50 us plus the time the woken thread takes to get a core.
+// usleep(3) lasts about 50 us plus the time the woken thread takes to get a core. For the threads
+// that keep the default slack (the second processor's and sysmon's).
 void go_usleep(std::chrono::microseconds d);
+// Sleeps until t with a fine timer slack, the thread's own slack kept for its other sleeps.
+void precise_sleep_until(Clock::time_point t);
 // Go's back-off before it steals a goroutine that a running P has just made runnable [runqgrab:
 // usleep(3) when the victim's runnext is set and its goroutine is not in a system call].
 inline constexpr std::chrono::microseconds kStealBackOff{3};
+
+// Go's sysmon: the runtime's thread without a processor that sleeps usleep(20) between rounds of
+// its checks [sysmon]. The kernel's default timer slack (50 us) stretches the sleep: in Go 1.26.8's
+// processes it woke every 99 us and ran 10 us (p50), and the thread a timer wakes takes the core of
+// whatever runs there, the writer's thread or the server (perf, 2026-12-04; docs/go-model.md, "Who
+// takes whose core"). After each sleep, if every P is idle (the process waits on the network), it
+// sleeps deep until a goroutine enters a system call again [sysmon: notetsleep(&sched.sysmonnote);
+// entersyscall, exitsyscall wake it]: Go's sysmon starts ticking again when its process resumes
+// after each wait, not on a clock of its own (docs/go-model.md, "Go's sysmon sleeps when its
+// process waits"). The model's sysmon does the same: a 20 us nanosleep under the default slack;
+// then, if every thread of its worker waits on the socket or for its stream (waiting(); the
+// request's thread and the second processor's count while they run, see Running and Processor),
+// a futex sleep until one runs again (running()); then kSysmonWork of the chain's CPU work. One per
+// client worker (Go has one per process; calibrate runs two processes against two workers),
+// ticking while the worker has a request in flight and asleep in a futex otherwise, so that it
+// never runs beside the real program's batches. It takes no lock and touches no connection: a
+// schedule's waits cannot block on it.
+inline constexpr std::chrono::microseconds kSysmonWork{2};
+class Sysmon {
+ public:
+  Sysmon() : thread_([this] { serve(); }) {}
+  ~Sysmon() {
+    quit_ = true;
+    active_.fetch_add(1);
+    futex_wake(active_);
+    deep_.store(0);
+    futex_wake(deep_);
+    thread_.join();
+  }
+  // While one lives, the worker has a request in flight and sysmon ticks.
+  class Ticking {
+   public:
+    explicit Ticking(Sysmon& s) : s_(s) {
+      if (s_.active_.fetch_add(1) == 0) futex_wake(s_.active_);
+    }
+    ~Ticking() { s_.active_.fetch_sub(1); }
+    Ticking(const Ticking&) = delete;
+    Ticking& operator=(const Ticking&) = delete;
+
+   private:
+    Sysmon& s_;
+  };
+  // A thread of the worker holds a P (runs) while one lives: the request's thread, for its life.
+  class Running {
+   public:
+    explicit Running(Sysmon& s) : s_(s) { s_.running(); }
+    ~Running() { s_.waiting(); }
+    Running(const Running&) = delete;
+    Running& operator=(const Running&) = delete;
+
+   private:
+    Sysmon& s_;
+  };
+  // A running thread waits (for its stream's end) while one lives.
+  class Waiting {
+   public:
+    explicit Waiting(Sysmon& s) : s_(s) { s_.waiting(); }
+    ~Waiting() { s_.running(); }
+    Waiting(const Waiting&) = delete;
+    Waiting& operator=(const Waiting&) = delete;
+
+   private:
+    Sysmon& s_;
+  };
+  // A running thread of the worker starts waiting (its P goes idle), and runs again; the second
+  // wakes sysmon from its deep sleep when it was the last to wait.
+  void waiting() { running_.fetch_sub(1); }
+  void running() {
+    if (running_.fetch_add(1) == 0 && deep_.exchange(0) == 1) futex_wake(deep_);
+  }
+
+ private:
+  void serve();
+  std::atomic<int> active_{0};   // requests in flight on the worker
+  std::atomic<int> running_{0};  // the worker's threads that hold a P: not waiting
+  // 1 while sysmon sleeps deep. Sequentially consistent with running_: either sysmon sees a
+  // thread running after it set this, or that thread's running() sees this set and wakes it.
+  std::atomic<int> deep_{0};
+  std::atomic<bool> quit_{false};
+  std::thread thread_;  // last: starts once the members above exist
+};
 
 // Go's second processor. GOMAXPROCS is the number of cores (two here) and the writer's goroutines
 // hand over to one another on the first (runnext). Whenever a goroutine becomes runnable while a
@@ -81,7 +165,9 @@ inline constexpr std::chrono::microseconds kStealBackOff{3};
 // (GoConn::await). The looking thread never holds a lock the writer needs: it watches atomics.
 class Processor {
  public:
-  Processor() : thread_([this] { serve(); }) {}
+  // sysmon: the worker's, told when this thread holds a P (looking, backing off, running the read
+  // loop) and when it sleeps.
+  explicit Processor(Sysmon& sysmon) : sysmon_(sysmon), thread_([this] { serve(); }) {}
   ~Processor() {
     quit_ = true;
     wake(/*force=*/true);
@@ -131,6 +217,8 @@ class Processor {
   }
   // Waits for a read loop running here to end.
   void wait_idle() { wait_while(state_, kRunning); }
+  // The worker's sysmon.
+  Sysmon& sysmon() { return sysmon_; }
 
  private:
   enum : int { kIdle, kSpinning, kRunning };
@@ -160,7 +248,7 @@ class Processor {
       state_.store(kRunning);
     }
     const Clock::time_point from(Clock::duration(from_ns_.load(std::memory_order_relaxed)));
-    if (Clock::now() < from) std::this_thread::sleep_until(from);
+    if (Clock::now() < from) precise_sleep_until(from);  // the read loop's start delay
     job();
     state_.store(kIdle);
     futex_wake(state_);  // wait_idle()
@@ -169,7 +257,6 @@ class Processor {
   // returned without it).
   bool must_run() const { return job_ready_.load() && always_.load(); }
   void serve() {
-    precise_sleeps_on_this_thread();                        // the read loop's start delay
     pthread_setname_np(pthread_self(), "h2race-readloop");  // for top -H, perf sched, gdb
     for (;;) {
       // Idle until wakep(), a read loop that must run here, or quitting. Each is re-checked after
@@ -184,6 +271,7 @@ class Processor {
         }
         wait_while(state_, kIdle);
       }
+      sysmon_.running();  // holds a P until it sleeps again
       // Looking: the window starts when the thread runs, as Go's spinning M's does, and is CPU
       // work like Go's (spin_for), done in small pieces with a look between for a read loop that
       // must run here. Then Go's back-off (kStealBackOff) and the steal, if the read loop is
@@ -211,6 +299,7 @@ class Processor {
         int spinning = kSpinning;
         if (state_.compare_exchange_strong(spinning, kIdle)) break;
       }
+      sysmon_.waiting();
     }
   }
   std::mutex mu_;  // job_
@@ -223,47 +312,7 @@ class Processor {
   std::atomic<int64_t> spin_us_{0};
   std::atomic<int> state_{kIdle};
   std::atomic<bool> quit_{false};
-  std::thread thread_;  // last: starts once the members above exist
-};
-
-// Go's sysmon: the runtime's thread without a processor that sleeps usleep(20) between rounds of
-// its checks [sysmon]. The kernel's default timer slack (50 us) stretches the sleep: in Go 1.26.8's
-// processes it woke every 99 us and ran 10 us (p50), about seven times per request, and the thread
-// a timer wakes takes the core of whatever runs there, the writer's thread or the server (perf,
-// 2026-12-04; docs/go-model.md, "Who takes whose core"). The model's sysmon does the same: a 20 us
-// nanosleep under the default slack, then kSysmonWork of the chain's CPU work. One per client
-// worker (Go has one per process; calibrate runs two processes against two workers), ticking while
-// the worker has a request in flight and asleep in a futex otherwise, as Go's sysmon sleeps deeper
-// in an idle process, so that it never runs beside the real program's batches. It takes no lock
-// and touches no connection: a schedule's waits cannot block on it.
-inline constexpr std::chrono::microseconds kSysmonWork{2};
-class Sysmon {
- public:
-  Sysmon() : thread_([this] { serve(); }) {}
-  ~Sysmon() {
-    quit_ = true;
-    active_.fetch_add(1);
-    futex_wake(active_);
-    thread_.join();
-  }
-  // While one lives, the worker has a request in flight and sysmon ticks.
-  class Ticking {
-   public:
-    explicit Ticking(Sysmon& s) : s_(s) {
-      if (s_.active_.fetch_add(1) == 0) futex_wake(s_.active_);
-    }
-    ~Ticking() { s_.active_.fetch_sub(1); }
-    Ticking(const Ticking&) = delete;
-    Ticking& operator=(const Ticking&) = delete;
-
-   private:
-    Sysmon& s_;
-  };
-
- private:
-  void serve();
-  std::atomic<int> active_{0};  // requests in flight on the worker
-  std::atomic<bool> quit_{false};
+  Sysmon& sysmon_;
   std::thread thread_;  // last: starts once the members above exist
 };
 

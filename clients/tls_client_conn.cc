@@ -22,14 +22,19 @@ TlsClientConn::~TlsClientConn() {
 }
 
 bool TlsClientConn::wait_for(short events, Clock::time_point until) {
-  for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
-    if (left.count() <= 0) return false;
-    pollfd p{fd_.get(), events, 0};
-    const int r = poll(&p, 1, static_cast<int>(left.count()));
-    if (r > 0) return true;  // readiness or an error condition: the next call reports which
-    if (r < 0 && errno != EINTR) return false;
-  }
+  if (wait_observer_) wait_observer_->waiting();
+  const bool ready = [&] {
+    for (;;) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
+      if (left.count() <= 0) return false;
+      pollfd p{fd_.get(), events, 0};
+      const int r = poll(&p, 1, static_cast<int>(left.count()));
+      if (r > 0) return true;  // readiness or an error condition: the next call reports which
+      if (r < 0 && errno != EINTR) return false;
+    }
+  }();
+  if (wait_observer_) wait_observer_->running();
+  return ready;
 }
 
 bool TlsClientConn::reset_by_peer() const {

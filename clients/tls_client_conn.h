@@ -69,6 +69,19 @@ class TlsClientConn {
 
   const std::optional<ConnKey>& key() const { return key_; }
 
+  // Told when a thread starts and stops waiting on the socket (each poll() of the connection):
+  // the go models' sysmon sleeps deep while every thread of its worker waits, as Go's sysmon does
+  // while every P is idle (clients/go_runtime.h, Sysmon).
+  class WaitObserver {
+   public:
+    virtual void waiting() = 0;
+    virtual void running() = 0;
+
+   protected:
+    ~WaitObserver() = default;
+  };
+  void observe_waits(WaitObserver* o) { wait_observer_ = o; }
+
  private:
   // Waits for events on the socket until `until`; false when that time passed.
   bool wait_for(short events, Clock::time_point until);
@@ -83,6 +96,7 @@ class TlsClientConn {
   std::optional<ConnKey> key_;
   bool end_flight_like_go_ = false;
   bool corked_ = false;
+  WaitObserver* wait_observer_ = nullptr;
 };
 
 }  // namespace h2race

@@ -1,6 +1,9 @@
-// The go models' sysmon (clients/go_runtime.h) ticks only while its worker has a request in flight.
-// calibrate runs the model's batches and the real program's in turn: a sysmon that went on
-// ticking between the model's batches would take cores from the real Go being measured. Its ticks
+// The go models' sysmon (clients/go_runtime.h) ticks only while its worker has a request in flight
+// and one of the worker's threads runs. calibrate runs the model's batches and the real program's
+// in turn: a sysmon that went on ticking between the model's batches would take cores from the
+// real Go being measured. Within a request it sleeps deep while every thread waits on the network,
+// as Go's sysmon does while every P is idle, so that its ticks start again when the request's
+// thread resumes, not on a clock of their own (docs/go-model.md). Its ticks
 // are counted as the thread's voluntary context switches (each 20 us nanosleep is one), and its
 // parking as the futex call it is blocked in, both read from /proc. No timing is asserted: what is
 // waited for has a bound only against a hang, and a parked thread does not switch at all.
@@ -62,7 +65,7 @@ bool eventually(F cond) {
   return true;
 }
 
-TEST(Sysmon, TicksWhileARequestIsInFlightAndSleepsOtherwise) {
+TEST(Sysmon, TicksWhileARequestsThreadRunsAndSleepsOtherwise) {
   Sysmon sysmon;
   std::optional<fs::path> task;
   ASSERT_TRUE(eventually([&] { return (task = sysmon_task()).has_value(); }));
@@ -73,9 +76,22 @@ TEST(Sysmon, TicksWhileARequestIsInFlightAndSleepsOtherwise) {
   EXPECT_EQ(voluntary_switches(*task), idle) << "sysmon ticked with no request in flight";
   {
     const Sysmon::Ticking request(sysmon);
+    const Sysmon::Running thread(sysmon);
     // It ticks: each 20 us nanosleep is a voluntary switch.
     EXPECT_TRUE(eventually([&] { return voluntary_switches(*task) >= idle + 20; }))
-        << "sysmon did not tick while a request was in flight";
+        << "sysmon did not tick while a request's thread ran";
+    long deep = 0;
+    {
+      const Sysmon::Waiting waits(sysmon);  // the request's only thread waits
+      ASSERT_TRUE(eventually([&] { return parked(*task); }))
+          << "sysmon went on ticking while every thread waited";
+      deep = voluntary_switches(*task);
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      EXPECT_EQ(voluntary_switches(*task), deep) << "sysmon ticked while every thread waited";
+    }
+    // The thread runs again: so does sysmon.
+    EXPECT_TRUE(eventually([&] { return voluntary_switches(*task) >= deep + 20; }))
+        << "sysmon did not tick again once the thread ran";
   }
   // The request ended: after its last tick it parks again and stays parked.
   ASSERT_TRUE(eventually([&] { return parked(*task); })) << "sysmon went on ticking";
