@@ -236,10 +236,6 @@ struct Attempt {
 // A step of the request: nothing when it goes on, else how the attempt ended.
 using Step = std::optional<Attempt>;
 
-// One attempt's state, across the steps below. The nghttp2 session and the preface's bytes are
-// made before the handshake: between the handshake's end and the preface write the model spends
-// only go_timing.preface (Go's time there), not its own set-up on top. (Building the request's
-// bytes early as well moved the HEADERS write before Go's: 51 % EPIPE against Go's 25 %.)
 // The connection's waits on its socket, told to the worker's sysmon (see Sysmon).
 class SysmonWaits final : public TlsClientConn::WaitObserver {
  public:
@@ -251,6 +247,10 @@ class SysmonWaits final : public TlsClientConn::WaitObserver {
   Sysmon& s_;
 };
 
+// One attempt's state, across the steps below. The nghttp2 session and the preface's bytes are
+// made before the handshake: between the handshake's end and the preface write the model spends
+// only go_timing.preface (Go's time there), not its own set-up on top. (Building the request's
+// bytes early as well moved the HEADERS write before Go's: 51 % EPIPE against Go's 25 %.)
 struct Request {
   Request(const ClientTarget& target, const GoModelOptions& opts)
       : t(target),

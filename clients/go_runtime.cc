@@ -92,7 +92,7 @@ void wait_while(std::atomic<int>& word, int value) {
 
 void go_usleep(std::chrono::microseconds d) {
   // Under the thread's slack, the default it inherited (50 us unless the machine says otherwise),
-  // as Go's threads. Until 2026-12-05 13:55 the second processor's thread had a 1 ns slack for the
+  // as Go's threads. Until 2026-12-05 14:10 the second processor's thread had a 1 ns slack for the
   // read loop's start delay and this set it aside around every sleep (three prctl calls, sysmon's
   // too): precise_sleep_until now does that where it is needed.
   const auto ns = std::chrono::nanoseconds(d).count();
