@@ -24,21 +24,19 @@
 #include "clients/go_model.h"
 
 #include <fmt/format.h>
-#include <pthread.h>
 #include <sys/socket.h>
 
 #include <atomic>
 #include <condition_variable>
 #include <functional>
-#include <future>
 #include <mutex>
 #include <optional>
 #include <span>
-#include <thread>
 #include <vector>
 
 #include "clients/go_runtime.h"
 #include "clients/h2_client_session.h"
+#include "clients/request_threads.h"
 #include "core/classes.h"
 #include "core/inject.h"
 
@@ -425,24 +423,20 @@ ClientResult redial_until_done(const ClientTarget& t, const GoModelOptions& opti
 }  // namespace
 
 ClientResult run_go_model(const ClientTarget& t, const GoModelOptions& options) {
-  // Go runs a request's goroutines on whichever of its threads holds a processor at the time, so
-  // which core runs which step changes from request to request. With one fixed thread per worker,
-  // as until 2026-12-03, the kernel kept the cores it gave the model's threads for seconds, and
-  // the mix moved in regimes of a thousand requests and more: a worker's EPIPE 2-50 % per
-  // 1,000-request window where a long-lived Go process's stays within sampling noise
-  // (docs/go-model.md, "A thread per request"). So each request runs on a new thread, made before
-  // the dial, outside the race; the worker's processor serves it.
-  // std::launch::async: a new thread; get() waits for it and rethrows what it threw.
+  // Go runs a request's goroutines on whichever of its few long-lived threads holds a processor at
+  // the time. The model runs each request on the next of its worker's request threads, each
+  // replaced after a few requests (clients/request_threads.h says why neither one fixed thread nor
+  // a new one per request); the worker's processor serves it. The processor is made first, so it
+  // outlives the request threads that use it.
   Processor& worker_processor = processor();
   const Sysmon::Ticking sysmon_ticks(sysmon());  // Go's sysmon runs while a request is in flight
-  return std::async(std::launch::async,
-                    [&] {
-                      pthread_setname_np(pthread_self(), "h2race-request");
-                      use_processor(worker_processor);
-                      const Sysmon::Running running(worker_processor.sysmon());
-                      return redial_until_done(t, options);
-                    })
-      .get();
+  std::optional<ClientResult> result;
+  request_threads().run([&] {
+    use_processor(worker_processor);
+    const Sysmon::Running running(worker_processor.sysmon());
+    result = redial_until_done(t, options);
+  });
+  return std::move(*result);
 }
 
 }  // namespace h2race
