@@ -1,7 +1,7 @@
-// The go models run each request on the next of their worker's request threads
-// (clients/request_threads.h): the threads are taken in turn, each is replaced after its share of
-// requests, a job runs on a request thread, never the caller's, and what it throws reaches the
-// caller. Which thread ran a job is told by its kernel thread ID (not reused until the IDs wrap, as
+// The go models run each request on their worker's request thread (clients/request_threads.h):
+// one per worker, replaced by a new one after five requests; with several, they are taken in turn.
+// A job runs on a request thread, never the caller's, and what it throws reaches the caller.
+// Which thread ran a job is told by its kernel thread ID (not reused until the IDs wrap, as
 // std::thread::id may be once a thread is joined); no timing is asserted.
 #include "clients/request_threads.h"
 
@@ -10,6 +10,7 @@
 
 #include <set>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 namespace h2race {
@@ -52,6 +53,19 @@ TEST(RequestThreads, OneThreadServesItsShareThenANewOneTakesOver) {
   EXPECT_EQ(ran_on[2], ran_on[3]);
   EXPECT_NE(ran_on[0], ran_on[2]);
   EXPECT_NE(ran_on[0], gettid());
+}
+
+// The model's own: each client worker (a thread) has its own, made at its first request.
+TEST(RequestThreads, AWorkersThreadServesFiveRequestsThenANewOneTakesOver) {
+  ASSERT_EQ(kRequestThreadsPerWorker, 1u);
+  ASSERT_EQ(kRequestsPerThread, 5);
+  std::vector<pid_t> ran_on;
+  std::thread worker([&] { ran_on = run_jobs(request_threads(), 10); });
+  worker.join();
+  ASSERT_EQ(ran_on.size(), 10u);
+  EXPECT_EQ(std::set<pid_t>(ran_on.begin(), ran_on.begin() + 5).size(), 1u);
+  EXPECT_EQ(std::set<pid_t>(ran_on.begin() + 5, ran_on.end()).size(), 1u);
+  EXPECT_NE(ran_on[0], ran_on[5]);
 }
 
 TEST(RequestThreads, WhatAJobThrowsReachesTheCallerAndTheThreadServesOn) {
