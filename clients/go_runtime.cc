@@ -9,11 +9,6 @@
 
 namespace h2race {
 
-void precise_sleeps_on_this_thread() {
-  thread_local const int slack_set = prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
-  (void)slack_set;
-}
-
 std::chrono::nanoseconds thread_cpu_time() {
   timespec ts{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
@@ -77,8 +72,7 @@ void spin_for(std::chrono::microseconds d) { do_work(work_steps(d)); }
 
 void off_cpu_for(std::chrono::microseconds d) {
   if (d.count() <= 0) return;
-  precise_sleeps_on_this_thread();
-  std::this_thread::sleep_for(d);
+  precise_sleep_until(Clock::now() + d);
 }
 
 void wait_while(std::atomic<int>& word, int value) {

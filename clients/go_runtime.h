@@ -48,11 +48,9 @@ void spin_for(std::chrono::microseconds d);
 // The chain's steps that took d of CPU time at the fit; and running n of them.
 int64_t work_steps(std::chrono::microseconds d);
 void do_work(int64_t steps);
-// The model's sleeps last microseconds; the kernel's default timer slack (50 us) would stretch
-// them. Sets a fine one once per thread, for the rest of its life.
-void precise_sleeps_on_this_thread();
-// The request's thread leaves its core for `d` (a sleep), so the read loop, the server and the
-// other worker may run on it meanwhile.
+// The request's thread leaves its core for `d` (a sleep under a fine timer slack: the kernel's
+// default 50 us would stretch it; precise_sleep_until), so the read loop, the server and the other
+// worker may run on it meanwhile.
 void off_cpu_for(std::chrono::microseconds d);
 
 // The model's threads sleep on a futex (core/futex.h), as Go's idle threads do: returns once word
@@ -62,7 +60,9 @@ void wait_while(std::atomic<int>& word, int value);
 // usleep(3) lasts about 50 us plus the time the woken thread takes to get a core. For the threads
 // that keep the default slack (the second processor's and sysmon's).
 void go_usleep(std::chrono::microseconds d);
-// Sleeps until t with a fine timer slack, the thread's own slack kept for its other sleeps.
+// Sleeps until t with a fine timer slack (the model's sleeps last microseconds), the thread's own
+// slack kept for its other sleeps: a request thread serves several requests, and the second
+// processor's backs off under the default slack, as Go's threads do.
 void precise_sleep_until(Clock::time_point t);
 // Go's back-off before it steals a goroutine that a running P has just made runnable [runqgrab:
 // usleep(3) when the victim's runnext is set and its goroutine is not in a system call].
