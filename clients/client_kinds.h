@@ -76,11 +76,8 @@ const ClientKindInfo& add_client_definition(const std::filesystem::path& file);
 // earlier timings: go1.19 was refitted on 2026-12-03 with the integer-chain yardstick and on
 // 2026-12-04 on a new VM host (preface 3 -> 20, handoff 26 -> 14, off_cpu 12 -> 0 once the model
 // had Go's sysmon, spin 20 -> 30); `go` had preface 30, handoff 10, headers 20 from 2026-12-05
-// until the back-off. With two request threads per worker (2026-12-05 evening) `go`'s handoff
-// 8 -> 11: at 8 its h2:no_connection against the default server was 6.3-6.9 % against Go's
-// 8.8-9.5 %, at 11 8.3-10.2 % against 9.6-10.1 % (docs/go-model.md, "Two threads and the
-// handoff").
-inline constexpr Scenario::GoTiming kGoTimingGo{.handoff = std::chrono::microseconds(11),
+// until the back-off.
+inline constexpr Scenario::GoTiming kGoTimingGo{.handoff = std::chrono::microseconds(8),
                                                 .headers = std::chrono::microseconds(15),
                                                 .preface = std::chrono::microseconds(20),
                                                 .read_loop = std::chrono::microseconds(0),
@@ -94,9 +91,6 @@ inline constexpr Scenario::GoTiming kGoTimingGo{.handoff = std::chrono::microsec
 inline constexpr Scenario::GoTiming kGoTimingGo119 = [] {
   Scenario::GoTiming t = kGoTimingGo;
   t.preface = std::chrono::microseconds(15);
-  // Go 1.19 redials where Go 1.26 gives up (h2:no_connection); 8 met every TVD goal with two
-  // request threads (sittings 2026-12-05 16:13 and 18:45), so go1.19 keeps it.
-  t.handoff = std::chrono::microseconds(8);
   return t;
 }();
 // Where the --go-NAME-us flags start: a field still negative when resolve_client runs was not

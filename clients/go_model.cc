@@ -424,10 +424,10 @@ ClientResult redial_until_done(const ClientTarget& t, const GoModelOptions& opti
 
 ClientResult run_go_model(const ClientTarget& t, const GoModelOptions& options) {
   // Go runs a request's goroutines on whichever of its few long-lived threads holds a processor at
-  // the time. The model runs each request on one of its worker's two request threads in turn, each
-  // replaced by a new one after a few requests (clients/request_threads.h says why neither fixed
-  // threads nor a new one per request); the worker's processor serves it. The processor is made
-  // first, so it outlives the request threads that use it.
+  // the time. The model runs each request on its worker's request thread, replaced by a new one
+  // after a few requests (clients/request_threads.h says why neither one fixed thread nor a new
+  // one per request); the worker's processor serves it. The processor is made first, so it
+  // outlives the request threads that use it.
   Processor& worker_processor = processor();
   const Sysmon::Ticking sysmon_ticks(sysmon());  // Go's sysmon runs while a request is in flight
   std::optional<ClientResult> result;

@@ -1,13 +1,12 @@
-// Where the go models run a request's goroutines: two long-lived threads per client worker, taken
-// in turn, each replaced by a new one after a few requests. Go runs a request's goroutines on
-// whichever of its few long-lived threads holds a processor. A new thread per request (2026-12-03
-// to 12-05) took the core the kernel gives a new thread, beside the other worker's under a load
-// (its writer switched out between flight and preface 3.9 times per request loaded, 0.8 idle); one
+// Where the go models run a request's goroutines: a long-lived thread per client worker, replaced
+// by a new one after a few requests. Go runs a request's goroutines on the thread that holds the
+// dialing processor, one of its few long-lived threads. A new thread per request (2026-12-03 to
+// 12-05) took the core the kernel gives a new thread, beside the other worker's under a load (its
+// writer switched out between flight and preface 3.9 times per request loaded, 0.8 idle); one
 // fixed thread per worker (until 2026-12-03) kept its core for seconds and moved the mix in
-// regimes of a thousand requests. One thread per worker replaced after five requests (2026-12-05
-// 16:20 to 19:20) lost the alert to the record-reading server's RST under the standard load (TVD
-// 0.13-0.17 against Go, goal 0.15); two in turn met every TVD goal there (docs/go-model.md,
-// "Threads that serve a few requests" and "Two threads and the handoff").
+// regimes of a thousand requests. Two threads per worker in turn met every TVD goal but put the
+// default server's h2:no_connection four points under Go's (docs/go-model.md, "Threads that serve
+// a few requests").
 #pragma once
 
 #include <condition_variable>
@@ -57,9 +56,9 @@ class RequestThreads {
   size_t next_ = 0;
 };
 
-// Two threads per worker in turn, each serving five requests before a new one takes its place
-// (docs/go-model.md, "Two threads and the handoff").
-inline constexpr size_t kRequestThreadsPerWorker = 2;
+// One thread per worker serves five requests, then a new one takes its place (docs/go-model.md,
+// "Threads that serve a few requests").
+inline constexpr size_t kRequestThreadsPerWorker = 1;
 inline constexpr int kRequestsPerThread = 5;
 // The calling client worker's request threads (made at its first request, joined when it ends).
 RequestThreads& request_threads();
