@@ -118,8 +118,7 @@ void add_go_timing_flags(CLI::App* cmd, Scenario& s) {
            },
            std::string(f.help))
         ->check(CLI::Range(int64_t{0}, int64_t{100'000}))
-        ->default_str(fmt::format("go {}, go1.19 {}", (kGoTimingGo.*f.member).count(),
-                                  (kGoTimingGo119.*f.member).count()));
+        ->default_str(std::to_string((kGoTimingGo.*f.member).count()));
   }
 }
 

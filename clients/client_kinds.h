@@ -66,33 +66,26 @@ const ClientKindInfo& add_client_definition(const std::filesystem::path& file);
 
 // The go models' timing defaults: microseconds of CPU work on the 2-core VM they were fitted on,
 // done as the yardstick's steps that took that long there (spin_for, clients/go_runtime.h); off_cpu
-// is a sleep, not work. Each model has its own, fitted against the real program it claims
-// (docs/go-model.md, "Calibration"); from 2026-12-05 10:50 to 12:25 they were the same, one Go
-// runtime under two transports. That day the second processor got Go's back-off (usleep(3) under
-// the default timer slack before it steals) and Go's futex sleep in place of a 30 us spin and four
-// yields; spin 30 -> 1 (Go's looks that find nothing last 0.7-0.8 us p50 in its execution trace),
-// and paired fits (calibrate --fit, -n 5000, both models and servers) put preface 20, handoff 8 and
-// headers 15 among the best for both (docs/go-model.md, "Go's thief backs off"). History of the
-// earlier timings: go1.19 was refitted on 2026-12-03 with the integer-chain yardstick and on
-// 2026-12-04 on a new VM host (preface 3 -> 20, handoff 26 -> 14, off_cpu 12 -> 0 once the model
-// had Go's sysmon, spin 20 -> 30); `go` had preface 30, handoff 10, headers 20 from 2026-12-05
-// until the back-off.
-inline constexpr Scenario::GoTiming kGoTimingGo{.handoff = std::chrono::microseconds(8),
-                                                .headers = std::chrono::microseconds(15),
-                                                .preface = std::chrono::microseconds(20),
+// is a sleep, not work. Since 2026-12-05 21:15 both models run one timing, fitted to what both real
+// Gos put on the wire: scripts/wire-gaps (loopback capture; alone, idle, -n 3000, both servers)
+// gave Go 1.26.8 and Go 1.19.8 the same gaps, last flight -> preface p10 23-26 us and preface ->
+// HEADERS p10 20-21, p50 22-25, where the timing before (preface 20, handoff 8, headers 15) put
+// the model's at 32-33 and 34-35: its preface lost the race to a record-reading server's RST more
+// often than Go's (alert alone 40 % against Go's 48-50 %). Preface 12, handoff 11, headers 2 put
+// them at 25 and 23-25 and its wire categories on Go's; paired fits (calibrate -n 5000 --fit,
+// three rounds) then gave TVD 0.009-0.047 on the default server idle and 0.061-0.097 against the
+// record-reading server under the standard load, for both models (docs/go-model.md, "The wire's
+// gaps"). Earlier: go1.19 had preface 15 from 2026-12-05 12:25, both preface 20, handoff 8,
+// headers 15, spin 1 since the thief's back-off (10:50, "Go's thief backs off"); go1.19 was
+// refitted on 2026-12-03 with the integer-chain yardstick and on 2026-12-04 on a new VM host
+// (preface 3 -> 20, handoff 26 -> 14, off_cpu 12 -> 0 once the model had Go's sysmon, spin 20 ->
+// 30); `go` had preface 30, handoff 10, headers 20 from 2026-12-05 until the back-off.
+inline constexpr Scenario::GoTiming kGoTimingGo{.handoff = std::chrono::microseconds(11),
+                                                .headers = std::chrono::microseconds(2),
+                                                .preface = std::chrono::microseconds(12),
                                                 .read_loop = std::chrono::microseconds(0),
                                                 .spin = std::chrono::microseconds(1),
                                                 .off_cpu = std::chrono::microseconds(0)};
-// go1.19 since 2026-12-05 12:25: go's, with the preface 5 us sooner, as Go 1.19.8 writes its
-// preface sooner after its last flight than Go 1.26.8 (scripts/wire-gaps, p50 46-48 against 57-59
-// us). At go's 20 its alert against the record-reading server under the standard load was 34-36 %
-// against Go 1.19's 47-49 % (TVD 0.11-0.16, one run over its goal in three sittings); at 15, 0.108
-// in a paired fit, and 0.016-0.055 idle (docs/go-model.md, "Go's thief backs off").
-inline constexpr Scenario::GoTiming kGoTimingGo119 = [] {
-  Scenario::GoTiming t = kGoTimingGo;
-  t.preface = std::chrono::microseconds(15);
-  return t;
-}();
 // Where the --go-NAME-us flags start: a field still negative when resolve_client runs was not
 // given, and takes the client's default (the flags may come before --client).
 inline constexpr Scenario::GoTiming kGoTimingNotGiven{.handoff = std::chrono::microseconds(-1),
