@@ -110,6 +110,8 @@ void check_server_flags(const Scenario& s, const CLI::App* cmd) {
 
 void add_go_timing_flags(CLI::App* cmd, Scenario& s) {
   for (const auto& f : kGoTimingFields) {
+    const int64_t go = (kGoTimingGo.*f.member).count();
+    const int64_t go119 = (kGoTimingGo119.*f.member).count();
     cmd->add_option_function<int64_t>(
            fmt::format("--go-{}-us", f.name),
            [&s, member = f.member](int64_t us) {
@@ -118,7 +120,8 @@ void add_go_timing_flags(CLI::App* cmd, Scenario& s) {
            },
            std::string(f.help))
         ->check(CLI::Range(int64_t{0}, int64_t{100'000}))
-        ->default_str(std::to_string((kGoTimingGo.*f.member).count()));
+        ->default_str(go == go119 ? std::to_string(go)
+                                  : fmt::format("go {}, go1.19 {}", go, go119));
   }
 }
 

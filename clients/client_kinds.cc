@@ -21,7 +21,7 @@ const std::array<ClientKindInfo, 5> kInProcessKinds = {{
      .help = "model of current Go's http2 Transport, fitted to Go 1.26.8 (the default)"},
     {.name = "go1.19",
      .run = run_go119_client,
-     .go_timing = &kGoTimingGo,
+     .go_timing = &kGoTimingGo119,
      .help = "model of Go 1.19.8's (Debian's), fitted to it: redials where current Go gives "
              "h2:no_connection"},
     {.name = "sequential",

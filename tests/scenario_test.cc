@@ -64,23 +64,24 @@ TEST(Scenario, AlertGraceBelongsToTheClientsThatUseIt) {
   EXPECT_FALSE(s.to_json().contains("alert_grace_ms"));
 }
 
-// Both go models run the timing fitted to the real Gos; a --go-NAME-us flag changes one field and
-// the rest stay the model's, whichever flag came first.
-TEST(Scenario, EachGoModelRunsTheFittedTimingAndAFlagChangesOneField) {
+// Each go model runs the timing fitted to the Go it claims; a --go-NAME-us flag changes one field
+// and the rest stay the named model's, whichever flag came first.
+TEST(Scenario, EachGoModelRunsItsOwnTimingAndAFlagChangesOneField) {
   Scenario go;
   ASSERT_EQ(resolve_client(go, false, false), std::nullopt);
   EXPECT_EQ(go.go_timing, kGoTimingGo);
   Scenario old;
   old.client = "go1.19";
   ASSERT_EQ(resolve_client(old, true, false), std::nullopt);
-  EXPECT_EQ(old.go_timing, kGoTimingGo);
+  EXPECT_EQ(old.go_timing, kGoTimingGo119);
+  EXPECT_NE(kGoTimingGo, kGoTimingGo119);
 
   Scenario one_flag;
   one_flag.client = "go1.19";
   one_flag.go_timing = kGoTimingNotGiven;
   one_flag.go_timing->spin = std::chrono::microseconds(7);
   ASSERT_EQ(resolve_client(one_flag, true, false), std::nullopt);
-  Scenario::GoTiming want = kGoTimingGo;
+  Scenario::GoTiming want = kGoTimingGo119;
   want.spin = std::chrono::microseconds(7);
   EXPECT_EQ(one_flag.go_timing, want);
 
