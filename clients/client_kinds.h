@@ -66,29 +66,15 @@ const ClientKindInfo& add_client_definition(const std::filesystem::path& file);
 
 // The go models' timing defaults: microseconds of CPU work on the 2-core VM they were fitted on,
 // done as the yardstick's steps that took that long there (spin_for, clients/go_runtime.h); off_cpu
-// is a sleep, not work. Each model has its own, fitted against the real program it claims
-// (docs/go-model.md, "Calibration"). Since 2026-12-05 21:30 both are fitted to what the real Gos
-// put on the wire as well as to their outcomes: scripts/wire-gaps (loopback capture, alone, idle,
-// -n 3000, both servers) gave Go 1.26.8 and Go 1.19.8 the same gaps, last flight -> preface p10
-// 23-26 us and preface -> HEADERS p10 20-21, where the timing before (go preface 20, handoff 8,
-// headers 15; go1.19 preface 15) put the models' at 27-33 and 34: their prefaces lost the race to a
-// record-reading server's RST more often than Go's (alert run alone 40 % against 48-50 %). Short
-// HEADERS work (`go` 2) puts the second gap on Go's; `go` takes a preface later than the wire's
-// (16, p10 28-30) with a shorter handoff (10): its h2:no_connection, which go1.19 redials instead,
-// needs the later preface on the default server, where Go's own preface is held up (p50 56-66 us
-// against 34-37 on the record server). go1.19 takes the wire's preface (12, p10 24-27) and 6 of
-// HEADERS work (p10 28): at 2 its alert from the default server was 4 points under Go 1.19's
-// (62.8 against 67.4 % over 13 runs; TVD up to 0.107 against 0.10 in the sitting of 21:36).
-// Paired fits (calibrate -n 5000 --fit, 2026-12-05 20:56-21:53): `go` TVD 0.021-0.042 default
-// server idle, 0.002-0.029 record, 0.059 record under the load, h2:no_connection 9.27 % over six
-// runs, Go's 9.27; go1.19 at headers 6 0.011-0.030 default server idle, 0.114 record under the
-// load (one run; 0.090 at handoff 8) (docs/go-model.md, "The wire's gaps"). `go`'s handoff went 9
-// -> 10 at 22:15: at 9 its default-server share was under Go's in two sittings (8.67 and 9.39 %
-// against 11.12 and 10.97). Earlier, both preface 20, handoff 8, headers 15, spin 1 since the
-// thief's back-off (10:50, "Go's thief backs off"), go1.19 preface 15 from 12:25; go1.19 was
-// refitted on 2026-12-03 with the integer-chain yardstick and on 2026-12-04 on a new VM host
-// (preface 3 -> 20, handoff 26 -> 14, off_cpu 12 -> 0 once the model had Go's sysmon, spin 20
-// -> 30); `go` had preface 30, handoff 10, headers 20 from 2026-12-05 until the back-off.
+// is a sleep, not work. Each model has its own, fitted against the real program it claims, to its
+// outcome shares and to the gaps it puts on the wire (scripts/wire-gaps, alone: Go 1.26.8 and Go
+// 1.19.8 both write the preface 23-26 us after their last flight and HEADERS 20-21 us after the
+// preface, p10). `headers` is short because the wire leaves no room for more: a later HEADERS loses
+// to the record-reading server's RST and the alert with it. `go` writes its preface later than the
+// wire says (16) because its h2:no_connection on the default server needs it, where Go's own
+// preface is held up; go1.19's 6 of HEADERS work keeps its alert from the default server on Go
+// 1.19's. The fits, the sittings that judged them and the timings before: docs/go-model.md, "The
+// wire's gaps" and the sections before it.
 inline constexpr Scenario::GoTiming kGoTimingGo{.handoff = std::chrono::microseconds(10),
                                                 .headers = std::chrono::microseconds(2),
                                                 .preface = std::chrono::microseconds(16),
