@@ -1,0 +1,103 @@
+// scripts/flight-race --from: where the kernel puts the server thread a client's last handshake
+// flight wakes, and whether the server's close comes before the client's preface and HEADERS
+// (docs/go-model.md, "Where the kernel puts the server"). A hand-made perf script text with two
+// connections on the same fd of one client process: the first's flight wakes the server on the
+// other CPU and the preface goes out before the server's close; the second's wakes it on the
+// writer's CPU, where it waits 47 us and closes before the preface. The ClientHello's own
+// wake-up is no flight, and a write by the server is no client write.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "shell_command.h"
+
+namespace h2race {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kScript = std::string(H2RACE_SOURCE_DIR) + "/scripts/flight-race";
+
+std::string client(const char* time, int cpu, const std::string& what) {
+  return " go1.26-net-http 200/201 [00" + std::to_string(cpu) + "] " + time + ": " + what + "\n";
+}
+std::string server(int tid, const char* time, int cpu, const std::string& what) {
+  return " h2race-server 300/" + std::to_string(tid) + " [00" + std::to_string(cpu) + "] " + time +
+         ": " + what + "\n";
+}
+std::string write(int fd) {
+  return "syscalls:sys_enter_write: fd: 0x0000000" + std::to_string(fd) +
+         ", buf: 0x7f00, count: 0x0000005e";
+}
+std::string close_fd(int fd) {
+  return "syscalls:sys_enter_close: fd: 0x0000000" + std::to_string(fd);
+}
+std::string wake(int tid, int target) {
+  return "sched:sched_wakeup: comm=h2race-server pid=" + std::to_string(tid) +
+         " prio=120 target_cpu=00" + std::to_string(target);
+}
+std::string runs(int tid) {
+  return "sched:sched_switch: prev_comm=stress-ng-cpu prev_pid=9 prev_prio=120 prev_state=R ==> "
+         "next_comm=h2race-server next_pid=" +
+         std::to_string(tid) + " next_prio=120";
+}
+
+TEST(FlightRace, SplitsTheOrderByWhereTheFlightPutTheServer) {
+  const std::string text =
+      // The first connection: ClientHello (its wake-up is not the flight), flight, preface.
+      client("100.000000", 0, write(7)) + client("100.000005", 0, wake(301, 1)) +
+      client("100.000100", 0, write(7)) + client("100.000102", 0, wake(301, 1)) +
+      server(301, "100.000110", 1, runs(301)) + server(301, "100.000112", 1, write(5)) +
+      client("100.000130", 0, write(7)) + server(301, "100.000140", 1, close_fd(9)) +
+      client("100.000200", 0, close_fd(7)) +
+      // The second, on the same fd: the server waits on the writer's CPU and closes first.
+      client("100.001000", 0, write(7)) + client("100.001100", 0, write(7)) +
+      client("100.001103", 0, wake(302, 0)) + server(302, "100.001150", 0, runs(302)) +
+      server(302, "100.001160", 0, close_fd(9)) + client("100.001170", 0, write(7)) +
+      client("100.001180", 0, write(7)) + client("100.001300", 0, close_fd(7));
+  const fs::path f = write_temp_file("h2race_flight_race", text);
+  const ShellResult r = shell(kScript + " --from " + f.string());
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("closed by it: 2"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("writer's CPU  50.0 %   waited for a core p50    47"), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("other CPU     50.0 %   waited for a core p50     8"), std::string::npos)
+      << r.output;
+  EXPECT_NE(
+      r.output.find("the server's close first                    50.0%      100.0%       0.0%"),
+      std::string::npos)
+      << r.output;
+  EXPECT_NE(
+      r.output.find("the preface, then the close                 50.0%        0.0%     100.0%"),
+      std::string::npos)
+      << r.output;
+  // Spans from the flight's wake-up: the second connection's preface 67 us, HEADERS 77, close 57.
+  EXPECT_NE(r.output.find("writer's CPU  preface 67 / 67 / 67; HEADERS 77 / 77 / 77; "
+                          "server's close 57 / 57 / 57"),
+            std::string::npos)
+      << r.output;
+  // No HEADERS after the first connection's flight: no HEADERS span on the other CPU's line.
+  EXPECT_NE(r.output.find("other CPU     preface 28 / 28 / 28; server's close 38 / 38 / 38"),
+            std::string::npos)
+      << r.output;
+  fs::remove(f);
+}
+
+TEST(FlightRace, BadInputsNameWhatIsWrongAndExit2) {
+  const fs::path junk = write_temp_file("h2race_flight_race_junk", "not a perf line\n");
+  const ShellResult no_events = shell(kScript + " --from " + junk.string());
+  EXPECT_EQ(no_events.code, 2) << no_events.output;
+  EXPECT_NE(no_events.output.find(junk.string() + ": no perf events read"), std::string::npos)
+      << no_events.output;
+  const ShellResult zero = shell(kScript + " -n 0");
+  EXPECT_EQ(zero.code, 2) << zero.output;
+  EXPECT_NE(zero.output.find("-n 0: a positive count"), std::string::npos) << zero.output;
+  const ShellResult extra = shell(kScript + " --from " + junk.string() + " --client go");
+  EXPECT_EQ(extra.code, 2) << extra.output;
+  EXPECT_NE(extra.output.find("--from reads a saved recording"), std::string::npos) << extra.output;
+  fs::remove(junk);
+}
+
+}  // namespace
+}  // namespace h2race
