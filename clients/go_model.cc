@@ -35,8 +35,8 @@
 #include <vector>
 
 #include "clients/go_runtime.h"
-#include "clients/go_threads.h"
 #include "clients/h2_client_session.h"
+#include "clients/request_threads.h"
 #include "core/classes.h"
 #include "core/inject.h"
 
@@ -300,7 +300,6 @@ struct Request {
 // [dialClientConn, newClientConn]: handshake, then preface + SETTINGS + WINDOW_UPDATE; a write
 // error fails the dial and is what the user sees. Then the read loop becomes runnable.
 Step newClientConn(Request& r) {
-  r.wakep();  // the request's goroutine starts the dial's [queueForDial: go t.dialConnFor]
   r.conn.end_flight_like_go();
   if (auto failed = open_connection(r.conn, r.t)) return Attempt{false, *failed};
   r.flight = Clock::now();
@@ -425,23 +424,18 @@ ClientResult redial_until_done(const ClientTarget& t, const GoModelOptions& opti
 
 ClientResult run_go_model(const ClientTarget& t, const GoModelOptions& options) {
   // Go runs a request's goroutines on whichever of its few long-lived threads holds a processor at
-  // the time. The model runs the request on one of its worker's threads and the worker's second
-  // processor on another, both drawn at random for each request (clients/go_threads.h says why).
-  // The processor is made first, so it outlives the threads that serve it.
+  // the time. The model runs each request on its worker's request thread, replaced by a new one
+  // after a few requests (clients/request_threads.h says why neither one fixed thread nor a new
+  // one per request); the worker's processor serves it. The processor is made first, so it
+  // outlives the request threads that use it.
   Processor& worker_processor = processor();
   const Sysmon::Ticking sysmon_ticks(sysmon());  // Go's sysmon runs while a request is in flight
   std::optional<ClientResult> result;
-  go_threads().run(
-      [&] {
-        use_processor(worker_processor);
-        const Sysmon::Running running(worker_processor.sysmon());
-        result = redial_until_done(t, options);
-      },
-      [&] {
-        use_processor(worker_processor);
-        worker_processor.serve();
-      },
-      [&] { worker_processor.stop(); });
+  request_threads().run([&] {
+    use_processor(worker_processor);
+    const Sysmon::Running running(worker_processor.sysmon());
+    result = redial_until_done(t, options);
+  });
   return std::move(*result);
 }
 

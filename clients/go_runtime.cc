@@ -122,11 +122,6 @@ void Sysmon::serve() {
   }
 }
 
-void Processor::serve() {
-  serve_until_stopped();
-  stopped();
-}
-
 namespace {
 thread_local Processor* t_worker_processor = nullptr;  // a request's thread: its worker's
 }  // namespace

@@ -160,25 +160,18 @@ class Sysmon {
 // first ran on the other P 30 us after `go cc.readLoop()` (p50), taken by a P that had been
 // looking since 7 us after the flight). While it backs off it still counts as spinning, so wakep()
 // does nothing, as in Go (nmspinning). The thread competes with the server for the cores, as Go's
-// does. One per client worker, its state kept across connections; its loop (serve) runs for each
-// request on one of the worker's threads that the request's own goroutines do not run on
-// (clients/go_threads.h), until stop(). If the read loop is not taken, the writer's own processor
-// runs it once the request's goroutines wait [schedule] (GoConn::await). The looking thread never
-// holds a lock the writer needs: it watches atomics.
+// does. One such thread per client worker, reused for every connection. If the read loop is not
+// taken, the writer's own processor runs it once the request's goroutines wait [schedule]
+// (GoConn::await). The looking thread never holds a lock the writer needs: it watches atomics.
 class Processor {
  public:
-  // sysmon: the worker's, told when the serving thread holds a P (looking, backing off, running
-  // the read loop) and when it sleeps.
-  explicit Processor(Sysmon& sysmon) : sysmon_(sysmon) {}
-  Processor(const Processor&) = delete;
-  Processor& operator=(const Processor&) = delete;
-  // The second processor's loop on the calling thread: idle until wakep() or post(), looking,
-  // backing off, stealing; returns once stop() was called (before or while it runs), idle.
-  void serve();
-  // Makes serve() return: the request is over (its read loop has ended: GoConn::stop).
-  void stop() {
-    stop_ = true;
+  // sysmon: the worker's, told when this thread holds a P (looking, backing off, running the read
+  // loop) and when it sleeps.
+  explicit Processor(Sysmon& sysmon) : sysmon_(sysmon), thread_([this] { serve(); }) {}
+  ~Processor() {
+    quit_ = true;
     wake(/*force=*/true);
+    thread_.join();
   }
   // Go's wakep(): a thread that is neither spinning nor running is woken (a futex wake) to look
   // for `spin` once it runs, then back off and steal; otherwise nothing happens.
@@ -263,17 +256,13 @@ class Processor {
   // A read loop that must run on this thread (a schedule orders the threads, or the request
   // returned without it).
   bool must_run() const { return job_ready_.load() && always_.load(); }
-  // serve()'s way out: idle again, stop_ cleared for the next request's serve().
-  void stopped() {
-    state_.store(kIdle);
-    stop_ = false;
-  }
-  void serve_until_stopped() {
+  void serve() {
+    pthread_setname_np(pthread_self(), "h2race-readloop");  // for top -H, perf sched, gdb
     for (;;) {
-      // Idle until wakep(), a read loop that must run here, or stop(). Each is re-checked after
+      // Idle until wakep(), a read loop that must run here, or quitting. Each is re-checked after
       // the thread last went idle, so none can slip in while it was spinning.
       for (;;) {
-        if (stop_) return;
+        if (quit_) return;
         if (state_.load() != kIdle) break;
         if (must_run()) {
           int idle = kIdle;
@@ -296,10 +285,7 @@ class Processor {
           steal();
           if (state_.load() != kSpinning) break;
         }
-        if (stop_) {
-          sysmon_.waiting();
-          return;
-        }
+        if (quit_) return;
         if (left > 0) {
           do_work(kStepsPerLook);
           left -= kStepsPerLook;
@@ -325,8 +311,9 @@ class Processor {
   std::atomic<bool> always_{false};
   std::atomic<int64_t> spin_us_{0};
   std::atomic<int> state_{kIdle};
-  std::atomic<bool> stop_{false};
+  std::atomic<bool> quit_{false};
   Sysmon& sysmon_;
+  std::thread thread_;  // last: starts once the members above exist
 };
 
 // The calling client worker's processor (one per worker thread, reused for every connection).
