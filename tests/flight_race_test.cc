@@ -1,6 +1,6 @@
 // scripts/flight-race --from: where the kernel puts the server thread a client's last handshake
 // flight wakes, and whether the server's close comes before the client's preface and HEADERS
-// (docs/go-model.md, "Where the kernel puts the server"). A hand-made perf script text with two
+// (docs/go-model.md, "Go's Ms, tried"). A hand-made perf script text with two
 // connections on the same fd of one client process: the first's flight wakes the server on the
 // other CPU and the preface goes out before the server's close; the second's wakes it on the
 // writer's CPU, where it waits 47 us and closes before the preface. The ClientHello's own
