@@ -96,6 +96,11 @@ TEST(FlightRace, BadInputsNameWhatIsWrongAndExit2) {
   const ShellResult extra = shell(kScript + " --from " + junk.string() + " --client go");
   EXPECT_EQ(extra.code, 2) << extra.output;
   EXPECT_NE(extra.output.find("--from reads a saved recording"), std::string::npos) << extra.output;
+  const ShellResult load = shell(kScript + " --from " + junk.string() + " --load");
+  EXPECT_EQ(load.code, 2) << load.output;
+  EXPECT_NE(load.output.find("--load looks at a run as it goes; not with --from"),
+            std::string::npos)
+      << load.output;
   fs::remove(junk);
 }
 
