@@ -15,6 +15,7 @@
 #include <optional>
 #include <thread>
 
+#include "clients/go_ms.h"
 #include "core/clock.h"
 #include "core/futex.h"
 
@@ -167,12 +168,14 @@ class Processor {
  public:
   // sysmon: the worker's, told when this thread holds a P (looking, backing off, running the read
   // loop) and when it sleeps.
-  explicit Processor(Sysmon& sysmon) : sysmon_(sysmon), thread_([this] { serve(); }) {}
+  // ms: the worker's, on which each look runs (the one that parked last).
+  Processor(Sysmon& sysmon, GoMs& ms) : sysmon_(sysmon), ms_(ms) {}
   ~Processor() {
     quit_ = true;
-    wake(/*force=*/true);
-    thread_.join();
+    for (int n = in_round_.load(); n != 0; n = in_round_.load()) futex_wait(in_round_, n);
   }
+  Processor(const Processor&) = delete;
+  Processor& operator=(const Processor&) = delete;
   // Go's wakep(): a thread that is neither spinning nor running is woken (a futex wake) to look
   // for `spin` once it runs, then back off and steal; otherwise nothing happens.
   void wakep(std::chrono::microseconds spin) {
@@ -217,8 +220,9 @@ class Processor {
   }
   // Waits for a read loop running here to end.
   void wait_idle() { wait_while(state_, kRunning); }
-  // The worker's sysmon.
+  // The worker's sysmon and Ms.
   Sysmon& sysmon() { return sysmon_; }
+  GoMs& ms() { return ms_; }
 
  private:
   enum : int { kIdle, kSpinning, kRunning };
@@ -228,10 +232,14 @@ class Processor {
     job_ready_.store(false);
     return job;
   }
-  // Idle → spinning, with a futex wake; `force` also when already spinning (a job that must run).
+  // Idle → spinning: a look is handed to the M that parked last. Not idle: the look under way
+  // sees a read loop that must run (`force`) at its next check, or once it is idle again (round).
   void wake(bool force) {
+    (void)force;
     int idle = kIdle;
-    if (state_.compare_exchange_strong(idle, kSpinning) || force) futex_wake(state_);
+    if (!state_.compare_exchange_strong(idle, kSpinning)) return;
+    in_round_.fetch_add(1);
+    ms_.hand([this] { round(); });
   }
   bool stealable() const {
     if (!job_ready_.load()) return false;
@@ -256,36 +264,27 @@ class Processor {
   // A read loop that must run on this thread (a schedule orders the threads, or the request
   // returned without it).
   bool must_run() const { return job_ready_.load() && always_.load(); }
-  void serve() {
-    pthread_setname_np(pthread_self(), "h2race-readloop");  // for top -H, perf sched, gdb
+  // One look on an M, from a wake: looking (the window starts when the M runs, as Go's spinning
+  // M's does, and is CPU work like Go's, spin_for, done in small pieces with a look between for a
+  // read loop that must run), Go's back-off (kStealBackOff) and the steal if the read loop is
+  // there; then idle, and the M parks. A read loop that must run and whose wake found the look
+  // under way is taken up once idle.
+  void round() {
     for (;;) {
-      // Idle until wakep(), a read loop that must run here, or quitting. Each is re-checked after
-      // the thread last went idle, so none can slip in while it was spinning.
-      for (;;) {
-        if (quit_) return;
-        if (state_.load() != kIdle) break;
-        if (must_run()) {
-          int idle = kIdle;
-          state_.compare_exchange_strong(idle, kSpinning);
-          break;
-        }
-        wait_while(state_, kIdle);
-      }
-      sysmon_.running();  // holds a P until it sleeps again
-      // Looking: the window starts when the thread runs, as Go's spinning M's does, and is CPU
-      // work like Go's (spin_for), done in small pieces with a look between for a read loop that
-      // must run here. Then Go's back-off (kStealBackOff) and the steal, if the read loop is
-      // there; then idle again.
+      sysmon_.running();                     // holds a P until it parks again
       constexpr int64_t kStepsPerLook = 64;  // about 0.1 us of the chain
       int64_t left =
           work_steps(std::chrono::microseconds(spin_us_.load(std::memory_order_relaxed)));
       bool backed_off = false;
       for (;;) {
         if ((backed_off || must_run()) && stealable()) {
-          steal();
-          if (state_.load() != kSpinning) break;
+          steal();  // idle after it; a wake meanwhile handed its own look to another M
+          break;
         }
-        if (quit_) return;
+        if (quit_) {
+          state_.store(kIdle);
+          break;
+        }
         if (left > 0) {
           do_work(kStepsPerLook);
           left -= kStepsPerLook;
@@ -297,10 +296,15 @@ class Processor {
           continue;
         }
         int spinning = kSpinning;
-        if (state_.compare_exchange_strong(spinning, kIdle)) break;
+        state_.compare_exchange_strong(spinning, kIdle);
+        break;
       }
       sysmon_.waiting();
+      int idle = kIdle;
+      if (quit_ || !must_run() || !state_.compare_exchange_strong(idle, kSpinning)) break;
     }
+    in_round_.fetch_sub(1);
+    futex_wake(in_round_);
   }
   std::mutex mu_;  // job_
   std::optional<std::function<void()>> job_;
@@ -312,8 +316,9 @@ class Processor {
   std::atomic<int64_t> spin_us_{0};
   std::atomic<int> state_{kIdle};
   std::atomic<bool> quit_{false};
+  std::atomic<int> in_round_{0};  // looks handed and not yet over: the destructor waits for them
   Sysmon& sysmon_;
-  std::thread thread_;  // last: starts once the members above exist
+  GoMs& ms_;
 };
 
 // The calling client worker's processor (one per worker thread, reused for every connection).
