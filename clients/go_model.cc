@@ -36,6 +36,7 @@
 
 #include "clients/go_runtime.h"
 #include "clients/h2_client_session.h"
+#include "clients/request_threads.h"
 #include "core/classes.h"
 #include "core/inject.h"
 
@@ -299,7 +300,6 @@ struct Request {
 // [dialClientConn, newClientConn]: handshake, then preface + SETTINGS + WINDOW_UPDATE; a write
 // error fails the dial and is what the user sees. Then the read loop becomes runnable.
 Step newClientConn(Request& r) {
-  r.wakep();  // the request's goroutine starts the dial's [queueForDial: go t.dialConnFor]
   r.conn.end_flight_like_go();
   if (auto failed = open_connection(r.conn, r.t)) return Attempt{false, *failed};
   r.flight = Clock::now();
@@ -431,7 +431,7 @@ ClientResult run_go_model(const ClientTarget& t, const GoModelOptions& options) 
   Processor& worker_processor = processor();
   const Sysmon::Ticking sysmon_ticks(sysmon());  // Go's sysmon runs while a request is in flight
   std::optional<ClientResult> result;
-  worker_processor.ms().run([&] {
+  request_threads().run([&] {
     use_processor(worker_processor);
     const Sysmon::Running running(worker_processor.sysmon());
     result = redial_until_done(t, options);

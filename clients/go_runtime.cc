@@ -5,7 +5,6 @@
 #include <time.h>
 
 #include <algorithm>
-#include <random>
 #include <thread>
 
 namespace h2race {
@@ -131,11 +130,12 @@ void use_processor(Processor& p) { t_worker_processor = &p; }
 
 Processor& processor() {
   if (t_worker_processor) return *t_worker_processor;
-  // The worker's sysmon and Ms are made first, inside this initialiser, so they outlive the
-  // processor whose looks tell sysmon when they run and run on the Ms.
-  thread_local Sysmon worker_sysmon;
-  thread_local GoMs worker_ms(kGoMsPerWorker, std::random_device{}());
-  thread_local Processor own(worker_sysmon, worker_ms);
+  // The worker's sysmon is made first, inside this initialiser, so it outlives the processor
+  // whose thread tells it when it runs.
+  thread_local Processor own([]() -> Sysmon& {
+    thread_local Sysmon worker_sysmon;
+    return worker_sysmon;
+  }());
   return own;
 }
 

@@ -15,7 +15,6 @@
 #include <optional>
 #include <thread>
 
-#include "clients/go_ms.h"
 #include "core/clock.h"
 #include "core/futex.h"
 
@@ -168,14 +167,12 @@ class Processor {
  public:
   // sysmon: the worker's, told when this thread holds a P (looking, backing off, running the read
   // loop) and when it sleeps.
-  // ms: the worker's, on which each look runs (the one that parked last).
-  Processor(Sysmon& sysmon, GoMs& ms) : sysmon_(sysmon), ms_(ms) {}
+  explicit Processor(Sysmon& sysmon) : sysmon_(sysmon), thread_([this] { serve(); }) {}
   ~Processor() {
     quit_ = true;
-    for (int n = in_round_.load(); n != 0; n = in_round_.load()) futex_wait(in_round_, n);
+    wake(/*force=*/true);
+    thread_.join();
   }
-  Processor(const Processor&) = delete;
-  Processor& operator=(const Processor&) = delete;
   // Go's wakep(): a thread that is neither spinning nor running is woken (a futex wake) to look
   // for `spin` once it runs, then back off and steal; otherwise nothing happens.
   void wakep(std::chrono::microseconds spin) {
@@ -220,9 +217,8 @@ class Processor {
   }
   // Waits for a read loop running here to end.
   void wait_idle() { wait_while(state_, kRunning); }
-  // The worker's sysmon and Ms.
+  // The worker's sysmon.
   Sysmon& sysmon() { return sysmon_; }
-  GoMs& ms() { return ms_; }
 
  private:
   enum : int { kIdle, kSpinning, kRunning };
@@ -232,14 +228,10 @@ class Processor {
     job_ready_.store(false);
     return job;
   }
-  // Idle → spinning: a look is handed to the M that parked last. Not idle: the look under way
-  // sees a read loop that must run (`force`) at its next check, or once it is idle again (round).
+  // Idle → spinning, with a futex wake; `force` also when already spinning (a job that must run).
   void wake(bool force) {
-    (void)force;
     int idle = kIdle;
-    if (!state_.compare_exchange_strong(idle, kSpinning)) return;
-    in_round_.fetch_add(1);
-    ms_.hand([this] { round(); });
+    if (state_.compare_exchange_strong(idle, kSpinning) || force) futex_wake(state_);
   }
   bool stealable() const {
     if (!job_ready_.load()) return false;
@@ -264,27 +256,36 @@ class Processor {
   // A read loop that must run on this thread (a schedule orders the threads, or the request
   // returned without it).
   bool must_run() const { return job_ready_.load() && always_.load(); }
-  // One look on an M, from a wake: looking (the window starts when the M runs, as Go's spinning
-  // M's does, and is CPU work like Go's, spin_for, done in small pieces with a look between for a
-  // read loop that must run), Go's back-off (kStealBackOff) and the steal if the read loop is
-  // there; then idle, and the M parks. A read loop that must run and whose wake found the look
-  // under way is taken up once idle.
-  void round() {
+  void serve() {
+    pthread_setname_np(pthread_self(), "h2race-readloop");  // for top -H, perf sched, gdb
     for (;;) {
-      sysmon_.running();                     // holds a P until it parks again
+      // Idle until wakep(), a read loop that must run here, or quitting. Each is re-checked after
+      // the thread last went idle, so none can slip in while it was spinning.
+      for (;;) {
+        if (quit_) return;
+        if (state_.load() != kIdle) break;
+        if (must_run()) {
+          int idle = kIdle;
+          state_.compare_exchange_strong(idle, kSpinning);
+          break;
+        }
+        wait_while(state_, kIdle);
+      }
+      sysmon_.running();  // holds a P until it sleeps again
+      // Looking: the window starts when the thread runs, as Go's spinning M's does, and is CPU
+      // work like Go's (spin_for), done in small pieces with a look between for a read loop that
+      // must run here. Then Go's back-off (kStealBackOff) and the steal, if the read loop is
+      // there; then idle again.
       constexpr int64_t kStepsPerLook = 64;  // about 0.1 us of the chain
       int64_t left =
           work_steps(std::chrono::microseconds(spin_us_.load(std::memory_order_relaxed)));
       bool backed_off = false;
       for (;;) {
         if ((backed_off || must_run()) && stealable()) {
-          steal();  // idle after it; a wake meanwhile handed its own look to another M
-          break;
+          steal();
+          if (state_.load() != kSpinning) break;
         }
-        if (quit_) {
-          state_.store(kIdle);
-          break;
-        }
+        if (quit_) return;
         if (left > 0) {
           do_work(kStepsPerLook);
           left -= kStepsPerLook;
@@ -296,15 +297,10 @@ class Processor {
           continue;
         }
         int spinning = kSpinning;
-        state_.compare_exchange_strong(spinning, kIdle);
-        break;
+        if (state_.compare_exchange_strong(spinning, kIdle)) break;
       }
       sysmon_.waiting();
-      int idle = kIdle;
-      if (quit_ || !must_run() || !state_.compare_exchange_strong(idle, kSpinning)) break;
     }
-    in_round_.fetch_sub(1);
-    futex_wake(in_round_);
   }
   std::mutex mu_;  // job_
   std::optional<std::function<void()>> job_;
@@ -316,9 +312,8 @@ class Processor {
   std::atomic<int64_t> spin_us_{0};
   std::atomic<int> state_{kIdle};
   std::atomic<bool> quit_{false};
-  std::atomic<int> in_round_{0};  // looks handed and not yet over: the destructor waits for them
   Sysmon& sysmon_;
-  GoMs& ms_;
+  std::thread thread_;  // last: starts once the members above exist
 };
 
 // The calling client worker's processor (one per worker thread, reused for every connection).

@@ -87,7 +87,7 @@ TEST(Driver, ThreadsAreNamedForProfilers) {
   run_scenario(plan_run(s), pki(), hooks);
   EXPECT_TRUE(names.contains("h2race-server"));
   EXPECT_TRUE(names.contains("h2race-client"));
-  EXPECT_TRUE(names.contains("h2race-m"));
+  EXPECT_TRUE(names.contains("h2race-readloop"));
 }
 
 TEST(Driver, NoCertificateTruthIsCertificateRequired) {
