@@ -6,6 +6,7 @@
 // writer's CPU, where it waits 47 us and closes before the preface. The ClientHello's own
 // wake-up is no flight, and a write by the server is no client write.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <string>
@@ -82,6 +83,17 @@ TEST(FlightRace, SplitsTheOrderByWhereTheFlightPutTheServer) {
             std::string::npos)
       << r.output;
   fs::remove(f);
+}
+
+// The recording path (scripts/perf_recording.py, which scripts/sched-wakes shares): a short run
+// of the go model under perf, looked at with --load, gives its connections' flights and the load
+// estimate of the model's request threads.
+TEST(FlightRace, RecordsARunUnderPerf) {
+  if (geteuid() != 0) GTEST_SKIP() << "perf on all CPUs needs root";
+  const ShellResult r = shell(kScript + " -n 500 --load -- --client go -q");
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("closed by it: "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("  h2race-request "), std::string::npos) << r.output;
 }
 
 TEST(FlightRace, BadInputsNameWhatIsWrongAndExit2) {

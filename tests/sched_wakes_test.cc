@@ -4,6 +4,7 @@
 // the wakee then yields, a sleeper's timer fires, the first thread wakes the server on the other
 // CPU and sleeps. Each kind must land in its own row, the sleep in none.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <string>
@@ -63,6 +64,16 @@ TEST(SchedWakes, SplitsPreemptionByTheWakeeFromYieldsAndCountsPerRequest) {
   // The sleep (state S) is no taken core: two rows, no more.
   EXPECT_EQ(r.output.find("swapper"), std::string::npos) << r.output;
   fs::remove(f);
+}
+
+// The recording path (scripts/perf_recording.py, which scripts/flight-race shares): a short run
+// of the go model under perf gives the model's request thread among the wakers.
+TEST(SchedWakes, RecordsARunUnderPerf) {
+  if (geteuid() != 0) GTEST_SKIP() << "perf on all CPUs needs root";
+  const ShellResult r = shell(kScript + " -n 200 -- --client go -q");
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("per request (200 requests"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("h2race-request"), std::string::npos) << r.output;
 }
 
 TEST(SchedWakes, BadInputsNameWhatIsWrongAndExit2) {
