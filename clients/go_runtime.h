@@ -20,15 +20,19 @@
 
 namespace h2race {
 
-// This machine's speed against the one the defaults were fitted on: the thread CPU time of a fixed
-// piece of integer work (measure_reference in go_runtime.cc), measured once per process, over the
-// same at the fit. Go's steps are CPU work, so their time scales with it.
+// This machine's speed against the VM of kReferenceAtFit: the thread CPU time of a fixed piece of
+// integer work (measure_reference in go_runtime.cc), measured once per process, over the same
+// there. Go's steps are CPU work, so their time scales with it on one host; from one host to
+// another Go's steps moved more than the chain (twice its time where the chain took 1.5 times,
+// 2026-12-06), so the timings are refitted per host (docs/go-model.md, "Refitted on the fc-v1294
+// host").
 struct MachineSpeed {
   std::chrono::nanoseconds reference;  // this machine, now
   std::chrono::nanoseconds at_fit;     // kReferenceAtFit
   double factor;                       // reference / at_fit: > 1 on a slower machine
 };
-// The reference on the 2-core VM where the go models' timings were fitted (docs/go-model.md).
+// The reference on the 2-core VM of 2026-12-03: it fixes the unit of the go models' timings (the
+// chain's steps per microsecond there), whichever host they were fitted on since (docs/go-model.md).
 inline constexpr std::chrono::nanoseconds kReferenceAtFit{320'000};  // 2026-12-03 09:05 UTC
 // The yardstick's size: steps of the integer chain in one round (go_runtime.cc).
 inline constexpr int64_t kReferenceSteps = 200'000;
