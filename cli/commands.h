@@ -136,7 +136,8 @@ class PcapOutput {
 // is a UsageError naming `who` (its flag and name as the command spells them).
 void apply_warm_up(RunPlan& plan, uint64_t warm_up, std::string_view who);
 
-// Before the first iteration: the note go_model_jobs_caveat has for the plan's client, if any.
+// Before the first iteration: the note go_model_jobs_caveat has for the plan's client, if any, and
+// what --warm-up costs with --fresh-server.
 void print_plan_caveat(std::string_view command, const RunPlan& plan);
 
 // The end of a command that ran iterations (run, probe): the table unless -q (examples_note

@@ -12,6 +12,16 @@ void print_plan_caveat(std::string_view command, const RunPlan& plan) {
   const std::string caveat =
       go_model_jobs_caveat(*plan.kind, plan.scenario.jobs, plan.schedule.has_value());
   if (!caveat.empty()) print_stderr(fmt::format("h2race {}: note: {}\n", command, caveat));
+  // A fresh server per iteration is a fresh process of the program too, and each process makes its
+  // warm-up requests first: a cost a user of both flags does not expect (101 times the requests
+  // at --warm-up 100), so it is said before the run, not refused (a settled process per server
+  // may be what they want).
+  if (plan.warm_up > 0 && plan.scenario.fresh_server) {
+    print_stderr(fmt::format(
+        "h2race {}: note: --warm-up {} with --fresh-server: each iteration starts a new process of "
+        "{}, which first makes its {} uncounted requests ({} connections per iteration)\n",
+        command, plan.warm_up, plan.scenario.client, plan.warm_up, plan.warm_up + 1));
+  }
 }
 
 }  // namespace h2race::cli

@@ -347,6 +347,15 @@ TEST(ExternalPeers, RunWarmUpLeavesEachProcesssFirstAnswersUncounted) {
   EXPECT_EQ(model.code, 2) << model.output;
   EXPECT_NE(model.output.find("--warm-up: --client go is not a program"), std::string::npos)
       << model.output;
+  // With a fresh server per iteration every iteration is a new process, warmed up anew: said
+  // before the run, with what it costs.
+  const Result fresh = h2race("run -n 1 --client go1.26-net-http --warm-up 2 --fresh-server");
+  EXPECT_EQ(fresh.code, 0) << fresh.output;
+  EXPECT_NE(fresh.output.find("note: --warm-up 2 with --fresh-server: each iteration starts a new "
+                              "process of go1.26-net-http, which first makes its 2 uncounted "
+                              "requests (3 connections per iteration)"),
+            std::string::npos)
+      << fresh.output;
   const Result curl = h2race("run -n 2 --client curl --warm-up 3");
   EXPECT_EQ(curl.code, 2) << curl.output;
   EXPECT_NE(curl.output.find("--client curl answers one request per process"), std::string::npos)
