@@ -15,6 +15,7 @@
 #include "cli/progress.h"
 #include "cli/user_files.h"
 #include "clients/client_kinds.h"
+#include "clients/go_runtime.h"
 #include "core/environment.h"
 #include "core/interrupt.h"
 #include "core/pki.h"
@@ -325,12 +326,12 @@ int calibrate_command(CalibrateFlags& f) {
       "\n" + spread_table(spreads, c.real_batches.size()) + "\n" +
       // The conditions a distance holds for: both sides' shares move with the machine's load,
       // and with how soon an idle core runs a thread woken there, which no yardstick sees.
-      fmt::format("conditions: {} cores, --jobs {}, {}, load average (1, 5, 15 min) {} before, {} "
-                  "after; an idle core ran a woken thread after {} before, {} after (p50, {} "
-                  "wake-ups); {}{}\n",
-                  std::thread::hardware_concurrency(), model.jobs, host_line(), load_before,
-                  load_average(), wake_text(wake_before), wake_text(wake_after), kWakeRounds,
-                  program_line(c.real), speed_line(c.model)) +
+      fmt::format("conditions: {} cores, GOMAXPROCS {}, --jobs {}, {}, load average (1, 5, 15 "
+                  "min) {} before, {} after; an idle core ran a woken thread after {} before, {} "
+                  "after (p50, {} wake-ups); {}{}\n",
+                  std::thread::hardware_concurrency(), go_maxprocs(), model.jobs, host_line(),
+                  load_before, load_average(), wake_text(wake_before), wake_text(wake_after),
+                  kWakeRounds, program_line(c.real), speed_line(c.model)) +
       (c.model.examples.empty()
            ? ""
            : fmt::format("\nexamples of the model ({}; the real program's connections are not "

@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "cli/user_files.h"
 #include "clients/client_kinds.h"
+#include "clients/go_runtime.h"
 
 namespace h2race::cli {
 
@@ -12,6 +13,9 @@ void print_plan_caveat(std::string_view command, const RunPlan& plan) {
   const std::string caveat =
       go_model_jobs_caveat(*plan.kind, plan.scenario.jobs, plan.schedule.has_value());
   if (!caveat.empty()) print_stderr(fmt::format("h2race {}: note: {}\n", command, caveat));
+  const std::string procs =
+      go_model_procs_caveat(*plan.kind, go_maxprocs(), plan.schedule.has_value());
+  if (!procs.empty()) print_stderr(fmt::format("h2race {}: note: {}\n", command, procs));
   // A fresh server per iteration is a fresh process of the program too, and each process makes its
   // warm-up requests first: a cost a user of both flags does not expect (101 times the requests
   // at --warm-up 100), so it is said before the run, not refused (a settled process per server

@@ -179,4 +179,13 @@ std::string go_model_jobs_caveat(const ClientKindInfo& kind, int jobs, bool sche
           : fmt::format("at --jobs {} it was never checked against real Go", jobs));
 }
 
+std::string go_model_procs_caveat(const ClientKindInfo& kind, int procs, bool scheduled) {
+  if (!kind.go_timing || scheduled || procs <= 2) return "";
+  return fmt::format(
+      "Go would run {} processors here (GOMAXPROCS); the {} model runs at most two, as Go on the "
+      "2-CPU machines it was fitted and checked on, and was never checked against Go on more "
+      "(docs/go-model.md, \"One core\")",
+      procs, kind.name);
+}
+
 }  // namespace h2race

@@ -108,6 +108,9 @@ inline constexpr int kGoModelHoldsToJobs = 4;
 // schedule (a schedule's waits decide the order, not the timing) at a --jobs it does not hold at
 // (1) or was never checked at (above 4). "" when there is nothing to say.
 std::string go_model_jobs_caveat(const ClientKindInfo& kind, int jobs, bool scheduled);
+// The same for the processors Go would run here (go_maxprocs()): the model runs one or two, as Go
+// on one or two CPUs; Go on more runs more, which the model does not. "" at one or two.
+std::string go_model_procs_caveat(const ClientKindInfo& kind, int procs, bool scheduled);
 
 // The one place where protocol and client are reconciled: an in-process h2 profile under
 // --proto h1 becomes the h1 client (unless the client was named explicitly: an error), `h1`

@@ -5,6 +5,9 @@
 #include <time.h>
 
 #include <algorithm>
+#include <charconv>
+#include <cstdlib>
+#include <cstring>
 #include <thread>
 
 namespace h2race {
@@ -100,6 +103,24 @@ void precise_sleep_until(Clock::time_point t) {
   std::this_thread::sleep_until(t);
   // PR_SET_TIMERSLACK 0 restores the thread's default.
   prctl(PR_SET_TIMERSLACK, saved > 0 ? static_cast<unsigned long>(saved) : 0UL, 0UL, 0UL, 0UL);
+}
+
+int go_maxprocs_for(const char* env, int affinity_cpus) {
+  // Go's atoi32: decimal digits only, the whole string.
+  if (env != nullptr && *env != '\0') {
+    int n = 0;
+    const char* end = env + std::strlen(env);
+    const auto [ptr, ec] = std::from_chars(env, end, n);
+    if (ec == std::errc() && ptr == end && n > 0) return n;
+  }
+  return std::max(1, affinity_cpus);
+}
+
+int go_maxprocs() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  const int cpus = sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set) : 1;
+  return go_maxprocs_for(std::getenv("GOMAXPROCS"), cpus);
 }
 
 void Sysmon::serve() {

@@ -153,6 +153,14 @@ class Sysmon {
   std::thread thread_;  // last: starts once the members above exist
 };
 
+// How many processors Go runs in this process [GOMAXPROCS, runtime.schedinit]: the environment's
+// GOMAXPROCS when it is a whole number above 0, else the CPUs the process may run on (its affinity
+// mask; `taskset -c 0` makes one). Go >= 1.25 also takes a cgroup's CPU limit, but never below two
+// [defaultGOMAXPROCS], so on the question the model asks (one processor or more) it changes
+// nothing. go_maxprocs_for is the rule: env as getenv("GOMAXPROCS") returns it.
+int go_maxprocs_for(const char* env, int affinity_cpus);
+int go_maxprocs();
+
 // Go's second processor. GOMAXPROCS is the number of cores (two here) and the writer's goroutines
 // hand over to one another on the first (runnext). Whenever a goroutine becomes runnable while a
 // processor is idle and no thread spins, Go wakes a thread [wakep] that looks for a goroutine to
@@ -167,11 +175,14 @@ class Sysmon {
 // does. One such thread per client worker, reused for every connection. If the read loop is not
 // taken, the writer's own processor runs it once the request's goroutines wait [schedule]
 // (GoConn::await). The looking thread never holds a lock the writer needs: it watches atomics.
+// With one processor (go_maxprocs() 1, as Go on one CPU) there is none idle to wake: wakep() does
+// nothing and the read loop waits for the writer's (docs/go-model.md, "One core").
 class Processor {
  public:
   // sysmon: the worker's, told when this thread holds a P (looking, backing off, running the read
   // loop) and when it sleeps.
-  explicit Processor(Sysmon& sysmon) : sysmon_(sysmon), thread_([this] { serve(); }) {}
+  explicit Processor(Sysmon& sysmon)
+      : idle_p_(go_maxprocs() >= 2), sysmon_(sysmon), thread_([this] { serve(); }) {}
   ~Processor() {
     quit_ = true;
     wake(/*force=*/true);
@@ -180,6 +191,7 @@ class Processor {
   // Go's wakep(): a thread that is neither spinning nor running is woken (a futex wake) to look
   // for `spin` once it runs, then back off and steal; otherwise nothing happens.
   void wakep(std::chrono::microseconds spin) {
+    if (!idle_p_) return;
     spin_us_.store(spin.count(), std::memory_order_relaxed);
     wake(false);
   }
@@ -196,7 +208,7 @@ class Processor {
       job_ready_.store(true);
     }
     spin_us_.store(spin.count(), std::memory_order_relaxed);
-    wake(always);
+    if (idle_p_ || always) wake(always);
   }
   // The writer's processor takes the read loop if nobody stole it (and no schedule wants it on
   // its own thread).
@@ -316,6 +328,7 @@ class Processor {
   std::atomic<int64_t> spin_us_{0};
   std::atomic<int> state_{kIdle};
   std::atomic<bool> quit_{false};
+  const bool idle_p_;  // Go runs a second processor here (go_maxprocs() >= 2)
   Sysmon& sysmon_;
   std::thread thread_;  // last: starts once the members above exist
 };

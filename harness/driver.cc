@@ -134,6 +134,8 @@ RunRecord run_iterations_on(const RunPlan& plan, const Pki& pki, MtlsServer* sha
     run.env["go_model_speed"] = {{"reference_ns", speed->reference.count()},
                                  {"at_fit_ns", speed->at_fit.count()},
                                  {"factor", speed->factor}};
+    // Go's GOMAXPROCS here, which the model follows up to two processors.
+    run.env["go_maxprocs"] = go_maxprocs();
   }
   if (kind.program) {
     // Which build of the program this histogram is of (a Go client's `go version`).
