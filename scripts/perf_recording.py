@@ -1,6 +1,7 @@
-"""What scripts/flight-race and scripts/sched-wakes share: recording `build/h2race run -n N ARGS`
-under `perf record -a` and reading the recording back as `perf script` text, or a saved text
-instead (--from); a thread's kind; percentiles; the scripts' way to fail (exit 2)."""
+"""What scripts/flight-race, scripts/sched-wakes and scripts/sysmon-ticks share: recording
+`build/h2race run -n N ARGS` under `perf record -a` and reading the recording back as `perf script`
+text, or a saved text instead (--from); a thread's kind; percentiles; the scripts' way to fail
+(exit 2)."""
 import os
 import re
 import shutil
