@@ -1,7 +1,8 @@
 """What scripts/flight-race, scripts/sched-wakes and scripts/sysmon-ticks share: recording
 `build/h2race run -n N ARGS` under `perf record -a` and reading the recording back as `perf script`
-text, or a saved text instead (--from); a thread's kind; percentiles; the scripts' way to fail
-(exit 2)."""
+text, or a saved text instead (--from); their command line; a thread's kind; percentiles; the
+scripts' way to fail (exit 2)."""
+import argparse
 import os
 import re
 import shutil
@@ -13,6 +14,59 @@ import tempfile
 def fail(message):
     print(f"scripts/{os.path.basename(sys.argv[0])}: {message}", file=sys.stderr)
     sys.exit(2)
+
+
+def parser(usage, default_n, per_request):
+    """An argument parser with what the scripts share: -n (the recorded run's count), --from FILE
+    (a saved recording instead) and, for the scripts that count per request (per_request), --requests
+    N (the saved recording's count). No abbreviations: a run flag must never be read as one of
+    ours."""
+    prog = f"scripts/{os.path.basename(sys.argv[0])}"
+    p = argparse.ArgumentParser(prog=prog, description=sys.modules["__main__"].__doc__,
+                                allow_abbrev=False, usage=usage,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("-n", type=int, metavar="N",
+                   help=f"requests of the recorded run (default {default_n})")
+    p.add_argument("--from", dest="source", metavar="FILE",
+                   help="a saved perf script text to read instead")
+    if per_request:
+        p.add_argument("--requests", type=int, metavar="N",
+                       help="with --from: how many requests it recorded")
+    p.set_defaults(default_n=default_n, per_request=per_request)
+    return p
+
+
+def parse(p):
+    """Parses the command line with p (from parser()) and refuses what the scripts share: a count
+    that is not positive, -n or run flags with --from, --from without --requests (per request),
+    --requests without --from, a count or (per request) --warm-up among the run flags, whose
+    requests would be seen but not counted. Returns (args, run_args); args.n is the run's count."""
+    args, run_args = p.parse_known_args()
+    if run_args and run_args[0] == "--":
+        run_args = run_args[1:]
+    for flag, value in (("-n", args.n), ("--requests", getattr(args, "requests", None))):
+        if value is not None and value < 1:
+            fail(f"{flag} {value}: a positive count")
+    if args.source:
+        if run_args:
+            fail(f"--from reads a saved recording; unknown or run flags: {' '.join(run_args)}")
+        if args.n is not None:
+            fail("-n records a run; with --from " + (
+                "give the recording's count as --requests N" if args.per_request else
+                "leave it out"))
+        if args.per_request and args.requests is None:
+            fail("--from needs --requests N, the recorded run's count")
+        return args, run_args
+    if getattr(args, "requests", None) is not None:
+        fail("--requests goes with --from; a recorded run counts its own (-n)")
+    if any(a in ("-n", "--iterations") or a.startswith("--iterations=") or
+           (a.startswith("-n") and a[2:].isdigit()) for a in run_args):
+        fail("a count among the run flags: give it as this script's -n, before --")
+    if args.per_request and any(a == "--warm-up" or a.startswith("--warm-up=") for a in run_args):
+        fail("--warm-up: its requests would be seen without being counted; leave it out")
+    if args.n is None:
+        args.n = args.default_n
+    return args, run_args
 
 
 def kind(comm):

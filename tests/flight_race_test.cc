@@ -108,6 +108,13 @@ TEST(FlightRace, BadInputsNameWhatIsWrongAndExit2) {
   const ShellResult extra = shell(kScript + " --from " + junk.string() + " --client go");
   EXPECT_EQ(extra.code, 2) << extra.output;
   EXPECT_NE(extra.output.find("--from reads a saved recording"), std::string::npos) << extra.output;
+  const ShellResult with_n = shell(kScript + " --from " + junk.string() + " -n 5");
+  EXPECT_EQ(with_n.code, 2) << with_n.output;
+  EXPECT_NE(with_n.output.find("-n records a run; with --from leave it out"), std::string::npos)
+      << with_n.output;
+  const ShellResult count = shell(kScript + " -- --client go -n500");
+  EXPECT_EQ(count.code, 2) << count.output;
+  EXPECT_NE(count.output.find("a count among the run flags"), std::string::npos) << count.output;
   const ShellResult load = shell(kScript + " --from " + junk.string() + " --load");
   EXPECT_EQ(load.code, 2) << load.output;
   EXPECT_NE(load.output.find("--load looks at a run as it goes; not with --from"),

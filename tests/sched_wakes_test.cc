@@ -78,17 +78,22 @@ TEST(SchedWakes, RecordsARunUnderPerf) {
 
 TEST(SchedWakes, BadInputsNameWhatIsWrongAndExit2) {
   const fs::path junk = write_temp_file("h2race_sched_wakes_junk", "not a perf line\n");
-  const ShellResult no_events = shell(kScript + " --from " + junk.string() + " --requests 2");
-  EXPECT_EQ(no_events.code, 2) << no_events.output;
-  EXPECT_NE(no_events.output.find(junk.string() + ": no perf events read"), std::string::npos)
-      << no_events.output;
-  const ShellResult no_count = shell(kScript + " --from " + junk.string());
-  EXPECT_EQ(no_count.code, 2) << no_count.output;
-  EXPECT_NE(no_count.output.find("--from needs --requests N"), std::string::npos)
-      << no_count.output;
-  const ShellResult zero = shell(kScript + " -n 0");
-  EXPECT_EQ(zero.code, 2) << zero.output;
-  EXPECT_NE(zero.output.find("-n 0: a positive count"), std::string::npos) << zero.output;
+  auto expect_refused = [](const std::string& args, const std::string& message) {
+    const ShellResult r = shell(kScript + " " + args);
+    EXPECT_EQ(r.code, 2) << args << "\n" << r.output;
+    EXPECT_NE(r.output.find(message), std::string::npos) << args << "\n" << r.output;
+  };
+  expect_refused("--from " + junk.string() + " --requests 2", junk.string() + ": no perf events");
+  expect_refused("--from " + junk.string(), "--from needs --requests N");
+  expect_refused("--from " + junk.string() + " --requests 0", "--requests 0: a positive count");
+  expect_refused("--from " + junk.string() + " --requests 2 -n 5", "-n records a run");
+  // An abbreviation is not ours: --mi could be a run flag.
+  expect_refused("--from " + junk.string() + " --requests 2 --mi 1", "unknown or run flags: --mi");
+  expect_refused("-n 10 -- --client go --warm-up 5", "--warm-up: its requests would be seen");
+  expect_refused("-- --client go --iterations=500", "a count among the run flags");
+  expect_refused("-n 0", "-n 0: a positive count");
+  expect_refused("-n 10 --requests 10", "--requests goes with --from");
+  expect_refused("--min -1", "--min -1.0: not negative");
   fs::remove(junk);
 }
 

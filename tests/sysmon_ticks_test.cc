@@ -138,10 +138,11 @@ TEST(SysmonTicks, BadInputsNameWhatIsWrongAndExit2) {
   expect_refused("--from " + junk.string() + " --requests 2 -n 5", "-n records a run");
   expect_refused("--from " + junk.string() + " --requets 2", "unknown or run flags: --requets 2");
   expect_refused("-n 10 -- --client go1.26-net-http --warm-up 5",
-                 "--warm-up: its requests would tick without being counted");
+                 "--warm-up: its requests would be seen without being counted");
   expect_refused("-- --client go -n 500", "a count among the run flags");
   expect_refused("-n 0", "-n 0: a positive count");
-  expect_refused("--root 5", "--requests and --root go with --from");
+  expect_refused("--root 5", "--root goes with --from");
+  expect_refused("-n 10 --requests 10", "--requests goes with --from");
   fs::remove(junk);
 }
 
