@@ -285,6 +285,7 @@ int calibrate_command(CalibrateFlags& f) {
   const Scenario& real = real_plan.scenario;
   if (!f.out.json_path.empty()) check_output_path("--json", f.out.json_path);
   check_output_flags(f.out);
+  check_json_stdout(f.out, "calibrate's report", /*quiet_frees_it=*/false);
   if (f.fit && !f.out.log_path.empty()) {
     throw UsageError("--log: not with --fit (a fit's model lines would not say their timing)");
   }

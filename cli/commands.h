@@ -97,6 +97,9 @@ void add_output_flags(CLI::App* cmd, OutputFlags& out, const OutputFlagHelp& hel
 // Refuses --json and --pcap naming one target (check_distinct_outputs); called before anything
 // runs.
 void check_output_flags(const OutputFlags& out);
+// Refuses `--json -` when stdout also gets `what` (a table, a report): the JSON would not parse.
+// quiet_frees_it: -q leaves stdout to the JSON (run, probe).
+void check_json_stdout(const OutputFlags& out, std::string_view what, bool quiet_frees_it);
 // --log FILE opened (truncated) before anything runs; null without --log. Exit 2 naming --log
 // when it cannot be written, or for `-` (stdout has the table).
 std::unique_ptr<IterationLog> open_iteration_log(const OutputFlags& out);

@@ -10,6 +10,7 @@
 namespace h2race::cli {
 
 int compare_command(const CompareFlags& f) {
+  check_json_stdout(f.out, "the comparison", /*quiet_frees_it=*/false);
   const RunRecord base = load_run(f.baseline);
   const RunRecord cur = load_run(f.current);
   if (base.id() != cur.id() && !f.force) {

@@ -1,5 +1,7 @@
 // The output flags (--json, -q, --explain, --pcap, --fail-on-divergence, --log), declared once for
 // every command that writes them; each command gives only their help.
+#include <fmt/format.h>
+
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
@@ -30,6 +32,12 @@ void add_output_flags(CLI::App* cmd, OutputFlags& out, const OutputFlagHelp& hel
 void check_output_flags(const OutputFlags& out) {
   check_distinct_outputs(
       {{"--json", out.json_path}, {"--pcap", out.pcap_path}, {"--log", out.log_path}});
+}
+
+void check_json_stdout(const OutputFlags& out, std::string_view what, bool quiet_frees_it) {
+  if (out.json_path != kStdoutPath || (quiet_frees_it && out.quiet)) return;
+  throw UsageError(fmt::format("--json -: stdout holds {}; give a file{}", what,
+                               quiet_frees_it ? ", or add -q" : ""));
 }
 
 std::unique_ptr<IterationLog> open_iteration_log(const OutputFlags& out) {

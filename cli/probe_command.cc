@@ -29,6 +29,7 @@ void check_readable(const std::string& flag, const std::string& path) {
 
 int probe_command(ProbeFlags& f) {
   check_output_flags(f.out);
+  check_json_stdout(f.out, "the table", /*quiet_frees_it=*/true);
   // --explain's refusal of a program comes first, as run's does.
   const RunPlan plan = plan_run(f.scenario, {.explain = f.out.explain});
   if (plan.kind->program) {

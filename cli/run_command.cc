@@ -36,6 +36,7 @@ void report_wire_truth_gaps(const RunRecord& run, const OutputFlags& out) {
 
 int run_command(RunFlags& f) {
   check_output_flags(f.out);
+  check_json_stdout(f.out, "the table", /*quiet_frees_it=*/true);
   std::optional<Schedule> schedule;
   if (!f.schedule_path.empty()) {
     auto loaded = load_schedule(f.schedule_path);

@@ -192,8 +192,9 @@ void finish_scenario(Scenario& s, const CLI::App* cmd) {
         "--client {}",
         s.client));
   }
-  for (const char* flag : {"--go-handoff-us", "--go-headers-us"}) {
-    if (given(cmd, flag) && !s.go_timing) {
+  for (const auto& f : kGoTimingFields) {
+    const std::string flag = fmt::format("--go-{}-us", f.name);
+    if (given(cmd, flag.c_str()) && !s.go_timing) {
       throw UsageError(fmt::format("{} applies only to the Go models (go, go1.19), not --client {}",
                                    flag, s.client));
     }

@@ -70,6 +70,7 @@ void check_serve_flags(const ServeFlags& f) {
         fmt::format("--address {}: h2race listens on loopback only (127.0.0.0/8, ::1)", f.address));
   }
   check_distinct_outputs({{"--ready-file", f.ready_file}, {"--json", f.out.json_path}});
+  check_json_stdout(f.out, "the server's url and summary lines", /*quiet_frees_it=*/false);
   if (!f.ready_file.empty()) check_output_path("--ready-file", f.ready_file);
   if (!f.out.json_path.empty()) check_output_path("--json", f.out.json_path);
   if (!f.pki_dir.empty()) check_pki_dir(f.pki_dir);

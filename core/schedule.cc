@@ -8,6 +8,7 @@
 
 #include "core/file_error.h"
 #include "core/input_file.h"
+#include "core/outcome.h"
 
 namespace h2race {
 
@@ -120,10 +121,18 @@ std::variant<Action, LineError> parse_action(const Token& act, Point point) {
                    fmt::format("unknown action '{}' (sleep:<N>us, yield, wait:<point>)", act.text)};
 }
 
-void parse_header(std::string_view comment, Schedule& sched) {
-  const std::string_view body = trim(comment.substr(1));
+// A comment line (line, "#" first once trimmed) into sched's headers. An `# expect:` class must be
+// one h2race reports: a typo there made every replay "stable, but not the expected class".
+std::optional<LineError> parse_header(std::string_view line, Schedule& sched) {
+  const std::string_view body = trim(trim(line).substr(1));
   if (body.starts_with("scenario:")) sched.scenario_flags = trim(body.substr(9));
-  if (body.starts_with("expect:")) sched.expect = trim(body.substr(7));
+  if (!body.starts_with("expect:")) return std::nullopt;
+  sched.expect = trim(body.substr(7));
+  if (is_class_spelling(sched.expect)) return std::nullopt;
+  const int column = static_cast<int>(line.rfind(sched.expect)) + 1;
+  return LineError{column, fmt::format("# expect: '{}' is not a class h2race reports (README: "
+                                       "\"What the output means\")",
+                                       sched.expect)};
 }
 
 // One "point action" line into sched; defined_on remembers which line set each point.
@@ -215,7 +224,8 @@ std::variant<Schedule, ScheduleError> parse_schedule(std::string_view text, std:
     ++line_no;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (trim(line).starts_with("#")) {
-      parse_header(trim(line), sched);
+      if (auto e = parse_header(line, sched))
+        return error(line_no, e->column, std::move(e->message));
       continue;
     }
     if (auto e = parse_line(line, line_no, defined_on, sched)) {

@@ -111,6 +111,18 @@ TEST(ScheduleParse, MissingActionDuplicatePointTrailingJunk) {
   EXPECT_EQ(error_of("server.accepted yield now\n").column, 23);
 }
 
+TEST(ScheduleParse, ExpectMustBeAClassH2raceReports) {
+  // A typo used to pass the parse, and replay then called a stable reproducer "not the expected".
+  const auto e =
+      error_of("# scenario: --client go\n#  expect:  write:EPIEP\nserver.accepted yield\n");
+  EXPECT_EQ(e.line, 2);
+  EXPECT_EQ(e.column, 13);
+  EXPECT_NE(e.message.find("'write:EPIEP' is not a class h2race reports"), std::string::npos)
+      << e.message;
+  EXPECT_NE(error_of("# expect:\n").message.find("'' is not a class"), std::string::npos);
+  EXPECT_EQ(schedule_of("# expect: h2:no_connection\n").expect, "h2:no_connection");
+}
+
 TEST(ScheduleParse, EmptyAndBinaryInputAreErrors) {
   EXPECT_NE(error_of("").message.find("empty"), std::string::npos);
   EXPECT_NE(error_of("  \n\n").message.find("empty"), std::string::npos);

@@ -1,0 +1,66 @@
+// Every script a user is pointed to answers -h/--help with its usage and does nothing else:
+// `scripts/test --help` used to start the whole CI run, `scripts/ci-compare --help` the CI gate,
+// `scripts/capture-external --help` its servers and clients.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "h2race_process.h"
+
+namespace h2race {
+namespace {
+
+using testing::Result;
+using testing::shell;
+
+const std::string kScripts = std::string(H2RACE_SOURCE_DIR) + "/scripts/";
+
+TEST(ScriptsHelp, EveryUserScriptPrintsItsUsageAndStops) {
+  // A script that ran instead of printing would fail here or reach the test's ctest timeout.
+  for (const char* s : {"bench",
+                        "calibration-summary",
+                        "capture-external",
+                        "ci-compare",
+                        "flight-race",
+                        "fuzz",
+                        "fuzz-smoke",
+                        "go-read-loop",
+                        "log-shares",
+                        "package",
+                        "refresh-results",
+                        "repro",
+                        "sanitize",
+                        "sched-wakes",
+                        "seed-rate",
+                        "server-zoo-check",
+                        "setup",
+                        "soak",
+                        "sysmon-ticks",
+                        "test",
+                        "wire-gaps",
+                        "with-load"}) {
+    for (const char* flag : {"-h", "--help"}) {
+      const Result r = shell(kScripts + s + " " + flag + " </dev/null 2>&1");
+      EXPECT_EQ(r.code, 0) << s << " " << flag << "\n" << r.output;
+      EXPECT_GT(r.output.size(), 40u) << s << " " << flag << "\n" << r.output;
+      // What a script prints when it starts its work instead.
+      for (const char* working :
+           {"scripts/test: '", "scripts/repro: from", "[0/", "same h", "Traceback"}) {
+        EXPECT_EQ(r.output.find(working), std::string::npos)
+            << s << " " << flag << " did more than print its usage:\n"
+            << r.output;
+      }
+    }
+  }
+}
+
+TEST(ScriptsHelp, BadArgumentsAreExit2) {
+  for (const char* args : {"ci-compare --rebas", "capture-external -n x",
+                           "calibration-summary /nonexistent-dir", "server-zoo-check x"}) {
+    const Result r = shell(kScripts + args + " </dev/null 2>&1");
+    EXPECT_EQ(r.code, 2) << args << "\n" << r.output;
+  }
+}
+
+}  // namespace
+}  // namespace h2race
