@@ -1,0 +1,3 @@
+module h2race/go-step-cost
+
+go 1.19
