@@ -246,7 +246,8 @@ void add_serve_command(CLI::App& app, Cli& cli) {
       ->add_option_function<int64_t>(
           "--handshake-timeout-ms",
           [&sf](int64_t ms) { sf.handshake_timeout = std::chrono::milliseconds(ms); },
-          "bound on each handshake read: a client that connects and stalls is closed then")
+          "deadline for a connection's whole TLS handshake from its first bytes (a silent "
+          "connection is closed after 5 s)")
       ->check(CLI::Range(int64_t{1}, int64_t{60'000}))
       ->default_str("1000");
   serve
