@@ -73,8 +73,9 @@ std::string text_table(const RunRecord& run) {
   } else {
     // A fidelity of 0 would say the client got every connection wrong; nothing says what right is.
     out += fmt::format(
-        "\nfidelity: none, no truth (give --expect CLASS, what the server really does); the shares "
-        "above are what the client reported  divergent: {}",
+        "\nfidelity: none, no truth (nothing recorded what the server did; for a server h2race "
+        "cannot see, `probe --expect CLASS` says it); the shares above are what the client "
+        "reported  divergent: {}",
         h.divergent() ? "yes" : "no");
   }
   if (!h.divergent() && h.iterations() > 0) {

@@ -232,8 +232,8 @@ int fit_command(const CalibrateFlags& f, const RunPlan& model_plan, const RunPla
   print_stdout(
       fmt::format("fit {} against {}: {} timings x {} iterations in {} interleaved batches, one "
                   "server ({}){}\n\n",
-                  model.client, real.client, grid.size(), model.iterations, f.batches, model.id(),
-                  warm_up_note(*f.warm_up)) +
+                  model.client, real.client, grid.size(), model.iterations,
+                  std::min(f.batches, model.iterations), model.id(), warm_up_note(*f.warm_up)) +
       fit_table(fit) +
       fmt::format("\nbest: {} (TVD {:.4f}; the real program's even against its odd batches: "
                   "{:.4f})\n",
@@ -263,16 +263,17 @@ int fit_command(const CalibrateFlags& f, const RunPlan& model_plan, const RunPla
 int calibrate_command(CalibrateFlags& f) {
   // --fit runs many timings of the model; which one's connections to explain is not clear.
   if (f.out.explain && f.fit) throw UsageError("--explain: not with --fit");
+  // The model first: an unknown name is the model's error, not its real program's.
+  const RunPlan model_plan = plan_run(with_client(f.scenario, "--model", f.model));
+  if (!model_plan.kind->run) {
+    throw UsageError(fmt::format("--model {}: not an in-process profile", f.model));
+  }
   if (f.against.empty()) {
     f.against = program_modeled_by(f.model);
     if (f.against.empty()) {
       throw UsageError(fmt::format(
           "--model {}: no client definition says it is modeled by it; give --against", f.model));
     }
-  }
-  const RunPlan model_plan = plan_run(with_client(f.scenario, "--model", f.model));
-  if (!model_plan.kind->run) {
-    throw UsageError(fmt::format("--model {}: not an in-process profile", f.model));
   }
   RunPlan real_plan = plan_run(with_client(f.scenario, "--against", f.against));
   if (!real_plan.kind->program) {
@@ -318,8 +319,9 @@ int calibrate_command(CalibrateFlags& f) {
   print_stdout(
       fmt::format("calibrate {} against {}: {} iterations each in {} interleaved batches, one "
                   "server ({}){}\nbaseline = {} (real), current = {} (model)\n\n",
-                  model.client, real.client, model.iterations, f.batches, model.id(),
-                  warm_up_note(*f.warm_up), real.client, model.client) +
+                  model.client, real.client, model.iterations,
+                  std::min(f.batches, model.iterations), model.id(), warm_up_note(*f.warm_up),
+                  real.client, model.client) +
       text_table(c.comparison) + "\n" + redial_line("model", c.model.histogram) +
       redial_line("real", c.real.histogram) +
       fmt::format("TVD {:.4f} (the real program's even against its odd batches: {:.4f})\n", c.tvd,

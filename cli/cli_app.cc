@@ -336,7 +336,11 @@ const Command kCommands[] = {
     {"probe", add_probe_command,
      [](Cli& c, const CLI::App& cmd) { finish_scenario(c.probe_flags.scenario, &cmd); },
      [](Cli& c) { return probe_command(c.probe_flags); }},
-    {"calibrate", add_calibrate_command, nullptr,
+    {"calibrate", add_calibrate_command,
+     [](Cli& c, const CLI::App& cmd) {
+       CalibrateFlags& f = c.calibrate_flags;
+       finish_calibrate_scenario(f.scenario, f.model, f.against, f.fit, &cmd);
+     },
      [](Cli& c) { return calibrate_command(c.calibrate_flags); }},
     {"classify", add_classify_command, nullptr,
      [](Cli& c) { return classify_command(c.classify_flags); }},

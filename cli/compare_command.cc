@@ -1,6 +1,7 @@
 // `h2race compare BASELINE.json CURRENT.json [--alpha A] [--force] [--json OUT]`:
 // exit 0 same, 1 differs, 2 bad input.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "analysis/compare.h"
 #include "cli/commands.h"
@@ -8,6 +9,17 @@
 #include "cli/user_files.h"
 
 namespace h2race::cli {
+
+namespace {
+
+// What the id does not say and the two runs differ in (a go model's timing, --jobs): a comparison
+// of two timings is a question a user may ask, but the table alone would not say it is one.
+std::string scenario_note(const RunRecord& base, const RunRecord& cur) {
+  const auto d = scenario_differences(base.scenario, cur.scenario);
+  return d.empty() ? "" : fmt::format("the scenarios differ in {}\n", fmt::join(d, ", "));
+}
+
+}  // namespace
 
 int compare_command(const CompareFlags& f) {
   check_json_stdout(f.out, "the comparison", /*quiet_frees_it=*/false);
@@ -27,7 +39,7 @@ int compare_command(const CompareFlags& f) {
   print_stdout(fmt::format("baseline {} ({} iterations{})\ncurrent  {} ({} iterations{})\n",
                            f.baseline, base.histogram.iterations(), base.partial ? ", PARTIAL" : "",
                            f.current, cur.histogram.iterations(), cur.partial ? ", PARTIAL" : "") +
-               text_table(c));
+               scenario_note(base, cur) + text_table(c));
   if (!f.out.json_path.empty()) {
     nlohmann::json j = to_json(c);
     j["baseline"] = f.baseline;

@@ -23,6 +23,24 @@ RunRecord load_run(const std::string& path) {
   }
 }
 
+std::vector<std::string> scenario_differences(const Scenario& a, const Scenario& b) {
+  const nlohmann::json ja = a.to_json();
+  const nlohmann::json jb = b.to_json();
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : ja.items()) keys.push_back(k);
+  for (const auto& [k, v] : jb.items()) {
+    if (!ja.contains(k)) keys.push_back(k);
+  }
+  std::vector<std::string> out;
+  for (const auto& k : keys) {
+    const nlohmann::json va = ja.value(k, nlohmann::json(nullptr));
+    const nlohmann::json vb = jb.value(k, nlohmann::json(nullptr));
+    if (k != "id" && va != vb)
+      out.push_back(fmt::format("{} ({} against {})", k, va.dump(), vb.dump()));
+  }
+  return out;
+}
+
 std::vector<std::string> expand_json_inputs(const std::vector<std::string>& inputs) {
   std::vector<std::string> out;
   for (const auto& in : inputs) {

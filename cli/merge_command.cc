@@ -1,8 +1,12 @@
 // `h2race merge A.json B.json ... -o OUT.json`: sums histograms of the same scenario (shards run
 // on several machines or at several times); refuses mixed scenarios.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <vector>
 
 #include "cli/commands.h"
 #include "cli/histogram_files.h"
@@ -13,19 +17,29 @@ namespace h2race::cli {
 int merge_command(const MergeFlags& f) {
   check_output_path("-o", f.out);
   RunRecord total;
-  bool first = true;
   std::string first_path;
+  std::vector<std::filesystem::path> seen;  // each input once: a file given twice counts twice
   for (const auto& path : f.inputs) {
     RunRecord r = load_run(path);
-    if (first) {
+    const std::filesystem::path canonical = std::filesystem::canonical(path);
+    if (std::find(seen.begin(), seen.end(), canonical) != seen.end()) {
+      throw UsageError(fmt::format("{}: given twice; its iterations would count twice", path));
+    }
+    seen.push_back(canonical);
+    if (first_path.empty()) {
       total = std::move(r);
       first_path = path;
-      first = false;
       continue;
     }
     if (r.scenario.id() != total.scenario.id()) {
       throw UsageError(fmt::format("{} is scenario {}, but {} is {}: merge sums one scenario only",
                                    path, r.scenario.id(), first_path, total.scenario.id()));
+    }
+    // The id leaves out what else makes a scenario (a go model's timing, --jobs): a sum of
+    // two such runs was labelled with the first one's settings.
+    if (const auto d = scenario_differences(r.scenario, total.scenario); !d.empty()) {
+      throw UsageError(fmt::format("{} and {} differ in {}: merge sums one scenario only", path,
+                                   first_path, fmt::join(d, ", ")));
     }
     // Each file is valid alone (counts <= 2^53); their sum must be too.
     if (r.histogram.iterations() > kMaxCount - total.histogram.iterations()) {

@@ -203,6 +203,43 @@ void finish_scenario(Scenario& s, const CLI::App* cmd) {
   check_server_flags(s, cmd);
 }
 
+void finish_calibrate_scenario(Scenario& s, const std::string& model, const std::string& against,
+                               bool fit, const CLI::App* cmd) {
+  if (s.server == kOwnServer) s.server.clear();
+  check_server_flags(s, cmd);
+  // Each client as calibrate resolves it; a name that does not resolve is calibrate's to refuse.
+  auto resolved = [&s](const std::string& client) -> std::optional<Scenario> {
+    Scenario c = s;
+    c.client = client;
+    if (client.empty() || resolve_client(c, /*client_given=*/true, /*proto_given=*/true)) {
+      return std::nullopt;
+    }
+    return c;
+  };
+  const std::optional<Scenario> m = resolved(model);
+  const std::optional<Scenario> real =
+      resolved(against.empty() ? std::string(program_modeled_by(model)) : against);
+  if (given(cmd, "--alert-grace-ms") && m && !m->alert_grace && !(real && real->alert_grace)) {
+    throw UsageError(fmt::format(
+        "--alert-grace-ms applies only to clients that wait for an alert (prefer-alert), not "
+        "--model {}",
+        model));
+  }
+  for (const auto& f : kGoTimingFields) {
+    const std::string flag = fmt::format("--go-{}-us", f.name);
+    if (!given(cmd, flag.c_str())) continue;
+    if (fit) {
+      throw UsageError(fmt::format(
+          "{}: not with --fit, whose grid sets every field (--fit-{}-us V holds it at V)", flag,
+          f.name));
+    }
+    if (m && !m->go_timing) {
+      throw UsageError(fmt::format("{} applies only to the Go models (go, go1.19), not --model {}",
+                                   flag, model));
+    }
+  }
+}
+
 void parse_scenario_text(const std::string& flags, Scenario& s, const std::string& where) {
   CLI::App app{"scenario header"};
   add_scenario_flags(&app, s);

@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <sstream>
+#include <string>
 #include <vector>
 
 #include "core/beside_binary.h"
@@ -94,12 +96,29 @@ std::optional<std::filesystem::path> builtin_definition_dir() {
   return shipped_dir("H2RACE_CLIENT_DIR", "clients/external");
 }
 
+namespace {
+
+// The line of file that gives its name (the definition keeps no line numbers), for FILE:LINE:.
+int name_line(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  int n = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++n;
+    std::istringstream words(line);
+    std::string first;
+    if (words >> first && first == "name") return n;
+  }
+  return 1;
+}
+
+}  // namespace
+
 const ClientKindInfo& add_client_definition(const std::filesystem::path& file) {
   ClientDefinition def = read_definition(file);
   if (find_client(def.name)) {
     throw DefinitionError(
-        fmt::format("{}: name {} is already a client; give the definition its own name",
-                    file.string(), def.name));
+        fmt::format("{}:{}: name {} is already a client; give the definition its own name",
+                    file.string(), name_line(file), def.name));
   }
   return registry().add(std::move(def));
 }

@@ -105,8 +105,9 @@ TEST_F(CliInputs, JsonDashWritesToStdout) {
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_EQ(nlohmann::json::parse(r.output)["iterations"], 3);
   const std::string in = histogram("a.json");
+  const std::string in2 = histogram("b.json");
   const Result merged =
-      shell(std::string(H2RACE_BIN) + " merge " + in + " " + in + " -o - 2>/dev/null");
+      shell(std::string(H2RACE_BIN) + " merge " + in + " " + in2 + " -o - 2>/dev/null");
   ASSERT_EQ(merged.code, 0) << merged.output;
   EXPECT_EQ(nlohmann::json::parse(merged.output)["iterations"], 40);
 }
@@ -300,7 +301,8 @@ TEST_F(CliInputs, MergedCountsPast2Pow53AreExit2) {
   j["matched"] = half;
   j.erase("fidelity");
   const std::string big = write("big.json", j.dump());
-  expect_usage_error("merge " + big + " " + big + " -o " + path("m.json"), "exceed 2^53");
+  const std::string big2 = write("big2.json", j.dump());  // one file twice is refused first
+  expect_usage_error("merge " + big + " " + big2 + " -o " + path("m.json"), "exceed 2^53");
 }
 
 // Counts are valid up to 2^53; compare's exact test (Boost's hypergeometric distribution) refused
@@ -343,8 +345,9 @@ TEST_F(CliInputs, AHistogramThatSaysTwoThingsOrAWrongTimeIsExit2) {
                      fast + ": field \"elapsed_s\" is \"fast\", not a number of seconds");
   j["elapsed_s"] = 1e308;
   const std::string slow = write("slow.json", j.dump());
-  expect_usage_error("merge " + slow + " " + slow + " -o " + path("m.json"),
-                     slow + ": the merged elapsed_s would not be a finite number");
+  const std::string slow2 = write("slow2.json", j.dump());
+  expect_usage_error("merge " + slow + " " + slow2 + " -o " + path("m.json"),
+                     slow2 + ": the merged elapsed_s would not be a finite number");
   EXPECT_FALSE(fs::exists(path("m.json")));
 }
 
@@ -392,6 +395,22 @@ TEST(CliValues, FlagsThatDoNotApplyAreExit2) {
   expect_usage_error("run --client curl --go-spin-us 7", "--go-spin-us applies only");
   expect_usage_error("run --linger-ms 50", "--linger-ms applies only");
   expect_usage_error("serve --linger-ms 50", "--linger-ms applies only");
+}
+
+// calibrate took run's flags without run's checks: its JSON then named settings nothing used.
+TEST(CliValues, CalibrateRefusesFlagsThatDoNotApplyAsRunDoes) {
+  expect_usage_error("calibrate -n 20 --model go --server haproxy --server-close linger",
+                     "--server-close applies to h2race's own server");
+  expect_usage_error("calibrate -n 10 --model go --server-knob http-reject",
+                     "--server-knob applies only with --server NAME");
+  expect_usage_error("calibrate --model sequential --against curl --go-headers-us 5",
+                     "--go-headers-us applies only to the Go models");
+  expect_usage_error("calibrate --model go --alert-grace-ms 5", "--alert-grace-ms applies only");
+  expect_usage_error("calibrate --model go --linger-ms 5", "--linger-ms applies only");
+  // --fit's grid sets every field: a --go-*-us beside it was silently replaced.
+  expect_usage_error("calibrate -n 20 --model go1.19 --go-headers-us 5 --fit",
+                     "--go-headers-us: not with --fit");
+  expect_usage_error("calibrate --model bogus", "--model bogus: --client bogus: not one of");
 }
 
 TEST(CliValues, FailOnDivergenceSaysWhyEvenWhenQuiet) {

@@ -194,6 +194,21 @@ TEST(Cli, MergeSumsOneScenarioAndRefusesMixed) {
   EXPECT_EQ(nlohmann::json::parse(in)["iterations"], 40);
   const std::string c = run_json("h2race_m3.json", "--proto h1 --client-cert valid");
   expect_usage_error("merge " + a + " " + c + " -o " + out, "merge sums one scenario only");
+  // One id, other settings: the sum was labelled with the first file's (--jobs here).
+  const std::string d = run_json("h2race_m4.json", "--proto h1 --jobs 3");
+  expect_usage_error("merge " + a + " " + d + " -o " + out, "differ in jobs (3 against 2)");
+  expect_usage_error("merge " + a + " " + b + " " + a + " -o " + out,
+                     a + ": given twice; its iterations would count twice");
+}
+
+TEST(Cli, CompareSaysWhatTheScenariosDifferInBesidesTheirId) {
+  const std::string a = run_json("h2race_c1.json", "--client go --go-headers-us 16");
+  const std::string b = run_json("h2race_c2.json", "--client go --go-headers-us 300");
+  const Result r = h2race("compare " + a + " " + b);
+  EXPECT_NE(r.output.find("the scenarios differ in go_timing ("), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("\"headers_us\":300"), std::string::npos) << r.output;
+  const Result same = h2race("compare " + a + " " + a);
+  EXPECT_EQ(same.output.find("differ in"), std::string::npos) << same.output;
 }
 
 TEST(Cli, ReportWritesMarkdownAndSvg) {

@@ -215,7 +215,11 @@ TEST_F(ClientDefRun, ANameThatIsTakenOrAClientGivenTooExits2) {
   std::string taken = kDefinition;
   taken.replace(taken.find("canned"), 6, "curl");
   const fs::path def = write("curl.client", taken);
-  EXPECT_EQ(h2race("run -n 1 --client-def " + def.string()).code, 2);
+  const Result r = h2race("run -n 1 --client-def " + def.string());
+  EXPECT_EQ(r.code, 2) << r.output;
+  // FILE:LINE of the name (line 2 of kDefinition), as for any other fault of a definition.
+  EXPECT_NE(r.output.find(def.string() + ":2: name curl is already a client"), std::string::npos)
+      << r.output;
   const fs::path ok = write("canned.client", kDefinition);
   EXPECT_EQ(h2race("run -n 1 --client go --client-def " + ok.string()).code, 2);
 }
