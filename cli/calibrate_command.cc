@@ -261,6 +261,7 @@ int fit_command(const CalibrateFlags& f, const RunPlan& model_plan, const RunPla
 }  // namespace
 
 int calibrate_command(CalibrateFlags& f) {
+  check_json_stdout(f.out, "calibrate's report", /*quiet_frees_it=*/false);
   // --fit runs many timings of the model; which one's connections to explain is not clear.
   if (f.out.explain && f.fit) throw UsageError("--explain: not with --fit");
   // The model first: an unknown name is the model's error, not its real program's.
@@ -286,7 +287,6 @@ int calibrate_command(CalibrateFlags& f) {
   const Scenario& real = real_plan.scenario;
   if (!f.out.json_path.empty()) check_output_path("--json", f.out.json_path);
   check_output_flags(f.out);
-  check_json_stdout(f.out, "calibrate's report", /*quiet_frees_it=*/false);
   if (f.fit && !f.out.log_path.empty()) {
     throw UsageError("--log: not with --fit (a fit's model lines would not say their timing)");
   }

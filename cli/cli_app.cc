@@ -339,7 +339,7 @@ const Command kCommands[] = {
     {"calibrate", add_calibrate_command,
      [](Cli& c, const CLI::App& cmd) {
        CalibrateFlags& f = c.calibrate_flags;
-       finish_calibrate_scenario(f.scenario, f.model, f.against, f.fit, &cmd);
+       finish_calibrate_scenario(f.scenario, f.model, f.fit, &cmd);
      },
      [](Cli& c) { return calibrate_command(c.calibrate_flags); }},
     {"classify", add_classify_command, nullptr,

@@ -110,10 +110,10 @@ void finish_iteration_log(IterationLog* log);
 // Resolves combinations CLI11 cannot express (h1 client vs. h2 proto); throws UsageError.
 void finish_scenario(Scenario& s, const CLI::App* cmd);
 // calibrate's run flags, checked as finish_scenario checks run's: a server flag the server never
-// reads, an --alert-grace-ms neither client reads, a --go-*-us without a go --model or with --fit
-// (whose grid sets every field: --fit-NAME-us holds one); throws UsageError.
-void finish_calibrate_scenario(Scenario& s, const std::string& model, const std::string& against,
-                               bool fit, const CLI::App* cmd);
+// reads, an --alert-grace-ms or --go-*-us the --model never reads, a --go-*-us with --fit (whose
+// grid sets every field: --fit-NAME-us holds one); throws UsageError.
+void finish_calibrate_scenario(Scenario& s, const std::string& model, bool fit,
+                               const CLI::App* cmd);
 // Parses "--proto h1 --client go ..." (a schedule's scenario header) onto s; throws UsageError.
 void parse_scenario_text(const std::string& flags, Scenario& s, const std::string& where);
 

@@ -18,14 +18,16 @@ int merge_command(const MergeFlags& f) {
   check_output_path("-o", f.out);
   RunRecord total;
   std::string first_path;
-  std::vector<std::filesystem::path> seen;  // each input once: a file given twice counts twice
+  std::vector<std::string> seen;  // each input once: a file given twice would count twice
   for (const auto& path : f.inputs) {
     RunRecord r = load_run(path);
-    const std::filesystem::path canonical = std::filesystem::canonical(path);
-    if (std::find(seen.begin(), seen.end(), canonical) != seen.end()) {
-      throw UsageError(fmt::format("{}: given twice; its iterations would count twice", path));
+    for (const auto& earlier : seen) {
+      if (std::filesystem::equivalent(earlier, path)) {  // also another name or a hard link
+        throw UsageError(fmt::format("{}: given twice (as {}); its iterations would count twice",
+                                     path, earlier));
+      }
     }
-    seen.push_back(canonical);
+    seen.push_back(path);
     if (first_path.empty()) {
       total = std::move(r);
       first_path = path;
@@ -37,7 +39,16 @@ int merge_command(const MergeFlags& f) {
     }
     // The id leaves out what else makes a scenario (a go model's timing, --jobs): a sum of
     // two such runs was labelled with the first one's settings.
-    if (const auto d = scenario_differences(r.scenario, total.scenario); !d.empty()) {
+    auto d = scenario_differences(r.scenario, total.scenario);
+    // A schedule is recorded by the path it was given as: shards run elsewhere name one schedule
+    // differently. Said, not refused; with a schedule on one side only the runs differ.
+    if (r.scenario.schedule && total.scenario.schedule &&
+        *r.scenario.schedule != *total.scenario.schedule) {
+      std::erase_if(d, [](const std::string& s) { return s.starts_with("schedule "); });
+      print_stderr(fmt::format("merge: {} ran schedule {}, {} ran {}; merged as one schedule\n",
+                               first_path, *total.scenario.schedule, path, *r.scenario.schedule));
+    }
+    if (!d.empty()) {
       throw UsageError(fmt::format("{} and {} differ in {}: merge sums one scenario only", path,
                                    first_path, fmt::join(d, ", ")));
     }

@@ -180,63 +180,57 @@ void add_client_option(CLI::App* cmd, Scenario& s, bool in_process_only) {
       ->excludes(client);
 }
 
-void finish_scenario(Scenario& s, const CLI::App* cmd) {
-  if (auto error = resolve_client(s, given(cmd, "--client"), given(cmd, "--proto"))) {
-    throw UsageError(*error);
-  }
-  // A flag the chosen client or close policy never reads is a mistake (the user believes it
-  // changed something), not a no-op. resolve_client kept the settings the client reads.
+namespace {
+
+// A flag the chosen client never reads is a mistake (the user believes it changed something), not
+// a no-op. s is resolved (resolve_client kept the settings its client reads); who names the client
+// as the user chose it ("--client h1", "--model sequential").
+void refuse_flags_the_client_never_reads(const Scenario& s, const CLI::App* cmd,
+                                         const std::string& who) {
   if (given(cmd, "--alert-grace-ms") && !s.alert_grace) {
     throw UsageError(fmt::format(
-        "--alert-grace-ms applies only to clients that wait for an alert (prefer-alert), not "
-        "--client {}",
-        s.client));
+        "--alert-grace-ms applies only to clients that wait for an alert (prefer-alert), not {}",
+        who));
   }
   for (const auto& f : kGoTimingFields) {
     const std::string flag = fmt::format("--go-{}-us", f.name);
     if (given(cmd, flag.c_str()) && !s.go_timing) {
-      throw UsageError(fmt::format("{} applies only to the Go models (go, go1.19), not --client {}",
-                                   flag, s.client));
+      throw UsageError(
+          fmt::format("{} applies only to the Go models (go, go1.19), not {}", flag, who));
     }
   }
+}
+
+}  // namespace
+
+void finish_scenario(Scenario& s, const CLI::App* cmd) {
+  if (auto error = resolve_client(s, given(cmd, "--client"), given(cmd, "--proto"))) {
+    throw UsageError(*error);
+  }
+  refuse_flags_the_client_never_reads(s, cmd, "--client " + s.client);
   if (s.server == kOwnServer) s.server.clear();  // the default, spelled out
   check_server_flags(s, cmd);
 }
 
-void finish_calibrate_scenario(Scenario& s, const std::string& model, const std::string& against,
-                               bool fit, const CLI::App* cmd) {
+void finish_calibrate_scenario(Scenario& s, const std::string& model, bool fit,
+                               const CLI::App* cmd) {
   if (s.server == kOwnServer) s.server.clear();
   check_server_flags(s, cmd);
-  // Each client as calibrate resolves it; a name that does not resolve is calibrate's to refuse.
-  auto resolved = [&s](const std::string& client) -> std::optional<Scenario> {
-    Scenario c = s;
-    c.client = client;
-    if (client.empty() || resolve_client(c, /*client_given=*/true, /*proto_given=*/true)) {
-      return std::nullopt;
-    }
-    return c;
-  };
-  const std::optional<Scenario> m = resolved(model);
-  const std::optional<Scenario> real =
-      resolved(against.empty() ? std::string(program_modeled_by(model)) : against);
-  if (given(cmd, "--alert-grace-ms") && m && !m->alert_grace && !(real && real->alert_grace)) {
-    throw UsageError(fmt::format(
-        "--alert-grace-ms applies only to clients that wait for an alert (prefer-alert), not "
-        "--model {}",
-        model));
-  }
+  // --fit's grid sets every timing field: a --go-*-us beside it would be replaced silently.
   for (const auto& f : kGoTimingFields) {
     const std::string flag = fmt::format("--go-{}-us", f.name);
-    if (!given(cmd, flag.c_str())) continue;
-    if (fit) {
+    if (fit && given(cmd, flag.c_str())) {
       throw UsageError(fmt::format(
           "{}: not with --fit, whose grid sets every field (--fit-{}-us V holds it at V)", flag,
           f.name));
     }
-    if (m && !m->go_timing) {
-      throw UsageError(fmt::format("{} applies only to the Go models (go, go1.19), not --model {}",
-                                   flag, model));
-    }
+  }
+  // The model as calibrate resolves it (only an in-process model reads these flags; the real
+  // program takes none of them). A name that does not resolve is calibrate_command's to refuse.
+  Scenario m = s;
+  m.client = model;
+  if (!resolve_client(m, /*client_given=*/true, /*proto_given=*/true)) {
+    refuse_flags_the_client_never_reads(m, cmd, "--model " + model);
   }
 }
 

@@ -42,6 +42,8 @@ def parse(p):
     --requests without --from, a count or (per request) --warm-up among the run flags, whose
     requests would be seen but not counted. Returns (args, run_args); args.n is the run's count."""
     args, run_args = p.parse_known_args()
+    if args.source == "":
+        fail("--from: the value is empty")
     if run_args and run_args[0] == "--":
         run_args = run_args[1:]
     for flag, value in (("-n", args.n), ("--requests", getattr(args, "requests", None))):

@@ -198,7 +198,23 @@ TEST(Cli, MergeSumsOneScenarioAndRefusesMixed) {
   const std::string d = run_json("h2race_m4.json", "--proto h1 --jobs 3");
   expect_usage_error("merge " + a + " " + d + " -o " + out, "differ in jobs (3 against 2)");
   expect_usage_error("merge " + a + " " + b + " " + a + " -o " + out,
-                     a + ": given twice; its iterations would count twice");
+                     a + ": given twice (as " + a + "); its iterations would count twice");
+  const auto linked = (std::filesystem::temp_directory_path() / "h2race_m1_link.json").string();
+  std::filesystem::remove(linked);
+  std::filesystem::create_hard_link(a, linked);
+  expect_usage_error("merge " + a + " " + linked + " -o " + out, linked + ": given twice (as ");
+  std::filesystem::remove(linked);
+  // One schedule under two names (shards run elsewhere): merged, and said.
+  const auto tmp = std::filesystem::temp_directory_path();
+  const auto sched = (tmp / "h2race_m.sched").string();
+  std::ofstream(sched) << "server.accepted yield\n";
+  const std::string s1 = run_json("h2race_m5.json", "--proto h1 --schedule " + sched);
+  const std::string s2 = run_json(
+      "h2race_m6.json", "--proto h1 --schedule " + (tmp / "." / "h2race_m.sched").string());
+  const Result both = h2race("merge " + s1 + " " + s2 + " -o " + out);
+  EXPECT_EQ(both.code, 0) << both.output;
+  EXPECT_NE(both.output.find("merged as one schedule"), std::string::npos) << both.output;
+  expect_usage_error("merge " + a + " " + s1 + " -o " + out, "differ in schedule");
 }
 
 TEST(Cli, CompareSaysWhatTheScenariosDifferInBesidesTheirId) {

@@ -55,8 +55,10 @@ TEST(ScriptsHelp, EveryUserScriptPrintsItsUsageAndStops) {
 }
 
 TEST(ScriptsHelp, BadArgumentsAreExit2) {
-  for (const char* args : {"ci-compare --rebas", "capture-external -n x",
-                           "calibration-summary /nonexistent-dir", "server-zoo-check x"}) {
+  // scripts/test took any argument and ran the whole CI run (`scripts/test --quick`).
+  for (const char* args :
+       {"ci-compare --rebas", "capture-external -n x", "calibration-summary /nonexistent-dir",
+        "server-zoo-check x", "test --quick", "fuzz-smoke x"}) {
     const Result r = shell(kScripts + args + " </dev/null 2>&1");
     EXPECT_EQ(r.code, 2) << args << "\n" << r.output;
   }

@@ -1,9 +1,12 @@
 // go-step-cost: how long Go's own code takes for the steps the go models stand for, on this
-// machine, with nothing else in the way: the steps from a finished TLS 1.3 handshake to the
-// HTTP/2 preface and from there to HEADERS, run by net/http's bundled HTTP/2 client over an
-// in-memory connection (net.Pipe) to a goroutine that only completes the handshake and drains
-// what it reads, in one process on one P (GOMAXPROCS 1), so no other thread, core or socket takes
-// part. Built with each Go the project runs (build/go-step-cost-go1.19, -go1.26).
+// machine, without the kernel: the steps from a finished TLS 1.3 handshake to the HTTP/2 preface
+// and from there to HEADERS, run by net/http's bundled HTTP/2 client over an in-memory connection
+// (net.Pipe) to a goroutine that only completes the handshake and drains what it reads, in one
+// process on one P (GOMAXPROCS 1), so no other thread, core or socket takes part. net.Pipe has
+// no buffer: a write returns once the other side has read it, so each span also holds the draining
+// goroutine's read and decryption of what the client wrote and two goroutine switches (Go's
+// code too, the same on every machine). Built with each Go the project runs
+// (build/go-step-cost-go1.19, -go1.26).
 //
 // Why: on the wire, Go's steps after its last flight grew about twice from one VM host to the
 // next while the model's yardstick grew 1.5 times (docs/go-model.md, "A new VM host"); which of
@@ -56,16 +59,31 @@ func certificate() tls.Certificate {
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
 }
 
+// Waits (yielding the one P) until no more goroutines run than before a connection began; fails
+// after a second, since a goroutine left running would take part in every later span.
+func waitForGoroutines(baseline int) {
+	deadline := time.Now().Add(time.Second)
+	for runtime.NumGoroutine() > baseline {
+		if time.Now().After(deadline) {
+			log.Fatalf("%d goroutines left after a connection (%d before it)", runtime.NumGoroutine(),
+				baseline)
+		}
+		runtime.Gosched()
+	}
+}
+
 // The spans of one connection: the handshake's end -> GotConn -> WroteHeaders.
-func oneConnection(server, client *tls.Config) (toConn, toHeaders time.Duration, ok bool) {
+func oneConnection(server, client *tls.Config, baseline int) (toConn, toHeaders time.Duration, ok bool) {
 	var handshaken, gotConn, wroteHeaders time.Time
-	var conn net.Conn
-	drained := make(chan struct{})
+	var conns []net.Conn        // every dial's (the transport may dial again)
+	var drained []chan struct{} // closed when that dial's server goroutine has ended
 	transport := &http.Transport{ForceAttemptHTTP2: true, TLSClientConfig: client,
 		DialTLSContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
 			near, far := net.Pipe()
+			done := make(chan struct{})
+			drained = append(drained, done)
 			go func() {
-				defer close(drained)
+				defer close(done)
 				s := tls.Server(far, server)
 				if s.Handshake() == nil {
 					io.Copy(io.Discard, s)
@@ -73,20 +91,25 @@ func oneConnection(server, client *tls.Config) (toConn, toHeaders time.Duration,
 				s.Close()
 			}()
 			c := tls.Client(near, client)
+			conns = append(conns, c)
 			err := c.HandshakeContext(ctx)
-			handshaken, conn = time.Now(), c
+			handshaken = time.Now()
 			return c, err
 		}}
 	ctx, cancel := context.WithCancel(context.Background())
-	// Every connection ends before the next starts: its goroutines gone, so that the thousandth
-	// connection's steps run in the process the first one's did.
+	// Every connection ends before the next starts, all its goroutines gone (the server's, the
+	// client's read loop, the transport's), so that the thousandth connection's steps run in the
+	// process the first one's did and nothing of the last one runs inside them.
 	defer func() {
 		cancel()
 		transport.CloseIdleConnections()
-		if conn != nil {
-			conn.Close()
-			<-drained
+		for _, c := range conns {
+			c.Close()
 		}
+		for _, d := range drained {
+			<-d
+		}
+		waitForGoroutines(baseline)
 	}()
 	// The request is cancelled once HEADERS are written: the server never answers.
 	trace := &httptrace.ClientTrace{
@@ -122,13 +145,11 @@ func main() {
 	server := &tls.Config{Certificates: []tls.Certificate{certificate()}, NextProtos: []string{"h2"}}
 	client := &tls.Config{InsecureSkipVerify: true, NextProtos: []string{"h2"}}
 	var toConn, toHeaders []time.Duration
+	baseline := runtime.NumGoroutine()
 	for i := 0; i < *n; i++ {
-		if c, h, ok := oneConnection(server, client); ok {
+		if c, h, ok := oneConnection(server, client, baseline); ok {
 			toConn, toHeaders = append(toConn, c), append(toHeaders, h)
 		}
-	}
-	if g := runtime.NumGoroutine(); g > 10 {
-		log.Fatalf("%d goroutines left: the connections did not end", g)
 	}
 	if len(toConn) < *n/2 {
 		log.Fatalf("only %d of %d connections reached HEADERS", len(toConn), *n)
