@@ -98,28 +98,16 @@ TEST(FlightRace, RecordsARunUnderPerf) {
 
 TEST(FlightRace, BadInputsNameWhatIsWrongAndExit2) {
   const fs::path junk = write_temp_file("h2race_flight_race_junk", "not a perf line\n");
-  const ShellResult no_events = shell(kScript + " --from " + junk.string());
-  EXPECT_EQ(no_events.code, 2) << no_events.output;
-  EXPECT_NE(no_events.output.find(junk.string() + ": no perf events read"), std::string::npos)
-      << no_events.output;
-  const ShellResult zero = shell(kScript + " -n 0");
-  EXPECT_EQ(zero.code, 2) << zero.output;
-  EXPECT_NE(zero.output.find("-n 0: a positive count"), std::string::npos) << zero.output;
-  const ShellResult extra = shell(kScript + " --from " + junk.string() + " --client go");
-  EXPECT_EQ(extra.code, 2) << extra.output;
-  EXPECT_NE(extra.output.find("--from reads a saved recording"), std::string::npos) << extra.output;
-  const ShellResult with_n = shell(kScript + " --from " + junk.string() + " -n 5");
-  EXPECT_EQ(with_n.code, 2) << with_n.output;
-  EXPECT_NE(with_n.output.find("-n records a run; with --from leave it out"), std::string::npos)
-      << with_n.output;
-  const ShellResult count = shell(kScript + " -- --client go -n500");
-  EXPECT_EQ(count.code, 2) << count.output;
-  EXPECT_NE(count.output.find("a count among the run flags"), std::string::npos) << count.output;
-  const ShellResult load = shell(kScript + " --from " + junk.string() + " --load");
-  EXPECT_EQ(load.code, 2) << load.output;
-  EXPECT_NE(load.output.find("--load looks at a run as it goes; not with --from"),
-            std::string::npos)
-      << load.output;
+  auto expect_refused = [](const std::string& args, const std::string& message) {
+    h2race::expect_refused(kScript + " " + args, message);
+  };
+  expect_refused("--from " + junk.string(), junk.string() + ": no perf events read");
+  expect_refused("-n 0", "-n 0: a positive count");
+  expect_refused("--from " + junk.string() + " --client go", "--from reads a saved recording");
+  expect_refused("--from " + junk.string() + " -n 5", "-n records a run; with --from leave it out");
+  expect_refused("-- --client go -n500", "a count among the run flags");
+  expect_refused("--from " + junk.string() + " --load",
+                 "--load looks at a run as it goes; not with --from");
   fs::remove(junk);
 }
 

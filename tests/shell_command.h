@@ -3,6 +3,7 @@
 // input file such a command reads.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -27,6 +28,13 @@ inline ShellResult shell(const std::string& cmd) {
   const int status = pclose(p);
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return r;
+}
+
+// A command refused as bad usage: exit 2, and the output says what is wrong (message).
+inline void expect_refused(const std::string& cmd, const std::string& message) {
+  const ShellResult r = shell(cmd);
+  EXPECT_EQ(r.code, 2) << cmd << "\n" << r.output;
+  EXPECT_NE(r.output.find(message), std::string::npos) << cmd << "\n" << r.output;
 }
 
 inline ShellResult h2race(const std::string& args) {

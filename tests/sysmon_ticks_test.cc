@@ -128,9 +128,7 @@ TEST(SysmonTicks, RecordsARunUnderPerf) {
 TEST(SysmonTicks, BadInputsNameWhatIsWrongAndExit2) {
   const fs::path junk = write_temp_file("h2race_sysmon_ticks_junk", "not a perf line\n");
   auto expect_refused = [](const std::string& args, const std::string& message) {
-    const ShellResult r = shell(kScript + " " + args);
-    EXPECT_EQ(r.code, 2) << args << "\n" << r.output;
-    EXPECT_NE(r.output.find(message), std::string::npos) << args << "\n" << r.output;
+    h2race::expect_refused(kScript + " " + args, message);
   };
   expect_refused("--from " + junk.string() + " --requests 2", junk.string() + ": no perf events");
   expect_refused("--from " + junk.string(), "--from needs --requests N");
