@@ -18,6 +18,9 @@ bool given(const CLI::App* cmd, const char* flag) {
   return opt && opt->count() > 0;
 }
 
+// The flag that sets one field of the go models' timing: --go-NAME-us.
+std::string go_timing_flag(const GoTimingField& f) { return fmt::format("--go-{}-us", f.name); }
+
 }  // namespace
 
 void add_iterations_flag(CLI::App* cmd, uint64_t& n, const std::string& help) {
@@ -113,7 +116,7 @@ void add_go_timing_flags(CLI::App* cmd, Scenario& s) {
     const int64_t go = (kGoTimingGo.*f.member).count();
     const int64_t go119 = (kGoTimingGo119.*f.member).count();
     cmd->add_option_function<int64_t>(
-           fmt::format("--go-{}-us", f.name),
+           go_timing_flag(f),
            [&s, member = f.member](int64_t us) {
              s.go_timing = s.go_timing.value_or(kGoTimingNotGiven);
              (*s.go_timing).*member = std::chrono::microseconds(us);
@@ -193,7 +196,7 @@ void refuse_flags_the_client_never_reads(const Scenario& s, const CLI::App* cmd,
         who));
   }
   for (const auto& f : kGoTimingFields) {
-    const std::string flag = fmt::format("--go-{}-us", f.name);
+    const std::string flag = go_timing_flag(f);
     if (given(cmd, flag.c_str()) && !s.go_timing) {
       throw UsageError(
           fmt::format("{} applies only to the Go models (go, go1.19), not {}", flag, who));
@@ -218,7 +221,7 @@ void finish_calibrate_scenario(Scenario& s, const std::string& model, bool fit,
   check_server_flags(s, cmd);
   // --fit's grid sets every timing field: a --go-*-us beside it would be replaced silently.
   for (const auto& f : kGoTimingFields) {
-    const std::string flag = fmt::format("--go-{}-us", f.name);
+    const std::string flag = go_timing_flag(f);
     if (fit && given(cmd, flag.c_str())) {
       throw UsageError(fmt::format(
           "{}: not with --fit, whose grid sets every field (--fit-{}-us V holds it at V)", flag,
