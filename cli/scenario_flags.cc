@@ -50,6 +50,13 @@ void add_client_bound_flags(CLI::App* cmd, Scenario& s) {
          "prefer-alert: how long to keep reading for an alert after a transport error")
       ->check(CLI::Range(int64_t{0}, int64_t{60'000}))
       ->default_str("100");
+  cmd->add_option_function<int64_t>(
+         "--slow-request-us", [&s](int64_t us) { s.slow_request = std::chrono::microseconds(us); },
+         "a diagnostic: the client busy-waits this long once its request holds the connection "
+         "(where Go's httptrace GotConn fires), as on a slower machine; the go models and Go's "
+         "net/http programs (docs/go-model.md, \"Go's answer to a slower request\")")
+      ->check(CLI::Range(int64_t{0}, int64_t{100'000}))
+      ->default_str("0");
 }
 
 void add_server_flags(CLI::App* cmd, Scenario& s, std::string_view proto_help,

@@ -23,6 +23,7 @@ ClientTarget client_target(const Scenario& s, SSL_CTX* ctx, const sockaddr_stora
   t.deadline = Clock::now() + s.timeout;
   t.alert_grace = s.alert_grace.value_or(kDefaultAlertGrace);
   if (s.go_timing) t.go_timing = *s.go_timing;
+  t.slow_request = s.slow_request;
   if (rotate_source && addr.ss_family == AF_INET) {
     t.source_ipv4 = (127u << 24) | static_cast<uint32_t>(1 + iteration % kLoopbackSources);
   }

@@ -30,7 +30,8 @@ struct ClientTarget {
   // Loopback source address to bind before connecting (0 = let the kernel choose). Rotating it
   // over 127.0.0.0/8 multiplies the 4-tuple space, so TIME_WAIT never exhausts the ports.
   uint32_t source_ipv4 = 0;
-  Scenario::GoTiming go_timing;  // the `go` model's CPU work (clients/go_model.h)
+  Scenario::GoTiming go_timing;               // the `go` model's CPU work (clients/go_model.h)
+  std::chrono::microseconds slow_request{0};  // Scenario::slow_request (the go models)
 };
 
 struct ClientResult {

@@ -183,6 +183,16 @@ std::optional<std::string> resolve_client(Scenario& s, bool client_given, bool p
   } else {
     s.alert_grace.reset();
   }
+  if (s.slow_request.count() > 0 && !kind->go_timing &&
+      !(kind->program && !kind->program->slow_request_argv.empty())) {
+    return fmt::format(
+        "--slow-request-us applies only to the go models and to programs whose definition has "
+        "slow-request-argv ({}), not --client {}",
+        client_names(+[](const ClientKindInfo& k) {
+          return k.go_timing || (k.program && !k.program->slow_request_argv.empty());
+        }),
+        kind->name);
+  }
   return std::nullopt;
 }
 

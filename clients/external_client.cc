@@ -77,6 +77,7 @@ std::string placeholder_value(const ExternalSetup& s, std::string_view name, uin
   if (name == "cert") return s.cert.string();
   if (name == "key") return s.key.string();
   if (name == "count") return std::to_string(count);
+  if (name == "slow_request_us") return std::to_string(s.slow_request.count());
   if (name == "proto") return std::string(h2race::name(s.proto));
   if (name == "timeout_ms") return std::to_string(s.timeout.count());
   if (name == "timeout_s") {
@@ -215,6 +216,11 @@ std::vector<std::string> external_argv(const ExternalSetup& setup, uint64_t coun
   for (const std::string& w : setup.def->argv) argv.push_back(expand(setup, w, count));
   if (!setup.cert.empty()) {
     for (const std::string& w : setup.def->cert_argv) argv.push_back(expand(setup, w, count));
+  }
+  if (setup.slow_request.count() > 0) {
+    for (const std::string& w : setup.def->slow_request_argv) {
+      argv.push_back(expand(setup, w, count));
+    }
   }
   return argv;
 }

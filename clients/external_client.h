@@ -27,12 +27,14 @@ struct ExternalSetup {
   std::string url;
   std::filesystem::path ca, cert, key;  // cert and key empty: no client certificate
   Proto proto = Proto::kH2;
-  std::chrono::milliseconds timeout{5000};  // per request
-  sockaddr_storage server{};                // pairs the program's local address with the server's
+  std::chrono::milliseconds timeout{5000};    // per request
+  sockaddr_storage server{};                  // pairs the program's local address with the server's
+  std::chrono::microseconds slow_request{0};  // > 0: the definition's slow-request-argv is added
 };
 
 // The program's argv for `count` requests: the definition's words with the placeholders filled
-// in, and its cert-argv when the client presents a certificate.
+// in, its cert-argv when the client presents a certificate, and its slow-request-argv when the
+// run slows each request.
 std::vector<std::string> external_argv(const ExternalSetup& setup, uint64_t count);
 
 // Receives each request's result as soon as the program has printed it.

@@ -342,9 +342,21 @@ Step reserveNewRequest(Request& r) {
   return r.redial();
 }
 
+// --slow-request-us: a busy wait on the wall clock, where Go's program (clients/go) waits the same
+// way in its httptrace GotConn hook, so that both are slowed alike: the diagnostic asks how each
+// one's shares answer to a slower request, not how the model's CPU work scales.
+void slow_request(std::chrono::microseconds d) {
+  if (d.count() <= 0) return;
+  const auto end = Clock::now() + d;
+  while (Clock::now() < end) {
+  }
+}
+
 // [awaitOpenSlotForStreamLocked]: the stream gets its ID; a connection closed by then is
-// errClientConnUnusable (Go <= 1.23 redials) or errClientConnNotEstablished (Go >= 1.24).
+// errClientConnUnusable (Go <= 1.23 redials) or errClientConnNotEstablished (Go >= 1.24). Go's
+// httptrace GotConn fires just before it [RoundTripOpt: traceGotConn, cc.RoundTrip].
 Step awaitOpenSlotForStream(Request& r) {
+  slow_request(r.t.slow_request);
   at(Point::kClientConnReserved);
   r.stream_id = Clock::now();
   if (r.cc->open_stream()) return std::nullopt;

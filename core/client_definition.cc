@@ -127,17 +127,29 @@ void parse_line(const std::vector<std::string>& w, ClientDefinition& d,
     d.paced = one_of<bool>(w, {{"yes", true}, {"no", false}});
   } else if (key == "in-matrix") {
     d.in_matrix = one_of<bool>(w, {{"yes", true}, {"no", false}});
-  } else if (key == "argv" || key == "cert-argv" || key == "version-argv") {
+  } else if (key == "argv" || key == "cert-argv" || key == "version-argv" ||
+             key == "slow-request-argv") {
     if (w.size() < 2) throw LineError{fmt::format("{} needs at least one word", key)};
-    for (size_t i = 1; i < w.size(); ++i) check_placeholders(w[i], key == "cert-argv");
+    for (size_t i = 1; i < w.size(); ++i) {
+      if (key == "slow-request-argv") {
+        check_definition_placeholders(w[i], [](std::string_view name) {
+          return name == "slow_request_us" || is_placeholder(name, false);
+        });
+      } else {
+        check_placeholders(w[i], key == "cert-argv");
+      }
+    }
     // The program run is the one `program` names and the plan found (exit 2 when it is missing),
-    // never another path that would only fail when the run starts.
-    if (key != "cert-argv" && w[1] != "{program}") {
+    // never another path that would only fail when the run starts. The -argv keys appended to
+    // argv are the program's arguments, not a program.
+    const bool appended = key == "cert-argv" || key == "slow-request-argv";
+    if (!appended && w[1] != "{program}") {
       throw LineError{fmt::format("{} must start with {{program}}, not '{}'", key, w[1])};
     }
-    (key == "argv"        ? d.argv
-     : key == "cert-argv" ? d.cert_argv
-                          : d.version_argv)
+    (key == "argv"           ? d.argv
+     : key == "cert-argv"    ? d.cert_argv
+     : key == "version-argv" ? d.version_argv
+                             : d.slow_request_argv)
         .assign(w.begin() + 1, w.end());
   } else if (key == "alert-name") {
     expect_value_count(w, 2);

@@ -51,6 +51,9 @@ struct ClientDefinition {
   std::string modeled_by;  // the in-process model that claims to be this program (calibrate)
   std::vector<std::string> argv;       // words with {placeholders}
   std::vector<std::string> cert_argv;  // appended when the client presents a certificate
+  // Appended when the run slows each request (--slow-request-us, Scenario::slow_request); its
+  // words may also use {slow_request_us}. A definition without it cannot be slowed.
+  std::vector<std::string> slow_request_argv;
   // Prints the program's version on its first line (e.g. "go1.26.8"): run once per run, recorded
   // in the JSON's env.client_program, so a histogram says which build of the program it is.
   std::vector<std::string> version_argv;
@@ -84,7 +87,8 @@ void add_rules_from(std::string_view text, const std::string& file, ClientDefini
 ClientDefinition read_client_definition(const std::filesystem::path& file);
 
 // The placeholders argv may use, for errors and docs: {program} {dir} {url} {ca} {count} {proto}
-// {timeout_ms} {timeout_s} {proto:H1WORD|H2WORD}; cert-argv also {cert} {key}.
+// {timeout_ms} {timeout_s} {proto:H1WORD|H2WORD}; cert-argv also {cert} {key}; slow-request-argv
+// also {slow_request_us}.
 bool is_placeholder(std::string_view name, bool cert_words);
 
 }  // namespace h2race

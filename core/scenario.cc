@@ -114,6 +114,7 @@ nlohmann::json Scenario::to_json() const {
     for (const auto& f : kGoTimingFields)
       g[go_timing_json_key(f)] = ((*go_timing).*f.member).count();
   }
+  if (slow_request.count() > 0) j["slow_request_us"] = slow_request.count();
   if (server_close == ServerClose::kLinger) j["linger_ms"] = linger.count();
   if (!server.empty()) j["server"] = server;
   if (!server_knob.empty()) j["server_knob"] = server_knob;
@@ -174,6 +175,12 @@ Scenario Scenario::from_json(const nlohmann::json& j) {
     }
     s.go_timing = t;
   }
+  if (j.contains("slow_request_us")) {
+    if (!j["slow_request_us"].is_number_integer() || j["slow_request_us"].get<int64_t>() < 0) {
+      throw std::invalid_argument("scenario.slow_request_us: not a non-negative integer");
+    }
+    s.slow_request = std::chrono::microseconds(j["slow_request_us"].get<int64_t>());
+  }
   if (j.contains("linger_ms") && j["linger_ms"].is_number_integer()) {
     s.linger = std::chrono::milliseconds(j["linger_ms"].get<int64_t>());
   }
@@ -198,7 +205,8 @@ std::string Scenario::id() const {
                      server_read == ServerRead::kRecord ? "-record" : "",
                      fresh_server ? "-fresh" : "") +
          (server.empty() ? "" : "-on-" + server) +
-         (server_knob.empty() ? "" : "-knob-" + server_knob);
+         (server_knob.empty() ? "" : "-knob-" + server_knob) +
+         (slow_request.count() > 0 ? fmt::format("-slow-request-{}us", slow_request.count()) : "");
 }
 
 }  // namespace h2race

@@ -65,6 +65,11 @@ struct Scenario {
     bool operator==(const GoTiming&) const = default;
   };
   std::optional<GoTiming> go_timing;
+  // A diagnostic, 0 (off) unless --slow-request-us: the client busy-waits this long (wall clock)
+  // once its request holds the connection, where Go's httptrace GotConn fires, before the stream's
+  // ID. Only the go models and the programs whose definition has slow-request-argv (Go's net/http
+  // client) do it; docs/go-model.md, "Go's answer to a slower request", says what it is for.
+  std::chrono::microseconds slow_request{0};
   std::chrono::milliseconds linger{1000};  // linger close: bound on draining the client
   // A real server program (a server definition's name, servers/server_kinds.h) instead of
   // h2race's own; empty for h2race's own. server_close, server_read and linger are then not

@@ -43,6 +43,7 @@ void prepare_external(const RunPlan& plan, const Pki& pki, External& ext) {
   ext.setup.key = ext.files->key(s.client_cert);
   ext.setup.proto = s.proto;
   ext.setup.timeout = s.timeout;
+  ext.setup.slow_request = s.slow_request;
 }
 
 // The run itself: `shared` is the server for every iteration, or null for a fresh server per

@@ -93,6 +93,7 @@ RunRecord run_on_external_server(const RunPlan& plan, const Pki& pki, const Driv
     ext.key = files->key(scenario.client_cert);
     ext.proto = scenario.proto;
     ext.timeout = scenario.timeout;
+    ext.slow_request = scenario.slow_request;
     ext.url = fmt::format("https://127.0.0.1:{}/", server.port());
     ext.server = server.address();
   }

@@ -393,6 +393,10 @@ TEST(CliValues, FlagsThatDoNotApplyAreExit2) {
     expect_usage_error("run --client sequential " + flag + " 5", flag + " applies only");
   }
   expect_usage_error("run --client curl --go-spin-us 7", "--go-spin-us applies only");
+  // A program that cannot be slowed would run unslowed under a slowed scenario's id.
+  expect_usage_error("run --client curl --slow-request-us 20", "--slow-request-us applies only");
+  expect_usage_error("run --client sequential --slow-request-us 20",
+                     "--slow-request-us applies only");
   expect_usage_error("run --linger-ms 50", "--linger-ms applies only");
   expect_usage_error("serve --linger-ms 50", "--linger-ms applies only");
 }
@@ -406,6 +410,9 @@ TEST(CliValues, CalibrateRefusesFlagsThatDoNotApplyAsRunDoes) {
   expect_usage_error("calibrate --model sequential --against curl --go-headers-us 5",
                      "--go-headers-us applies only to the Go models");
   expect_usage_error("calibrate --model go --alert-grace-ms 5", "--alert-grace-ms applies only");
+  // Both sides are slowed, or neither.
+  expect_usage_error("calibrate -n 20 --model sequential --against curl --slow-request-us 9",
+                     "--slow-request-us applies only");
   expect_usage_error("calibrate --model go --linger-ms 5", "--linger-ms applies only");
   // --fit's grid sets every field: a --go-*-us beside it was silently replaced.
   expect_usage_error("calibrate -n 20 --model go1.19 --go-headers-us 5 --fit",

@@ -90,6 +90,10 @@ TEST(ClientDefinition, MistakesNameTheFileAndLine) {
        "/defs/x.client:7: '{certificate}': unknown placeholder"},
       {"name tiny\nprogram t\npackage p\nspeaks h2\nanswers lines\nargv {program} {cert}\n",
        "/defs/x.client:6: '{cert}': unknown placeholder"},
+      // {slow_request_us} only where the run slows the request.
+      {m + "cert-argv --slow {slow_request_us}us\n",
+       "/defs/x.client:7: '{slow_request_us}us': unknown placeholder"},
+      {m + "slow-request-argv --slow {cert}\n", "/defs/x.client:7: '{cert}': unknown placeholder"},
       {"name Tiny\n", "/defs/x.client:1: name 'Tiny'"},
       {"name tiny\nprogram t\n", "/defs/x.client:2: no 'package' line"},
       {m + "requests-per-process 5\n", "/defs/x.client:7: answers exit-status means"},

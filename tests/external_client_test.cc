@@ -178,6 +178,12 @@ TEST_F(FakeGoNetHttp, ArgvFillsThePlaceholders) {
   const auto argv = external_argv(setup_, 1);
   EXPECT_EQ(std::vector<std::string>(argv.end() - 4, argv.end()),
             (std::vector<std::string>{"-cert", "/p/c.crt", "-key", "/p/c.key"}));
+  // --slow-request-us reaches Go's program as its own flag, and only when given.
+  setup_.slow_request = std::chrono::microseconds(25);
+  const auto slowed = external_argv(setup_, 1);
+  EXPECT_EQ(std::vector<std::string>(slowed.end() - 2, slowed.end()),
+            (std::vector<std::string>{"-slow-request", "25us"}));
+  EXPECT_EQ(slowed.size(), argv.size() + 2);
 }
 
 TEST(ExternalArgv, ProtoChoiceAndLiteralBraces) {

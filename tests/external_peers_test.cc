@@ -103,6 +103,21 @@ TEST(ExternalPeers, CurrentGoNetHttpAnswersAreClassifiedAndPairedWithTheTruth) {
                       kRaceClasses);
 }
 
+// --slow-request-us holds the request where Go's GotConn fires, before its stream's ID, in Go's
+// program and in the model alike: held 100 ms (the server has alerted and closed some 0.1 ms after
+// the handshake), Go >= 1.24's request finds the connection closed when its stream asks for an
+// ID, every time, and the JSON says the run was slowed. Held after the ID instead, the answers
+// would be the alert or a write error.
+TEST(ExternalPeers, ASlowedRequestIsHeldBeforeItsStreamsIdInGoAndInTheModel) {
+  for (const std::string client : {"go1.26-net-http", "go"}) {
+    const auto j =
+        run_json("h2race_slowed.json", "--client " + client + " -n 6 --slow-request-us 100000");
+    EXPECT_EQ(classes(j), (std::map<std::string, uint64_t>{{"h2:no_connection", 6}}))
+        << client << ": " << j["classes"].dump();
+    EXPECT_EQ(j["scenario"].value("slow_request_us", 0), 100000) << client;
+  }
+}
+
 // A histogram says which Go ran: the program's `-version`, recorded in env.client_program. A
 // client whose name claims a Go must have been built by it (the machine's own Go comes first on
 // PATH, and was once picked for go1.19's).

@@ -125,6 +125,20 @@ TEST(Scenario, GoTimingRoundTripsAndOlderFilesLoadWithoutTheNewerDelays) {
   EXPECT_THROW(Scenario::from_json(j), std::invalid_argument);
 }
 
+// A slowed run is another scenario: compare and merge must not mix it with the plain one, and a
+// histogram without the field (every one written before it) was not slowed.
+TEST(Scenario, ASlowedRequestIsItsOwnScenarioAndOlderFilesWereNotSlowed) {
+  Scenario s;
+  s.slow_request = std::chrono::microseconds(30);
+  EXPECT_EQ(s.id(), "h2-tls13-none-go-immediate-ed25519-slow-request-30us");
+  EXPECT_EQ(Scenario::from_json(s.to_json()).slow_request.count(), 30);
+  EXPECT_FALSE(Scenario{}.to_json().contains("slow_request_us"));
+  EXPECT_EQ(Scenario::from_json(Scenario{}.to_json()).slow_request.count(), 0);
+  auto j = s.to_json();
+  j["slow_request_us"] = -1;
+  EXPECT_THROW(Scenario::from_json(j), std::invalid_argument);
+}
+
 TEST(Scenario, RecordReadsAreTheirOwnScenario) {
   Scenario s;
   s.server_read = ServerRead::kRecord;

@@ -5,7 +5,10 @@
 // would see, classified by those definitions' rules. -version prints the Go it was built with;
 // -trace FILE writes Go's execution trace of the whole run (runtime/trace), with a log event
 // (category h2race) where each request begins, which scripts/go-read-loop reads to tell where
-// Go's time went on each connection.
+// Go's time went on each connection. -slow-request DUR busy-waits that long in httptrace's GotConn
+// hook, when the request holds its connection and before its stream's ID, as h2race's go models do
+// with --slow-request-us: a diagnostic of how the shares answer to a slower request
+// (docs/go-model.md, "Go's answer to a slower request").
 //
 // Output, one line per request, tab-separated:
 //
@@ -60,14 +63,16 @@ func main() {
 		"-prefer-alert: how long a failed request waits for an alert")
 	version := flag.Bool("version", false, "print the Go version this program was built with")
 	traceFile := flag.String("trace", "", "write Go's execution trace of the run to this file")
+	slow := flag.Duration("slow-request", 0,
+		"busy-wait this long in httptrace's GotConn hook (a diagnostic: a slower request)")
 	flag.Parse()
 	if *version {
 		fmt.Println(runtime.Version())
 		return
 	}
 	if *url == "" || *caFile == "" || *n < 1 || (*proto != "h1" && *proto != "h2") ||
-		(*certFile == "") != (*keyFile == "") {
-		fmt.Fprintln(os.Stderr, "go-net-http: need -url, -ca, -n >= 1, -proto h1|h2, and -cert with -key")
+		(*certFile == "") != (*keyFile == "") || *slow < 0 {
+		fmt.Fprintln(os.Stderr, "go-net-http: need -url, -ca, -n >= 1, -proto h1|h2, -cert with -key, and -slow-request >= 0")
 		flag.Usage()
 		os.Exit(2)
 	}
@@ -101,7 +106,7 @@ func main() {
 			// line the last connection that finished its handshake after its mark.
 			trace.Log(context.Background(), "h2race", "request")
 		}
-		fmt.Fprintln(out, request(*url, tlsConfig, *proto, *timeout, alertGrace))
+		fmt.Fprintln(out, request(*url, tlsConfig, *proto, *timeout, alertGrace, *slow))
 		out.Flush()
 	}
 }
@@ -141,7 +146,7 @@ func clientTLS(caFile, certFile, keyFile string) (*tls.Config, error) {
 // a request (it redials when a new HTTP/2 connection dies before the request is sent, and a
 // spare dial may finish late), hence GotConn first. alertGrace > 0: with the -prefer-alert
 // workaround (prefer_alert.go), waiting at most that long for an alert after a failure.
-func request(url string, tlsConfig *tls.Config, proto string, timeout, alertGrace time.Duration) string {
+func request(url string, tlsConfig *tls.Config, proto string, timeout, alertGrace, slow time.Duration) string {
 	var mu sync.Mutex
 	var lastDialed, used string
 	dials := 0 // dial attempts
@@ -180,6 +185,11 @@ func request(url string, tlsConfig *tls.Config, proto string, timeout, alertGrac
 		mu.Lock()
 		used = info.Conn.LocalAddr().String()
 		mu.Unlock()
+		if slow > 0 {
+			// Busy, not asleep: a slower request keeps its processor, as slower CPU work does.
+			for end := time.Now().Add(slow); time.Now().Before(end); {
+			}
+		}
 	}}
 	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), trace),
 		http.MethodGet, url, nil)
