@@ -34,6 +34,7 @@ TEST(ScriptsHelp, EveryUserScriptPrintsItsUsageAndStops) {
                         "seed-rate",
                         "server-zoo-check",
                         "setup",
+                        "slow-request-curve",
                         "soak",
                         "sysmon-ticks",
                         "test",
@@ -58,7 +59,8 @@ TEST(ScriptsHelp, BadArgumentsAreExit2) {
   // scripts/test took any argument and ran the whole CI run (`scripts/test --quick`).
   for (const char* args :
        {"ci-compare --rebas", "capture-external -n x", "calibration-summary /nonexistent-dir",
-        "server-zoo-check x", "test --quick", "fuzz-smoke x"}) {
+        "server-zoo-check x", "test --quick", "fuzz-smoke x", "slow-request-curve --us 5,x",
+        "slow-request-curve -- -n 5"}) {
     const Result r = shell(kScripts + args + " </dev/null 2>&1");
     EXPECT_EQ(r.code, 2) << args << "\n" << r.output;
   }
