@@ -81,7 +81,8 @@ struct Scenario {
   nlohmann::json to_json() const;
   static Scenario from_json(const nlohmann::json& j);  // throws std::invalid_argument
   // A file-name-safe id such as "h2-tls13-none-go-immediate-ed25519" (non-default server reads
-  // and a fresh server add a suffix: "-record", "-fresh"; so do a real server and a slowed request).
+  // and a fresh server add a suffix: "-record", "-fresh"; so do a real server and a slowed
+  // request).
   std::string id() const;
 };
 
