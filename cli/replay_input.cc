@@ -61,6 +61,9 @@ std::string scenario_flags_text(const Scenario& s) {
       out += fmt::format(" --go-{}-us {}", f.name, ((*s.go_timing).*f.member).count());
     }
   }
+  if (s.slow_request.count() > 0) {
+    out += fmt::format(" --slow-request-us {}", s.slow_request.count());
+  }
   return out;
 }
 

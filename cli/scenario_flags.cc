@@ -55,7 +55,7 @@ void add_client_bound_flags(CLI::App* cmd, Scenario& s) {
          "a diagnostic: the client busy-waits this long once its request holds the connection "
          "(where Go's httptrace GotConn fires), as on a slower machine; the go models and Go's "
          "net/http programs (docs/go-model.md, \"Go's answer to a slower request\")")
-      ->check(CLI::Range(int64_t{0}, int64_t{100'000}))
+      ->check(CLI::Range(int64_t{0}, kMaxSlowRequestUs))
       ->default_str("0");
 }
 

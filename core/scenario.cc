@@ -176,8 +176,10 @@ Scenario Scenario::from_json(const nlohmann::json& j) {
     s.go_timing = t;
   }
   if (j.contains("slow_request_us")) {
-    if (!j["slow_request_us"].is_number_integer() || j["slow_request_us"].get<int64_t>() < 0) {
-      throw std::invalid_argument("scenario.slow_request_us: not a non-negative integer");
+    if (!j["slow_request_us"].is_number_integer() || j["slow_request_us"].get<int64_t>() < 0 ||
+        j["slow_request_us"].get<int64_t>() > kMaxSlowRequestUs) {
+      throw std::invalid_argument(
+          fmt::format("scenario.slow_request_us: not an integer in 0..{}", kMaxSlowRequestUs));
     }
     s.slow_request = std::chrono::microseconds(j["slow_request_us"].get<int64_t>());
   }

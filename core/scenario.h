@@ -118,5 +118,7 @@ std::string go_timing_json_key(const GoTimingField& f);
 
 // Client workers in flight: one limit for the CLI and for histogram files.
 inline constexpr int kMaxJobs = 256;
+// --slow-request-us's bound (0.1 s), for the CLI and for histogram files.
+inline constexpr int64_t kMaxSlowRequestUs = 100'000;
 
 }  // namespace h2race

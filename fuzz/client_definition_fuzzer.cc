@@ -34,7 +34,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   setup.program = "/bin/true";
   setup.cert = "/c.crt";
   setup.key = "/c.key";
+  setup.slow_request = std::chrono::microseconds(1);
   const auto argv = external_argv(setup, 3);
-  if (argv.size() != def.argv.size() + def.cert_argv.size()) std::abort();
+  if (argv.size() != def.argv.size() + def.cert_argv.size() + def.slow_request_argv.size()) {
+    std::abort();
+  }
   return 0;
 }

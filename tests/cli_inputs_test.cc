@@ -410,9 +410,11 @@ TEST(CliValues, CalibrateRefusesFlagsThatDoNotApplyAsRunDoes) {
   expect_usage_error("calibrate --model sequential --against curl --go-headers-us 5",
                      "--go-headers-us applies only to the Go models");
   expect_usage_error("calibrate --model go --alert-grace-ms 5", "--alert-grace-ms applies only");
-  // Both sides are slowed, or neither.
+  // Both sides are slowed, or neither: a model that cannot be, a real program that cannot be.
   expect_usage_error("calibrate -n 20 --model sequential --against curl --slow-request-us 9",
                      "--slow-request-us applies only");
+  expect_usage_error("calibrate -n 20 --model go --against curl --slow-request-us 9",
+                     "not --client curl");
   expect_usage_error("calibrate --model go --linger-ms 5", "--linger-ms applies only");
   // --fit's grid sets every field: a --go-*-us beside it was silently replaced.
   expect_usage_error("calibrate -n 20 --model go1.19 --go-headers-us 5 --fit",

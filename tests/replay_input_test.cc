@@ -28,13 +28,17 @@ TEST(ReplayInput, TheHeaderOfAFindingReadsBackToTheScenarioThatRan) {
     s.timeout = std::chrono::milliseconds(1500);
     s.jobs = 1;
     ASSERT_FALSE(resolve_client(s, /*client_given=*/true, /*proto_given=*/false)) << client;
-    if (s.go_timing) s.go_timing->off_cpu = std::chrono::microseconds(7);
+    if (s.go_timing) {
+      s.go_timing->off_cpu = std::chrono::microseconds(7);
+      s.slow_request = std::chrono::microseconds(12);  // only the go models can be slowed
+    }
     const Scenario back = read_back(s);
     EXPECT_EQ(back.to_json(), s.to_json()) << client << ": " << scenario_flags_text(s);
     EXPECT_EQ(back.timeout, s.timeout) << client;
     EXPECT_EQ(back.linger, s.linger) << client;
     EXPECT_EQ(back.alert_grace, s.alert_grace) << client;
     EXPECT_EQ(back.go_timing, s.go_timing) << client;
+    EXPECT_EQ(back.slow_request, s.slow_request) << client;
   }
 }
 

@@ -137,6 +137,8 @@ TEST(Scenario, ASlowedRequestIsItsOwnScenarioAndOlderFilesWereNotSlowed) {
   auto j = s.to_json();
   j["slow_request_us"] = -1;
   EXPECT_THROW(Scenario::from_json(j), std::invalid_argument);
+  j["slow_request_us"] = kMaxSlowRequestUs + 1;
+  EXPECT_THROW(Scenario::from_json(j), std::invalid_argument);
 }
 
 TEST(Scenario, RecordReadsAreTheirOwnScenario) {

@@ -64,6 +64,14 @@ TEST(ScriptsHelp, BadArgumentsAreExit2) {
     const Result r = shell(kScripts + args + " </dev/null 2>&1");
     EXPECT_EQ(r.code, 2) << args << "\n" << r.output;
   }
+  // Its own refusal, not calibrate's: a count among the calibrate flags would be run twice.
+  for (const char* args :
+       {"slow-request-curve -- -n 5", "slow-request-curve -- -n5", "slow-request-curve -- --fit"}) {
+    const Result r = shell(kScripts + args + " </dev/null 2>&1");
+    EXPECT_EQ(r.code, 2) << args << "\n" << r.output;
+    EXPECT_NE(r.output.find("scripts/slow-request-curve: -"), std::string::npos) << args << "\n"
+                                                                                 << r.output;
+  }
 }
 
 }  // namespace
