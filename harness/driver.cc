@@ -34,16 +34,8 @@ struct External {
 };
 
 void prepare_external(const RunPlan& plan, const Pki& pki, External& ext) {
-  const Scenario& s = plan.scenario;
   ext.files.emplace(pki);
-  ext.setup.def = plan.kind->program;
-  ext.setup.program = *plan.program;
-  ext.setup.ca = ext.files->ca();
-  ext.setup.cert = ext.files->cert(s.client_cert);
-  ext.setup.key = ext.files->key(s.client_cert);
-  ext.setup.proto = s.proto;
-  ext.setup.timeout = s.timeout;
-  ext.setup.slow_request = s.slow_request;
+  ext.setup = external_setup(plan, *ext.files);
 }
 
 // The run itself: `shared` is the server for every iteration, or null for a fresh server per

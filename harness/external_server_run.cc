@@ -86,14 +86,7 @@ RunRecord run_on_external_server(const RunPlan& plan, const Pki& pki, const Driv
   if (kind.program) {
     keylog_env.emplace(program_keylog);
     files.emplace(pki);
-    ext.def = kind.program;
-    ext.program = *plan.program;
-    ext.ca = files->ca();
-    ext.cert = files->cert(scenario.client_cert);
-    ext.key = files->key(scenario.client_cert);
-    ext.proto = scenario.proto;
-    ext.timeout = scenario.timeout;
-    ext.slow_request = scenario.slow_request;
+    ext = external_setup(plan, *files);
     ext.url = fmt::format("https://127.0.0.1:{}/", server.port());
     ext.server = server.address();
   }

@@ -120,4 +120,18 @@ RunPlan plan_run(const Scenario& s, PlanRequest request) {
   return plan;
 }
 
+ExternalSetup external_setup(const RunPlan& plan, const PkiFiles& files) {
+  const Scenario& s = plan.scenario;
+  ExternalSetup setup;
+  setup.def = plan.kind->program;
+  setup.program = *plan.program;
+  setup.ca = files.ca();
+  setup.cert = files.cert(s.client_cert);
+  setup.key = files.key(s.client_cert);
+  setup.proto = s.proto;
+  setup.timeout = s.timeout;
+  setup.slow_request = s.slow_request;
+  return setup;
+}
+
 }  // namespace h2race

@@ -9,6 +9,8 @@
 #include <stdexcept>
 
 #include "clients/client_kinds.h"
+#include "clients/external_client.h"
+#include "core/pki_files.h"
 #include "core/scenario.h"
 #include "core/schedule.h"
 #include "servers/server_kinds.h"
@@ -53,5 +55,9 @@ struct PlanRequest {
 
 // Resolves s (whose client and protocol resolve_client reconciled). Throws PlanError.
 RunPlan plan_run(const Scenario& s, PlanRequest request = {});
+
+// What the plan's external program is told, from its definition and the scenario, with the PKI as
+// files: everything but the server's url and address, which are the run's.
+ExternalSetup external_setup(const RunPlan& plan, const PkiFiles& files);
 
 }  // namespace h2race
