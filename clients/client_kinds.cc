@@ -151,6 +151,16 @@ std::string client_names(bool in_process_only) {
                                       : nullptr);
 }
 
+namespace {
+
+// --slow-request-us: the go models hold the request themselves; a program, if its definition
+// says how to tell it to.
+bool can_slow_request(const ClientKindInfo& k) {
+  return k.go_timing || (k.program && !k.program->slow_request_argv.empty());
+}
+
+}  // namespace
+
 std::optional<std::string> resolve_client(Scenario& s, bool client_given, bool proto_given) {
   const ClientKindInfo* kind = find_client(s.client);
   if (!kind) return fmt::format("--client {}: not one of {}", s.client, client_names());
@@ -183,15 +193,11 @@ std::optional<std::string> resolve_client(Scenario& s, bool client_given, bool p
   } else {
     s.alert_grace.reset();
   }
-  if (s.slow_request.count() > 0 && !kind->go_timing &&
-      !(kind->program && !kind->program->slow_request_argv.empty())) {
+  if (s.slow_request.count() > 0 && !can_slow_request(*kind)) {
     return fmt::format(
         "--slow-request-us applies only to the go models and to programs whose definition has "
         "slow-request-argv ({}), not --client {}",
-        client_names(+[](const ClientKindInfo& k) {
-          return k.go_timing || (k.program && !k.program->slow_request_argv.empty());
-        }),
-        kind->name);
+        client_names(&can_slow_request), kind->name);
   }
   return std::nullopt;
 }
