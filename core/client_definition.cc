@@ -19,9 +19,9 @@ namespace {
 
 using LineError = DefinitionLineError;
 
-void check_placeholders(const std::string& word, bool cert_words) {
-  check_definition_placeholders(
-      word, [&](std::string_view name) { return is_placeholder(name, cert_words); });
+void check_placeholders(const std::string& word, std::string_view key) {
+  check_definition_placeholders(word,
+                                [&](std::string_view name) { return is_placeholder(name, key); });
 }
 
 // rule [exit N] [contains "TEXT"]... => CLASS
@@ -100,11 +100,11 @@ void parse_line(const std::vector<std::string>& w, ClientDefinition& d,
     if (key == "name" && !is_definition_name(w[1])) {
       throw LineError{fmt::format("name '{}': use a-z, 0-9, - and .", w[1])};
     }
-    if (key == "program" || key == "rules-from") check_placeholders(w[1], false);
+    if (key == "program" || key == "rules-from") check_placeholders(w[1], key);
     d.*(word_key->second) = w[1];
   } else if (key == "needs") {
     expect_value_count(w, 2);
-    check_placeholders(w[2], false);
+    check_placeholders(w[2], key);
     d.needs.emplace_back(w[1], w[2]);
   } else if (key == "speaks") {
     parse_speaks(w, d.speaks_h1, d.speaks_h2);
@@ -130,15 +130,7 @@ void parse_line(const std::vector<std::string>& w, ClientDefinition& d,
   } else if (key == "argv" || key == "cert-argv" || key == "version-argv" ||
              key == "slow-request-argv") {
     if (w.size() < 2) throw LineError{fmt::format("{} needs at least one word", key)};
-    for (size_t i = 1; i < w.size(); ++i) {
-      if (key == "slow-request-argv") {
-        check_definition_placeholders(w[i], [](std::string_view name) {
-          return name == "slow_request_us" || is_placeholder(name, false);
-        });
-      } else {
-        check_placeholders(w[i], key == "cert-argv");
-      }
-    }
+    for (size_t i = 1; i < w.size(); ++i) check_placeholders(w[i], key);
     // The program run is the one `program` names and the plan found (exit 2 when it is missing),
     // never another path that would only fail when the run starts. The -argv keys appended to
     // argv are the program's arguments, not a program.
@@ -189,11 +181,12 @@ size_t parse_lines(std::string_view text, const std::string& file, ClientDefinit
 
 }  // namespace
 
-bool is_placeholder(std::string_view name, bool cert_words) {
+bool is_placeholder(std::string_view name, std::string_view key) {
   static const std::set<std::string_view> kNames{"program", "dir",   "url",        "ca",
                                                  "count",   "proto", "timeout_ms", "timeout_s"};
   if (kNames.count(name)) return true;
-  if (cert_words && (name == "cert" || name == "key")) return true;
+  if (key == "cert-argv" && (name == "cert" || name == "key")) return true;
+  if (key == "slow-request-argv" && name == "slow_request_us") return true;
   // {proto:H1WORD|H2WORD}: the word for the run's protocol.
   return name.starts_with("proto:") && name.find('|') != std::string_view::npos &&
          name.find('|') == name.rfind('|');

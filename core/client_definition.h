@@ -86,9 +86,9 @@ void add_rules_from(std::string_view text, const std::string& file, ClientDefini
 // for a file that cannot be read).
 ClientDefinition read_client_definition(const std::filesystem::path& file);
 
-// The placeholders argv may use, for errors and docs: {program} {dir} {url} {ca} {count} {proto}
-// {timeout_ms} {timeout_s} {proto:H1WORD|H2WORD}; cert-argv also {cert} {key}; slow-request-argv
-// also {slow_request_us}.
-bool is_placeholder(std::string_view name, bool cert_words);
+// Whether a word of the definition key `key` may use {name}: every key {program} {dir} {url} {ca}
+// {count} {proto} {timeout_ms} {timeout_s} {proto:H1WORD|H2WORD}; cert-argv also {cert} {key};
+// slow-request-argv also {slow_request_us}.
+bool is_placeholder(std::string_view name, std::string_view key);
 
 }  // namespace h2race
