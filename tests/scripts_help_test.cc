@@ -6,6 +6,7 @@
 #include <string>
 
 #include "h2race_process.h"
+#include "shell_command.h"
 
 namespace h2race {
 namespace {
@@ -59,19 +60,17 @@ TEST(ScriptsHelp, BadArgumentsAreExit2) {
   // scripts/test took any argument and ran the whole CI run (`scripts/test --quick`).
   for (const char* args :
        {"ci-compare --rebas", "capture-external -n x", "calibration-summary /nonexistent-dir",
-        "server-zoo-check x", "test --quick", "fuzz-smoke x", "slow-request-curve --us 5,x",
-        "slow-request-curve -- -n 5"}) {
+        "server-zoo-check x", "test --quick", "fuzz-smoke x", "slow-request-curve --us 5,x"}) {
     const Result r = shell(kScripts + args + " </dev/null 2>&1");
     EXPECT_EQ(r.code, 2) << args << "\n" << r.output;
   }
   // Its own refusal, not calibrate's: a count among the calibrate flags would be run twice.
-  for (const char* args :
-       {"slow-request-curve -- -n 5", "slow-request-curve -- -n5", "slow-request-curve -- --fit"}) {
-    const Result r = shell(kScripts + args + " </dev/null 2>&1");
-    EXPECT_EQ(r.code, 2) << args << "\n" << r.output;
-    EXPECT_NE(r.output.find("scripts/slow-request-curve: -"), std::string::npos) << args << "\n"
-                                                                                 << r.output;
+  for (const char* count : {"-n 5", "-n5"}) {
+    expect_refused(kScripts + "slow-request-curve -- " + count,
+                   "among the calibrate flags: this script sets it");
   }
+  expect_refused(kScripts + "slow-request-curve -- --fit",
+                 "--fit: a fit is not a calibration at one timing");
 }
 
 }  // namespace
