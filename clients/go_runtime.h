@@ -32,7 +32,8 @@ struct MachineSpeed {
   double factor;                       // reference / at_fit: > 1 on a slower machine
 };
 // The reference on the 2-core VM of 2026-12-03: it fixes the unit of the go models' timings (the
-// chain's steps per microsecond there), whichever host they were fitted on since (docs/go-model.md).
+// chain's steps per microsecond there), whichever host they were fitted on since
+// (docs/go-model.md).
 inline constexpr std::chrono::nanoseconds kReferenceAtFit{320'000};  // 2026-12-03 09:05 UTC
 // The yardstick's size: steps of the integer chain in one round (go_runtime.cc).
 inline constexpr int64_t kReferenceSteps = 200'000;
@@ -181,8 +182,9 @@ class Processor {
  public:
   // sysmon: the worker's, told when this thread holds a P (looking, backing off, running the read
   // loop) and when it sleeps.
-  explicit Processor(Sysmon& sysmon)
-      : idle_p_(go_maxprocs() >= 2), sysmon_(sysmon), thread_([this] { serve(); }) {}
+  // processors: Go's GOMAXPROCS for this process; with one there is no idle P.
+  explicit Processor(Sysmon& sysmon, int processors = go_maxprocs())
+      : idle_p_(processors >= 2), sysmon_(sysmon), thread_([this] { serve(); }) {}
   ~Processor() {
     quit_ = true;
     wake(/*force=*/true);
@@ -297,7 +299,10 @@ class Processor {
           work_steps(std::chrono::microseconds(spin_us_.load(std::memory_order_relaxed)));
       bool backed_off = false;
       for (;;) {
-        if ((backed_off || must_run()) && stealable()) {
+        // With one processor the thread only runs what must run here: woken for a read loop that
+        // the request then dropped, it would otherwise steal the next connection's after its
+        // back-off, a second P that Go does not have (a redial on GOMAXPROCS=1 in CI, 2026-12-07).
+        if (((backed_off && idle_p_) || must_run()) && stealable()) {
           steal();
           if (state_.load() != kSpinning) break;
         }
