@@ -23,18 +23,18 @@
 
 #include "core/run_record.h"
 #include "core/unique_fd.h"
-#include "h2race_process.h"
 #include "serve_process.h"
+#include "shell_command.h"
 
 namespace {
 
 using h2race::testing::ServeProcess;
 
 namespace fs = std::filesystem;
-using h2race::testing::expect_usage_error;
-using h2race::testing::h2race;
-using h2race::testing::Result;
-using h2race::testing::shell;
+using h2race::expect_usage_error;
+using h2race::h2race;
+using h2race::shell_stdout;
+using h2race::ShellResult;
 
 class CliInputs : public ::testing::Test {
  protected:
@@ -56,7 +56,7 @@ class CliInputs : public ::testing::Test {
   }
   // A small valid histogram made by the binary.
   std::string histogram(const std::string& name) const {
-    const Result r = h2race("run -q -n 20 --proto h1 --json " + path(name));
+    const ShellResult r = h2race("run -q -n 20 --proto h1 --json " + path(name));
     EXPECT_EQ(r.code, 0) << r.output;
     return path(name);
   }
@@ -101,21 +101,22 @@ TEST_F(CliInputs, JsonOntoAFifoASymlinkOrADirectoryIsExit2) {
 }
 
 TEST_F(CliInputs, JsonDashWritesToStdout) {
-  const Result r = shell(std::string(H2RACE_BIN) + " run -q -n 3 --proto h1 --json - 2>/dev/null");
+  const ShellResult r =
+      shell_stdout(std::string(H2RACE_BIN) + " run -q -n 3 --proto h1 --json - 2>/dev/null");
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_EQ(nlohmann::json::parse(r.output)["iterations"], 3);
   const std::string in = histogram("a.json");
   const std::string in2 = histogram("b.json");
-  const Result merged =
-      shell(std::string(H2RACE_BIN) + " merge " + in + " " + in2 + " -o - 2>/dev/null");
+  const ShellResult merged =
+      shell_stdout(std::string(H2RACE_BIN) + " merge " + in + " " + in2 + " -o - 2>/dev/null");
   ASSERT_EQ(merged.code, 0) << merged.output;
   EXPECT_EQ(nlohmann::json::parse(merged.output)["iterations"], 40);
 }
 
 TEST_F(CliInputs, AFailedJsonWriteStillPrintsTheTableNamesTheReasonAndLeavesNoTemporaryFile) {
   // A file size limit of 0 fails the write as a full disk would (EFBIG instead of ENOSPC).
-  const Result r = shell("trap '' XFSZ; ulimit -f 0; " + std::string(H2RACE_BIN) +
-                         " run -n 5 --proto h1 --json " + path("out.json") + " 2>&1");
+  const ShellResult r = shell_stdout("trap '' XFSZ; ulimit -f 0; " + std::string(H2RACE_BIN) +
+                                     " run -n 5 --proto h1 --json " + path("out.json") + " 2>&1");
   EXPECT_EQ(r.code, 2) << r.output;
   EXPECT_NE(r.output.find("tls_alert:certificate_required"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("--json: cannot write " + path("out.json") + ": write: File too large"),
@@ -127,8 +128,8 @@ TEST_F(CliInputs, AFailedJsonWriteStillPrintsTheTableNamesTheReasonAndLeavesNoTe
 // --log: a log cut short by a full disk is an error after the table, not a silently short file.
 TEST_F(CliInputs, AFailedLogWriteStillPrintsTheTableAndNamesTheReason) {
   // 1 KiB holds about six lines; 300 iterations need about 50 KiB.
-  const Result r = shell("trap '' XFSZ; ulimit -f 1; " + std::string(H2RACE_BIN) +
-                         " run -n 300 --proto h1 --log " + path("run.jsonl") + " 2>&1");
+  const ShellResult r = shell_stdout("trap '' XFSZ; ulimit -f 1; " + std::string(H2RACE_BIN) +
+                                     " run -n 300 --proto h1 --log " + path("run.jsonl") + " 2>&1");
   EXPECT_EQ(r.code, 2) << r.output;
   EXPECT_NE(r.output.find("tls_alert:certificate_required"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("--log: cannot write " + path("run.jsonl") + ": File too large"),
@@ -144,16 +145,17 @@ TEST_F(CliInputs, AFileSizeLimitIsExit2NamingTheFlagNotADeathBySigxfsz) {
   // with -fsanitize=thread dies of SIGXFSZ under `ulimit -f 0`), before h2race can ignore it.
   // --explain makes the JSON several KiB.
   const std::string limited = "ulimit -f 1; " + std::string(H2RACE_BIN);
-  const Result json = shell(limited + " run -n 5 --jobs 1 -q --explain --proto h1 --json " +
-                            path("out.json") + " 2>&1 </dev/null");
+  const ShellResult json =
+      shell_stdout(limited + " run -n 5 --jobs 1 -q --explain --proto h1 --json " +
+                   path("out.json") + " 2>&1 </dev/null");
   EXPECT_EQ(json.code, 2) << json.output;
   EXPECT_NE(
       json.output.find("--json: cannot write " + path("out.json") + ": write: File too large"),
       std::string::npos)
       << json.output;
   EXPECT_EQ(entries(), 0u);
-  const Result pcap =
-      shell(limited + " run -n 2 --jobs 1 -q --pcap " + path("p.pcapng") + " 2>&1 </dev/null");
+  const ShellResult pcap = shell_stdout(limited + " run -n 2 --jobs 1 -q --pcap " +
+                                        path("p.pcapng") + " 2>&1 </dev/null");
   if (pcap.code == 2 && pcap.output.find("File too large") == std::string::npos) {
     GTEST_SKIP() << "this process may not capture: " << pcap.output;
   }
@@ -166,15 +168,15 @@ TEST_F(CliInputs, AFileSizeLimitIsExit2NamingTheFlagNotADeathBySigxfsz) {
 TEST_F(CliInputs, AFullStdoutIsExit2) {
   if (geteuid() != 0) GTEST_SKIP() << "mknod of a character device needs root";
   const std::string full = full_device("full");
-  const Result r =
-      shell(std::string(H2RACE_BIN) + " run -n 3 --proto h1 2>&1 >" + full + " </dev/null");
+  const ShellResult r =
+      shell_stdout(std::string(H2RACE_BIN) + " run -n 3 --proto h1 2>&1 >" + full + " </dev/null");
   EXPECT_EQ(r.code, 2) << r.output;
   EXPECT_NE(r.output.find("cannot write to stdout: No space left on device"), std::string::npos)
       << r.output;
   // fmt::print's output (merge's summary line) is checked too, with the same reason.
   const std::string in = histogram("a.json");
-  const Result merged = shell(std::string(H2RACE_BIN) + " merge " + in + " -o " + path("m.json") +
-                              " 2>&1 >" + full + " </dev/null");
+  const ShellResult merged = shell_stdout(std::string(H2RACE_BIN) + " merge " + in + " -o " +
+                                          path("m.json") + " 2>&1 >" + full + " </dev/null");
   EXPECT_EQ(merged.code, 2) << merged.output;
   EXPECT_NE(merged.output.find("cannot write to stdout: No space left on device"),
             std::string::npos)
@@ -187,16 +189,17 @@ TEST_F(CliInputs, AFullStdoutIsExit2) {
 // exit 134), and stdout's failure is exit 2 as any other failed stdout write.
 TEST_F(CliInputs, ClosedStdoutOrStderrGivesTheExitCodesNotAnAbort) {
   const std::string bin = H2RACE_BIN;
-  EXPECT_EQ(shell(bin + " run -n 3 --proto h1 >&- 2>&- </dev/null").code, 2);
-  EXPECT_EQ(shell(bin + " run -n 0 2>&- </dev/null").code, 2);  // a usage error: unsaid, still 2
-  const Result no_stderr = shell(bin + " run -n 3 --proto h1 2>&- </dev/null");
+  EXPECT_EQ(shell_stdout(bin + " run -n 3 --proto h1 >&- 2>&- </dev/null").code, 2);
+  EXPECT_EQ(shell_stdout(bin + " run -n 0 2>&- </dev/null").code,
+            2);  // a usage error: unsaid, still 2
+  const ShellResult no_stderr = shell_stdout(bin + " run -n 3 --proto h1 2>&- </dev/null");
   EXPECT_EQ(no_stderr.code, 0) << no_stderr.output;
   EXPECT_NE(no_stderr.output.find("tls_alert:certificate_required"), std::string::npos)
       << no_stderr.output;
   // A closed stdout keeps its number: the JSON and the sockets opened later do not take it, so
   // the table goes nowhere rather than into them.
-  const Result no_stdout =
-      shell(bin + " run -n 3 --proto h1 --json " + path("out.json") + " 2>&1 >&- </dev/null");
+  const ShellResult no_stdout = shell_stdout(bin + " run -n 3 --proto h1 --json " +
+                                             path("out.json") + " 2>&1 >&- </dev/null");
   EXPECT_EQ(no_stdout.code, 2) << no_stdout.output;
   EXPECT_NE(no_stdout.output.find("cannot write to stdout: Bad file descriptor"), std::string::npos)
       << no_stdout.output;
@@ -320,10 +323,10 @@ TEST_F(CliInputs, CompareOfCountsPast2Pow32IsAVerdict) {
   };
   const std::string base = with_counts("base.json", 90, 10);
   const uint64_t big = uint64_t{1} << 40;
-  const Result same = h2race("compare " + base + " " + with_counts("same.json", 9 * big, big));
+  const ShellResult same = h2race("compare " + base + " " + with_counts("same.json", 9 * big, big));
   EXPECT_EQ(same.code, 0) << same.output;
   EXPECT_NE(same.output.find("SAME"), std::string::npos) << same.output;
-  const Result differs = h2race("compare " + base + " " + with_counts("rare.json", big, 3));
+  const ShellResult differs = h2race("compare " + base + " " + with_counts("rare.json", big, 3));
   EXPECT_EQ(differs.code, 1) << differs.output;
   EXPECT_NE(differs.output.find("DIFFERS"), std::string::npos) << differs.output;
 }
@@ -424,7 +427,7 @@ TEST(CliValues, CalibrateRefusesFlagsThatDoNotApplyAsRunDoes) {
 
 TEST(CliValues, FailOnDivergenceSaysWhyEvenWhenQuiet) {
   // The seed case diverges (see cli_test's FailOnDivergenceIsOneWhenTheSeedCaseDiverges).
-  const Result r = h2race("run -n 2000 --fail-on-divergence -q");
+  const ShellResult r = h2race("run -n 2000 --fail-on-divergence -q");
   EXPECT_EQ(r.code, 1) << r.output;
   EXPECT_NE(r.output.find("--fail-on-divergence: the iterations fell into"), std::string::npos)
       << r.output;
@@ -434,7 +437,7 @@ TEST(CliValues, FailOnDivergenceSaysWhyEvenWhenQuiet) {
 
 TEST_F(CliInputs, ARunWhoseScheduleDidNotHoldExits1) {
   const std::string f = write("never.sched", "server.after_alert wait:client.before_read/5ms\n");
-  const Result r = h2race("run -n 3 --tls 1.2 --schedule " + f);
+  const ShellResult r = h2race("run -n 3 --tls 1.2 --schedule " + f);
   EXPECT_EQ(r.code, 1) << r.output;
   EXPECT_NE(r.output.find("did not hold"), std::string::npos) << r.output;
 }
@@ -442,7 +445,7 @@ TEST_F(CliInputs, ARunWhoseScheduleDidNotHoldExits1) {
 TEST_F(CliInputs, AScheduleSleepLastsAtMostTheTimeout) {
   // Without the bound this sleeps 60 s; with it, the run ends after 200 ms and says why.
   const std::string f = write("sleep.sched", "server.accepted sleep:60000ms\n");
-  const Result r = h2race("run -n 1 --proto h1 --timeout-ms 200 --schedule " + f);
+  const ShellResult r = h2race("run -n 1 --proto h1 --timeout-ms 200 --schedule " + f);
   EXPECT_EQ(r.code, 1) << r.output;
   EXPECT_NE(r.output.find("longer than the iteration's bound of 200 ms"), std::string::npos)
       << r.output;
@@ -559,8 +562,9 @@ TEST_F(CliInputs, IdleConnectionsDoNotStallServeForARealClient) {
   // the 5 s I/O timeout, so the probe below waited > 2 s and its class was `timeout`.
   std::vector<h2race::UniqueFd> idle;
   for (int i = 0; i < 64; ++i) idle.push_back(idle_connection(port));
-  const Result r = shell(std::string(H2RACE_BIN) + " probe " + url + " -n 1 --jobs 1 --ca " + ca +
-                         " --proto h1 --timeout-ms 2000 -q --json - 2>&1");
+  const ShellResult r =
+      shell_stdout(std::string(H2RACE_BIN) + " probe " + url + " -n 1 --jobs 1 --ca " + ca +
+                   " --proto h1 --timeout-ms 2000 -q --json - 2>&1");
   serve.stop();
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_EQ(nlohmann::json::parse(r.output)["classes"][0]["class"],
@@ -574,7 +578,8 @@ TEST_F(CliInputs, ProbeWithoutCaOrExpectSaysSoAndHintsAtCa) {
   ServeProcess serve(dir_);
   ASSERT_FALSE(serve.url().empty());
   const std::string& url = serve.url();
-  const Result r = shell(std::string(H2RACE_BIN) + " probe " + url + " -n 3 --jobs 1 2>&1");
+  const ShellResult r =
+      shell_stdout(std::string(H2RACE_BIN) + " probe " + url + " -n 3 --jobs 1 2>&1");
   serve.stop();
   EXPECT_EQ(r.code, 0) << r.output;
   const std::string authority = url.substr(8, url.size() - 9);  // https://A/ -> A
@@ -604,8 +609,9 @@ TEST_F(CliInputs, ClientsStalledInTheirFirstRecordDoNotStallServe) {
     ASSERT_EQ(send(stalled.back().get(), part, sizeof(part), MSG_NOSIGNAL), 3);
   }
   // Before, 100 stalls x 1 s over 2 threads: the probe's 3 s bound ran out (`timeout`).
-  const Result r = shell(std::string(H2RACE_BIN) + " probe " + url + " -n 3 --jobs 1 --ca " + ca +
-                         " --proto h1 --timeout-ms 3000 -q --json - 2>&1");
+  const ShellResult r =
+      shell_stdout(std::string(H2RACE_BIN) + " probe " + url + " -n 3 --jobs 1 --ca " + ca +
+                   " --proto h1 --timeout-ms 3000 -q --json - 2>&1");
   serve.stop();
   ASSERT_EQ(r.code, 0) << r.output;
   const auto j = nlohmann::json::parse(r.output);
@@ -634,9 +640,9 @@ TEST_F(CliInputs, ClientsIdlingAfterAValidHandshakeDoNotStallServe) {
          "idle = [ctx.wrap_socket(socket.create_connection(('127.0.0.1', port)),\n"
          "        server_hostname='127.0.0.1') for _ in range(4)]\n"
          "sys.exit(subprocess.run(probe).returncode)\n";
-  const Result r =
-      shell("python3 " + script + " " + pki + " " + port + " " + H2RACE_BIN + " probe " + url +
-            " -n 2 --jobs 1 --ca " + pki + "/ca.crt --proto h1 --timeout-ms 3000 -q --json - 2>&1");
+  const ShellResult r = shell_stdout("python3 " + script + " " + pki + " " + port + " " +
+                                     H2RACE_BIN + " probe " + url + " -n 2 --jobs 1 --ca " + pki +
+                                     "/ca.crt --proto h1 --timeout-ms 3000 -q --json - 2>&1");
   serve.stop();
   ASSERT_EQ(r.code, 0) << r.output;
   const auto j = nlohmann::json::parse(r.output);

@@ -13,13 +13,13 @@
 #include <string>
 #include <thread>
 
-#include "h2race_process.h"
+#include "shell_command.h"
 
 namespace {
 
-using h2race::testing::expect_usage_error;
-using h2race::testing::h2race;
-using h2race::testing::Result;
+using h2race::expect_usage_error;
+using h2race::h2race;
+using h2race::ShellResult;
 
 TEST(Cli, UnknownFlagExits2NamingIt) { expect_usage_error("run --frobnicate", "--frobnicate"); }
 TEST(Cli, UnknownSubcommandExits2) { expect_usage_error("sprint", "sprint"); }
@@ -72,7 +72,7 @@ TEST(Cli, ReplayOfAScheduleThatCannotHoldExits1) {
   const std::string f =
       write_temp("h2race_never.sched",
                  "# scenario: --tls 1.2\nserver.after_alert wait:client.before_read/5ms\n");
-  const Result r = h2race("replay " + f + " --times 3");
+  const ShellResult r = h2race("replay " + f + " --times 3");
   EXPECT_EQ(r.code, 1) << r.output;
   EXPECT_NE(r.output.find("did not hold"), std::string::npos) << r.output;
 }
@@ -81,13 +81,13 @@ TEST(Cli, ReplayOfAStableScheduleExits0) {
   const std::string f = write_temp("h2race_h1.sched",
                                    "# scenario: --proto h1\n# expect: "
                                    "tls_alert:certificate_required\nserver.accepted yield\n");
-  const Result r = h2race("replay " + f + " --times 5");
+  const ShellResult r = h2race("replay " + f + " --times 5");
   EXPECT_EQ(r.code, 0) << r.output;
   EXPECT_NE(r.output.find("tls_alert:certificate_required 5/5"), std::string::npos) << r.output;
 }
 
 TEST(Cli, HelpExits0AndListsTheFlags) {
-  const Result r = h2race("run --help");
+  const ShellResult r = h2race("run --help");
   EXPECT_EQ(r.code, 0);
   for (const char* flag :
        {"--proto", "--tls", "--client-cert", "--client", "--server-close", "--key", "--jobs",
@@ -99,7 +99,7 @@ TEST(Cli, HelpExits0AndListsTheFlags) {
 TEST(Cli, RunPrintsTheTableAndWritesJson) {
   const auto path = std::filesystem::temp_directory_path() / "h2race_cli_test.json";
   std::filesystem::remove(path);
-  const Result r = h2race("run -n 50 --proto h1 --json " + path.string());
+  const ShellResult r = h2race("run -n 50 --proto h1 --json " + path.string());
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_NE(r.output.find("tls_alert:certificate_required"), std::string::npos);
   EXPECT_NE(r.output.find("fidelity 1.0000"), std::string::npos) << r.output;
@@ -149,14 +149,14 @@ TEST(Cli, SighupWritesPartialJsonAndExits129) { interrupt_mid_run(SIGHUP, 129); 
 // A small valid histogram file of the given scenario flags, made by the real binary.
 std::string run_json(const std::string& name, const std::string& flags) {
   const auto path = (std::filesystem::temp_directory_path() / name).string();
-  const Result r = h2race("run -q -n 20 " + flags + " --json " + path);
+  const ShellResult r = h2race("run -q -n 20 " + flags + " --json " + path);
   EXPECT_EQ(r.code, 0) << r.output;
   return path;
 }
 
 TEST(Cli, CompareOfAFileWithItselfIsSame) {
   const std::string a = run_json("h2race_cmp_a.json", "--proto h1");
-  const Result r = h2race("compare " + a + " " + a);
+  const ShellResult r = h2race("compare " + a + " " + a);
   EXPECT_EQ(r.code, 0) << r.output;
   EXPECT_NE(r.output.find("SAME"), std::string::npos) << r.output;
 }
@@ -165,7 +165,7 @@ TEST(Cli, CompareRefusesDifferentScenariosUnlessForced) {
   const std::string a = run_json("h2race_cmp_h1.json", "--proto h1");
   const std::string b = run_json("h2race_cmp_valid.json", "--proto h1 --client-cert valid");
   expect_usage_error("compare " + a + " " + b, "different scenarios");
-  const Result forced = h2race("compare --force " + a + " " + b);
+  const ShellResult forced = h2race("compare --force " + a + " " + b);
   EXPECT_EQ(forced.code, 1) << forced.output;  // 100% alert vs 100% ok
   EXPECT_NE(forced.output.find("DIFFERS"), std::string::npos) << forced.output;
 }
@@ -188,7 +188,7 @@ TEST(Cli, MergeSumsOneScenarioAndRefusesMixed) {
   const std::string a = run_json("h2race_m1.json", "--proto h1");
   const std::string b = run_json("h2race_m2.json", "--proto h1");
   const auto out = (std::filesystem::temp_directory_path() / "h2race_merged.json").string();
-  const Result r = h2race("merge " + a + " " + b + " -o " + out);
+  const ShellResult r = h2race("merge " + a + " " + b + " -o " + out);
   ASSERT_EQ(r.code, 0) << r.output;
   std::ifstream in(out);
   EXPECT_EQ(nlohmann::json::parse(in)["iterations"], 40);
@@ -211,7 +211,7 @@ TEST(Cli, MergeSumsOneScenarioAndRefusesMixed) {
   const std::string s1 = run_json("h2race_m5.json", "--proto h1 --schedule " + sched);
   const std::string s2 = run_json(
       "h2race_m6.json", "--proto h1 --schedule " + (tmp / "." / "h2race_m.sched").string());
-  const Result both = h2race("merge " + s1 + " " + s2 + " -o " + out);
+  const ShellResult both = h2race("merge " + s1 + " " + s2 + " -o " + out);
   EXPECT_EQ(both.code, 0) << both.output;
   EXPECT_NE(both.output.find("merged as one schedule"), std::string::npos) << both.output;
   expect_usage_error("merge " + a + " " + s1 + " -o " + out, "differ in schedule");
@@ -220,10 +220,10 @@ TEST(Cli, MergeSumsOneScenarioAndRefusesMixed) {
 TEST(Cli, CompareSaysWhatTheScenariosDifferInBesidesTheirId) {
   const std::string a = run_json("h2race_c1.json", "--client go --go-headers-us 16");
   const std::string b = run_json("h2race_c2.json", "--client go --go-headers-us 300");
-  const Result r = h2race("compare " + a + " " + b);
+  const ShellResult r = h2race("compare " + a + " " + b);
   EXPECT_NE(r.output.find("the scenarios differ in go_timing ("), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("\"headers_us\":300"), std::string::npos) << r.output;
-  const Result same = h2race("compare " + a + " " + a);
+  const ShellResult same = h2race("compare " + a + " " + a);
   EXPECT_EQ(same.output.find("differ in"), std::string::npos) << same.output;
 }
 
@@ -231,7 +231,7 @@ TEST(Cli, ReportWritesMarkdownAndSvg) {
   const std::string a = run_json("h2race_r1.json", "--proto h1");
   const auto md = (std::filesystem::temp_directory_path() / "h2race_r.md").string();
   const auto svg = (std::filesystem::temp_directory_path() / "h2race_r.svg").string();
-  const Result r = h2race("report " + a + " --md " + md + " --svg " + svg);
+  const ShellResult r = h2race("report " + a + " --md " + md + " --svg " + svg);
   ASSERT_EQ(r.code, 0) << r.output;
   std::ifstream m(md), s(svg);
   const std::string mds((std::istreambuf_iterator<char>(m)), {});
@@ -247,7 +247,7 @@ TEST(Cli, FailOnDivergenceIsOneWhenTheSeedCaseDiverges) {
   // The seed case's largest class has been at most 97% in every configuration measured (idle,
   // loaded, --jobs 1, and 78% in the ASan and TSan builds); the chance that 2,000 iterations all
   // land in one class is then at most 0.97^2000 < 1e-26.
-  const Result r = h2race("run -n 2000 --fail-on-divergence -q");
+  const ShellResult r = h2race("run -n 2000 --fail-on-divergence -q");
   EXPECT_EQ(r.code, 1) << r.output;
 }
 
@@ -258,14 +258,14 @@ TEST(Cli, FailOnDivergenceIsZeroForOneClass) {
 // The go models hold at --jobs 2-4 and not at 1 (docs/go-model.md, "Connections in flight"): the
 // user is told before the run, and only then.
 TEST(Cli, GoModelAtAJobsCountItDoesNotHoldAtSaysSo) {
-  const Result one = h2race("run -n 20 --jobs 1 -q");
+  const ShellResult one = h2race("run -n 20 --jobs 1 -q");
   EXPECT_EQ(one.code, 0) << one.output;
   EXPECT_NE(one.output.find("note: the go model's timing was fitted to real Go at --jobs 2 and "
                             "holds at --jobs 2-4; at --jobs 1 its class shares are far from real "
                             "Go's"),
             std::string::npos)
       << one.output;
-  const Result five = h2race("run -n 20 --jobs 5 -q --client go1.19");
+  const ShellResult five = h2race("run -n 20 --jobs 5 -q --client go1.19");
   EXPECT_NE(five.output.find("go1.19 model's timing was fitted to real Go at --jobs 2 and holds at "
                              "--jobs 2-4; at --jobs 5 it was never checked against real Go"),
             std::string::npos)
@@ -274,7 +274,7 @@ TEST(Cli, GoModelAtAJobsCountItDoesNotHoldAtSaysSo) {
                             "run -n 20 --jobs 1 -q --client sequential",
                             "run -n 5 --jobs 1 -q --client go --schedule '" H2RACE_SOURCE_DIR
                             "/fuzz/reproducers/h2:no_connection.sched'"}) {
-    const Result r = h2race(quiet);
+    const ShellResult r = h2race(quiet);
     EXPECT_EQ(r.code, 0) << quiet << "\n" << r.output;
     EXPECT_EQ(r.output.find("note:"), std::string::npos) << quiet << "\n" << r.output;
   }

@@ -14,15 +14,15 @@
 #include <string>
 #include <thread>
 
-#include "h2race_process.h"
 #include "serve_process.h"
+#include "shell_command.h"
 
 namespace {
 
 namespace fs = std::filesystem;
-using h2race::testing::expect_usage_error;
-using h2race::testing::h2race;
-using h2race::testing::Result;
+using h2race::expect_usage_error;
+using h2race::h2race;
+using h2race::ShellResult;
 using h2race::testing::ServeProcess;
 
 TEST(ExplainCli, ProbeShowsTheClientsSideOnly) {
@@ -30,7 +30,7 @@ TEST(ExplainCli, ProbeShowsTheClientsSideOnly) {
   fs::remove_all(dir);
   fs::create_directories(dir);
   const std::string json = (dir / "probe.json").string();
-  Result r;
+  ShellResult r;
   {
     ServeProcess serve(dir);
     ASSERT_FALSE(serve.url().empty()) << "serve did not start";
@@ -71,7 +71,7 @@ TEST(ExplainCli, ExplainWithAnExternalClientIsExit2) {
 
 TEST(ExplainCli, QuietReplayPrintsOnlyItsSummaryLine) {
   const std::string sched = std::string(H2RACE_REPRODUCERS) + "/write:EPIPE.sched";
-  Result r = h2race("replay '" + sched + "' --times 2 --explain -q");
+  ShellResult r = h2race("replay '" + sched + "' --times 2 --explain -q");
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_EQ(r.output.find("t_us"), std::string::npos) << r.output;
   r = h2race("replay '" + sched + "' --times 2 --explain");

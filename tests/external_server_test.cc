@@ -18,13 +18,11 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "h2race_process.h"
 #include "servers/server_kinds.h"
+#include "shell_command.h"
 
 namespace h2race {
 namespace {
-
-using testing::h2race;
 
 // Whether any process's /proc/PID/<file> (cmdline or environ: NUL-separated words) has a word
 // that contains text.
@@ -168,12 +166,12 @@ TEST(ExternalServer, CtrlCWritesThePartialRunAndStopsTheServer) {
 }
 
 TEST(ExternalServer, FlagsOfH2racesOwnServerAreRefused) {
-  testing::expect_usage_error("run --server haproxy -n 200001", "at most 200000");
-  testing::expect_usage_error("run -n 5 --server nginx --server-close linger", "--server-close");
-  testing::expect_usage_error("run -n 5 --server-knob linger", "--server-knob");
-  testing::expect_usage_error("run -n 5 --server nginx --server-knob none", "--server-knob none");
-  testing::expect_usage_error("run -n 5 --server h2o", "--key ed25519");
-  testing::expect_usage_error("run -n 5 --server nosuch", "--server nosuch");
+  expect_usage_error("run --server haproxy -n 200001", "at most 200000");
+  expect_usage_error("run -n 5 --server nginx --server-close linger", "--server-close");
+  expect_usage_error("run -n 5 --server-knob linger", "--server-knob");
+  expect_usage_error("run -n 5 --server nginx --server-knob none", "--server-knob none");
+  expect_usage_error("run -n 5 --server h2o", "--key ed25519");
+  expect_usage_error("run -n 5 --server nosuch", "--server nosuch");
 }
 
 }  // namespace

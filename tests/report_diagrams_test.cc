@@ -14,15 +14,12 @@
 #include "analysis/sequence_diagram.h"
 #include "core/outcome.h"
 #include "core/run_record.h"
-#include "h2race_process.h"
+#include "shell_command.h"
 
 namespace h2race {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::h2race;
-using testing::Result;
-using testing::shell;
 
 constexpr const char* kTruth = "tls_alert:certificate_required";
 // A client note as long as the Go model's, with characters that must be escaped.
@@ -83,7 +80,7 @@ class ReportDiagrams : public ::testing::Test {
 
 TEST_F(ReportDiagrams, OneSvgPerClassLinkedFromTheMarkdown) {
   const fs::path md = dir_ / "r.md";
-  const Result r = h2race("report " + input_ + " --md " + md.string());
+  const ShellResult r = h2race("report " + input_ + " --md " + md.string());
   ASSERT_EQ(r.code, 0) << r.output;
   const fs::path diagrams = dir_ / "r-diagrams";
   ASSERT_TRUE(fs::is_directory(diagrams));
@@ -123,8 +120,8 @@ TEST_F(ReportDiagrams, OneSvgPerClassLinkedFromTheMarkdown) {
 
 TEST_F(ReportDiagrams, AReportOnStdoutWritesNoDiagrams) {
   // Run in dir_, where a diagrams directory for "-" would appear ("--diagrams").
-  const Result r =
-      shell("cd " + dir_.string() + " && " + H2RACE_BIN + " report " + input_ + " --md - 2>&1");
+  const ShellResult r = shell_stdout("cd " + dir_.string() + " && " + H2RACE_BIN + " report " +
+                                     input_ + " --md - 2>&1");
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_FALSE(contains(r.output, "## Examples")) << r.output;
   for (const auto& entry : fs::directory_iterator(dir_)) {
@@ -138,7 +135,7 @@ TEST_F(ReportDiagrams, TwoInputsOfOneScenarioKeepTheirOwnDiagrams) {
   const std::string second = (dir_ / "again.json").string();
   fs::copy_file(input_, second);
   const fs::path md = dir_ / "r.md";
-  const Result r = h2race("report " + input_ + " " + second + " --md " + md.string());
+  const ShellResult r = h2race("report " + input_ + " " + second + " --md " + md.string());
   ASSERT_EQ(r.code, 0) << r.output;
   size_t files = 0;
   for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir_ / "r-diagrams")) ++files;
@@ -156,7 +153,7 @@ TEST_F(ReportDiagrams, ADiagramsDirectoryThatIsALinkOrAFileIsExit2NamingIt) {
   const fs::path elsewhere = dir_ / "elsewhere";
   fs::create_directory(elsewhere);
   fs::create_directory_symlink(elsewhere, dir_ / "sym-diagrams");
-  const Result link = h2race("report " + input_ + " --md " + (dir_ / "sym.md").string());
+  const ShellResult link = h2race("report " + input_ + " --md " + (dir_ / "sym.md").string());
   EXPECT_EQ(link.code, 2) << link.output;
   EXPECT_TRUE(contains(link.output, "--md: " + (dir_ / "sym-diagrams").string() + " is a symlink"))
       << link.output;
@@ -164,7 +161,7 @@ TEST_F(ReportDiagrams, ADiagramsDirectoryThatIsALinkOrAFileIsExit2NamingIt) {
   EXPECT_FALSE(fs::exists(dir_ / "sym.md"));
 
   std::ofstream(dir_ / "file-diagrams") << "not a directory";
-  const Result file = h2race("report " + input_ + " --md " + (dir_ / "file.md").string());
+  const ShellResult file = h2race("report " + input_ + " --md " + (dir_ / "file.md").string());
   EXPECT_EQ(file.code, 2) << file.output;
   EXPECT_TRUE(contains(file.output, (dir_ / "file-diagrams").string() + " is a regular file"))
       << file.output;

@@ -5,14 +5,10 @@
 
 #include <string>
 
-#include "h2race_process.h"
 #include "shell_command.h"
 
 namespace h2race {
 namespace {
-
-using testing::Result;
-using testing::shell;
 
 const std::string kScripts = std::string(H2RACE_SOURCE_DIR) + "/scripts/";
 
@@ -42,7 +38,7 @@ TEST(ScriptsHelp, EveryUserScriptPrintsItsUsageAndStops) {
                         "wire-gaps",
                         "with-load"}) {
     for (const char* flag : {"-h", "--help"}) {
-      const Result r = shell(kScripts + s + " " + flag + " </dev/null 2>&1");
+      const ShellResult r = shell_stdout(kScripts + s + " " + flag + " </dev/null 2>&1");
       EXPECT_EQ(r.code, 0) << s << " " << flag << "\n" << r.output;
       EXPECT_GT(r.output.size(), 40u) << s << " " << flag << "\n" << r.output;
       // What a script prints when it starts its work instead.
@@ -61,7 +57,7 @@ TEST(ScriptsHelp, BadArgumentsAreExit2) {
   for (const char* args :
        {"ci-compare --rebas", "capture-external -n x", "calibration-summary /nonexistent-dir",
         "server-zoo-check x", "test --quick", "fuzz-smoke x", "slow-request-curve --us 5,x"}) {
-    const Result r = shell(kScripts + args + " </dev/null 2>&1");
+    const ShellResult r = shell_stdout(kScripts + args + " </dev/null 2>&1");
     EXPECT_EQ(r.code, 2) << args << "\n" << r.output;
   }
   // Its own refusal, not calibrate's: a count among the calibrate flags would be run twice.
