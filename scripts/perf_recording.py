@@ -61,7 +61,7 @@ def parse(p):
         return args, run_args
     if getattr(args, "requests", None) is not None:
         fail("--requests goes with --from; a recorded run counts its own (-n)")
-    if any(a in ("-n", "--iterations") or a.startswith("--iterations=") or
+    if any(a in ("-n", "--iterations") or a.startswith(("--iterations=", "-n=")) or
            (a.startswith("-n") and a[2:].isdigit()) for a in run_args):
         fail("a count among the run flags: give it as this script's -n, before --")
     if args.per_request and any(a == "--warm-up" or a.startswith("--warm-up=") for a in run_args):

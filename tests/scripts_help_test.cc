@@ -38,7 +38,7 @@ TEST(ScriptsHelp, EveryUserScriptPrintsItsUsageAndStops) {
                         "wire-gaps",
                         "with-load"}) {
     for (const char* flag : {"-h", "--help"}) {
-      const ShellResult r = shell_stdout(kScripts + s + " " + flag + " </dev/null 2>&1");
+      const ShellResult r = shell(kScripts + s + " " + flag);
       EXPECT_EQ(r.code, 0) << s << " " << flag << "\n" << r.output;
       EXPECT_GT(r.output.size(), 40u) << s << " " << flag << "\n" << r.output;
       // What a script prints when it starts its work instead.
@@ -57,13 +57,15 @@ TEST(ScriptsHelp, BadArgumentsAreExit2) {
   for (const char* args :
        {"ci-compare --rebas", "capture-external -n x", "calibration-summary /nonexistent-dir",
         "server-zoo-check x", "test --quick", "fuzz-smoke x", "slow-request-curve --us 5,x"}) {
-    const ShellResult r = shell_stdout(kScripts + args + " </dev/null 2>&1");
+    const ShellResult r = shell(kScripts + args);
     EXPECT_EQ(r.code, 2) << args << "\n" << r.output;
   }
   // Its own refusal, not calibrate's: a count among the calibrate flags would be run twice.
-  for (const char* count : {"-n 5", "-n5"}) {
+  // The same for the scripts that record a run under perf, before perf is looked for.
+  for (const char* count : {"-n 5", "-n5", "-n=5", "--iterations=5"}) {
     expect_refused(kScripts + "slow-request-curve -- " + count,
                    "among the calibrate flags: this script sets it");
+    expect_refused(kScripts + "flight-race -- " + count, "a count among the run flags");
   }
   expect_refused(kScripts + "slow-request-curve -- --fit",
                  "--fit: a fit is not a calibration at one timing");
