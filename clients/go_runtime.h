@@ -251,17 +251,24 @@ class Processor {
     int idle = kIdle;
     if (state_.compare_exchange_strong(idle, kSpinning) || force) futex_wake(state_);
   }
-  bool stealable() const {
+  // Whether this thread may take the posted read loop now: one that must run here at once; else,
+  // with an idle P (Go's second processor), once it backed off and the read loop's start came.
+  // With one processor it takes only what must run here: woken for a read loop that its request
+  // then dropped, it would otherwise take the next connection's, a second P that Go does not have
+  // (a redial on GOMAXPROCS=1 in CI, 2026-12-07).
+  bool may_take(bool backed_off) const {
     if (!job_ready_.load()) return false;
     if (always_.load()) return true;
-    return Clock::now().time_since_epoch().count() >= from_ns_.load(std::memory_order_relaxed);
+    return idle_p_ && backed_off &&
+           Clock::now().time_since_epoch().count() >= from_ns_.load(std::memory_order_relaxed);
   }
-  // Runs the read loop if it is still there.
-  void steal() {
+  // Runs the read loop if it may still take it: asked again under the lock, since the one it saw
+  // may have been dropped and the next connection's posted meanwhile.
+  void steal(bool backed_off) {
     std::function<void()> job;
     {
       std::lock_guard lock(mu_);
-      if (!job_) return;
+      if (!job_ || !may_take(backed_off)) return;
       job = detach_locked();
       state_.store(kRunning);
     }
@@ -299,11 +306,8 @@ class Processor {
           work_steps(std::chrono::microseconds(spin_us_.load(std::memory_order_relaxed)));
       bool backed_off = false;
       for (;;) {
-        // With one processor the thread only runs what must run here: woken for a read loop that
-        // the request then dropped, it would otherwise steal the next connection's after its
-        // back-off, a second P that Go does not have (a redial on GOMAXPROCS=1 in CI, 2026-12-07).
-        if (((backed_off && idle_p_) || must_run()) && stealable()) {
-          steal();
+        if (may_take(backed_off)) {
+          steal(backed_off);
           if (state_.load() != kSpinning) break;
         }
         if (quit_) return;
@@ -318,7 +322,16 @@ class Processor {
           continue;
         }
         int spinning = kSpinning;
-        if (state_.compare_exchange_strong(spinning, kIdle)) break;
+        if (!state_.compare_exchange_strong(spinning, kIdle)) continue;
+        // Go's M looks at the run queues once more after it stopped spinning [findRunnable,
+        // after nmspinning's decrement]: a read loop posted just before woke nobody (post's
+        // wake() saw this thread spinning). Found, it spins again, back-off included, as Go's M
+        // starts over from the top.
+        int idle = kIdle;
+        if (!may_take(/*backed_off=*/true) || !state_.compare_exchange_strong(idle, kSpinning)) {
+          break;
+        }
+        backed_off = false;
       }
       sysmon_.waiting();
     }

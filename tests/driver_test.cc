@@ -117,14 +117,17 @@ TEST(Driver, Tls12FlightOfTheGoModelIsNotHeldBack) {
   // The go model corks its last flight to send a trailing record in the same segment (TLS 1.3).
   // A TLS 1.2 client then waits for the server: a cork left on would hold its flight until the
   // kernel's 200 ms cork timer, and under a 150 ms timeout every iteration would time out.
-  // Bound: at least half see the alert; a loopback TLS 1.2 handshake takes about a millisecond,
-  // so only a machine stalled for 150 ms on half the iterations could fail this.
+  // Bound: at least half see the alert, and the server sent it on at least half; a loopback TLS
+  // 1.2 handshake takes about a millisecond, so only a machine stalled for 150 ms on half the
+  // iterations could fail this (an iteration that did time out has another truth).
   Scenario s = scenario(100);
   s.tls = TlsVersion::k12;
   s.timeout = std::chrono::milliseconds(150);
   const RunRecord run = run_scenario(plan_run(s), pki());
-  ASSERT_EQ(run.histogram.truth().size(), 1u);
-  EXPECT_EQ(run.histogram.truth().begin()->first, "tls_alert:handshake_failure");
+  const auto& truth = run.histogram.truth();
+  const auto alert = truth.find("tls_alert:handshake_failure");
+  ASSERT_NE(alert, truth.end()) << truth.size() << " other truths";
+  EXPECT_GE(alert->second, 50u);
   EXPECT_GE(run.histogram.count("tls_alert:handshake_failure"), 50u);
 }
 

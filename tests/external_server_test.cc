@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "child_ready.h"
 #include "servers/server_kinds.h"
 #include "shell_command.h"
 
@@ -136,7 +137,9 @@ TEST(ExternalServer, AServerListeningBeyondLoopbackIsStopped) {
 // says why there is no truth from the wire.
 TEST(ExternalServer, CtrlCWritesThePartialRunAndStopsTheServer) {
   const auto path = std::filesystem::temp_directory_path() / "h2race_server_sigint.json";
+  const auto log = std::filesystem::temp_directory_path() / "h2race_server_sigint.log";
   std::filesystem::remove(path);
+  std::filesystem::remove(log);
   // Inherited by h2race and everything it starts, so what is left of this run can be told from
   // other tests' servers.
   const std::string mark = "H2RACE_TEST_RUN=sigint-" + std::to_string(getpid());
@@ -145,11 +148,11 @@ TEST(ExternalServer, CtrlCWritesThePartialRunAndStopsTheServer) {
   if (pid == 0) {
     putenv(const_cast<char*>(mark.c_str()));
     execl(H2RACE_BIN, H2RACE_BIN, "run", "--server", "haproxy", "-n", "200000", "-q", "--json",
-          path.c_str(), static_cast<char*>(nullptr));
+          path.c_str(), "--log", log.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
-  // 200,000 iterations take minutes: the signal lands mid-run.
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  // 200,000 iterations take minutes: the signal lands mid-run, once the log shows answers.
+  ASSERT_TRUE(wait_for_a_line(log)) << "no iteration ended within 60 s";
   kill(pid, SIGINT);
   int status = 0;
   ASSERT_EQ(waitpid(pid, &status, 0), pid);
@@ -163,6 +166,7 @@ TEST(ExternalServer, CtrlCWritesThePartialRunAndStopsTheServer) {
   EXPECT_EQ(j["env"]["wire_truth_error"], "interrupted before the capture was read");
   EXPECT_FALSE(some_process_has("environ", mark + '\0')) << "a server was left running";
   std::filesystem::remove(path);
+  std::filesystem::remove(log);
 }
 
 TEST(ExternalServer, FlagsOfH2racesOwnServerAreRefused) {

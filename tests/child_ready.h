@@ -1,0 +1,52 @@
+// Waits for a child process to be ready for what a test does to it next, instead of sleeping a
+// guess: a signal sent before the child installed its handler kills it by the default action, and
+// a run interrupted before its first iteration has nothing to write.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+
+namespace h2race {
+
+// Until process pid catches sig (the signal's bit in SigCgt of /proc/PID/status); false once
+// bound passed or the process is gone.
+inline bool wait_until_catching(pid_t pid, int sig,
+                                std::chrono::seconds bound = std::chrono::seconds(60)) {
+  const auto end = std::chrono::steady_clock::now() + bound;
+  const std::string status = "/proc/" + std::to_string(pid) + "/status";
+  while (std::chrono::steady_clock::now() < end) {
+    std::ifstream in(status);
+    if (!in) return false;
+    for (std::string line; std::getline(in, line);) {
+      if (!line.starts_with("SigCgt:")) continue;
+      const uint64_t caught = std::stoull(line.substr(7), nullptr, 16);
+      if (caught & (uint64_t{1} << (sig - 1))) return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return false;
+}
+
+// Until the file at path has a whole line (a run's --log: one line per iteration as it ends);
+// false once bound passed.
+inline bool wait_for_a_line(const std::filesystem::path& path,
+                            std::chrono::seconds bound = std::chrono::seconds(60)) {
+  const auto end = std::chrono::steady_clock::now() + bound;
+  while (std::chrono::steady_clock::now() < end) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (text.str().find('\n') != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return false;
+}
+
+}  // namespace h2race
