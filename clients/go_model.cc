@@ -108,6 +108,10 @@ class GoConn {
     stream_ = true;
     return true;
   }
+  // When the read loop first ran on either thread; none (the epoch) if it has not yet.
+  Clock::time_point read_loop_started() const {
+    return Clock::time_point(Clock::duration(read_loop_started_.load()));
+  }
   std::optional<Outcome> read_error() {
     std::lock_guard lock(mu_);
     return read_error_;
@@ -178,6 +182,7 @@ class GoConn {
     cv_.notify_all();
   }
   void read_loop() {
+    read_loop_started_.store(Clock::now().time_since_epoch().count());
     at(Point::kClientReadLoopStarted);
     std::vector<uint8_t> in;
     for (;;) {
@@ -224,6 +229,7 @@ class GoConn {
   std::optional<Outcome> read_error_;
   std::optional<Outcome> abort_;
   std::atomic<bool> stopping_{false};
+  std::atomic<Clock::rep> read_loop_started_{0};
   bool started_ = false;
 };
 
@@ -269,10 +275,11 @@ struct Request {
   std::optional<GoConn> cc;  // last: its read loop uses conn and h2, and stops first
   bool preface_reset = false;
   // When the flight left (the handshake returned), the preface write began and returned, the read
-  // loop became runnable, the stream asked for its ID, and the HEADERS write began (none: not
-  // reached): the spans Go's execution trace gives (bench/go-trace), for the log.
+  // loop became runnable, the stream asked for its ID, the request looked whether its stream was
+  // aborted before HEADERS, and the HEADERS write began (none: not reached): the spans Go's
+  // execution trace gives (bench/go-trace), for the log.
   Clock::time_point flight{}, preface_start{}, preface_end{}, read_loop_runnable{}, stream_id{},
-      headers_start{};
+      headers_check{}, headers_start{};
 
   Attempt done(Outcome o) const {
     o.steps_us = steps_us();
@@ -290,6 +297,10 @@ struct Request {
     add("preface_to_headers", preface_start, headers_start);
     // The window in which the read loop can close the connection before the stream's ID.
     add("read_loop_to_request", read_loop_runnable, stream_id);
+    // Whether the read loop ran before the request looked at its stream before HEADERS (a read
+    // loop that ran first may have aborted it): both from the read loop's becoming runnable.
+    add("read_loop_wait", read_loop_runnable, cc ? cc->read_loop_started() : Clock::time_point{});
+    add("read_loop_to_headers_check", read_loop_runnable, headers_check);
     return steps;
   }
   Attempt redial() const { return {true, {timeout_outcome("redial"), key}}; }
@@ -387,6 +398,7 @@ void encodeAndWriteHeaders(Request& r) {
   if (r.preface_reset) off_cpu_for(r.t.go_timing.off_cpu);
   spin_for(r.t.go_timing.headers);
   at(Point::kClientBeforeHeaders);
+  r.headers_check = Clock::now();
   if (!r.cc->aborted()) {
     r.headers_start = Clock::now();
     if (auto f = r.cc->write([&] { return r.h2.request(); })) r.cc->abort(*f);

@@ -2,8 +2,10 @@
 // real Go's from its execution trace (scripts/go-read-loop): every connection that finished its
 // handshake has flight_to_preface and preface_write, one whose stream asked for its ID
 // read_loop_to_request (every h2:no_connection among them), one that got to its HEADERS
-// preface_to_headers too, one whose stream got no ID (h2:no_connection) not; a client that is
-// not such a model logs none. Which class each connection gets is the race's; these hold for any
+// preface_to_headers too, one whose stream got no ID (h2:no_connection) not; one that wrote
+// HEADERS looked whether its stream was aborted first (read_loop_to_headers_check, after its
+// ID); a read loop that ran says when (read_loop_wait); a client that is not such a model logs
+// none. Which class each connection gets is the race's; these hold for any
 // (but one bound, stated where it is asserted).
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -56,10 +58,19 @@ TEST(GoStepsLog, EveryConnectionOfTheModelLogsTheStepsItReached) {
       // asks for its ID after the hand-off's work: never a negative span.
       EXPECT_GE(steps["read_loop_to_request"].get<double>(), 0.0) << line;
     }
+    if (steps.contains("read_loop_wait")) {
+      // The read loop runs after it became runnable, on whichever thread.
+      EXPECT_GE(steps["read_loop_wait"].get<double>(), 0.0) << line;
+    }
     if (steps.contains("preface_to_headers")) {
       ++with_headers;
-      // A stream that wrote HEADERS had asked for its ID first.
+      // A stream that wrote HEADERS had asked for its ID first, and then looked whether it was
+      // aborted.
       EXPECT_TRUE(steps.contains("read_loop_to_request")) << line;
+      ASSERT_TRUE(steps.contains("read_loop_to_headers_check")) << line;
+      EXPECT_GE(steps["read_loop_to_headers_check"].get<double>(),
+                steps["read_loop_to_request"].get<double>())
+          << line;
       // The spans as documented: the HEADERS write begins after the preface's has returned.
       EXPECT_GE(steps["preface_to_headers"].get<double>(), steps["preface_write"].get<double>())
           << line;
