@@ -311,6 +311,14 @@ class Processor {
           if (state_.load() != kSpinning) break;
         }
         if (quit_) return;
+        if (!idle_p_) {
+          // With one processor only a read loop that must run here brings the thread up, and
+          // that one is gone (its connection's end dropped it first): nothing to look for, so it
+          // neither works nor backs off on the only CPU (it used to, beside the writer).
+          int spinning = kSpinning;
+          if (state_.compare_exchange_strong(spinning, kIdle)) break;
+          continue;
+        }
         if (left > 0) {
           do_work(kStepsPerLook);
           left -= kStepsPerLook;
@@ -325,8 +333,9 @@ class Processor {
         if (!state_.compare_exchange_strong(spinning, kIdle)) continue;
         // Go's M looks at the run queues once more after it stopped spinning [findRunnable,
         // after nmspinning's decrement]: a read loop posted just before woke nobody (post's
-        // wake() saw this thread spinning). Found, it spins again, back-off included, as Go's M
-        // starts over from the top.
+        // wake() saw this thread spinning). Found, it backs off again and then steals, as Go's M
+        // starts over from the top. (A read loop whose start is still ahead, --go-read-loop-us
+        // above 0, is not found here and waits for the writer, as it did before.)
         int idle = kIdle;
         if (!may_take(/*backed_off=*/true) || !state_.compare_exchange_strong(idle, kSpinning)) {
           break;

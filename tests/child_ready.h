@@ -16,7 +16,7 @@
 namespace h2race {
 
 // Until process pid catches sig (the signal's bit in SigCgt of /proc/PID/status); false once
-// bound passed or the process is gone.
+// bound passed or the process is gone or has exited (a zombie, not yet reaped, keeps its status).
 inline bool wait_until_catching(pid_t pid, int sig,
                                 std::chrono::seconds bound = std::chrono::seconds(60)) {
   const auto end = std::chrono::steady_clock::now() + bound;
@@ -25,6 +25,9 @@ inline bool wait_until_catching(pid_t pid, int sig,
     std::ifstream in(status);
     if (!in) return false;
     for (std::string line; std::getline(in, line);) {
+      if (line.starts_with("State:") && line.find_first_of("ZX", 6) != std::string::npos) {
+        return false;
+      }
       if (!line.starts_with("SigCgt:")) continue;
       const uint64_t caught = std::stoull(line.substr(7), nullptr, 16);
       if (caught & (uint64_t{1} << (sig - 1))) return true;
@@ -34,8 +37,8 @@ inline bool wait_until_catching(pid_t pid, int sig,
   return false;
 }
 
-// Until the file at path has a whole line (a run's --log: one line per iteration as it ends);
-// false once bound passed.
+// Until the file at path has a whole line; false once bound passed. A run's --log is buffered,
+// so its first line shows once a buffer's worth of iterations (10-30) has ended.
 inline bool wait_for_a_line(const std::filesystem::path& path,
                             std::chrono::seconds bound = std::chrono::seconds(60)) {
   const auto end = std::chrono::steady_clock::now() + bound;

@@ -50,8 +50,10 @@ TEST(GoStepsLog, EveryConnectionOfTheModelLogsTheStepsItReached) {
     EXPECT_GE(steps["preface_write"].get<double>(), 0.0) << line;
     if (cls == "h2:no_connection") {
       EXPECT_FALSE(steps.contains("preface_to_headers")) << line;
-      // Its read loop closed the connection within that window, so the window is there.
+      // Its read loop closed the connection within that window, so the window is there, and the
+      // read loop had run.
       EXPECT_TRUE(steps.contains("read_loop_to_request")) << line;
+      EXPECT_TRUE(steps.contains("read_loop_wait")) << line;
     }
     if (steps.contains("read_loop_to_request")) {
       // The read loop becomes runnable after the preface's write has returned, and the stream
