@@ -10,6 +10,8 @@ import subprocess
 import sys
 import tempfile
 
+from run_flags import gives
+
 
 def fail(message):
     print(f"scripts/{os.path.basename(sys.argv[0])}: {message}", file=sys.stderr)
@@ -61,10 +63,9 @@ def parse(p):
         return args, run_args
     if getattr(args, "requests", None) is not None:
         fail("--requests goes with --from; a recorded run counts its own (-n)")
-    if any(a in ("-n", "--iterations") or a.startswith(("--iterations=", "-n=")) or
-           (a.startswith("-n") and a[2:].isdigit()) for a in run_args):
+    if any(gives(a, "-n", "--iterations") for a in run_args):
         fail("a count among the run flags: give it as this script's -n, before --")
-    if args.per_request and any(a == "--warm-up" or a.startswith("--warm-up=") for a in run_args):
+    if args.per_request and any(gives(a, "--warm-up") for a in run_args):
         fail("--warm-up: its requests would be seen without being counted; leave it out")
     if args.n is None:
         args.n = args.default_n
