@@ -486,10 +486,8 @@ void interrupt_a_schedule_sleep(const fs::path& dir, int sig, int expected_code,
   kill(pid, sig);
   // A hang check, not a measurement: an unbroken sleep takes 60 s.
   int status = 0;
-  for (int i = 0; i < 300 && waitpid(pid, &status, WNOHANG) == 0; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  if (waitpid(pid, &status, WNOHANG) == 0 && kill(pid, 0) == 0) {
+  if (!h2race::eventually([&] { return waitpid(pid, &status, WNOHANG) != 0; },
+                          std::chrono::seconds(30), std::chrono::milliseconds(100))) {
     kill(pid, SIGKILL);
     waitpid(pid, &status, 0);
     FAIL() << "the signal did not end the schedule's sleep within 30 s";

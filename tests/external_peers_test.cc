@@ -23,10 +23,10 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
-#include <thread>
 
 #include "core/pki.h"
 #include "core/pki_files.h"
+#include "eventually.h"
 #include "shell_command.h"
 
 namespace h2race {
@@ -521,10 +521,8 @@ std::string read_all(const fs::path& p) {
 }
 
 bool wait_for_file(const fs::path& p) {
-  for (int i = 0; i < 200 && !(fs::exists(p) && fs::file_size(p) > 0); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(25));
-  }
-  return fs::exists(p) && fs::file_size(p) > 0;
+  return eventually([&] { return fs::exists(p) && fs::file_size(p) > 0; }, std::chrono::seconds(5),
+                    std::chrono::milliseconds(25));
 }
 
 TEST(Serve, ServesAnyClientLogsTruthsAndSummarizesOnSigterm) {
@@ -604,9 +602,8 @@ class NghttpdTest : public ::testing::Test {
           std::vector<std::string>{"nghttpd", "--address=127.0.0.1", "-V", std::to_string(port_),
                                    files_.server_key(), files_.server_cert()},
           temp("h2race_nghttpd.out"));
-      for (int i = 0; i < 200 && p->running() && !accepts(port_); ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(25));
-      }
+      eventually([&] { return !p->running() || accepts(port_); }, std::chrono::seconds(5),
+                 std::chrono::milliseconds(25));
       if (p->running() && accepts(port_)) nghttpd_ = std::move(p);
     }
     ASSERT_TRUE(nghttpd_) << "nghttpd did not start: " << read_all(temp("h2race_nghttpd.out"));

@@ -13,8 +13,9 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <thread>
 #include <vector>
+
+#include "eventually.h"
 
 namespace h2race::testing {
 
@@ -32,9 +33,8 @@ class ServeProcess {
       execv(H2RACE_BIN, argv.data());
       _exit(127);
     }
-    for (int i = 0; i < 300 && !std::filesystem::exists(ready); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
+    eventually([&] { return std::filesystem::exists(ready); }, std::chrono::seconds(30),
+               std::chrono::milliseconds(100));
     std::ifstream in(ready);
     in >> url_ >> ca_;
   }

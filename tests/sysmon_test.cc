@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "clients/go_runtime.h"
+#include "eventually.h"
 #include "process_threads.h"
 
 namespace h2race {
@@ -53,16 +54,10 @@ bool parked(const fs::path& task) {
   return number == std::to_string(SYS_futex);
 }
 
-// Waits for cond, up to a bound thousands of times what it needs (a tick is about 70 us): a bound
-// against a hang, not a timing that is asserted.
+// Waits for cond, up to a bound thousands of times what it needs (a tick is about 70 us).
 template <typename F>
 bool eventually(F cond) {
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!cond()) {
-    if (std::chrono::steady_clock::now() > give_up) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return true;
+  return h2race::eventually(cond, std::chrono::seconds(10), std::chrono::milliseconds(1));
 }
 
 TEST(Sysmon, TicksWhileARequestsThreadRunsAndSleepsOtherwise) {
