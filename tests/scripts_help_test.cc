@@ -22,6 +22,7 @@ TEST(ScriptsHelp, EveryUserScriptPrintsItsUsageAndStops) {
                         "fuzz",
                         "fuzz-smoke",
                         "go-read-loop",
+                        "host-check",
                         "log-shares",
                         "package",
                         "refresh-results",
@@ -56,7 +57,8 @@ TEST(ScriptsHelp, BadArgumentsAreExit2) {
   // scripts/test took any argument and ran the whole CI run (`scripts/test --quick`).
   for (const char* args :
        {"ci-compare --rebas", "capture-external -n x", "calibration-summary /nonexistent-dir",
-        "server-zoo-check x", "test --quick", "fuzz-smoke x", "slow-request-curve --us 5,x"}) {
+        "server-zoo-check x", "test --quick", "fuzz-smoke x", "slow-request-curve --us 5,x",
+        "host-check --handoffs 4,x", "host-check --rounds 0", "host-check x"}) {
     const ShellResult r = shell(kScripts + args);
     EXPECT_EQ(r.code, 2) << args << "\n" << r.output;
   }
