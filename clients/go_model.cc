@@ -25,6 +25,7 @@
 
 #include <fmt/format.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -280,9 +281,23 @@ struct Request {
   // execution trace gives (bench/go-trace), for the log.
   Clock::time_point flight{}, preface_start{}, preface_end{}, read_loop_runnable{}, stream_id{},
       headers_check{}, headers_start{};
+  pid_t request_tid = 0;  // the thread that ran the request at its stream's ID
+
+  // read_loop_to_request on the clock's own scale, with its thread (scripts/go-window-cores).
+  std::optional<RaceWindow> window() const {
+    if (read_loop_runnable == Clock::time_point{} || stream_id == Clock::time_point{}) {
+      return std::nullopt;
+    }
+    auto ns = [](Clock::time_point at_time) {
+      return std::chrono::duration_cast<std::chrono::nanoseconds>(at_time.time_since_epoch())
+          .count();
+    };
+    return RaceWindow{ns(read_loop_runnable), ns(stream_id), request_tid};
+  }
 
   Attempt done(Outcome o) const {
     o.steps_us = steps_us();
+    o.window = window();
     return {false, {std::move(o), key}};
   }
   std::vector<std::pair<std::string_view, double>> steps_us() const {
@@ -370,6 +385,7 @@ Step awaitOpenSlotForStream(Request& r) {
   slow_request(r.t.slow_request);
   at(Point::kClientConnReserved);
   r.stream_id = Clock::now();
+  r.request_tid = gettid();
   if (r.cc->open_stream()) return std::nullopt;
   if (r.options.redial_unusable) {
     if (explaining()) {

@@ -4,12 +4,23 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 namespace h2race {
+
+// The span in which a model's race is decided, in ns on the run's clock (Linux's
+// CLOCK_MONOTONIC, the clock `perf record -k mono` stamps the kernel's events with), and the
+// thread that ran the request then: the go models' read_loop_to_request, so that the kernel's
+// switches can be laid over it as over real Go's (scripts/go-window-cores).
+struct RaceWindow {
+  int64_t start_ns = 0;
+  int64_t end_ns = 0;
+  int tid = 0;
+};
 
 struct Outcome {
   std::string cls;  // canonical class, e.g. "write:EPIPE"
@@ -26,6 +37,7 @@ struct Outcome {
   // steps took, in us, by name (the go models: flight_to_preface, preface_write,
   // preface_to_headers; docs/go-model.md, "Where the time goes"). The iteration log writes them.
   std::vector<std::pair<std::string_view, double>> steps_us{};
+  std::optional<RaceWindow> window{};  // written by the iteration log too
 };
 
 Outcome ok_outcome(std::string_view raw = "200 OK");

@@ -7,12 +7,14 @@
 #include <cstdio>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "core/clock.h"
+#include "core/outcome.h"
 
 namespace h2race {
 
@@ -31,6 +33,7 @@ struct LogEntry {
   std::string_view cls;
   std::string_view truth;
   const std::vector<std::pair<std::string_view, double>>* steps_us = nullptr;  // Outcome's
+  const std::optional<RaceWindow>* window = nullptr;                           // Outcome's
 };
 
 class IterationLog {

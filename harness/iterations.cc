@@ -64,7 +64,7 @@ RunRecord run_iterations(const Scenario& scenario, int jobs, uint64_t batch,
       local.add(outcome, truth);
       if (hooks.log) {
         hooks.log->add(hooks.log_place, {batch_first + in_batch, index, in_batch, outcome.cls,
-                                         truth, &outcome.steps_us});
+                                         truth, &outcome.steps_us, &outcome.window});
       }
       ++in_batch;
       if (hooks.on_iteration) hooks.on_iteration(outcome, truth);

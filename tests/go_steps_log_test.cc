@@ -4,8 +4,9 @@
 // read_loop_to_request (every h2:no_connection among them), one that got to its HEADERS
 // preface_to_headers too, one whose stream got no ID (h2:no_connection) not; one that wrote
 // HEADERS looked whether its stream was aborted first (read_loop_to_headers_check, after its
-// ID); a read loop that ran says when (read_loop_wait); a client that is not such a model logs
-// none. Which class each connection gets is the race's; these hold for any
+// ID); a read loop that ran says when (read_loop_wait); read_loop_to_request comes with its
+// `window` (the same span in the clock's ns, and the request's thread); a client that is not such
+// a model logs none. Which class each connection gets is the race's; these hold for any
 // (but one bound, stated where it is asserted).
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -59,6 +60,16 @@ TEST(GoStepsLog, EveryConnectionOfTheModelLogsTheStepsItReached) {
       // The read loop becomes runnable after the preface's write has returned, and the stream
       // asks for its ID after the hand-off's work: never a negative span.
       EXPECT_GE(steps["read_loop_to_request"].get<double>(), 0.0) << line;
+      // The same span on the clock's own scale, with the request's thread, for
+      // scripts/go-window-cores to lay the kernel's switches over.
+      ASSERT_TRUE(j.contains("window")) << line;
+      const auto& w = j["window"];
+      EXPECT_NEAR((w["end_ns"].get<int64_t>() - w["start_ns"].get<int64_t>()) / 1000.0,
+                  steps["read_loop_to_request"].get<double>(), 0.01)
+          << line;
+      EXPECT_GT(w["tid"].get<int>(), 0) << line;
+    } else {
+      EXPECT_FALSE(j.contains("window")) << line;
     }
     if (steps.contains("read_loop_wait")) {
       // The read loop runs after it became runnable, on whichever thread.
@@ -95,6 +106,7 @@ TEST(GoStepsLog, AClientThatIsNotAGoModelLogsNoSteps) {
   for (std::string line; std::getline(in, line);) {
     ++lines;
     EXPECT_FALSE(nlohmann::json::parse(line).contains("steps_us")) << line;
+    EXPECT_FALSE(nlohmann::json::parse(line).contains("window")) << line;
   }
   EXPECT_EQ(lines, 20);
   fs::remove(log);

@@ -14,7 +14,8 @@ const std::string kScripts = std::string(H2RACE_SOURCE_DIR) + "/scripts/";
 
 TEST(ScriptsHelp, EveryUserScriptPrintsItsUsageAndStops) {
   // A script that ran instead of printing would fail here or reach the test's ctest timeout.
-  for (const char* s : {"bench",
+  for (const char* s : {"back-off-wakes",
+                        "bench",
                         "calibration-summary",
                         "capture-external",
                         "ci-compare",
@@ -22,6 +23,7 @@ TEST(ScriptsHelp, EveryUserScriptPrintsItsUsageAndStops) {
                         "fuzz",
                         "fuzz-smoke",
                         "go-read-loop",
+                        "go-window-cores",
                         "host-check",
                         "log-shares",
                         "package",
@@ -58,7 +60,9 @@ TEST(ScriptsHelp, BadArgumentsAreExit2) {
   for (const char* args :
        {"ci-compare --rebas", "capture-external -n x", "calibration-summary /nonexistent-dir",
         "server-zoo-check x", "test --quick", "fuzz-smoke x", "slow-request-curve --us 5,x",
-        "host-check --handoffs 4,x", "host-check --rounds 0", "host-check x"}) {
+        "host-check --handoffs 4,x", "host-check --rounds 0", "host-check x",
+        "go-read-loop --keep /nonexistent-h2race-dir", "go-window-cores --client go1.19",
+        "back-off-wakes --requests 5"}) {
     const ShellResult r = shell(kScripts + args);
     EXPECT_EQ(r.code, 2) << args << "\n" << r.output;
   }

@@ -28,6 +28,9 @@ type connection struct {
 	loopCreated, loopFirstRun trace.Time
 	loopCreateP, loopRunP     trace.ProcID
 	loopRan                   bool
+	// The OS threads (Go's Ms; a trace's thread ID is the thread's Linux ID) that made the read
+	// loop and `go cs.doRequest`: the request's thread at the window's two ends (windows.go).
+	loopThread, writerThread trace.ThreadID
 	// `go cs.doRequest`: made; entered the system call that writes HEADERS (none: it never did).
 	writerCreated, headersStart trace.Time
 	// From `go cc.readLoop()` to `go cs.doRequest` (read_loop_to_request, the window in which the
@@ -172,7 +175,7 @@ func readConnections(r *trace.Reader, ps *procs) (conns, requests []*connection,
 				if c == nil {
 					return nil, nil, fmt.Errorf("a read loop made outside `go call.run` (goroutine %d)", ev.Goroutine())
 				}
-				c.loopCreated, c.loopCreateP = now, ev.Proc()
+				c.loopCreated, c.loopCreateP, c.loopThread = now, ev.Proc(), ev.Thread()
 				c.otherAtLoop, c.otherLookingFor = ps.other(ev.Proc(), now)
 				if c.otherAtLoop == otherIdle {
 					awaitingTake = append(awaitingTake, c)
@@ -184,7 +187,7 @@ func readConnections(r *trace.Reader, ps *procs) (conns, requests []*connection,
 					return nil, nil, fmt.Errorf("a request (goroutine %d) without a new connection", id)
 				}
 				c := conns[len(conns)-1]
-				c.writerCreated = now
+				c.writerCreated, c.writerThread = now, ev.Thread()
 				byWriter[id] = c
 				if maker := sinceLoop[ev.Goroutine()]; maker != nil && c.loopCreated != 0 {
 					c.requestStates = maps.Clone(maker.at(now, loop, trace.GoRunning))

@@ -3,7 +3,9 @@
 // `h2race classify` gives them (CLASS<tab>LINE, the program's rules applied once, in h2race).
 // Run through scripts/go-read-loop.
 //
-//	go-trace TRACE CLASSES
+//	go-trace TRACE CLASSES [WINDOWS]
+//
+// With WINDOWS, it also writes each connection's read_loop_to_request window there (windows.go).
 //
 // Four tables per trace, by outcome class: where and when the read loop (`go cc.readLoop()`)
 // first ran (readloop.go), the spans between the connection's writes that the go models log as
@@ -78,8 +80,8 @@ func byClass(conns []*connection, classes []string) ([]string, map[string][]*con
 }
 
 func main() {
-	if len(os.Args) != 3 {
-		fmt.Fprintln(os.Stderr, "usage: go-trace TRACE CLASSES")
+	if len(os.Args) != 3 && len(os.Args) != 4 {
+		fmt.Fprintln(os.Stderr, "usage: go-trace TRACE CLASSES [WINDOWS]")
 		os.Exit(2)
 	}
 	f, err := os.Open(os.Args[1])
@@ -108,6 +110,11 @@ func main() {
 			"(redials), %d requests without a handshake done; the tables are the requests' last "+
 			"connections\n\n",
 			len(requests), len(conns), len(conns)-len(answered), len(requests)-len(answered))
+	}
+	if len(os.Args) == 4 {
+		if err := writeWindows(os.Args[3], answered, answeredClasses); err != nil {
+			fail("%v", err)
+		}
 	}
 	names, groups := byClass(answered, answeredClasses)
 	printReadLoops(names, groups)

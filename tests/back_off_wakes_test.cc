@@ -1,0 +1,110 @@
+// scripts/back-off-wakes --from: where the client's back-off sleeps end, per request, which
+// docs/go-model.md ("What holds the request up") sets beside real Go's. Hand-made perf script
+// texts: a go model's thief whose timer fires beside the request thread and takes its core for
+// 30 us, then one that fires on an idle CPU; the sysmon's sleeps are no back-off. For a real
+// program, the thread that sleeps most in its process is its sysmon and is left out.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+
+#include "shell_command.h"
+
+namespace h2race {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kScript = std::string(H2RACE_SOURCE_DIR) + "/scripts/back-off-wakes";
+
+std::string line(const std::string& comm, int pid, int tid, int cpu, const char* time,
+                 const std::string& what) {
+  return " " + comm + "   " + std::to_string(pid) + "/" + std::to_string(tid) + " [00" +
+         std::to_string(cpu) + "] " + time + ": " + what + "\n";
+}
+
+std::string sleep_call(const std::string& comm, int pid, int tid, int cpu, const char* time) {
+  return line(comm, pid, tid, cpu, time, "syscalls:sys_enter_nanosleep: rqtp: 0x1, rmtp: 0x0");
+}
+
+std::string wake(const std::string& comm, int pid, int tid, int cpu, const char* time,
+                 const std::string& woken, int woken_tid, int target) {
+  return line(comm, pid, tid, cpu, time,
+              "sched:sched_wakeup: comm=" + woken + " pid=" + std::to_string(woken_tid) +
+                  " prio=120 target_cpu=00" + std::to_string(target));
+}
+
+std::string switch_to(const std::string& comm, int pid, int tid, int cpu, const char* time,
+                      char state, const std::string& next, int next_tid) {
+  return line(comm, pid, tid, cpu, time,
+              "sched:sched_switch: prev_comm=" + comm + " prev_pid=" + std::to_string(tid) +
+                  " prev_prio=120 prev_state=" + state + " ==> next_comm=" + next +
+                  " next_pid=" + std::to_string(next_tid) + " next_prio=120");
+}
+
+TEST(BackOffWakes, TheModelsThiefTakingTheRequestThreadsCoreIsCountedWithItsWait) {
+  const std::string thief = "h2race-readloop";
+  const std::string request = "h2race-request";
+  const std::string text =
+      sleep_call(thief, 100, 201, 1, "100.000000") +
+      switch_to(thief, 100, 201, 1, "100.000001", 'S', "swapper/1", 0) +
+      // Its timer fires on CPU 0, where the request thread runs, and it takes that core.
+      wake(request, 100, 202, 0, "100.000050", thief, 201, 0) +
+      switch_to(request, 100, 202, 0, "100.000052", 'R', thief, 201) +
+      switch_to(thief, 100, 201, 0, "100.000082", 'S', request, 202) +
+      // The sysmon's sleep: its ticks, not a back-off.
+      sleep_call("h2race-sysmon", 100, 203, 1, "100.000090") +
+      sleep_call(thief, 100, 201, 0, "100.000100") +
+      wake("swapper/1", 0, 0, 1, "100.000160", thief, 201, 1) +
+      wake("swapper/1", 0, 0, 1, "100.000161", "h2race-sysmon", 203, 1);
+  const fs::path f = write_temp_file("h2race_back_off_wakes", text);
+  const ShellResult r = shell(kScript + " --from " + f.string() + " --requests 2");
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("per request (2 requests): 1.00"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("  the client's own thread                0.500           0.500   "
+                          "p50   30.0 p90   30.0"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("  idle                                   0.500           0.000\n"),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(r.output.find("sysmon"), std::string::npos) << r.output;
+  fs::remove(f);
+}
+
+TEST(BackOffWakes, ARealProgramsSysmonIsTheThreadThatSleepsMost) {
+  const std::string go = "go1.26-net-http";
+  std::string text;
+  // Thread 301 sleeps three times (Go's sysmon), 302 once, beside 303 of the same process.
+  for (const char* t : {"100.000000", "100.000100", "100.000200"}) {
+    text += sleep_call(go, 300, 301, 1, t) + wake("swapper/1", 0, 0, 1, t, go, 301, 1);
+  }
+  text += sleep_call(go, 300, 302, 0, "100.000300") +
+          wake(go, 300, 303, 0, "100.000350", go, 302, 0) +
+          switch_to(go, 300, 303, 0, "100.000351", 'R', go, 302);
+  const fs::path f = write_temp_file("h2race_back_off_wakes_go", text);
+  const ShellResult r = shell(kScript + " --from " + f.string() + " --requests 1");
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("per request (1 requests): 1.00"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("  the client's own thread                1.000           1.000"),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(r.output.find("idle"), std::string::npos) << r.output;
+  fs::remove(f);
+}
+
+TEST(BackOffWakes, BadInputsNameWhatIsWrongAndExit2) {
+  const fs::path junk = write_temp_file("h2race_back_off_wakes_junk", "not a perf line\n");
+  auto expect_refused = [](const std::string& args, const std::string& message) {
+    h2race::expect_refused(kScript + " " + args, message);
+  };
+  expect_refused("--from " + junk.string() + " --requests 2", junk.string() + ": no perf events");
+  expect_refused("--from " + junk.string(), "--from needs --requests N");
+  expect_refused("-n 0", "-n 0: a positive count");
+  expect_refused("-- --client go -n 5", "a count among the run flags");
+  fs::remove(junk);
+}
+
+}  // namespace
+}  // namespace h2race
