@@ -1,8 +1,9 @@
 // scripts/go-window-cores --from: what the request's thread did in the window in which the read
 // loop can close the connection before the stream's ID, on the kernel's side, which
 // docs/go-model.md ("What holds the request up") sets side by side for real Go and the go model.
-// Hand-made recordings: a model's window (from its iteration log) in which its thief takes the
-// request thread's core for 35 of 60 us, and a real Go window (go-trace's WINDOWS file) in which
+// Hand-made recordings: a model's window (from its iteration log) in which its thief, its
+// back-off timer firing beside the request thread, takes that thread's core for 35 of 60 us, and
+// a real Go window (go-trace's WINDOWS file) in which
 // another thread of Go's process and then the other Go process do. Each must land in its class's
 // row, with who held the core.
 #include <gtest/gtest.h>
@@ -43,7 +44,10 @@ TEST(GoWindowCores, TheModelsWindowSplitsIntoOnACoreAndPreemptedByItsThief) {
   const std::string thief = "h2race-readloop";
   const fs::path dir = recording(
       "h2race_go_window_cores_model",
-      switch_line("h2race-client", 100, 199, "99.999999000", 'S', req, 202) +
+      " h2race-readloop   100/201 [001] 99.999990000: syscalls:sys_enter_clock_nanosleep: x\n" +
+          switch_line("h2race-client", 100, 199, "99.999999000", 'S', req, 202) +
+          " h2race-request   100/202 [000] 100.000019000: sched:sched_wakeup: "
+          "comm=h2race-readloop pid=201 prio=120 target_cpu=000\n" +
           switch_line(req, 100, 202, "100.000020000", 'R', thief, 201) +
           switch_line(thief, 100, 201, "100.000055000", 'S', req, 202) +
           switch_line(req, 100, 202, "100.000200000", 'S', "swapper/0", 0),
@@ -66,12 +70,18 @@ TEST(GoWindowCores, TheModelsWindowSplitsIntoOnACoreAndPreemptedByItsThief) {
   EXPECT_NE(r.output.find("h2:no_connection                h2race-readloop 35.0"),
             std::string::npos)
       << r.output;
+  // Of the two windows, the early close's had the back-off end beside the request thread.
+  EXPECT_NE(r.output.find("beside the request thread: 50.0 %; h2:no_connection among them "
+                          "100.0 %, among the others 0.0 %"),
+            std::string::npos)
+      << r.output;
   std::ifstream in(json);
   const auto j = nlohmann::json::parse(in);
   EXPECT_EQ(j["classes"]["h2:no_connection"]["us_p50_p90"]["preempted"][0].get<double>(), 35.0);
   EXPECT_EQ(j["classes"]["h2:no_connection"]["long_holders_us"]["h2race-readloop"].get<double>(),
             35.0);
   EXPECT_FALSE(j["classes"].contains("timeout"));  // no window logged
+  EXPECT_EQ(j["classes"]["h2:no_connection"]["backed_off_beside"].get<int>(), 1);
   fs::remove_all(dir);
 }
 

@@ -1,0 +1,105 @@
+"""What scripts/back-off-wakes and scripts/go-window-cores share: a perf recording's lines with
+their process and thread (`perf script -F comm,pid,tid,cpu,time,event,trace`), the client's
+threads by role, and where the client's back-off sleeps ended.
+Go's idle thread backs off in usleep(3) (a nanosleep) before it steals a running processor's
+next goroutine; the go models' second processor does the same (go_usleep, a clock_nanosleep).
+Whose sleeps are back-offs: a go model's `h2race-readloop` threads (not its `h2race-sysmon`,
+whose sleeps are its ticks); in a real program's process (a thread kind not h2race's), every
+thread's but the one that sleeps most (Go's sysmon, about seven times a request). A sleep ends
+with the sleeper's wake-up, on the CPU where its timer fired; the kernel names the thread it
+interrupted there as the waker."""
+import collections
+import re
+
+from perf_recording import fail, kind
+
+LINE = re.compile(r"^\s*(.+?)\s+(\d+)/(\d+)\s+\[(\d+)\]\s+([\d.]+):\s+(\S+):\s*(.*)$")
+SWITCH = re.compile(r"prev_comm=(.*?) prev_pid=(\d+) .*?prev_state=(\S+) ==> "
+                    r"next_comm=(.*?) next_pid=(\d+)")
+WAKE = re.compile(r"comm=(.*?) pid=(\d+) .*?target_cpu=(\d+)")
+EVENTS = ("sched:sched_switch", "sched:sched_wakeup", "syscalls:sys_enter_nanosleep",
+          "syscalls:sys_enter_clock_nanosleep")
+FIELDS = "comm,pid,tid,cpu,time,event,trace"
+MODEL_THIEF, MODEL_SYSMON, MODEL_WRITER = "h2race-readloop", "h2race-sysmon", "h2race-request"
+OWN_THREAD = "the client's own thread"
+
+Event = collections.namedtuple("Event", "comm pid tid cpu ns event rest number")
+# A back-off sleep's end: when (ns) and where (cpu) its timer fired, the sleeper, the thread
+# that ran there (its tid and what it is to the sleeper: idle, the client's own thread ...), and
+# the CPU the sleeper was woken onto.
+Expiry = collections.namedtuple("Expiry", "ns cpu sleeper interrupted category target")
+
+
+def parse(lines):
+    """The recording's events, in its order; times in ns (a `perf script --ns` text keeps them
+    whole, the default's us are scaled)."""
+    events = []
+    for number, raw in enumerate(lines, 1):
+        m = LINE.match(raw)
+        if m:
+            comm, pid, tid, cpu, t, event, rest = m.groups()
+            events.append(Event(comm, pid, tid, int(cpu), round(float(t) * 1e9), event, rest,
+                                number))
+    return events
+
+
+def is_model(k):
+    return k.startswith("h2race")
+
+
+class Roles:
+    """The client's threads by role, from the whole recording."""
+
+    def __init__(self, events):
+        sleeps = collections.Counter()
+        for e in events:
+            if "nanosleep" in e.event and not is_model(kind(e.comm)):
+                sleeps[(e.pid, e.tid)] += 1
+        most = {}
+        for (pid, tid), n in sleeps.items():
+            if n > most.get(pid, ("", 0))[1]:
+                most[pid] = (tid, n)
+        self.sysmon = {tid for tid, _ in most.values()}
+
+    def thief(self, comm, tid):
+        """Whether this thread's sleeps are back-offs."""
+        k = kind(comm)
+        if is_model(k):
+            return k == MODEL_THIEF
+        return tid not in self.sysmon
+
+    def category(self, comm, pid, tid, sleeper_pid):
+        """What the thread that ran where a sleeper's timer fired is to the sleeper."""
+        k = kind(comm)
+        if k == "idle":
+            return "idle"
+        if is_model(k):
+            if k == MODEL_WRITER:
+                return OWN_THREAD
+            return {MODEL_SYSMON: "the client's sysmon", MODEL_THIEF: "another thief"}.get(k, k)
+        if pid == sleeper_pid:
+            return "the client's sysmon" if tid in self.sysmon else OWN_THREAD
+        return k
+
+
+def expiries(events, roles, source):
+    """The back-off sleeps' ends, in order."""
+    pid_of = {}
+    sleeping = set()
+    out = []
+    for e in events:
+        pid_of[e.tid] = e.pid
+        if "nanosleep" in e.event:
+            if roles.thief(e.comm, e.tid):
+                sleeping.add(e.tid)
+        elif e.event == "sched:sched_wakeup":
+            w = WAKE.search(e.rest)
+            if not w:
+                fail(f"{source}:{e.number}: a wake-up without comm, pid, target_cpu")
+            woken = w.group(2)
+            if woken in sleeping:
+                sleeping.discard(woken)
+                out.append(Expiry(e.ns, e.cpu, woken, e.tid,
+                                  roles.category(e.comm, e.pid, e.tid, pid_of.get(woken)),
+                                  int(w.group(3))))
+    return out
