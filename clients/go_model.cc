@@ -263,7 +263,8 @@ struct Request {
         h2(t.authority),
         preface(h2.preface()),
         waits(sysmon()),
-        conn(t.ctx, t.deadline) {
+        conn(t.ctx, t.deadline),
+        request_tid(gettid()) {
     conn.observe_waits(&waits);
   }
   const ClientTarget& t;
@@ -281,7 +282,9 @@ struct Request {
   // execution trace gives (bench/go-trace), for the log.
   Clock::time_point flight{}, preface_start{}, preface_end{}, read_loop_runnable{}, stream_id{},
       headers_check{}, headers_start{};
-  pid_t request_tid = 0;  // the thread that ran the request at its stream's ID
+  // The thread that runs the attempt's steps (its request thread), taken before the handshake:
+  // a system call in the window itself would lengthen it.
+  const pid_t request_tid;
 
   // read_loop_to_request on the clock's own scale, with its thread (scripts/go-window-cores).
   std::optional<RaceWindow> window() const {
@@ -385,7 +388,6 @@ Step awaitOpenSlotForStream(Request& r) {
   slow_request(r.t.slow_request);
   at(Point::kClientConnReserved);
   r.stream_id = Clock::now();
-  r.request_tid = gettid();
   if (r.cc->open_stream()) return std::nullopt;
   if (r.options.redial_unusable) {
     if (explaining()) {
