@@ -2,6 +2,8 @@
 // canonical class (README "What the output means") that histograms count.
 #pragma once
 
+#include <sys/types.h>
+
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -19,7 +21,7 @@ namespace h2race {
 struct RaceWindow {
   int64_t start_ns = 0;
   int64_t end_ns = 0;
-  int tid = 0;
+  pid_t tid = 0;
 };
 
 struct Outcome {

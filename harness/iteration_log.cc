@@ -28,8 +28,8 @@ void IterationLog::add(const LogPlace& place, const LogEntry& e) {
     auto& steps = j["steps_us"] = nlohmann::ordered_json::object();
     for (const auto& [name, us] : *e.steps_us) steps[std::string(name)] = us;
   }
-  if (e.window && *e.window) {
-    const RaceWindow& w = **e.window;
+  if (e.window) {
+    const RaceWindow& w = *e.window;
     j["window"] = {{"start_ns", w.start_ns}, {"end_ns", w.end_ns}, {"tid", w.tid}};
   }
   const std::string line = j.dump() + "\n";

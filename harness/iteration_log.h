@@ -7,7 +7,6 @@
 #include <cstdio>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -33,7 +32,7 @@ struct LogEntry {
   std::string_view cls;
   std::string_view truth;
   const std::vector<std::pair<std::string_view, double>>* steps_us = nullptr;  // Outcome's
-  const std::optional<RaceWindow>* window = nullptr;                           // Outcome's
+  const RaceWindow* window = nullptr;  // Outcome's, when it has one
 };
 
 class IterationLog {

@@ -63,8 +63,9 @@ RunRecord run_iterations(const Scenario& scenario, int jobs, uint64_t batch,
     const Record record = [&](const Outcome& outcome, std::string_view truth) {
       local.add(outcome, truth);
       if (hooks.log) {
-        hooks.log->add(hooks.log_place, {batch_first + in_batch, index, in_batch, outcome.cls,
-                                         truth, &outcome.steps_us, &outcome.window});
+        hooks.log->add(hooks.log_place,
+                       {batch_first + in_batch, index, in_batch, outcome.cls, truth,
+                        &outcome.steps_us, outcome.window ? &*outcome.window : nullptr});
       }
       ++in_batch;
       if (hooks.on_iteration) hooks.on_iteration(outcome, truth);

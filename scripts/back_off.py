@@ -4,19 +4,15 @@ threads by role, and where the client's back-off sleeps ended.
 Go's idle thread backs off in usleep(3) (a nanosleep) before it steals a running processor's
 next goroutine; the go models' second processor does the same (go_usleep, a clock_nanosleep).
 Whose sleeps are back-offs: a go model's `h2race-readloop` threads (not its `h2race-sysmon`,
-whose sleeps are its ticks); in a real program's process (a thread kind not h2race's), every
-thread's but the one that sleeps most (Go's sysmon, about seven times a request). A sleep ends
-with the sleeper's wake-up, on the CPU where its timer fired; the kernel names the thread it
-interrupted there as the waker."""
+whose sleeps are its ticks); in a real Go program's process (threads named after a go1.N
+program, as h2race's Go clients are), every thread's but the one that sleeps most (Go's sysmon,
+about seven times a request); no other process's. A back-off is a nanosleep call followed by the
+thread's switch-out asleep; it ends with the sleeper's wake-up, on the CPU where its timer fired,
+and the kernel names the thread it interrupted there as the waker."""
 import collections
-import re
 
-from perf_recording import fail, kind
+from perf_recording import LINE_PID, SWITCH, WAKE, fail, kind
 
-LINE = re.compile(r"^\s*(.+?)\s+(\d+)/(\d+)\s+\[(\d+)\]\s+([\d.]+):\s+(\S+):\s*(.*)$")
-SWITCH = re.compile(r"prev_comm=(.*?) prev_pid=(\d+) .*?prev_state=(\S+) ==> "
-                    r"next_comm=(.*?) next_pid=(\d+)")
-WAKE = re.compile(r"comm=(.*?) pid=(\d+) .*?target_cpu=(\d+)")
 EVENTS = ("sched:sched_switch", "sched:sched_wakeup", "syscalls:sys_enter_nanosleep",
           "syscalls:sys_enter_clock_nanosleep")
 FIELDS = "comm,pid,tid,cpu,time,event,trace"
@@ -24,10 +20,9 @@ MODEL_THIEF, MODEL_SYSMON, MODEL_WRITER = "h2race-readloop", "h2race-sysmon", "h
 OWN_THREAD = "the client's own thread"
 
 Event = collections.namedtuple("Event", "comm pid tid cpu ns event rest number")
-# A back-off sleep's end: when (ns) and where (cpu) its timer fired, the sleeper, the thread
-# that ran there (its tid and what it is to the sleeper: idle, the client's own thread ...), and
-# the CPU the sleeper was woken onto.
-Expiry = collections.namedtuple("Expiry", "ns cpu sleeper interrupted category target")
+# A back-off sleep's end: when (ns) and where (cpu) its timer fired, the sleeper, and the thread
+# that ran there: its tid and what it is to the sleeper (idle, the client's own thread ...).
+Expiry = collections.namedtuple("Expiry", "ns cpu sleeper interrupted category")
 
 
 def parse(lines):
@@ -35,7 +30,7 @@ def parse(lines):
     whole, the default's us are scaled)."""
     events = []
     for number, raw in enumerate(lines, 1):
-        m = LINE.match(raw)
+        m = LINE_PID.match(raw)
         if m:
             comm, pid, tid, cpu, t, event, rest = m.groups()
             events.append(Event(comm, pid, tid, int(cpu), round(float(t) * 1e9), event, rest,
@@ -47,13 +42,17 @@ def is_model(k):
     return k.startswith("h2race")
 
 
+def is_go(k):
+    return k.startswith("go1.")
+
+
 class Roles:
     """The client's threads by role, from the whole recording."""
 
     def __init__(self, events):
         sleeps = collections.Counter()
         for e in events:
-            if "nanosleep" in e.event and not is_model(kind(e.comm)):
+            if "nanosleep" in e.event and is_go(kind(e.comm)):
                 sleeps[(e.pid, e.tid)] += 1
         most = {}
         for (pid, tid), n in sleeps.items():
@@ -66,7 +65,7 @@ class Roles:
         k = kind(comm)
         if is_model(k):
             return k == MODEL_THIEF
-        return tid not in self.sysmon
+        return is_go(k) and tid not in self.sysmon
 
     def category(self, comm, pid, tid, sleeper_pid):
         """What the thread that ran where a sleeper's timer fired is to the sleeper."""
@@ -77,7 +76,7 @@ class Roles:
             if k == MODEL_WRITER:
                 return OWN_THREAD
             return {MODEL_SYSMON: "the client's sysmon", MODEL_THIEF: "another thief"}.get(k, k)
-        if pid == sleeper_pid:
+        if is_go(k) and pid == sleeper_pid:
             return "the client's sysmon" if tid in self.sysmon else OWN_THREAD
         return k
 
@@ -85,14 +84,23 @@ class Roles:
 def expiries(events, roles, source):
     """The back-off sleeps' ends, in order."""
     pid_of = {}
-    sleeping = set()
+    called = set()  # called nanosleep, not yet switched out
+    sleeping = set()  # switched out asleep after that call
     out = []
     for e in events:
         pid_of[e.tid] = e.pid
         if "nanosleep" in e.event:
             if roles.thief(e.comm, e.tid):
+                called.add(e.tid)
+            continue
+        if e.tid in called and e.event == "sched:sched_switch":
+            s = SWITCH.search(e.rest)
+            if s and s.group(2) == e.tid and s.group(3).startswith(("S", "D")):
                 sleeping.add(e.tid)
-        elif e.event == "sched:sched_wakeup":
+        # Any other event of a thread that called nanosleep: it did not sleep (a sleep too short
+        # to leave its core) or has switched out already.
+        called.discard(e.tid)
+        if e.event == "sched:sched_wakeup":
             w = WAKE.search(e.rest)
             if not w:
                 fail(f"{source}:{e.number}: a wake-up without comm, pid, target_cpu")
@@ -100,6 +108,5 @@ def expiries(events, roles, source):
             if woken in sleeping:
                 sleeping.discard(woken)
                 out.append(Expiry(e.ns, e.cpu, woken, e.tid,
-                                  roles.category(e.comm, e.pid, e.tid, pid_of.get(woken)),
-                                  int(w.group(3))))
+                                  roles.category(e.comm, e.pid, e.tid, pid_of.get(woken))))
     return out

@@ -13,6 +13,14 @@ import tempfile
 from run_flags import gives
 
 
+# A `perf script -F comm,pid,tid,cpu,time,event,trace` line: comm, pid, tid, CPU, time (s),
+# event, the event's fields; and the fields of a switch and of a wake-up.
+LINE_PID = re.compile(r"^\s*(.+?)\s+(\d+)/(\d+)\s+\[(\d+)\]\s+([\d.]+):\s+(\S+):\s*(.*)$")
+SWITCH = re.compile(r"prev_comm=(.*?) prev_pid=(\d+) .*?prev_state=(\S+) ==> "
+                    r"next_comm=(.*?) next_pid=(\d+)")
+WAKE = re.compile(r"comm=(.*?) pid=(\d+) .*?target_cpu=(\d+)")
+
+
 def fail(message):
     print(f"scripts/{os.path.basename(sys.argv[0])}: {message}", file=sys.stderr)
     sys.exit(2)
@@ -93,36 +101,52 @@ def read_saved(path):
         fail(f"{path}: {e.strerror}")
 
 
-def record(n, run_args, events, fields, started=None):
-    """Runs `build/h2race run -n n run_args` under `perf record -a` with events, (event, filter or
-    None) pairs; echoes the run's output and returns the recording's `perf script -F fields`
-    lines. started(pid), if given, is called once perf has started (e.g. to start a daemon thread
-    that looks at the run); it must return at once."""
+def record_command(command, events, fields, started=None, mono=False, ok=(0,), echo=True):
+    """Runs command under `perf record -a` with events, (event, filter or None) pairs, and returns
+    the recording's `perf script -F fields` lines; with mono the events carry CLOCK_MONOTONIC
+    times in ns (`-k mono`, `--ns`), comparable with Go's trace and h2race's own clock. Echoes the
+    command's output (echo) unless its exit code is not in ok, when it is failed with. started(pid),
+    if given, is called once perf has started (e.g. to start a daemon thread that looks at the
+    run); it must return at once."""
     if shutil.which("perf") is None:
         fail("perf is missing: scripts/setup installs linux-perf")
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    h2race = os.path.join(root, "build", "h2race")
-    if not os.access(h2race, os.X_OK):
-        fail(f"{h2race} is missing: run scripts/setup")
     prog = os.path.basename(sys.argv[0])
     with tempfile.TemporaryDirectory(prefix=f"h2race-{prog}-") as tmp:
         data = os.path.join(tmp, "perf.data")
-        cmd = ["perf", "record", "-q", "-a", "-o", data]
+        cmd = ["perf", "record", "-q", "-a", "-o", data] + (["-k", "mono"] if mono else [])
         for event, flt in events:
             cmd += ["-e", event] + (["--filter", flt] if flt else [])
-        cmd += ["--", h2race, "run", "-n", str(n), *run_args]
+        cmd += ["--", *command]
         run = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         if started:
             started(run.pid)
         out, _ = run.communicate()
-        # 1: a check the run was asked for failed (--fail-on-divergence): the run itself is whole.
-        # 2 (bad usage), 3 (an internal error) and an interruption leave nothing to read.
-        if run.returncode not in (0, 1):
+        if run.returncode not in ok:
             sys.stderr.write(out)
             fail(f"{' '.join(cmd)}: exit {run.returncode}")
-        sys.stdout.write(out)
-        script = subprocess.run(["perf", "script", "-i", data, "-F", fields],
+        if echo:
+            sys.stdout.write(out)
+        script = subprocess.run(["perf", "script", "-i", data, "-F", fields] +
+                                (["--ns"] if mono else []),
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         if script.returncode != 0:
             fail("perf script failed")
         return script.stdout.splitlines()
+
+
+def h2race_binary():
+    """build/h2race beside these scripts, or a failure that says how to get it."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    h2race = os.path.join(root, "build", "h2race")
+    if not os.access(h2race, os.X_OK):
+        fail(f"{h2race} is missing: run scripts/setup")
+    return h2race
+
+
+def record(n, run_args, events, fields, started=None):
+    """Runs `build/h2race run -n n run_args` under perf (record_command); echoes the run's output
+    and returns the recording's lines."""
+    # 1: a check the run was asked for failed (--fail-on-divergence): the run itself is whole.
+    # 2 (bad usage), 3 (an internal error) and an interruption leave nothing to read.
+    return record_command([h2race_binary(), "run", "-n", str(n), *run_args], events, fields,
+                          started=started, ok=(0, 1))

@@ -1,10 +1,10 @@
 // scripts/back-off-wakes --from: where the client's back-off sleeps end, per request, which
 // docs/go-model.md ("What holds the request up") sets beside real Go's. Hand-made perf script
 // texts: a go model's thief whose timer fires beside the request thread and takes its core for
-// 30 us, then one that fires on an idle CPU; the sysmon's sleeps are no back-off. For a real
-// program, the thread that sleeps most in its process is its sysmon and is left out.
+// 30 us, then one that fires on an idle CPU; the sysmon's sleeps are no back-off, and neither is
+// a nanosleep the thread did not leave its core for. For a real Go program, the thread that
+// sleeps most in its process is its sysmon and is left out.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <string>
@@ -56,8 +56,13 @@ TEST(BackOffWakes, TheModelsThiefTakingTheRequestThreadsCoreIsCountedWithItsWait
       // The sysmon's sleep: its ticks, not a back-off.
       sleep_call("h2race-sysmon", 100, 203, 1, "100.000090") +
       sleep_call(thief, 100, 201, 0, "100.000100") +
+      switch_to(thief, 100, 201, 0, "100.000101", 'S', request, 202) +
       wake("swapper/1", 0, 0, 1, "100.000160", thief, 201, 1) +
-      wake("swapper/1", 0, 0, 1, "100.000161", "h2race-sysmon", 203, 1);
+      wake("swapper/1", 0, 0, 1, "100.000161", "h2race-sysmon", 203, 1) +
+      // A nanosleep too short to leave the core, then a futex wake-up later: no back-off.
+      sleep_call(thief, 100, 201, 1, "100.000170") +
+      wake(thief, 100, 201, 1, "100.000171", request, 202, 0) +
+      wake(request, 100, 202, 0, "100.000200", thief, 201, 1);
   const fs::path f = write_temp_file("h2race_back_off_wakes", text);
   const ShellResult r = shell(kScript + " --from " + f.string() + " --requests 2");
   EXPECT_EQ(r.code, 0) << r.output;
@@ -81,6 +86,7 @@ TEST(BackOffWakes, ARealProgramsSysmonIsTheThreadThatSleepsMost) {
     text += sleep_call(go, 300, 301, 1, t) + wake("swapper/1", 0, 0, 1, t, go, 301, 1);
   }
   text += sleep_call(go, 300, 302, 0, "100.000300") +
+          switch_to(go, 300, 302, 0, "100.000301", 'S', go, 303) +
           wake(go, 300, 303, 0, "100.000350", go, 302, 0) +
           switch_to(go, 300, 303, 0, "100.000351", 'R', go, 302);
   const fs::path f = write_temp_file("h2race_back_off_wakes_go", text);

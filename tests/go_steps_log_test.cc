@@ -9,6 +9,7 @@
 // a model logs none. Which class each connection gets is the race's; these hold for any
 // (but one bound, stated where it is asserted).
 #include <gtest/gtest.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -27,9 +28,17 @@ fs::path log_path(const std::string& name) {
   return fs::temp_directory_path() / (name + std::to_string(getpid()) + ".jsonl");
 }
 
+int64_t monotonic_ns() {
+  timespec t{};
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return int64_t{t.tv_sec} * 1'000'000'000 + t.tv_nsec;
+}
+
 TEST(GoStepsLog, EveryConnectionOfTheModelLogsTheStepsItReached) {
   const fs::path log = log_path("h2race_go_steps");
+  const int64_t before = monotonic_ns();
   const ShellResult r = h2race("run -q -n 200 --client go --log " + log.string());
+  const int64_t after = monotonic_ns();
   ASSERT_EQ(r.code, 0) << r.output;
   std::ifstream in(log);
   int lines = 0;
@@ -68,6 +77,9 @@ TEST(GoStepsLog, EveryConnectionOfTheModelLogsTheStepsItReached) {
                   steps["read_loop_to_request"].get<double>(), 0.01)
           << line;
       EXPECT_GT(w["tid"].get<int>(), 0) << line;
+      // On CLOCK_MONOTONIC, the clock perf's `-k mono` shares: within the run, seen from here.
+      EXPECT_GT(w["start_ns"].get<int64_t>(), before) << line;
+      EXPECT_LT(w["end_ns"].get<int64_t>(), after) << line;
     } else {
       EXPECT_FALSE(j.contains("window")) << line;
     }

@@ -7,6 +7,7 @@
 // another thread of Go's process and then the other Go process do. Each must land in its class's
 // row, with who held the core.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -44,7 +45,10 @@ TEST(GoWindowCores, TheModelsWindowSplitsIntoOnACoreAndPreemptedByItsThief) {
   const std::string thief = "h2race-readloop";
   const fs::path dir = recording(
       "h2race_go_window_cores_model",
-      " h2race-readloop   100/201 [001] 99.999990000: syscalls:sys_enter_clock_nanosleep: x\n" +
+      " h2race-readloop   100/201 [001] 99.999990000: syscalls:sys_enter_clock_nanosleep: x\n"
+      " h2race-readloop   100/201 [001] 99.999991000: sched:sched_switch: prev_comm=h2race-readloop"
+      " prev_pid=201 prev_prio=120 prev_state=S ==> next_comm=swapper/1 next_pid=0"
+      " next_prio=120\n" +
           switch_line("h2race-client", 100, 199, "99.999999000", 'S', req, 202) +
           " h2race-request   100/202 [000] 100.000019000: sched:sched_wakeup: "
           "comm=h2race-readloop pid=201 prio=120 target_cpu=000\n" +
@@ -93,10 +97,11 @@ TEST(GoWindowCores, RealGosHoldersAreItsOwnThreadsOrTheOtherProcess) {
                     switch_line(go, 300, 302, "100.000020000", 'R', go, 303) +
                     switch_line(go, 300, 303, "100.000040000", 'S', go, 302) +
                     switch_line(go, 300, 302, "100.000045000", 'R', go, 401) +
-                    switch_line(go, 400, 401, "100.000060000", 'S', go, 302),
+                    switch_line(go, 400, 401, "100.000060000", 'S', go, 302) +
+                    switch_line(go, 300, 302, "100.000200000", 'S', "swapper/0", 0),
                 "1.windows",
                 "class\tloop_created_ns\twriter_created_ns\tloop_thread\twriter_thread\n"
-                "h2:no_connection\t100000010000\t100000070000\t302\t302\n"
+                "h2:no_connection\t100000010000\t100000070000\t301\t302\n"
                 "write:EPIPE\t100000100000\t0\t302\t0\n");
   const ShellResult r = shell(kScript + " --from " + dir.string());
   ASSERT_EQ(r.code, 0) << r.output;

@@ -61,7 +61,7 @@ TEST(ScriptsHelp, BadArgumentsAreExit2) {
        {"ci-compare --rebas", "capture-external -n x", "calibration-summary /nonexistent-dir",
         "server-zoo-check x", "test --quick", "fuzz-smoke x", "slow-request-curve --us 5,x",
         "host-check --handoffs 4,x", "host-check --rounds 0", "host-check x",
-        "go-read-loop --keep /nonexistent-h2race-dir", "go-window-cores --client go1.19",
+        "go-read-loop --keep /nonexistent-h2race-dir", "go-window-cores --from /nonexistent-h2race-dir",
         "back-off-wakes --requests 5"}) {
     const ShellResult r = shell(kScripts + args);
     EXPECT_EQ(r.code, 2) << args << "\n" << r.output;
