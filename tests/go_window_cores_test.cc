@@ -123,13 +123,23 @@ TEST(GoWindowCores, BadInputsNameWhatIsWrongAndExit2) {
   };
   expect_refused("--from " + empty.string(), "no run.log or *.windows files");
   expect_refused("--client go1.26-net-http -- --go-handoff-us 8", "flags after --, for a model");
-  expect_refused("--from " + empty.string() + " --keep /tmp", "--keep goes with a new recording");
+  // A recording's flags with --from would be ignored: refused instead.
+  expect_refused("--from " + empty.string() + " --keep /tmp",
+                 "--from reads a kept recording; a recording's flags: --keep");
+  expect_refused("--from " + empty.string() + " -n 5", "a recording's flags: -n");
+  expect_refused("--bogus", "unknown flags: --bogus (a model's run flags go after --)");
+  expect_refused("--client go -- -n 5", "-n: this script sets it");
   expect_refused("-n 0", "-n 0: a positive count");
   expect_refused("--keep /nonexistent-h2race-dir",
-                 "--keep /nonexistent-h2race-dir: not a directory");
+                 "--keep /nonexistent-h2race-dir: not an empty directory");
+  // A kept directory in use would mix two recordings.
+  expect_refused("--keep " + empty.string(), "not an empty directory");
   std::ofstream(empty / "run.log") << R"({"class":"x","window":{"start_ns":1,"end_ns":2,"tid":3}})"
                                    << "\n";
   expect_refused("--from " + empty.string(), "no sched_switch events");
+  std::ofstream(empty / "run.log") << R"({"class":"x","window":{"start_ns":1}})"
+                                   << "\n";
+  expect_refused("--from " + empty.string(), "run.log:1: not an iteration log line with a window");
   fs::remove_all(empty);
 }
 
