@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <string>
 
+#include "perf_script_lines.h"
 #include "shell_command.h"
 
 namespace h2race {
@@ -18,29 +19,18 @@ namespace fs = std::filesystem;
 
 const std::string kScript = std::string(H2RACE_SOURCE_DIR) + "/scripts/back-off-wakes";
 
-std::string line(const std::string& comm, int pid, int tid, int cpu, const char* time,
-                 const std::string& what) {
-  return " " + comm + "   " + std::to_string(pid) + "/" + std::to_string(tid) + " [00" +
-         std::to_string(cpu) + "] " + time + ": " + what + "\n";
-}
-
 std::string sleep_call(const std::string& comm, int pid, int tid, int cpu, const char* time) {
-  return line(comm, pid, tid, cpu, time, "syscalls:sys_enter_nanosleep: rqtp: 0x1, rmtp: 0x0");
+  return perf_line(comm, pid, tid, cpu, time, "syscalls:sys_enter_nanosleep: rqtp: 0x1, rmtp: 0x0");
 }
 
 std::string wake(const std::string& comm, int pid, int tid, int cpu, const char* time,
                  const std::string& woken, int woken_tid, int target) {
-  return line(comm, pid, tid, cpu, time,
-              "sched:sched_wakeup: comm=" + woken + " pid=" + std::to_string(woken_tid) +
-                  " prio=120 target_cpu=00" + std::to_string(target));
+  return perf_line(comm, pid, tid, cpu, time, wakeup_fields(woken, woken_tid, target));
 }
 
 std::string switch_to(const std::string& comm, int pid, int tid, int cpu, const char* time,
                       char state, const std::string& next, int next_tid) {
-  return line(comm, pid, tid, cpu, time,
-              "sched:sched_switch: prev_comm=" + comm + " prev_pid=" + std::to_string(tid) +
-                  " prev_prio=120 prev_state=" + state + " ==> next_comm=" + next +
-                  " next_pid=" + std::to_string(next_tid) + " next_prio=120");
+  return perf_line(comm, pid, tid, cpu, time, switch_fields(comm, tid, state, next, next_tid));
 }
 
 TEST(BackOffWakes, TheModelsThiefTakingTheRequestThreadsCoreIsCountedWithItsWait) {

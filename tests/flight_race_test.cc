@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <string>
 
+#include "perf_script_lines.h"
 #include "shell_command.h"
 
 namespace h2race {
@@ -21,11 +22,10 @@ namespace fs = std::filesystem;
 const std::string kScript = std::string(H2RACE_SOURCE_DIR) + "/scripts/flight-race";
 
 std::string client(const char* time, int cpu, const std::string& what) {
-  return " go1.26-net-http 200/201 [00" + std::to_string(cpu) + "] " + time + ": " + what + "\n";
+  return perf_line("go1.26-net-http", 200, 201, cpu, time, what);
 }
 std::string server(int tid, const char* time, int cpu, const std::string& what) {
-  return " h2race-server 300/" + std::to_string(tid) + " [00" + std::to_string(cpu) + "] " + time +
-         ": " + what + "\n";
+  return perf_line("h2race-server", 300, tid, cpu, time, what);
 }
 std::string write(int fd) {
   return "syscalls:sys_enter_write: fd: 0x0000000" + std::to_string(fd) +
@@ -34,15 +34,8 @@ std::string write(int fd) {
 std::string close_fd(int fd) {
   return "syscalls:sys_enter_close: fd: 0x0000000" + std::to_string(fd);
 }
-std::string wake(int tid, int target) {
-  return "sched:sched_wakeup: comm=h2race-server pid=" + std::to_string(tid) +
-         " prio=120 target_cpu=00" + std::to_string(target);
-}
-std::string runs(int tid) {
-  return "sched:sched_switch: prev_comm=stress-ng-cpu prev_pid=9 prev_prio=120 prev_state=R ==> "
-         "next_comm=h2race-server next_pid=" +
-         std::to_string(tid) + " next_prio=120";
-}
+std::string wake(int tid, int target) { return wakeup_fields("h2race-server", tid, target); }
+std::string runs(int tid) { return switch_fields("stress-ng-cpu", 9, 'R', "h2race-server", tid); }
 
 TEST(FlightRace, SplitsTheOrderByWhereTheFlightPutTheServer) {
   const std::string text =

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "perf_script_lines.h"
 #include "shell_command.h"
 
 namespace h2race {
@@ -23,12 +24,10 @@ namespace fs = std::filesystem;
 
 const std::string kScript = std::string(H2RACE_SOURCE_DIR) + "/scripts/go-window-cores";
 
+// A switch on CPU 0, the request thread's.
 std::string switch_line(const std::string& comm, int pid, int tid, const char* time, char state,
                         const std::string& next, int next_tid) {
-  return " " + comm + "   " + std::to_string(pid) + "/" + std::to_string(tid) + " [000] " + time +
-         ": sched:sched_switch: prev_comm=" + comm + " prev_pid=" + std::to_string(tid) +
-         " prev_prio=120 prev_state=" + state + " ==> next_comm=" + next +
-         " next_pid=" + std::to_string(next_tid) + " next_prio=120\n";
+  return perf_line(comm, pid, tid, 0, time, switch_fields(comm, tid, state, next, next_tid));
 }
 
 fs::path recording(const std::string& name, const std::string& perf,
@@ -45,13 +44,12 @@ TEST(GoWindowCores, TheModelsWindowSplitsIntoOnACoreAndPreemptedByItsThief) {
   const std::string thief = "h2race-readloop";
   const fs::path dir = recording(
       "h2race_go_window_cores_model",
-      " h2race-readloop   100/201 [001] 99.999990000: syscalls:sys_enter_clock_nanosleep: x\n"
-      " h2race-readloop   100/201 [001] 99.999991000: sched:sched_switch: prev_comm=h2race-readloop"
-      " prev_pid=201 prev_prio=120 prev_state=S ==> next_comm=swapper/1 next_pid=0"
-      " next_prio=120\n" +
+      // The thief backs off on CPU 1; its timer fires on CPU 0, beside the request thread.
+      perf_line(thief, 100, 201, 1, "99.999990000", "syscalls:sys_enter_clock_nanosleep: x") +
+          perf_line(thief, 100, 201, 1, "99.999991000",
+                    switch_fields(thief, 201, 'S', "swapper/1", 0)) +
           switch_line("h2race-client", 100, 199, "99.999999000", 'S', req, 202) +
-          " h2race-request   100/202 [000] 100.000019000: sched:sched_wakeup: "
-          "comm=h2race-readloop pid=201 prio=120 target_cpu=000\n" +
+          perf_line(req, 100, 202, 0, "100.000019000", wakeup_fields(thief, 201, 0)) +
           switch_line(req, 100, 202, "100.000020000", 'R', thief, 201) +
           switch_line(thief, 100, 201, "100.000055000", 'S', req, 202) +
           switch_line(req, 100, 202, "100.000200000", 'S', "swapper/0", 0),
