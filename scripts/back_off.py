@@ -60,6 +60,11 @@ class Roles:
                 most[pid] = (tid, n)
         self.sysmon = {tid for tid, _ in most.values()}
 
+    def is_sysmon(self, comm, tid):
+        """Whether this is a client's sysmon: a go model's, or a real Go program's."""
+        k = kind(comm)
+        return k == MODEL_SYSMON or (is_go(k) and tid in self.sysmon)
+
     def thief(self, comm, tid):
         """Whether this thread's sleeps are back-offs."""
         k = kind(comm)

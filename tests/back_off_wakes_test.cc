@@ -1,8 +1,9 @@
 // scripts/back-off-wakes --from: where the client's back-off sleeps end, per request, which
 // docs/go-model.md ("What holds the request up") sets beside real Go's. Hand-made perf script
 // texts: a go model's thief whose timer fires beside the request thread and takes its core for
-// 30 us, then one that fires on an idle CPU; the sysmon's sleeps are no back-off, and neither is
-// a nanosleep the thread did not leave its core for. For a real Go program, the thread that
+// 30 us, one that fires on an idle CPU with the sysmon's in the same interrupt, and one beside the
+// request thread with the sysmon's, which takes the core first; the sysmon's sleeps are no
+// back-off, and neither is a nanosleep the thread did not leave its core for. For a real Go program, the thread that
 // sleeps most in its process is its sysmon and is left out.
 #include <gtest/gtest.h>
 
@@ -52,19 +53,31 @@ TEST(BackOffWakes, TheModelsThiefTakingTheRequestThreadsCoreIsCountedWithItsWait
       // A nanosleep too short to leave the core, then a futex wake-up later: no back-off.
       sleep_call(thief, 100, 201, 1, "100.000170") +
       wake(thief, 100, 201, 1, "100.000171", request, 202, 0) +
-      wake(request, 100, 202, 0, "100.000200", thief, 201, 1);
+      wake(request, 100, 202, 0, "100.000200", thief, 201, 1) +
+      // Beside the request thread again, with the sysmon's timer in the same interrupt: the
+      // request leaves its core to the sysmon, then the thief runs.
+      sleep_call(thief, 100, 201, 0, "100.000300") +
+      switch_to(thief, 100, 201, 0, "100.000301", 'S', request, 202) +
+      wake(request, 100, 202, 0, "100.000350", thief, 201, 0) +
+      wake(request, 100, 202, 0, "100.000351", "h2race-sysmon", 203, 0) +
+      switch_to(request, 100, 202, 0, "100.000352", 'R', "h2race-sysmon", 203) +
+      switch_to("h2race-sysmon", 100, 203, 0, "100.000360", 'S', thief, 201) +
+      switch_to(thief, 100, 201, 0, "100.000380", 'S', request, 202);
   const fs::path f = write_temp_file("h2race_back_off_wakes", text);
   const ShellResult r = shell(kScript + " --from " + f.string() + " --requests 2");
   EXPECT_EQ(r.code, 0) << r.output;
-  EXPECT_NE(r.output.find("per request (2 requests): 1.00"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("  the client's own thread                0.500           0.500   "
-                          "p50   30.0 p90   30.0"),
+  EXPECT_NE(r.output.find("per request (2 requests): 1.50"), std::string::npos) << r.output;
+  // Two ends beside the request thread: one thief took its core, both times it left it runnable,
+  // once with the sysmon's timer; its wait counts only where the thief took it.
+  EXPECT_NE(r.output.find("  the client's own thread                1.000           0.500"
+                          "           1.000         0.500   p50   30.0 p90   30.0"),
             std::string::npos)
       << r.output;
-  EXPECT_NE(r.output.find("  idle                                   0.500           0.000\n"),
+  EXPECT_NE(r.output.find("  idle                                   0.500           0.000"
+                          "           0.000         0.500\n"),
             std::string::npos)
       << r.output;
-  EXPECT_EQ(r.output.find("sysmon"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("the client's sysmon "), std::string::npos) << r.output;
   fs::remove(f);
 }
 
@@ -83,7 +96,8 @@ TEST(BackOffWakes, ARealProgramsSysmonIsTheThreadThatSleepsMost) {
   const ShellResult r = shell(kScript + " --from " + f.string() + " --requests 1");
   EXPECT_EQ(r.code, 0) << r.output;
   EXPECT_NE(r.output.find("per request (1 requests): 1.00"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("  the client's own thread                1.000           1.000"),
+  EXPECT_NE(r.output.find("  the client's own thread                1.000           1.000"
+                          "           1.000         0.000"),
             std::string::npos)
       << r.output;
   EXPECT_EQ(r.output.find("idle"), std::string::npos) << r.output;
