@@ -72,11 +72,11 @@ const ClientKindInfo& add_client_definition(const std::filesystem::path& file);
 // 6.18.44-fc-v1294): preface, then hand-off + headers (20 for go, 24 for go1.19), so that the
 // model's HEADERS meets the server's RST as late as Go's does (docs/go-model.md, "Refitted on the
 // fc-v1294 host"). Since 2026-12-07 the hand-off's share of that sum is Go's own: in both Gos'
-// execution traces the read loop's window up to the stream's ID (read_loop_to_request) is 35-38 %
+// execution traces the read loop's window up to the stream's ID (read_loop_to_request) is 35-39 %
 // of the time from the preface's write to HEADERS', where hand-off 4 gave the model 18 %; the
-// model's h2:no_connection grows with that window (its thief's back-off ends in it), so with a
-// quarter of Go's window it had a quarter of Go's early closes (docs/go-model.md, "Go's split
-// around the stream's ID").
+// model's h2:no_connection grows with that window (its thief's back-off ends in it), and with
+// half of Go's window on a core it had a quarter of Go's early closes (docs/go-model.md, "Go's
+// split around the stream's ID").
 inline constexpr Scenario::GoTiming kGoTimingGo{.handoff = std::chrono::microseconds(9),
                                                 .headers = std::chrono::microseconds(11),
                                                 .preface = std::chrono::microseconds(16),

@@ -3,8 +3,8 @@
 // texts: a go model's thief whose timer fires beside the request thread and takes its core for
 // 30 us, one that fires on an idle CPU with the sysmon's in the same interrupt, and one beside the
 // request thread with the sysmon's, which takes the core first; the sysmon's sleeps are no
-// back-off, and neither is a nanosleep the thread did not leave its core for. For a real Go program, the thread that
-// sleeps most in its process is its sysmon and is left out.
+// back-off, and neither is a nanosleep the thread did not leave its core for. For a real Go
+// program, the thread that sleeps most in its process is its sysmon and is left out.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -56,6 +56,7 @@ TEST(BackOffWakes, TheModelsThiefTakingTheRequestThreadsCoreIsCountedWithItsWait
       wake(request, 100, 202, 0, "100.000200", thief, 201, 1) +
       // Beside the request thread again, with the sysmon's timer in the same interrupt: the
       // request leaves its core to the sysmon, then the thief runs.
+      sleep_call("h2race-sysmon", 100, 203, 0, "100.000290") +
       sleep_call(thief, 100, 201, 0, "100.000300") +
       switch_to(thief, 100, 201, 0, "100.000301", 'S', request, 202) +
       wake(request, 100, 202, 0, "100.000350", thief, 201, 0) +
@@ -84,20 +85,30 @@ TEST(BackOffWakes, TheModelsThiefTakingTheRequestThreadsCoreIsCountedWithItsWait
 TEST(BackOffWakes, ARealProgramsSysmonIsTheThreadThatSleepsMost) {
   const std::string go = "go1.26-net-http";
   std::string text;
-  // Thread 301 sleeps three times (Go's sysmon), 302 once, beside 303 of the same process.
+  // Thread 301 sleeps four times (Go's sysmon), 302 and 304 once each, beside 303 of the same
+  // process: their timers and the sysmon's fire in one interrupt on CPU 0, where 303 runs.
   for (const char* t : {"100.000000", "100.000100", "100.000200"}) {
     text += sleep_call(go, 300, 301, 1, t) + wake("swapper/1", 0, 0, 1, t, go, 301, 1);
   }
-  text += sleep_call(go, 300, 302, 0, "100.000300") +
+  text += sleep_call(go, 300, 301, 0, "100.000290") + sleep_call(go, 300, 304, 0, "100.000296") +
+          switch_to(go, 300, 304, 0, "100.000297", 'S', go, 302) +
+          sleep_call(go, 300, 302, 0, "100.000300") +
           switch_to(go, 300, 302, 0, "100.000301", 'S', go, 303) +
           wake(go, 300, 303, 0, "100.000350", go, 302, 0) +
-          switch_to(go, 300, 303, 0, "100.000351", 'R', go, 302);
+          wake(go, 300, 303, 0, "100.000350", go, 304, 0) +
+          wake(go, 300, 303, 0, "100.000350", go, 301, 0) +
+          switch_to(go, 300, 303, 0, "100.000351", 'R', go, 302) +
+          switch_to(go, 300, 302, 0, "100.000360", 'S', go, 304) +
+          switch_to(go, 300, 304, 0, "100.000370", 'S', go, 301) +
+          switch_to(go, 300, 301, 0, "100.000380", 'S', go, 303);
   const fs::path f = write_temp_file("h2race_back_off_wakes_go", text);
   const ShellResult r = shell(kScript + " --from " + f.string() + " --requests 1");
   EXPECT_EQ(r.code, 0) << r.output;
-  EXPECT_NE(r.output.find("per request (1 requests): 1.00"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("  the client's own thread                1.000           1.000"
-                          "           1.000         0.000"),
+  EXPECT_NE(r.output.find("per request (1 requests): 2.00"), std::string::npos) << r.output;
+  // Both ends beside 303: one woken thread took its core, which it left once for both, with the
+  // sysmon's timer in the same interrupt; it waited 29 us to run again.
+  EXPECT_NE(r.output.find("  the client's own thread                2.000           1.000"
+                          "           2.000         2.000   p50   29.0 p90   29.0"),
             std::string::npos)
       << r.output;
   EXPECT_EQ(r.output.find("idle"), std::string::npos) << r.output;
