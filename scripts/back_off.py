@@ -51,7 +51,9 @@ class Roles:
 
     def __init__(self, events):
         sleeps = collections.Counter()
+        self.pid_of = {}  # tid -> pid, as the recording's events name them
         for e in events:
+            self.pid_of[e.tid] = e.pid
             if "nanosleep" in e.event and is_go(kind(e.comm)):
                 sleeps[(e.pid, e.tid)] += 1
         most = {}
@@ -88,12 +90,10 @@ class Roles:
 
 def expiries(events, roles, source):
     """The back-off sleeps' ends, in order."""
-    pid_of = {}
     called = set()  # called nanosleep, not yet switched out
     sleeping = set()  # switched out asleep after that call
     out = []
     for e in events:
-        pid_of[e.tid] = e.pid
         if "nanosleep" in e.event:
             if roles.thief(e.comm, e.tid):
                 called.add(e.tid)
@@ -113,5 +113,5 @@ def expiries(events, roles, source):
             if woken in sleeping:
                 sleeping.discard(woken)
                 out.append(Expiry(e.ns, e.cpu, woken, e.tid,
-                                  roles.category(e.comm, e.pid, e.tid, pid_of.get(woken))))
+                                  roles.category(e.comm, e.pid, e.tid, roles.pid_of.get(woken))))
     return out
