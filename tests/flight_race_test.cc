@@ -3,8 +3,9 @@
 // (docs/go-model.md, "Go's Ms, tried"). A hand-made perf script text with two
 // connections on the same fd of one client process: the first's flight wakes the server on the
 // other CPU and the preface goes out before the server's close; the second's wakes it on the
-// writer's CPU, where it waits 47 us and closes before the preface. The ClientHello's own
-// wake-up is no flight, and a write by the server is no client write.
+// writer's CPU, where the writer's thread sleeps first and another of the client's threads runs,
+// the server waits 47 us and closes before the preface. The ClientHello's own wake-up is no
+// flight, and a write by the server is no client write.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -47,9 +48,11 @@ TEST(FlightRace, SplitsTheOrderByWhereTheFlightPutTheServer) {
       client("100.000200", 0, close_fd(7)) +
       // The second, on the same fd: the server waits on the writer's CPU and closes first.
       client("100.001000", 0, write(7)) + client("100.001100", 0, write(7)) +
-      client("100.001103", 0, wake(302, 0)) + server(302, "100.001150", 0, runs(302)) +
-      server(302, "100.001160", 0, close_fd(9)) + client("100.001170", 0, write(7)) +
-      client("100.001180", 0, write(7)) + client("100.001300", 0, close_fd(7));
+      client("100.001103", 0, wake(302, 0)) +
+      client("100.001120", 0, switch_fields("go1.26-net-http", 201, 'S', "go1.26-net-http", 205)) +
+      server(302, "100.001150", 0, runs(302)) + server(302, "100.001160", 0, close_fd(9)) +
+      client("100.001170", 0, write(7)) + client("100.001180", 0, write(7)) +
+      client("100.001300", 0, close_fd(7));
   const fs::path f = write_temp_file("h2race_flight_race", text);
   const ShellResult r = shell(kScript + " --from " + f.string());
   EXPECT_EQ(r.code, 0) << r.output;
@@ -65,6 +68,12 @@ TEST(FlightRace, SplitsTheOrderByWhereTheFlightPutTheServer) {
   EXPECT_NE(
       r.output.find("the preface, then the close                 50.0%        0.0%     100.0%"),
       std::string::npos)
+      << r.output;
+  // The second flight's: what its writer's CPU switched to first, and the server's wait after.
+  EXPECT_NE(r.output.find("first switch after the flight (1)"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("  the writer, asleep -> go1.26-net-http                100.0 %     "
+                          "47 /    47"),
+            std::string::npos)
       << r.output;
   // Spans from the flight's wake-up: the second connection's preface 67 us, HEADERS 77, close 57.
   EXPECT_NE(r.output.find("writer's CPU  preface 67 / 67 / 67; HEADERS 77 / 77 / 77; "
