@@ -332,6 +332,7 @@ Step newClientConn(Request& r) {
   r.conn.end_flight_like_go();
   if (auto failed = open_connection(r.conn, r.t)) return Attempt{false, *failed};
   r.flight = Clock::now();
+  processor().watch(r.conn.socket_fd());  // Go's netpoller: arrivals wake its idle M
   r.key = r.conn.key();
   r.cc.emplace(r.conn, r.h2, r.t.deadline);
   r.wakep();  // the handshake's goroutine hands over to the dial goroutine

@@ -1,13 +1,17 @@
 #include "clients/go_runtime.h"
 
 #include <sched.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/prctl.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
+#include <stdexcept>
 #include <thread>
 
 namespace h2race {
@@ -140,6 +144,69 @@ void Sysmon::serve() {
     while (running_.load() == 0 && deep_.load() == 1 && !quit_) futex_wait(deep_, 1);
     deep_.store(0);
     do_work(steps);
+  }
+}
+
+namespace {
+
+UniqueFd new_eventfd() {
+  UniqueFd fd(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+  if (!fd) throw std::runtime_error("the go model's processor: eventfd failed");
+  return fd;
+}
+
+// An epoll set holding `wake`, level-triggered: once signalled (the processor is quitting) every
+// later sleep ends at once.
+UniqueFd new_idle_sleep(int wake) {
+  UniqueFd epoll(epoll_create1(EPOLL_CLOEXEC));
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.fd = wake;
+  if (!epoll || epoll_ctl(epoll.get(), EPOLL_CTL_ADD, wake, &ev) != 0) {
+    throw std::runtime_error("the go model's processor: epoll failed");
+  }
+  return epoll;
+}
+
+}  // namespace
+
+Processor::Processor(Sysmon& sysmon, int processors)
+    : idle_p_(processors >= 2),
+      sysmon_(sysmon),
+      wake_(new_eventfd()),
+      epoll_(new_idle_sleep(wake_.get())),
+      thread_([this] { serve(); }),
+      netpoll_([this] { netpoll(); }) {}
+
+void Processor::watch(int fd) {
+  // Go registers EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET at the socket's creation; its write
+  // side is ready from the connect on, so after the flight only arrivals make new edges.
+  epoll_event ev{};
+  ev.events = EPOLLIN | EPOLLRDHUP | EPOLLET;
+  ev.data.fd = fd;
+  epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &ev);  // EEXIST: watched already
+}
+
+void Processor::signal() {
+  const uint64_t one = 1;
+  (void)!::write(wake_.get(), &one, sizeof one);  // EAGAIN: already signalled
+}
+
+bool Processor::poll_arrivals() {
+  epoll_event events[4];
+  const int n = epoll_wait(epoll_.get(), events, 4, -1);
+  bool arrival = false;
+  for (int i = 0; i < n; ++i) arrival |= events[i].data.fd != wake_.get();
+  return arrival;
+}
+
+void Processor::netpoll() {
+  pthread_setname_np(pthread_self(), "h2race-netpoll");  // for top -H, perf, scripts/flight-race
+  const int64_t steps = work_steps(kNetpollWork);
+  while (!quit_) {
+    if (!poll_arrivals()) continue;
+    do_work(steps);
+    wakep(std::chrono::microseconds(spin_us_.load(std::memory_order_relaxed)));
   }
 }
 

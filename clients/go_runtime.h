@@ -17,6 +17,7 @@
 
 #include "core/clock.h"
 #include "core/futex.h"
+#include "core/unique_fd.h"
 
 namespace h2race {
 
@@ -178,18 +179,33 @@ int go_maxprocs();
 // (GoConn::await). The looking thread never holds a lock the writer needs: it watches atomics.
 // With one processor (go_maxprocs() 1, as Go on one CPU) there is none idle to wake: wakep() does
 // nothing and the read loop waits for the writer's (docs/go-model.md, "One core").
+// Go's netpoller beside it: while goroutines wait on the network, one of Go's Ms that found no
+// work blocks in epoll_pwait on the process's sockets, holding no P [findRunnable: netpoll(delay)].
+// An arrival wakes it; it takes the idle P if there is one and looks from the top, as a wakep()'d
+// M does, else it stops. Traced against h2race's server, the server's alert woke such a thread of
+// Go's in 53-58 % of Go's connections, and it took the server's core before the server's close in
+// a third of those where the server had taken the writer's (docs/go-model.md, "Go's netpoller
+// wakes on the server's alert"). The model's netpoll thread sleeps in epoll_wait on the worker's
+// connection from its flight on (watch, edge-triggered as Go's); woken by an arrival it runs
+// kNetpollWork, wakes the looking thread as wakep() does (Go's M would look itself: one thread's
+// wake-up more here), and sleeps again.
+inline constexpr std::chrono::microseconds kNetpollWork{1};
 class Processor {
  public:
   // sysmon: the worker's, told when this thread holds a P (looking, backing off, running the read
   // loop) and when it sleeps.
   // processors: Go's GOMAXPROCS for this process; with one there is no idle P.
-  explicit Processor(Sysmon& sysmon, int processors = go_maxprocs())
-      : idle_p_(processors >= 2), sysmon_(sysmon), thread_([this] { serve(); }) {}
+  explicit Processor(Sysmon& sysmon, int processors = go_maxprocs());
   ~Processor() {
     quit_ = true;
     wake(/*force=*/true);
+    signal();
     thread_.join();
+    netpoll_.join();
   }
+  // The worker's connection, from its flight on: its socket's arrivals wake the netpoll thread.
+  // Closing the socket ends the watch.
+  void watch(int fd);
   // Go's wakep(): a thread that is neither spinning nor running is woken (a futex wake) to look
   // for `spin` once it runs, then back off and steal; otherwise nothing happens.
   void wakep(std::chrono::microseconds spin) {
@@ -251,6 +267,12 @@ class Processor {
     int idle = kIdle;
     if (state_.compare_exchange_strong(idle, kSpinning) || force) futex_wake(state_);
   }
+  // Ends the netpoll thread's epoll_wait (its eventfd), to quit.
+  void signal();
+  // The netpoll thread's sleep: until signal() or an arrival on a watched socket (then true).
+  bool poll_arrivals();
+  // The netpoll thread.
+  void netpoll();
   // Whether this thread may take the posted read loop now: one that must run here at once; else,
   // with an idle P (Go's second processor), once it backed off and the read loop's start came.
   // With one processor it takes only what must run here: woken for a read loop that its request
@@ -357,7 +379,10 @@ class Processor {
   std::atomic<bool> quit_{false};
   const bool idle_p_;  // Go runs a second processor here (go_maxprocs() >= 2)
   Sysmon& sysmon_;
-  std::thread thread_;  // last: starts once the members above exist
+  UniqueFd wake_;        // an eventfd: signal()
+  UniqueFd epoll_;       // the netpoll thread's sleep: wake_ and the watched sockets
+  std::thread thread_;   // starts once the members above exist
+  std::thread netpoll_;  // last, as thread_
 };
 
 // The calling client worker's processor (one per worker thread, reused for every connection).

@@ -68,6 +68,8 @@ class TlsClientConn {
   bool reset_by_peer() const;
 
   const std::optional<ConnKey>& key() const { return key_; }
+  // The socket, for an epoll set that watches it (the go models' netpoller, Processor::watch).
+  int socket_fd() const { return fd_.get(); }
 
   // Told when a thread starts and stops waiting on the socket (each poll() of the connection):
   // the go models' sysmon sleeps deep while every thread of its worker waits, as Go's sysmon does
