@@ -17,10 +17,11 @@
 //   7. wait for the response or an abort; the first abort wins [abortOnce].
 // Between the steps, Go's own CPU work (ClientTarget::go_timing, done as work; off_cpu is a
 // sleep) and, at every goroutine hand-off, Go's wakep(): the idle processor's thread is woken,
-// looks, backs off and steals what it then finds. Throughout, Go's sysmon wakes every ~100 us and
-// takes a core for a while. The durations are calibrated against real Go (`h2race calibrate`);
-// everything else — when the alert arrives, which thread gets a core — is left to the kernel and
-// the scheduler.
+// looks, backs off and steals what it then finds; from the flight on, an arrival on the connection
+// (the server's alert) wakes Go's netpoller, which wakes that thread as wakep() does. Throughout,
+// Go's sysmon wakes every ~100 us and takes a core for a while. The durations are calibrated
+// against real Go (`h2race calibrate`); everything else — when the alert arrives, which thread
+// gets a core — is left to the kernel and the scheduler.
 #include "clients/go_model.h"
 
 #include <fmt/format.h>
@@ -157,6 +158,8 @@ class GoConn {
     started_ = false;
     processor().drop();  // a read loop nobody took never starts
     stopping_ = true;
+    // Go's netpoller does not see its own connection's close; the shutdown below would wake it.
+    processor().unwatch(conn_.socket_fd());
     conn_.stop_reading();  // wakes the read loop's poll; nothing is sent to the server
     processor().wait_idle();
   }

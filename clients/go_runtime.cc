@@ -175,21 +175,36 @@ Processor::Processor(Sysmon& sysmon, int processors)
       sysmon_(sysmon),
       wake_(new_eventfd()),
       epoll_(new_idle_sleep(wake_.get())),
-      thread_([this] { serve(); }),
-      netpoll_([this] { netpoll(); }) {}
+      thread_([this] { serve(); }) {
+  try {
+    netpoll_ = std::thread([this] { netpoll(); });
+  } catch (...) {  // no second thread: stop the first before the members go
+    quit_ = true;
+    wake(/*force=*/true);
+    thread_.join();
+    throw;
+  }
+}
 
 void Processor::watch(int fd) {
+  if (!idle_p_) return;
   // Go registers EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET at the socket's creation; its write
-  // side is ready from the connect on, so after the flight only arrivals make new edges.
+  // side is ready from the connect on, so after the flight only arrivals make new edges. An
+  // error (ENOMEM, ENOSPC: the system's limit of watches) leaves this connection unwatched, as a
+  // connection of a model without the netpoller; it cannot fail the request.
   epoll_event ev{};
   ev.events = EPOLLIN | EPOLLRDHUP | EPOLLET;
   ev.data.fd = fd;
-  epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &ev);  // EEXIST: watched already
+  epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &ev);
+}
+
+void Processor::unwatch(int fd) {
+  epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr);  // ENOENT: not watched
 }
 
 void Processor::signal() {
   const uint64_t one = 1;
-  (void)!::write(wake_.get(), &one, sizeof one);  // EAGAIN: already signalled
+  (void)!::write(wake_.get(), &one, sizeof one);  // adds to the eventfd's count
 }
 
 bool Processor::poll_arrivals() {
@@ -206,7 +221,7 @@ void Processor::netpoll() {
   while (!quit_) {
     if (!poll_arrivals()) continue;
     do_work(steps);
-    wakep(std::chrono::microseconds(spin_us_.load(std::memory_order_relaxed)));
+    wake(/*force=*/false);  // wakep(), with the spin the last hand-off set
   }
 }
 

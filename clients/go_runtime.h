@@ -204,8 +204,14 @@ class Processor {
     netpoll_.join();
   }
   // The worker's connection, from its flight on: its socket's arrivals wake the netpoll thread.
-  // Closing the socket ends the watch.
+  // With one processor nothing is watched: Go's only P is busy while its writer runs, so none of
+  // its Ms waits in netpoll then. Closing the socket ends the watch (the kernel drops a closed
+  // socket from the epoll set without an event); unwatch() ends it before a shutdown(), whose
+  // hang-up would wake the thread as an arrival does.
   void watch(int fd);
+  void unwatch(int fd);
+  // Whether the looking thread is idle (asleep on its futex): for tests.
+  bool idle() const { return state_.load() == kIdle; }
   // Go's wakep(): a thread that is neither spinning nor running is woken (a futex wake) to look
   // for `spin` once it runs, then back off and steal; otherwise nothing happens.
   void wakep(std::chrono::microseconds spin) {
