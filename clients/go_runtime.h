@@ -183,7 +183,7 @@ int go_maxprocs();
 // work blocks in epoll_pwait on the process's sockets, holding no P [findRunnable: netpoll(delay)].
 // An arrival wakes it; it takes the idle P if there is one and looks from the top, as a wakep()'d
 // M does, else it stops. Traced against h2race's server, the server's alert woke such a thread of
-// Go's in 53-58 % of Go's connections, and it took the server's core before the server's close in
+// Go's in 53-61 % of Go's connections, and it took the server's core before the server's close in
 // a third of those where the server had taken the writer's (docs/go-model.md, "Go's netpoller
 // wakes on the server's alert"). The model's netpoll thread sleeps in epoll_wait on the worker's
 // connection from its flight on (watch, edge-triggered as Go's); woken by an arrival it runs
