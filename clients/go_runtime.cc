@@ -14,6 +14,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "core/epoll_watch.h"
+
 namespace h2race {
 
 std::chrono::nanoseconds thread_cpu_time() {
@@ -155,14 +157,11 @@ UniqueFd new_eventfd() {
   return fd;
 }
 
-// An epoll set holding `wake`, level-triggered: once signalled (the processor is quitting) every
-// later sleep ends at once.
-UniqueFd new_idle_sleep(int wake) {
+// The netpoll thread's epoll set, holding `wake` level-triggered: once signalled (the processor is
+// quitting) every later sleep ends at once.
+UniqueFd new_netpoll_set(int wake) {
   UniqueFd epoll(epoll_create1(EPOLL_CLOEXEC));
-  epoll_event ev{};
-  ev.events = EPOLLIN;
-  ev.data.fd = wake;
-  if (!epoll || epoll_ctl(epoll.get(), EPOLL_CTL_ADD, wake, &ev) != 0) {
+  if (!epoll || !epoll_watch(epoll.get(), wake, EPOLLIN)) {
     throw std::runtime_error("the go model's processor: epoll failed");
   }
   return epoll;
@@ -174,7 +173,7 @@ Processor::Processor(Sysmon& sysmon, int processors)
     : idle_p_(processors >= 2),
       sysmon_(sysmon),
       wake_(new_eventfd()),
-      epoll_(new_idle_sleep(wake_.get())),
+      epoll_(new_netpoll_set(wake_.get())),
       thread_([this] { serve(); }) {
   try {
     netpoll_ = std::thread([this] { netpoll(); });
@@ -192,10 +191,7 @@ void Processor::watch(int fd) {
   // side is ready from the connect on, so after the flight only arrivals make new edges. An
   // error (ENOMEM, ENOSPC: the system's limit of watches) leaves this connection unwatched, as a
   // connection of a model without the netpoller; it cannot fail the request.
-  epoll_event ev{};
-  ev.events = EPOLLIN | EPOLLRDHUP | EPOLLET;
-  ev.data.fd = fd;
-  epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &ev);
+  epoll_watch(epoll_.get(), fd, EPOLLIN | EPOLLRDHUP | EPOLLET);
 }
 
 void Processor::unwatch(int fd) {

@@ -21,6 +21,7 @@
 #include "core/alert_names.h"
 #include "core/classes.h"
 #include "core/clock.h"
+#include "core/epoll_watch.h"
 #include "core/inject.h"
 #include "core/loopback.h"
 #include "core/outcome.h"
@@ -199,12 +200,7 @@ void MtlsServer::worker() {
   // and wait unread would wake it without end). Private to the worker, so no lock.
   UniqueFd ep(epoll_create1(EPOLL_CLOEXEC));
   if (!ep) return;
-  auto watch = [&](int fd, uint32_t events) {
-    epoll_event ev{};
-    ev.events = events;
-    ev.data.fd = fd;
-    return epoll_ctl(ep.get(), EPOLL_CTL_ADD, fd, &ev) == 0;
-  };
+  auto watch = [&](int fd, uint32_t events) { return epoll_watch(ep.get(), fd, events); };
   if (!watch(listen_fd_.get(), EPOLLIN) || !watch(stop_fd_.get(), EPOLLIN)) return;
   std::unordered_map<int, WaitingConn> waiting;
   auto finish_waiting = [&](int fd, bool handshake) {
