@@ -98,6 +98,65 @@ TEST(FlightRace, RecordsARunUnderPerf) {
   EXPECT_NE(r.output.find("  h2race-request "), std::string::npos) << r.output;
 }
 
+// The poller rows: of three flown connections the server wakes a client thread out of epoll before
+// its close in two: once on its own CPU, where that thread last ran and takes the server's core
+// at once; once on the other CPU, where it last ran. A thread out of epoll that the server wakes
+// after its close, or a thread whose last system call was not an epoll wait, is no poller.
+TEST(FlightRace, SaysWhereTheServerPutTheClientsPoller) {
+  auto go = [](int tid, const char* time, int cpu, const std::string& what) {
+    return perf_line("go1.26-net-http", 200, tid, cpu, time, what);
+  };
+  const std::string epoll = "syscalls:sys_enter_epoll_pwait: epfd: 0x00000004, events: 0x7f00";
+  auto flight = [&](const char* hello, const char* flown, const char* woken, int server_tid,
+                    int server_cpu) {
+    return go(201, hello, 0, write(7)) + go(201, flown, 0, write(7)) +
+           go(201, woken, 0, wake(server_tid, server_cpu));
+  };
+  const std::string text =
+      // The poller (tid 210) last runs on CPU 1 and waits in epoll; the request's writer is 201.
+      go(210, "100.000000", 1, switch_fields("swapper/1", 0, 'R', "go1.26-net-http", 210)) +
+      go(210, "100.000001", 1, epoll) +
+      // 1: the server runs on CPU 1, wakes the poller there; it takes the server's core.
+      flight("100.000010", "100.000100", "100.000102", 301, 1) +
+      server(301, "100.000110", 1, runs(301)) +
+      server(301, "100.000120", 1, wakeup_fields("go1.26-net-http", 210, 1)) +
+      server(301, "100.000122", 1,
+             switch_fields("h2race-server", 301, 'R', "go1.26-net-http", 210)) +
+      go(210, "100.000125", 1, epoll) +
+      go(210, "100.000126", 1, switch_fields("go1.26-net-http", 210, 'S', "h2race-server", 301)) +
+      server(301, "100.000130", 1, close_fd(9)) + go(201, "100.000200", 0, close_fd(7)) +
+      // 2: the poller runs on CPU 0 and waits again; the server on CPU 1 wakes it onto CPU 0.
+      go(210, "100.001000", 0, switch_fields("swapper/0", 0, 'R', "go1.26-net-http", 210)) +
+      go(210, "100.001001", 0, epoll) + flight("100.001010", "100.001100", "100.001102", 302, 1) +
+      server(302, "100.001110", 1, runs(302)) +
+      server(302, "100.001120", 1, wakeup_fields("go1.26-net-http", 210, 0)) +
+      server(302, "100.001130", 1, close_fd(9)) + go(201, "100.001200", 0, close_fd(7)) +
+      // 3: the server wakes a thread whose last system call was a write, then the poller after
+      // its close.
+      go(211, "100.002000", 1, write(8)) +
+      flight("100.002010", "100.002100", "100.002102", 303, 1) +
+      server(303, "100.002110", 1, runs(303)) +
+      server(303, "100.002120", 1, wakeup_fields("go1.26-net-http", 211, 1)) +
+      server(303, "100.002130", 1, close_fd(9)) +
+      server(303, "100.002140", 1, wakeup_fields("go1.26-net-http", 210, 1)) +
+      go(201, "100.002200", 0, close_fd(7));
+  const fs::path f = write_temp_file("h2race_flight_race_poller", text);
+  const ShellResult r = shell(kScript + " --from " + f.string());
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("closed by it: 3"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("out of epoll before its close: 66.7 % of the connections (2)"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("put on the server's CPU  50.0 %   its last CPU the server's 100.0 %   "
+                          "took the server's core at once 100.0 %"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("put on the other CPU     50.0 %   its last CPU the server's   0.0 %"),
+            std::string::npos)
+      << r.output;
+  fs::remove(f);
+}
+
 TEST(FlightRace, BadInputsNameWhatIsWrongAndExit2) {
   const fs::path junk = write_temp_file("h2race_flight_race_junk", "not a perf line\n");
   auto expect_refused = [](const std::string& args, const std::string& message) {
