@@ -7,11 +7,12 @@
 //
 // With WINDOWS, it also writes each connection's read_loop_to_request window there (windows.go).
 //
-// Four tables per trace, by outcome class: where and when the read loop (`go cc.readLoop()`)
+// Five tables per trace, four by outcome class: where and when the read loop (`go cc.readLoop()`)
 // first ran (readloop.go), the spans between the connection's writes that the go models log as
 // `steps_us` (steps.go), so that `scripts/log-shares --by steps` sets them side by side, and what
 // held the request up between the read loop's start and its stream (window.go), and where Go's
-// other processor was when the read loop became runnable (procs.go).
+// other processor was when the read loop became runnable (procs.go); then, over every request,
+// the system calls that lost their P to sysmon, by place (syscalls.go).
 package main
 
 import (
@@ -92,8 +93,8 @@ func main() {
 	if err != nil {
 		fail("%s: %v", os.Args[1], err)
 	}
-	ps := newProcs()
-	conns, requests, err := readConnections(r, ps)
+	ps, sc := newProcs(), newSyscalls()
+	conns, requests, err := readConnections(r, ps, sc)
 	if err != nil {
 		fail("%s: %v", os.Args[1], err)
 	}
@@ -124,4 +125,6 @@ func main() {
 	printWindow(names, groups)
 	fmt.Println()
 	printOtherProc(names, groups, ps)
+	fmt.Println()
+	printSyscalls(classes, sc)
 }
