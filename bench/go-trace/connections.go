@@ -78,7 +78,8 @@ func startsIn(st trace.Stack, name string) bool {
 // call.run`, after the handshake), in order, and each request's connection: the program logs
 // (category h2race) where each request begins, and the request's answer is its last
 // connection's (nil: no handshake completed). A `go cs.doRequest` goes out on the newest one.
-func readConnections(r *trace.Reader, ps *procs, sc *syscalls) (conns, requests []*connection, err error) {
+func readConnections(r *trace.Reader, ps *procs, sc *syscalls) (
+	conns, requests []*connection, err error) {
 	byDialer := map[trace.GoID]*connection{} // the goroutine that writes the preface
 	byLoop := map[trace.GoID]*connection{}
 	byWriter := map[trace.GoID]*connection{}

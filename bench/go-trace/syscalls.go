@@ -11,8 +11,9 @@ import (
 // other work waits [retake, handoffp]; the goroutine then returns from the call without a P and
 // waits for one (the trace shows it going from syscall to runnable). That moves the request's
 // work to another thread, as the netpoller does, so it is read here by where in the request it
-// happened: before the client's flight (the dial's connect, the handshake's writes), in the
-// preface's or HEADERS's write (the race window), or elsewhere (the read loop's close, ...).
+// happened: before the client's flight (the dial's connect, the handshake's writes), in the race
+// window (in newClientConn, which writes the preface, or in writeHeaders), or elsewhere (the read
+// loop's close, the program's own output, ...).
 type syscallPlace int
 
 const (
