@@ -71,9 +71,9 @@ func (sc *syscalls) event(ev trace.Event, st trace.StateTransition, request int)
 // printSyscalls: per class, the share of requests with a system call that came back without its
 // P, by place (every request, not only the answered ones: classes is one per request).
 func printSyscalls(classes []string, sc *syscalls) {
-	fmt.Printf("system calls that returned without their P (sysmon retook it): %d calls in %d "+
-		"requests (%.1f a request), the lost ones' duration p50 %.0f us p90 %.0f us\n",
-		sc.total, len(classes), float64(sc.total)/float64(max(len(classes), 1)),
+	fmt.Printf("system calls: %d in %d requests (%.1f a request); %d returned without their P "+
+		"(sysmon retook it), lasting p50 %.0f us p90 %.0f us; the requests with one, by where:\n",
+		sc.total, len(classes), float64(sc.total)/float64(max(len(classes), 1)), len(sc.lostUs),
 		percentile(sc.lostUs, 0.5), percentile(sc.lostUs, 0.9))
 	fmt.Printf("%-32s %6s", "class", "count")
 	for _, name := range placeNames {
