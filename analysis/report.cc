@@ -38,12 +38,12 @@ std::string xml_escape(const std::string& text) {
 }
 
 namespace {
+// The example on one line, its middle left out when long: its end names the error.
 std::string one_line(std::string s, size_t max) {
   for (char& c : s) {
     if (c == '\n' || c == '\r' || c == '\t') c = ' ';
   }
-  if (s.size() > max) s = s.substr(0, max - 3) + "...";
-  return s;
+  return elide_middle(s, max);
 }
 }  // namespace
 

@@ -264,11 +264,14 @@ int calibrate_command(CalibrateFlags& f) {
   check_json_stdout(f.out, "calibrate's report", /*quiet_frees_it=*/false);
   // --fit runs many timings of the model; which one's connections to explain is not clear.
   if (f.out.explain && f.fit) throw UsageError("--explain: not with --fit");
-  // The model first: an unknown name is the model's error, not its real program's.
-  const RunPlan model_plan = plan_run(with_client(f.scenario, "--model", f.model));
-  if (!model_plan.kind->run) {
-    throw UsageError(fmt::format("--model {}: not an in-process profile", f.model));
+  // The model first: an unknown name is the model's error, not its real program's; only an
+  // in-process profile can be one.
+  if (const ClientKindInfo* kind = find_client(f.model); !kind || !kind->run) {
+    throw UsageError(fmt::format("--model {}: {}; one of {}", f.model,
+                                 kind ? "not an in-process profile" : "no such client",
+                                 client_names(/*in_process_only=*/true)));
   }
+  const RunPlan model_plan = plan_run(with_client(f.scenario, "--model", f.model));
   if (f.against.empty()) {
     f.against = program_modeled_by(f.model);
     if (f.against.empty()) {

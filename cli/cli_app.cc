@@ -46,7 +46,9 @@ void add_calibrate_command(CLI::App& app, Cli& cli) {
       "a model and the real program it models, same server, interleaved batches: histograms "
       "side by side, homogeneity test, total variation distance (TVD)");
   add_scenario_flags(cmd, f.scenario, {.client = false});
-  cmd->add_option("--model", f.model, "in-process profile that claims to be the program")
+  cmd->add_option("--model", f.model,
+                  "in-process profile that claims to be the program: " +
+                      client_names(/*in_process_only=*/true))
       ->capture_default_str();
   cmd->add_option("--against", f.against,
                   "the real program (an external client); default: the one whose definition "

@@ -1,6 +1,7 @@
 // The scenario flags shared by `run`, `replay` (schedule headers) and later subcommands.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <sstream>
 
@@ -78,8 +79,10 @@ void add_server_flags(CLI::App* cmd, Scenario& s, std::string_view proto_help,
 void add_external_server_flags(CLI::App* cmd, Scenario& s) {
   std::string help =
       fmt::format("the server: {} (h2race's own, the default) or a real program:", kOwnServer);
+  size_t width = 0;
+  for (const ServerDefinition& d : server_definitions()) width = std::max(width, d.name.size());
   for (const ServerDefinition& d : server_definitions()) {
-    help += fmt::format("\n  {:<13} {}", d.name, d.summary);
+    help += fmt::format("\n  {:<{}} {}", d.name, width, d.summary);
   }
   CLI::Option* server = cmd->add_option("--server", s.server, help);
   cmd->add_option_function<std::string>(
@@ -150,9 +153,14 @@ void add_scenario_flags(CLI::App* cmd, Scenario& s, ScenarioFlagSet which) {
 }
 
 std::string client_help_list(bool (*keep)(const ClientKindInfo&)) {
+  // One column for the names, as wide as the longest, so that no help text runs into its name.
+  size_t width = 0;
+  for (const ClientKindInfo& k : client_kinds()) {
+    if (!keep || keep(k)) width = std::max(width, k.name.size());
+  }
   std::string list;
   for (const ClientKindInfo& k : client_kinds()) {
-    if (!keep || keep(k)) list += fmt::format("\n  {:<13} {}", k.name, k.help);
+    if (!keep || keep(k)) list += fmt::format("\n  {:<{}} {}", k.name, width, k.help);
   }
   return list;
 }

@@ -65,4 +65,16 @@ std::string printable(std::string_view s, size_t max_bytes) {
   return out + std::string(kCut.substr(0, std::min(max_bytes, kCut.size())));
 }
 
+std::string elide_middle(std::string_view s, size_t max_bytes) {
+  if (s.size() <= max_bytes) return std::string(s);
+  if (max_bytes <= kCut.size()) return printable(s, max_bytes);
+  auto continues = [&](size_t i) { return (static_cast<uint8_t>(s[i]) & 0xC0) == 0x80; };
+  const size_t room = max_bytes - kCut.size();
+  size_t head = room / 3;
+  while (head > 0 && continues(head)) --head;
+  size_t tail = s.size() - (room - room / 3);
+  while (tail < s.size() && continues(tail)) ++tail;
+  return std::string(s.substr(0, head)) + std::string(kCut) + std::string(s.substr(tail));
+}
+
 }  // namespace h2race

@@ -17,4 +17,10 @@ inline constexpr size_t kMaxExampleBytes = 500;
 // on a character boundary (then ending in "..."). Valid printable text comes back unchanged.
 std::string printable(std::string_view s, size_t max_bytes = std::string_view::npos);
 
+// Printable text s cut to at most max_bytes by leaving out its middle ("..."), on character
+// boundaries: a third of the room for its start, the rest for its end. A program's error text
+// ends in what tells one error from another ("write: broken pipe" after a long address), so a
+// table that shows a short example keeps the end.
+std::string elide_middle(std::string_view s, size_t max_bytes);
+
 }  // namespace h2race

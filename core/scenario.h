@@ -111,7 +111,8 @@ inline constexpr GoTimingField kGoTimingFields[] = {
      "for work before it backs off (usleep(3)) and steals"},
     {"off-cpu", &Scenario::GoTiming::off_cpu, false,
      "go models: how long the request's thread is off its core between its stream's ID and the "
-     "HEADERS work (Go's takes ~110 us longer there in a quarter of its requests)"},
+     "HEADERS work when its preface drew the server's RST (Go's takes ~110 us longer there in a "
+     "quarter of its requests)"},
 };
 // "read-loop" -> "read_loop_us"
 std::string go_timing_json_key(const GoTimingField& f);

@@ -423,7 +423,10 @@ TEST(CliValues, CalibrateRefusesFlagsThatDoNotApplyAsRunDoes) {
   // --fit's grid sets every field: a --go-*-us beside it was silently replaced.
   expect_usage_error("calibrate -n 20 --model go1.19 --go-headers-us 5 --fit",
                      "--go-headers-us: not with --fit");
-  expect_usage_error("calibrate --model bogus", "--model bogus: --client bogus: not one of");
+  // Only an in-process profile can be a model: the error lists those, not every client.
+  expect_usage_error("calibrate --model bogus", "--model bogus: no such client; one of go|");
+  expect_usage_error("calibrate --model curl",
+                     "--model curl: not an in-process profile; one of go|");
 }
 
 TEST(CliValues, FailOnDivergenceSaysWhyEvenWhenQuiet) {

@@ -42,5 +42,24 @@ TEST(Printable, ACutFallsOnACharacterBoundaryAndIsStableWhenRepeated) {
   }
 }
 
+// A real Go client's EPIPE and ECONNRESET examples differ only at their end, after the address.
+TEST(Printable, ElidingTheMiddleKeepsTheEndThatNamesTheError) {
+  const std::string epipe = "write tcp 127.0.0.1:57270->127.0.0.1:35175: write: broken pipe";
+  EXPECT_EQ(elide_middle(epipe, 90), epipe);  // fits: unchanged
+  const std::string cut = elide_middle(epipe, 40);
+  EXPECT_LE(cut.size(), 40u);
+  EXPECT_TRUE(cut.starts_with("write tcp")) << cut;
+  EXPECT_TRUE(cut.ends_with("write: broken pipe")) << cut;
+  EXPECT_NE(cut.find("..."), std::string::npos) << cut;
+  // Never inside a UTF-8 character, at either cut.
+  std::string wide;
+  for (int i = 0; i < 40; ++i) wide += "\xC3\xA9";
+  for (size_t max = 4; max < 30; ++max) {
+    const std::string e = elide_middle(wide, max);
+    EXPECT_LE(e.size(), max);
+    EXPECT_EQ(printable(e), e) << max;
+  }
+}
+
 }  // namespace
 }  // namespace h2race

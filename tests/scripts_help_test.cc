@@ -61,8 +61,8 @@ TEST(ScriptsHelp, BadArgumentsAreExit2) {
        {"ci-compare --rebas", "capture-external -n x", "calibration-summary /nonexistent-dir",
         "server-zoo-check x", "test --quick", "fuzz-smoke x", "slow-request-curve --us 5,x",
         "host-check --handoffs 4,x", "host-check --rounds 0", "host-check x",
-        "go-read-loop --keep /nonexistent-h2race-dir", "go-window-cores --from /nonexistent-h2race-dir",
-        "back-off-wakes --requests 5"}) {
+        "go-read-loop --keep /nonexistent-h2race-dir",
+        "go-window-cores --from /nonexistent-h2race-dir", "back-off-wakes --requests 5"}) {
     const ShellResult r = shell(kScripts + args);
     EXPECT_EQ(r.code, 2) << args << "\n" << r.output;
   }
@@ -75,6 +75,9 @@ TEST(ScriptsHelp, BadArgumentsAreExit2) {
   }
   expect_refused(kScripts + "slow-request-curve -- --fit",
                  "--fit: a fit is not a calibration at one timing");
+  // A flag without its value is named, not answered with the whole usage.
+  expect_refused(kScripts + "go-read-loop -n", "go-read-loop: -n needs a value");
+  expect_refused(kScripts + "wire-gaps -n", "wire-gaps: -n needs a value");
 }
 
 }  // namespace

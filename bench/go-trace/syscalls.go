@@ -68,16 +68,17 @@ func (sc *syscalls) event(ev trace.Event, st trace.StateTransition, request int)
 	}
 }
 
-// printSyscalls: per class, the share of requests with a system call that came back without its
-// P, by place (every request, not only the answered ones: classes is one per request).
+// printSyscalls: per class, the requests with a system call that came back without its P, by
+// place (every request, redialled or not: classes is one per request).
 func printSyscalls(classes []string, sc *syscalls) {
-	fmt.Printf("system calls: %d in %d requests (%.1f a request); %d returned without their P "+
-		"(sysmon retook it), lasting p50 %.0f us p90 %.0f us; the requests with one, by where:\n",
-		sc.total, len(classes), float64(sc.total)/float64(max(len(classes), 1)), len(sc.lostUs),
-		percentile(sc.lostUs, 0.5), percentile(sc.lostUs, 0.9))
-	fmt.Printf("%-32s %6s", "class", "count")
+	fmt.Printf("system calls that came back without their P (Go's sysmon retook it): %d of %d "+
+		"(%.1f a request), lasting p50 %.0f us p90 %.0f us\n", len(sc.lostUs), sc.total,
+		float64(sc.total)/float64(max(len(classes), 1)), percentile(sc.lostUs, 0.5),
+		percentile(sc.lostUs, 0.9))
+	fmt.Println("the requests with one, by where (the flight: the client's last handshake records):")
+	fmt.Printf("%-32s %8s", "class", "requests")
 	for _, name := range placeNames {
-		fmt.Printf("  %20s", name)
+		fmt.Printf("  %18s", name)
 	}
 	fmt.Println()
 	byClass := map[string][]int{}
@@ -91,7 +92,7 @@ func printSyscalls(classes []string, sc *syscalls) {
 	sort.Strings(names)
 	for _, name := range names {
 		requests := byClass[name]
-		fmt.Printf("%-32s %6d", name, len(requests))
+		fmt.Printf("%-32s %8d", name, len(requests))
 		for place := range nPlaces {
 			n := 0
 			for _, i := range requests {
@@ -99,7 +100,7 @@ func printSyscalls(classes []string, sc *syscalls) {
 					n++
 				}
 			}
-			fmt.Printf("  %19.2f%%", 100*float64(n)/float64(len(requests)))
+			fmt.Printf("  %18s", fmt.Sprintf("%d (%.2f %%)", n, 100*float64(n)/float64(len(requests))))
 		}
 		fmt.Println()
 	}
