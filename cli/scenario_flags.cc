@@ -4,6 +4,9 @@
 #include <algorithm>
 #include <filesystem>
 #include <sstream>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "cli/commands.h"
 #include "cli/enum_option.h"
@@ -21,6 +24,17 @@ bool given(const CLI::App* cmd, const char* flag) {
 
 // The flag that sets one field of the go models' timing: --go-NAME-us.
 std::string go_timing_flag(const GoTimingField& f) { return fmt::format("--go-{}-us", f.name); }
+
+// Help lines "  NAME TEXT", the names in one column as wide as the longest, so that no text runs
+// into its name (the server and the client lists).
+using HelpRow = std::pair<std::string_view, std::string_view>;
+std::string aligned_help_lines(const std::vector<HelpRow>& rows) {
+  size_t width = 0;
+  for (const auto& [name, text] : rows) width = std::max(width, name.size());
+  std::string lines;
+  for (const auto& [name, text] : rows) lines += fmt::format("\n  {:<{}} {}", name, width, text);
+  return lines;
+}
 
 }  // namespace
 
@@ -79,11 +93,9 @@ void add_server_flags(CLI::App* cmd, Scenario& s, std::string_view proto_help,
 void add_external_server_flags(CLI::App* cmd, Scenario& s) {
   std::string help =
       fmt::format("the server: {} (h2race's own, the default) or a real program:", kOwnServer);
-  size_t width = 0;
-  for (const ServerDefinition& d : server_definitions()) width = std::max(width, d.name.size());
-  for (const ServerDefinition& d : server_definitions()) {
-    help += fmt::format("\n  {:<{}} {}", d.name, width, d.summary);
-  }
+  std::vector<HelpRow> rows;
+  for (const ServerDefinition& d : server_definitions()) rows.emplace_back(d.name, d.summary);
+  help += aligned_help_lines(rows);
   CLI::Option* server = cmd->add_option("--server", s.server, help);
   cmd->add_option_function<std::string>(
          "--server-def",
@@ -153,16 +165,11 @@ void add_scenario_flags(CLI::App* cmd, Scenario& s, ScenarioFlagSet which) {
 }
 
 std::string client_help_list(bool (*keep)(const ClientKindInfo&)) {
-  // One column for the names, as wide as the longest, so that no help text runs into its name.
-  size_t width = 0;
+  std::vector<HelpRow> rows;
   for (const ClientKindInfo& k : client_kinds()) {
-    if (!keep || keep(k)) width = std::max(width, k.name.size());
+    if (!keep || keep(k)) rows.emplace_back(k.name, k.help);
   }
-  std::string list;
-  for (const ClientKindInfo& k : client_kinds()) {
-    if (!keep || keep(k)) list += fmt::format("\n  {:<{}} {}", k.name, width, k.help);
-  }
-  return list;
+  return aligned_help_lines(rows);
 }
 
 CLI::Option* add_client_def_option(
