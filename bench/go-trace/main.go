@@ -66,11 +66,11 @@ func classesOf(path string, want int) []string {
 	return classes
 }
 
-// byClass groups the connections by their class, classes sorted.
-func byClass(conns []*connection, classes []string) ([]string, map[string][]*connection) {
-	groups := map[string][]*connection{}
-	for i, c := range conns {
-		groups[classes[i]] = append(groups[classes[i]], c)
+// byClass groups items (connections, or request indices) by their class, classes sorted.
+func byClass[T any](items []T, classes []string) ([]string, map[string][]T) {
+	groups := map[string][]T{}
+	for i, item := range items {
+		groups[classes[i]] = append(groups[classes[i]], item)
 	}
 	names := make([]string, 0, len(groups))
 	for name := range groups {

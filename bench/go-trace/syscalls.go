@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"sort"
 
 	"golang.org/x/exp/trace"
 )
@@ -81,17 +80,13 @@ func printSyscalls(classes []string, sc *syscalls) {
 		fmt.Printf("  %18s", name)
 	}
 	fmt.Println()
-	byClass := map[string][]int{}
-	for i, c := range classes {
-		byClass[c] = append(byClass[c], i)
+	indices := make([]int, len(classes))
+	for i := range indices {
+		indices[i] = i
 	}
-	names := make([]string, 0, len(byClass))
-	for name := range byClass {
-		names = append(names, name)
-	}
-	sort.Strings(names)
+	names, groups := byClass(indices, classes)
 	for _, name := range names {
-		requests := byClass[name]
+		requests := groups[name]
 		fmt.Printf("%-32s %8d", name, len(requests))
 		for place := range nPlaces {
 			n := 0
